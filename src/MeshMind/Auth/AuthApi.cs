@@ -1,0 +1,127 @@
+using System.Globalization;
+using System.Net;
+using MeshMind.Web;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace MeshMind.Auth;
+
+/// <summary><c>/api/auth/*</c> (login, logout, status) and <c>/api/keys</c> (API keys for programs).</summary>
+public static class AuthApi
+{
+    private const int MaxCredentialLength = 256;
+
+    public static IEndpointRouteBuilder MapAuthApi(this IEndpointRouteBuilder endpoints)
+    {
+        var auth = endpoints.MapGroup("/api/auth").AllowAnonymous();
+        auth.MapPost("/login", LoginAsync);
+        auth.MapPost("/logout", LogoutAsync);
+        auth.MapGet("/status", Status);
+
+        var keys = endpoints.MapGroup("/api/keys");
+        keys.MapPost("/", CreateKeyAsync);
+        keys.MapGet("/", ListKeysAsync);
+        keys.MapDelete("/{id}", DeleteKeyAsync);
+        return endpoints;
+    }
+
+    private static async Task<IResult> LoginAsync(
+        HttpContext context, UserStore users, SessionTokens sessions, LoginRateLimiter limiter, CancellationToken cancellationToken)
+    {
+        var client = context.Connection.RemoteIpAddress ?? IPAddress.None;
+        if (limiter.RetryAfter(client) is { } wait)
+        {
+            return TooManyAttempts(context, wait);
+        }
+
+        var (request, error) = await JsonBody.ReadAsync(context.Request, ApiJsonContext.Default.LoginRequest);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        if (string.IsNullOrEmpty(request!.Username) || string.IsNullOrEmpty(request.Password)
+            || request.Username.Length > MaxCredentialLength || request.Password.Length > MaxCredentialLength)
+        {
+            return ApiResults.Error(StatusCodes.Status400BadRequest, "send {\"username\": \"…\", \"password\": \"…\"}");
+        }
+
+        if (!await users.VerifyAsync(request.Username, request.Password, cancellationToken))
+        {
+            limiter.RecordFailure(client);
+            return limiter.RetryAfter(client) is { } lockout
+                ? TooManyAttempts(context, lockout)
+                : ApiResults.Error(StatusCodes.Status401Unauthorized, "wrong username or password");
+        }
+
+        limiter.RecordSuccess(client);
+        var session = sessions.Issue(users.Username);
+        context.Response.Cookies.Append(sessions.CookieName, session.Token, new CookieOptions
+        {
+            HttpOnly = true,
+            SameSite = SameSiteMode.Lax,
+            Secure = context.Request.IsHttps,
+            Path = "/",
+            Expires = session.Expires,
+            IsEssential = true,
+        });
+        return TypedResults.Json(new LoginResponse(session.Username, session.Expires), ApiJsonContext.Default.LoginResponse);
+    }
+
+    private static async Task<NoContent> LogoutAsync(HttpContext context, SessionTokens sessions, CancellationToken cancellationToken)
+    {
+        if (context.Features.Get<SessionToken>() is { } session)
+        {
+            await sessions.RevokeAsync(session, cancellationToken);
+        }
+
+        context.Response.Cookies.Delete(sessions.CookieName, new CookieOptions { Path = "/", HttpOnly = true, SameSite = SameSiteMode.Lax });
+        return TypedResults.NoContent();
+    }
+
+    private static JsonHttpResult<AuthStatusResponse> Status(HttpContext context)
+    {
+        var user = context.User;
+        var authenticated = user.Identity?.IsAuthenticated == true;
+        return TypedResults.Json(
+            new AuthStatusResponse(authenticated, authenticated ? user.Identity!.Name : null,
+                authenticated ? user.FindFirst(MeshMindAuthentication.MethodClaim)?.Value : null),
+            ApiJsonContext.Default.AuthStatusResponse);
+    }
+
+    private static async Task<IResult> CreateKeyAsync(HttpContext context, ApiKeyStore keys, CancellationToken cancellationToken)
+    {
+        var (request, error) = await JsonBody.ReadAsync(context.Request, ApiJsonContext.Default.CreateApiKeyRequest);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        var name = request!.Name?.Trim();
+        if (string.IsNullOrEmpty(name) || name.Length > ApiKeyStore.MaxNameLength || name.Any(char.IsControl))
+        {
+            return ApiResults.Error(StatusCodes.Status400BadRequest, $"give the key a name of 1-{ApiKeyStore.MaxNameLength} printable characters");
+        }
+
+        var (key, secret) = await keys.CreateAsync(name, cancellationToken);
+        return TypedResults.Json(new CreatedApiKeyResponse(key.Id, key.Name, key.Prefix, key.CreatedAt, secret),
+            ApiJsonContext.Default.CreatedApiKeyResponse, statusCode: StatusCodes.Status201Created);
+    }
+
+    private static async Task<JsonHttpResult<ApiKeyResponse[]>> ListKeysAsync(ApiKeyStore keys, CancellationToken cancellationToken)
+    {
+        var list = await keys.ListAsync(cancellationToken);
+        return TypedResults.Json(list.Select(ApiKeyResponse.From).ToArray(), ApiJsonContext.Default.ApiKeyResponseArray);
+    }
+
+    private static async Task<IResult> DeleteKeyAsync(string id, ApiKeyStore keys, CancellationToken cancellationToken) =>
+        await keys.DeleteAsync(id, cancellationToken)
+            ? TypedResults.NoContent()
+            : ApiResults.Error(StatusCodes.Status404NotFound, $"no API key with id '{id}'");
+
+    private static JsonHttpResult<ErrorResponse> TooManyAttempts(HttpContext context, TimeSpan wait)
+    {
+        var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
+        context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        return ApiResults.Error(StatusCodes.Status429TooManyRequests, $"too many failed logins; try again in {seconds} s");
+    }
+}

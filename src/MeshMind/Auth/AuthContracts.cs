@@ -1,0 +1,16 @@
+namespace MeshMind.Auth;
+
+public sealed record LoginRequest(string? Username, string? Password);
+
+public sealed record LoginResponse(string Username, DateTimeOffset ExpiresAt);
+
+public sealed record AuthStatusResponse(bool Authenticated, string? Username, string? Method);
+
+public sealed record CreateApiKeyRequest(string? Name);
+
+public sealed record CreatedApiKeyResponse(string Id, string Name, string Prefix, DateTimeOffset CreatedAt, string Key);
+
+public sealed record ApiKeyResponse(string Id, string Name, string Prefix, DateTimeOffset CreatedAt, DateTimeOffset? LastUsedAt)
+{
+    public static ApiKeyResponse From(ApiKey key) => new(key.Id, key.Name, key.Prefix, key.CreatedAt, key.LastUsedAt);
+}

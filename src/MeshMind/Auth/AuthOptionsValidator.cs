@@ -1,0 +1,28 @@
+using MeshMind.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace MeshMind.Auth;
+
+public sealed class AuthOptionsValidator : IValidateOptions<AuthOptions>
+{
+    public const int MinimumPasswordLength = 8;
+
+    public ValidateOptionsResult Validate(string? name, AuthOptions options)
+    {
+        var errors = new ValidationErrors();
+        errors.Text("Auth:Username", options.Username, 64, required: true);
+        if (options.Password is { Length: < MinimumPasswordLength })
+        {
+            errors.Add("Auth:Password", $"is shorter than {MinimumPasswordLength} characters");
+        }
+
+        errors.Range("Auth:SessionLifetime", options.SessionLifetime, TimeSpan.FromMinutes(5), TimeSpan.FromDays(30));
+        if (options.MaxFailedLogins is < 1 or > 1000)
+        {
+            errors.Add("Auth:MaxFailedLogins", $"{options.MaxFailedLogins} is outside 1..1000");
+        }
+
+        errors.Range("Auth:FailedLoginWindow", options.FailedLoginWindow, TimeSpan.FromSeconds(1), TimeSpan.FromDays(1));
+        return errors.Result();
+    }
+}

@@ -1,0 +1,133 @@
+using System.Collections.Concurrent;
+using System.Security.Claims;
+using System.Security.Cryptography;
+using MeshMind.Mesh;
+using MeshMind.Storage;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace MeshMind.Auth;
+
+/// <summary>
+/// Issues and checks login sessions: HS256 JWTs signed with a per-node key (<c>session.key</c>, generated, owner-only).
+/// </summary>
+/// <remarks>
+/// Lifetime is checked against the injected <see cref="TimeProvider"/>, not the library's clock, so expiry is testable.
+/// Logout records the token id until its expiry, so a copied cookie stops working at logout, not 24 h later.
+/// </remarks>
+public sealed class SessionTokens
+{
+    public const string KeyFileName = "session.key";
+
+    private readonly JsonWebTokenHandler _handler = new() { SetDefaultTimesOnTokenCreation = false };
+    private readonly SymmetricSecurityKey _key;
+    private readonly string _issuer;
+    private readonly TimeSpan _lifetime;
+    private readonly TimeProvider _time;
+    private readonly Database _database;
+    private readonly ConcurrentDictionary<string, long> _revoked = new(StringComparer.Ordinal);
+
+    public SessionTokens(DataDirectory dataDirectory, NodeIdentity identity, Database database, IOptions<AuthOptions> options, TimeProvider time)
+    {
+        var keyPath = dataDirectory.PathOf(KeyFileName);
+        if (!File.Exists(keyPath) || new FileInfo(keyPath).Length < 32)
+        {
+            SecureFile.WriteAllBytes(keyPath, RandomNumberGenerator.GetBytes(32));
+        }
+
+        _key = new SymmetricSecurityKey(File.ReadAllBytes(keyPath));
+        _issuer = "meshmind:" + identity.NodeId;
+        _lifetime = options.Value.SessionLifetime;
+        _time = time;
+        _database = database;
+    }
+
+    /// <summary>Cookie names ignore ports, so nodes sharing a host would overwrite each other's session: the name carries the node id.</summary>
+    public string CookieName => "meshmind_session_" + _issuer[^12..];
+
+    public SessionToken Issue(string username)
+    {
+        var now = _time.GetUtcNow().UtcDateTime;
+        var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+        var token = _handler.CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = _issuer,
+            Subject = new ClaimsIdentity([new Claim(JwtRegisteredClaimNames.Sub, username), new Claim(JwtRegisteredClaimNames.Jti, id)]),
+            IssuedAt = now,
+            NotBefore = now,
+            Expires = now + _lifetime,
+            SigningCredentials = new SigningCredentials(_key, SecurityAlgorithms.HmacSha256),
+        });
+        return new SessionToken(token, id, username, new DateTimeOffset(now + _lifetime, TimeSpan.Zero));
+    }
+
+    /// <summary>The session a token stands for, or null if it is forged, expired, revoked or not from this node.</summary>
+    public async Task<SessionToken?> ValidateAsync(string token, CancellationToken cancellationToken)
+    {
+        if (token.Length > 4096)
+        {
+            return null;
+        }
+
+        var result = await _handler.ValidateTokenAsync(token, new TokenValidationParameters
+        {
+            ValidIssuer = _issuer,
+            ValidateAudience = false,
+            ValidateLifetime = false,
+            IssuerSigningKey = _key,
+            ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
+            RequireSignedTokens = true,
+        });
+        cancellationToken.ThrowIfCancellationRequested();
+        if (!result.IsValid || result.SecurityToken is not JsonWebToken jwt)
+        {
+            return null;
+        }
+
+        var expires = new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero);
+        var now = _time.GetUtcNow();
+        if (jwt.ValidTo == DateTime.MinValue || now >= expires || now < new DateTimeOffset(jwt.ValidFrom, TimeSpan.Zero))
+        {
+            return null;
+        }
+
+        if (!jwt.TryGetPayloadValue<string>(JwtRegisteredClaimNames.Jti, out var id) || _revoked.ContainsKey(id)
+            || !jwt.TryGetPayloadValue<string>(JwtRegisteredClaimNames.Sub, out var subject))
+        {
+            return null;
+        }
+
+        return new SessionToken(token, id, subject, expires);
+    }
+
+    /// <summary>Makes a session unusable from now on (logout).</summary>
+    public async Task RevokeAsync(SessionToken session, CancellationToken cancellationToken)
+    {
+        _revoked[session.Id] = session.Expires.ToUnixTimeSeconds();
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            INSERT OR IGNORE INTO revoked_sessions (jti, expires_at) VALUES ($id, $exp);
+            DELETE FROM revoked_sessions WHERE expires_at < $now;
+            """;
+        command.Parameters.AddWithValue("$id", session.Id);
+        command.Parameters.AddWithValue("$exp", session.Expires.ToUnixTimeSeconds());
+        command.Parameters.AddWithValue("$now", _time.GetUtcNow().ToUnixTimeSeconds());
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Loads sessions revoked before a restart.</summary>
+    public async Task LoadRevokedAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT jti, expires_at FROM revoked_sessions WHERE expires_at >= $now;";
+        command.Parameters.AddWithValue("$now", _time.GetUtcNow().ToUnixTimeSeconds());
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            _revoked[reader.GetString(0)] = reader.GetInt64(1);
+        }
+    }
+}

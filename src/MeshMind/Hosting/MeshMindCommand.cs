@@ -1,0 +1,63 @@
+using System.CommandLine;
+using System.Globalization;
+
+namespace MeshMind.Hosting;
+
+/// <summary>The <c>meshmind</c> command line: <c>run</c> (the default), <c>config</c>, <c>--version</c>.</summary>
+public static class MeshMindCommand
+{
+    public static RootCommand Create(Func<IReadOnlyDictionary<string, string?>, NodeLaunch> launch)
+    {
+        var dataDir = new Option<string>("--data-dir") { Description = "Data directory (database, identity, secrets, files). Default: ./meshmind-data", HelpName = "DIR", Recursive = true };
+        var httpPort = new Option<int?>("--http-port") { Description = "HTTP port for the web UI and APIs. Default: 8080", HelpName = "N", Recursive = true };
+        var httpBind = new Option<string>("--http-bind") { Description = "Address the HTTP port binds. Default: 0.0.0.0", HelpName = "ADDRESS", Recursive = true };
+        var meshPort = new Option<int?>("--mesh-port") { Description = "Mutual-TLS port for peers. Default: 7878", HelpName = "N", Recursive = true };
+        var discoveryPort = new Option<int?>("--discovery-port") { Description = "UDP discovery port. Default: 5000", HelpName = "N", Recursive = true };
+        var discovery = new Option<string>("--discovery") { Description = "Discovery mode. Default: lan", HelpName = "lan|loopback|off", Recursive = true };
+        discovery.AcceptOnlyFromAmong("lan", "loopback", "off");
+        var name = new Option<string>("--name") { Description = "Display name of this node. Default: the host name", HelpName = "NAME", Recursive = true };
+        var peers = new Option<string[]>("--peer") { Description = "Static peer to dial (repeatable)", HelpName = "HOST:PORT", Recursive = true, AllowMultipleArgumentsPerToken = false };
+        var ollamaUrl = new Option<string>("--ollama-url") { Description = "Local Ollama. Default: http://127.0.0.1:11434", HelpName = "URL", Recursive = true };
+
+        IReadOnlyDictionary<string, string?> Overrides(ParseResult result)
+        {
+            var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+            void Set(string key, string? value)
+            {
+                if (value is not null)
+                {
+                    values[key] = value;
+                }
+            }
+
+            Set("Node:DataDir", result.GetValue(dataDir));
+            Set("Node:Name", result.GetValue(name));
+            Set("Http:Port", result.GetValue(httpPort)?.ToString(CultureInfo.InvariantCulture));
+            Set("Http:BindAddress", result.GetValue(httpBind));
+            Set("Mesh:Port", result.GetValue(meshPort)?.ToString(CultureInfo.InvariantCulture));
+            Set("Discovery:Port", result.GetValue(discoveryPort)?.ToString(CultureInfo.InvariantCulture));
+            Set("Discovery:Mode", result.GetValue(discovery));
+            Set("Llm:OllamaUrl", result.GetValue(ollamaUrl));
+            var peerList = result.GetValue(peers) ?? [];
+            for (var i = 0; i < peerList.Length; i++)
+            {
+                Set($"Mesh:Peers:{i}", peerList[i]);
+            }
+
+            return values;
+        }
+
+        var run = new Command("run", "Run the node (the default command).");
+        run.SetAction((result, cancellationToken) => NodeHost.RunAsync(launch(Overrides(result)), cancellationToken));
+
+        var config = new Command("config", "Print the effective configuration (secrets masked) and any problems with it.");
+        config.SetAction(result => ConfigReport.Write(launch(Overrides(result))));
+
+        var root = new RootCommand("MeshMind: a LAN-first peer-to-peer LLM node. Run one on every machine.")
+        {
+            dataDir, httpPort, httpBind, meshPort, discoveryPort, discovery, name, peers, ollamaUrl, run, config,
+        };
+        root.SetAction((result, cancellationToken) => NodeHost.RunAsync(launch(Overrides(result)), cancellationToken));
+        return root;
+    }
+}

@@ -1,0 +1,120 @@
+using System.Net;
+using MeshMind.Auth;
+using MeshMind.Node;
+using MeshMind.Storage;
+using MeshMind.Web;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Options;
+
+namespace MeshMind.Hosting;
+
+/// <summary>Composes a node (the table of contents of MeshMind's features) and runs it.</summary>
+public static class NodeHost
+{
+    public static WebApplication Build(NodeLaunch launch)
+    {
+        var configuration = NodeConfiguration.Build(launch.CommandLine, launch.Environment, launch.WorkingDirectory, launch.BaseDirectory);
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            ApplicationName = "meshmind",
+            ContentRootPath = launch.WorkingDirectory,
+            EnvironmentName = Environments.Production,
+        });
+        builder.Configuration.Sources.Clear();
+        builder.Configuration.AddConfiguration(configuration);
+        builder.Logging.ClearProviders()
+            .AddFilter("Microsoft.AspNetCore", LogLevel.Warning)
+            .AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning)
+            .AddSimpleConsole(console =>
+            {
+                console.SingleLine = true;
+                console.TimestampFormat = "HH:mm:ss ";
+            });
+
+        var services = builder.Services;
+        services.AddSingleton(new NodeConsole(launch.Output));
+        services.AddNodeOptions()
+            .AddNode()
+            .AddStorage()
+            .AddMeshMindAuth();
+        services.AddHostedService<NodeStartup>();
+        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default));
+        services.AddOptions<KestrelServerOptions>().Configure<IOptions<HttpOptions>>(ConfigureKestrel);
+        launch.ConfigureServices?.Invoke(services);
+
+        var app = builder.Build();
+        var ui = WebUi.CreateFileProvider();
+        app.UseSecurityHeaders();
+        app.UseWebUi(ui);
+        app.UseRouting();
+        app.UseAuthentication();
+        app.UseMiddleware<CrossOriginGuard>();
+        app.UseAuthorization();
+
+        app.MapStatusApi();
+        app.MapAuthApi();
+        app.MapWebUi(ui);
+        return app;
+    }
+
+    /// <summary>Starts a node and waits until it is stopped (Ctrl+C, SIGTERM or <paramref name="cancellationToken"/>).</summary>
+    /// <returns>0 after a clean stop; 2 when the node could not start (the reason is written to <see cref="NodeLaunch.Error"/>).</returns>
+    public static async Task<int> RunAsync(NodeLaunch launch, CancellationToken cancellationToken)
+    {
+        WebApplication app;
+        try
+        {
+            app = Build(launch);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or IOException or UnauthorizedAccessException)
+        {
+            await launch.Error.WriteLineAsync("meshmind: error: " + StartupFailure.Describe(ex, new ConfigurationBuilder().Build(), null));
+            return 2;
+        }
+
+        await using (app)
+        {
+            try
+            {
+                await app.StartAsync(cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                HttpOptions? http = null;
+                try
+                {
+                    http = app.Services.GetRequiredService<IOptions<HttpOptions>>().Value;
+                }
+                catch (Exception inner) when (inner is OptionsValidationException or InvalidOperationException)
+                {
+                    // The HTTP options themselves are what failed; the description below says so.
+                }
+
+                foreach (var line in StartupFailure.Describe(ex, app.Configuration, http).Split(Environment.NewLine))
+                {
+                    await launch.Error.WriteLineAsync("meshmind: error: " + line);
+                }
+
+                return 2;
+            }
+
+            var node = app.Services.GetRequiredService<NodeInfo>();
+            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault();
+            app.Services.GetRequiredService<NodeConsole>().WriteLine(
+                $"meshmind: node '{node.Name}' ({node.NodeId[..12]}) {NodeInfo.Version} listening on {address} - web UI at {address}/app/");
+            await app.WaitForShutdownAsync(cancellationToken);
+        }
+
+        return 0;
+    }
+
+    private static void ConfigureKestrel(KestrelServerOptions kestrel, IOptions<HttpOptions> options)
+    {
+        var http = options.Value;
+        kestrel.AddServerHeader = false;
+        kestrel.Limits.MaxRequestBodySize = http.MaxRequestBodyBytes;
+        kestrel.Listen(IPAddress.TryParse(http.BindAddress, out var address) ? address : IPAddress.Loopback, http.Port);
+    }
+}

@@ -1,0 +1,28 @@
+namespace MeshMind.Storage;
+
+/// <summary>The schema history of <c>meshmind.db</c>, applied in order at start.</summary>
+public static class Migrations
+{
+    public static readonly IReadOnlyList<Migration> All =
+    [
+        new(1, "auth", """
+            CREATE TABLE users (
+                username      TEXT PRIMARY KEY,
+                password_hash TEXT NOT NULL,
+                created_at    TEXT NOT NULL
+            );
+            CREATE TABLE api_keys (
+                id           TEXT PRIMARY KEY,
+                name         TEXT NOT NULL,
+                key_hash     BLOB NOT NULL UNIQUE,
+                prefix       TEXT NOT NULL,
+                created_at   TEXT NOT NULL,
+                last_used_at TEXT
+            );
+            CREATE TABLE revoked_sessions (
+                jti        TEXT PRIMARY KEY,
+                expires_at INTEGER NOT NULL
+            );
+            """),
+    ];
+}

@@ -1,0 +1,33 @@
+using System.Net;
+using MeshMind.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace MeshMind.Web;
+
+public sealed class HttpOptionsValidator : IValidateOptions<HttpOptions>
+{
+    public ValidateOptionsResult Validate(string? name, HttpOptions options)
+    {
+        var errors = new ValidationErrors();
+        errors.Port("Http:Port", options.Port);
+        if (!IPAddress.TryParse(options.BindAddress, out _))
+        {
+            errors.Add("Http:BindAddress", $"'{options.BindAddress}' is not an IP address (use 0.0.0.0 for all interfaces, 127.0.0.1 for this machine only)");
+        }
+
+        foreach (var origin in options.AllowedOrigins)
+        {
+            if (!Uri.TryCreate(origin, UriKind.Absolute, out var uri) || uri.AbsolutePath != "/" || !string.IsNullOrEmpty(uri.Query))
+            {
+                errors.Add("Http:AllowedOrigins", $"'{origin}' is not an origin like https://host:port");
+            }
+        }
+
+        if (options.MaxRequestBodyBytes < 1024)
+        {
+            errors.Add("Http:MaxRequestBodyBytes", $"{options.MaxRequestBodyBytes} is below the minimum of 1024");
+        }
+
+        return errors.Result();
+    }
+}

@@ -1,0 +1,36 @@
+import { Navigate, Route, Routes } from 'react-router-dom'
+import { Layout } from './components/Layout'
+import { RequireAuth } from './components/RequireAuth'
+import Analytics from './screens/Analytics'
+import Chat from './screens/Chat'
+import Dashboard from './screens/Dashboard'
+import LoginScreen from './screens/Login'
+import Network from './screens/Network'
+import NotFound from './screens/NotFound'
+import PeerConversations from './screens/PeerConversations'
+import SharedFiles from './screens/SharedFiles'
+
+// Paths are relative to the router basename "/app/".
+export default function App() {
+  return (
+    <Routes>
+      <Route path="/login" element={<LoginScreen />} />
+      <Route
+        element={
+          <RequireAuth>
+            <Layout />
+          </RequireAuth>
+        }
+      >
+        <Route index element={<Dashboard />} />
+        <Route path="chat" element={<Chat />} />
+        <Route path="conversations" element={<PeerConversations />} />
+        <Route path="files" element={<SharedFiles />} />
+        <Route path="network" element={<Network />} />
+        <Route path="analytics" element={<Analytics />} />
+      </Route>
+      <Route path="/index.html" element={<Navigate to="/" replace />} />
+      <Route path="*" element={<NotFound />} />
+    </Routes>
+  )
+}

@@ -1,0 +1,101 @@
+import type { SVGProps } from 'react'
+
+// Small inline stroke icons (no icon font / CDN).
+function Icon({ children, ...props }: SVGProps<SVGSVGElement>) {
+  return (
+    <svg
+      viewBox="0 0 24 24"
+      fill="none"
+      stroke="currentColor"
+      strokeWidth={1.8}
+      strokeLinecap="round"
+      strokeLinejoin="round"
+      aria-hidden="true"
+      focusable="false"
+      width="1em"
+      height="1em"
+      {...props}
+    >
+      {children}
+    </svg>
+  )
+}
+
+type P = SVGProps<SVGSVGElement>
+
+export const LogoIcon = (p: P) => (
+  <Icon {...p}>
+    <circle cx="6" cy="7" r="2.5" />
+    <circle cx="18" cy="8" r="2.5" />
+    <circle cx="9" cy="18" r="2.5" />
+    <path d="M8.4 7.4l7.2.5M7 9.3l1.3 6.4M16.4 10l-5.6 6.3" />
+  </Icon>
+)
+export const DashboardIcon = (p: P) => (
+  <Icon {...p}>
+    <rect x="3" y="3" width="7" height="9" rx="1.5" />
+    <rect x="14" y="3" width="7" height="5" rx="1.5" />
+    <rect x="14" y="12" width="7" height="9" rx="1.5" />
+    <rect x="3" y="16" width="7" height="5" rx="1.5" />
+  </Icon>
+)
+export const ChatIcon = (p: P) => (
+  <Icon {...p}>
+    <path d="M21 12a8 8 0 0 1-11.6 7.1L4 20l1-4.6A8 8 0 1 1 21 12z" />
+  </Icon>
+)
+export const ConversationsIcon = (p: P) => (
+  <Icon {...p}>
+    <path d="M14 9a5 5 0 0 0-9.4-2.4A5 5 0 0 0 4 11.5L3 15l3.3-1A5 5 0 0 0 14 9z" />
+    <path d="M10 17.5a5 5 0 0 0 7.7 1.5L21 20l-1-3.5a5 5 0 0 0-3.5-7.3" />
+  </Icon>
+)
+export const FilesIcon = (p: P) => (
+  <Icon {...p}>
+    <path d="M3 7a2 2 0 0 1 2-2h4l2 2h8a2 2 0 0 1 2 2v8a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2z" />
+  </Icon>
+)
+export const NetworkIcon = (p: P) => (
+  <Icon {...p}>
+    <circle cx="12" cy="5" r="2.5" />
+    <circle cx="5" cy="19" r="2.5" />
+    <circle cx="19" cy="19" r="2.5" />
+    <path d="M11 7.3L6.2 16.8M13 7.3l4.8 9.5M7.5 19h9" />
+  </Icon>
+)
+export const AnalyticsIcon = (p: P) => (
+  <Icon {...p}>
+    <path d="M4 20V10M10 20V4M16 20v-7M22 20H2" />
+  </Icon>
+)
+export const LogoutIcon = (p: P) => (
+  <Icon {...p}>
+    <path d="M15 4h3a2 2 0 0 1 2 2v12a2 2 0 0 1-2 2h-3M10 17l-5-5 5-5M5 12h11" />
+  </Icon>
+)
+export const MenuIcon = (p: P) => (
+  <Icon {...p}>
+    <path d="M4 6h16M4 12h16M4 18h16" />
+  </Icon>
+)
+export const CloseIcon = (p: P) => (
+  <Icon {...p}>
+    <path d="M6 6l12 12M18 6L6 18" />
+  </Icon>
+)
+export const SparkIcon = (p: P) => (
+  <Icon {...p}>
+    <path d="M12 3v4M12 17v4M3 12h4M17 12h4M5.6 5.6l2.8 2.8M15.6 15.6l2.8 2.8M5.6 18.4l2.8-2.8M15.6 8.4l2.8-2.8" />
+  </Icon>
+)
+export const AlertIcon = (p: P) => (
+  <Icon {...p}>
+    <path d="M12 3l10 18H2z" />
+    <path d="M12 10v5M12 18h.01" />
+  </Icon>
+)
+export const ArrowRightIcon = (p: P) => (
+  <Icon {...p}>
+    <path d="M5 12h14M13 6l6 6-6 6" />
+  </Icon>
+)

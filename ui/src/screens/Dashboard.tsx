@@ -1,0 +1,144 @@
+import type { ReactNode } from 'react'
+import { Link } from 'react-router-dom'
+import { formatUptime } from '../api'
+import { useNodeStatus } from '../status'
+import { Page } from '../components/Page'
+import { AlertIcon, ArrowRightIcon, ChatIcon, FilesIcon } from '../components/Icons'
+
+function Card({ label, children, className = '' }: { label: string; children: ReactNode; className?: string }) {
+  return (
+    <div className={`rounded-xl border border-slate-200 bg-white p-5 shadow-sm ${className}`}>
+      <p className="text-xs font-medium tracking-wide text-slate-500 uppercase">{label}</p>
+      <div className="mt-2 text-xl font-semibold text-slate-900">{children}</div>
+    </div>
+  )
+}
+
+function SkeletonCard() {
+  return (
+    <div className="rounded-xl border border-slate-200 bg-white p-5 shadow-sm" aria-hidden="true">
+      <div className="h-3 w-20 animate-pulse rounded bg-slate-200" />
+      <div className="mt-3 h-6 w-32 animate-pulse rounded bg-slate-100" />
+    </div>
+  )
+}
+
+function QuickAction({ to, icon, title, text, testId }: {
+  to: string
+  icon: ReactNode
+  title: string
+  text: string
+  testId: string
+}) {
+  return (
+    <Link
+      to={to}
+      data-testid={testId}
+      className="group flex items-center gap-4 rounded-xl border border-slate-200 bg-white p-5 shadow-sm transition hover:-translate-y-0.5 hover:border-sky-300 hover:shadow-md focus-visible:outline-2 focus-visible:outline-sky-500"
+    >
+      <span className="flex h-11 w-11 shrink-0 items-center justify-center rounded-lg bg-sky-50 text-xl text-sky-600 ring-1 ring-sky-100">
+        {icon}
+      </span>
+      <span className="min-w-0 flex-1">
+        <span className="block font-semibold text-slate-900">{title}</span>
+        <span className="block text-sm text-slate-500">{text}</span>
+      </span>
+      <ArrowRightIcon className="text-lg text-slate-400 transition group-hover:translate-x-0.5 group-hover:text-sky-600" />
+    </Link>
+  )
+}
+
+export default function Dashboard() {
+  // live: poll GET /api/status every 3 s while this screen is shown.
+  const { status, error } = useNodeStatus({ live: true })
+
+  return (
+    <Page title="Dashboard" subtitle="Live overview of this node">
+      {status?.duplicate_node_id && (
+        <div
+          role="alert"
+          data-testid="duplicate-node-id"
+          className="mb-6 flex items-start gap-3 rounded-xl border border-red-300 bg-red-600 px-4 py-3 text-sm font-medium text-white shadow-sm"
+        >
+          <AlertIcon className="mt-0.5 shrink-0 text-lg" />
+          <span>Another node is running with this node's identity (copied data directory?)</span>
+        </div>
+      )}
+
+      {error && (
+        <div
+          role="alert"
+          data-testid="status-error"
+          className="mb-6 flex items-center gap-2 rounded-lg border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-800"
+        >
+          <AlertIcon className="shrink-0" />
+          <span>{error} — retrying…</span>
+        </div>
+      )}
+
+      <section aria-label="Node status" className="grid gap-4 sm:grid-cols-2 lg:grid-cols-3">
+        {status ? (
+          <>
+            <Card label="Node name">
+              <span data-testid="node-name" className="block truncate" title={status.name}>
+                {status.name}
+              </span>
+            </Card>
+            <Card label="Local LLM">
+              <span className="inline-flex items-center gap-2">
+                <span
+                  aria-hidden="true"
+                  className={`h-2.5 w-2.5 rounded-full ${status.is_llm_host ? 'bg-emerald-500 ring-4 ring-emerald-100' : 'bg-slate-300 ring-4 ring-slate-100'}`}
+                />
+                <span data-testid="llm-host">{status.is_llm_host ? 'LLM host' : 'No local LLM'}</span>
+              </span>
+            </Card>
+            <Card label="Connected peers">
+              <span data-testid="peer-count" className="tabular-nums">
+                {status.peer_count}
+              </span>
+            </Card>
+            <Card label="Uptime">
+              <span data-testid="uptime" className="tabular-nums">
+                {formatUptime(status.uptime_s)}
+              </span>
+            </Card>
+            <Card label="Version">
+              <span data-testid="version">{status.version}</span>
+            </Card>
+            <Card label="Node ID">
+              <span data-testid="node-id" title={status.node_id} className="font-mono text-lg">
+                {status.node_id.slice(0, 12)}
+              </span>
+            </Card>
+          </>
+        ) : (
+          Array.from({ length: 6 }, (_, i) => <SkeletonCard key={i} />)
+        )}
+      </section>
+
+      <section aria-labelledby="quick-actions" className="mt-10">
+        <h2 id="quick-actions" className="mb-3 text-sm font-semibold tracking-wide text-slate-500 uppercase">
+          Quick actions
+        </h2>
+        <div className="grid gap-4 sm:grid-cols-2">
+          {/* Link texts deliberately differ from the nav labels so "Chat"/"Shared Files" stay unique link names. */}
+          <QuickAction
+            to="/chat"
+            testId="quick-chat"
+            icon={<ChatIcon />}
+            title="Ask the LLM"
+            text="Start a conversation with the mesh"
+          />
+          <QuickAction
+            to="/files"
+            testId="quick-files"
+            icon={<FilesIcon />}
+            title="Browse files"
+            text="Documents shared across the mesh"
+          />
+        </div>
+      </section>
+    </Page>
+  )
+}
