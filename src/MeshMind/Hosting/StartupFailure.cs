@@ -23,7 +23,8 @@ public static partial class StartupFailure
                 return Settings.Invalid("Http:BindAddress", $"{http?.BindAddress} is not an address of this machine");
             case InvalidOperationException conversion when ConversionFailure().Match(conversion.Message) is { Success: true } match:
                 var key = match.Groups["key"].Value;
-                return Settings.Invalid(key, $"'{configuration[key]}' is not a valid {match.Groups["type"].Value.Replace("System.", "", StringComparison.Ordinal)}");
+                var value = match.Groups["value"].Success ? match.Groups["value"].Value : configuration[key];
+                return Settings.Invalid(key, $"'{value}' is not a valid {match.Groups["type"].Value.Replace("System.", "", StringComparison.Ordinal)}");
             case UnauthorizedAccessException or IOException:
                 return Settings.Invalid("Node:DataDir", $"cannot use the data directory: {exception.Message}");
             default:
@@ -33,6 +34,6 @@ public static partial class StartupFailure
         }
     }
 
-    [GeneratedRegex(@"configuration value at '(?<key>[^']+)' to type '(?<type>[^']+)'")]
+    [GeneratedRegex(@"configuration value (?:'(?<value>[^']*)' )?at '(?<key>[^']+)' to type '(?<type>[^']+)'")]
     private static partial Regex ConversionFailure();
 }

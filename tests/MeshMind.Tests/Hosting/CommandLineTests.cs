@@ -1,0 +1,108 @@
+using System.Net;
+using System.Net.Sockets;
+using MeshMind.Tests.Infrastructure;
+
+namespace MeshMind.Tests.Hosting;
+
+/// <summary>The <c>meshmind</c> executable as a person runs it: real processes, real ports.</summary>
+public sealed class CommandLineTests : IDisposable
+{
+    private const string Secret = "mesh-secret-for-tests-0123456789";
+    private readonly TempDirectory _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    [Fact]
+    public async Task Version_PrintsSemanticVersion()
+    {
+        var (exitCode, output) = await NodeProcess.RunToExitAsync(_dir.Path, ["--version"]);
+
+        Assert.Equal(0, exitCode);
+        Assert.Matches(@"^\d+\.\d+\.\d+", output.Trim());
+    }
+
+    [Fact]
+    public async Task Config_ShowsEffectiveValuesWithSecretsMasked()
+    {
+        var (exitCode, output) = await NodeProcess.RunToExitAsync(
+            _dir.Path,
+            ["config", "--http-port", "9191", "--peer", "10.1.2.3:7878", "--peer", "node-b:7000", "--discovery", "loopback"],
+            new Dictionary<string, string> { ["P2P_HMAC_SECRET"] = Secret, ["NODE_PASSWORD"] = "a-configured-password", ["MESHMIND__Mesh__Port"] = "7979" });
+
+        Assert.Equal(0, exitCode);
+        Assert.Contains("\"port\": 9191", output, StringComparison.Ordinal);
+        Assert.Contains("\"port\": 7979", output, StringComparison.Ordinal);
+        Assert.Contains("10.1.2.3:7878", output, StringComparison.Ordinal);
+        Assert.Contains("node-b:7000", output, StringComparison.Ordinal);
+        Assert.Contains("\"mode\": \"loopback\"", output, StringComparison.Ordinal);
+        Assert.DoesNotContain(Secret, output, StringComparison.Ordinal);
+        Assert.DoesNotContain("a-configured-password", output, StringComparison.Ordinal);
+        Assert.Contains("\"secret\": \"***\"", output, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(_dir.Path, "meshmind-data")), "config must not create the data directory");
+    }
+
+    [Fact]
+    public async Task Config_InvalidValue_ExitCode2AndNamesSetting()
+    {
+        var (exitCode, output) = await NodeProcess.RunToExitAsync(_dir.Path, ["config"],
+            new Dictionary<string, string> { ["MESHMIND__Discovery__Mode"] = "carrier-pigeon" });
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("Discovery:Mode", output, StringComparison.Ordinal);
+        Assert.Contains("--discovery", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_PortInUse_OneLineNamingHttpPort()
+    {
+        using var blocker = new TcpListener(IPAddress.Loopback, 0);
+        blocker.Start();
+        var port = ((IPEndPoint)blocker.LocalEndpoint).Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        var (exitCode, output) = await NodeProcess.RunToExitAsync(_dir.Path,
+            ["run", "--http-port", port, "--http-bind", "127.0.0.1", "--discovery", "off"],
+            new Dictionary<string, string> { ["NODE_PASSWORD"] = "a-configured-password" });
+
+        Assert.Equal(2, exitCode);
+        var errors = output.Split('\n').Where(l => l.StartsWith("meshmind: error:", StringComparison.Ordinal)).ToList();
+        var error = Assert.Single(errors);
+        Assert.Contains($"port {port}", error, StringComparison.Ordinal);
+        Assert.Contains("already in use", error, StringComparison.Ordinal);
+        Assert.Contains("--http-port", error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("MESHMIND__Http__Port", "eighty", "Http:Port")]
+    [InlineData("P2P_HMAC_SECRET", "short", "Mesh:Secret")]
+    [InlineData("MESHMIND__Llm__OllamaUrl", "not a url", "Llm:OllamaUrl")]
+    public async Task Run_BadValue_RefusesToStartNamingTheSetting(string variable, string value, string key)
+    {
+        var environment = new Dictionary<string, string> { ["MESHMIND__Http__Port"] = "0", ["NODE_PASSWORD"] = "a-configured-password" };
+        environment[variable] = value;
+
+        var (exitCode, output) = await NodeProcess.RunToExitAsync(_dir.Path, ["run", "--http-bind", "127.0.0.1", "--discovery", "off"], environment);
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains($"meshmind: error: {key}", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("listening on", output, StringComparison.Ordinal);
+        if (variable == "P2P_HMAC_SECRET")
+        {
+            Assert.DoesNotContain($"'{value}'", output, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task Run_FreshDirectory_CreatesDataDirAndServes_ThenStopsCleanlyOnSigterm()
+    {
+        await using var node = NodeProcess.Start(_dir.Path, ["--http-port", "0", "--http-bind", "127.0.0.1", "--discovery", "off", "--name", "proc-node"]);
+        var address = await node.WaitForListeningAsync();
+
+        using var client = new HttpClient { BaseAddress = address };
+        var health = await client.GetAsync("/healthz", TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+        Assert.True(File.Exists(Path.Combine(_dir.Path, "meshmind-data", "meshmind.db")));
+        Assert.True(File.Exists(Path.Combine(_dir.Path, "meshmind-data", "node.pfx")));
+        Assert.Contains("with password: ", node.Output, StringComparison.Ordinal);
+        Assert.Contains("'proc-node'", node.Output, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,137 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace MeshMind.Tests.Infrastructure;
+
+/// <summary>
+/// A real <c>meshmind</c> process (the build next to the tests), with its own working directory and environment.
+/// Output is captured; <see cref="WaitForListeningAsync"/> waits for the line announcing the HTTP address.
+/// </summary>
+public sealed partial class NodeProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+    private readonly TaskCompletionSource<Uri> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private NodeProcess(Process process)
+    {
+        _process = process;
+    }
+
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    public int? ExitCode => _process.HasExited ? _process.ExitCode : null;
+
+    /// <summary>Starts <c>dotnet meshmind.dll ARGS</c>. The environment is inherited minus anything MeshMind reads, plus <paramref name="environment"/>.</summary>
+    public static NodeProcess Start(string workingDirectory, IEnumerable<string> arguments, IDictionary<string, string>? environment = null)
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "meshmind.dll"));
+        foreach (var argument in arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        foreach (var key in info.Environment.Keys.ToList())
+        {
+            if (key.StartsWith("MESHMIND__", StringComparison.OrdinalIgnoreCase) || key is "NODE_USERNAME" or "NODE_PASSWORD" or "P2P_HMAC_SECRET")
+            {
+                info.Environment.Remove(key);
+            }
+        }
+
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[key] = value;
+        }
+
+        var process = new Process { StartInfo = info, EnableRaisingEvents = true };
+        var node = new NodeProcess(process);
+        process.OutputDataReceived += (_, e) => node.OnLine(e.Data);
+        process.ErrorDataReceived += (_, e) => node.OnLine(e.Data);
+        process.Exited += (_, _) => node._exited.TrySetResult();
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return node;
+    }
+
+    /// <summary>Runs a command to completion and returns its exit code and output.</summary>
+    public static async Task<(int ExitCode, string Output)> RunToExitAsync(
+        string workingDirectory, IEnumerable<string> arguments, IDictionary<string, string>? environment = null, TimeSpan? timeout = null)
+    {
+        await using var node = Start(workingDirectory, arguments, environment);
+        await node.WaitForExitAsync(timeout ?? TimeSpan.FromSeconds(60));
+        return (node.ExitCode!.Value, node.Output);
+    }
+
+    public async Task<Uri> WaitForListeningAsync(TimeSpan? timeout = null)
+    {
+        var winner = await Task.WhenAny(_listening.Task, _exited.Task).WaitAsync(timeout ?? TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
+        if (winner == _exited.Task && !_listening.Task.IsCompleted)
+        {
+            // Output events can trail the exit event; let them drain.
+            await _process.WaitForExitAsync(TestContext.Current.CancellationToken);
+            throw new InvalidOperationException($"meshmind exited with {_process.ExitCode} before listening:\n{Output}");
+        }
+
+        return await _listening.Task;
+    }
+
+    public async Task WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        cts.CancelAfter(timeout);
+        await _process.WaitForExitAsync(cts.Token);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync(CancellationToken.None);
+        }
+
+        _process.Dispose();
+    }
+
+    private void OnLine(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_output)
+        {
+            _output.AppendLine(line);
+        }
+
+        if (ListeningLine().Match(line) is { Success: true } match)
+        {
+            _listening.TrySetResult(new Uri(match.Groups["url"].Value));
+        }
+    }
+
+    [GeneratedRegex(@"listening on (?<url>http://\S+?)(?: |$)")]
+    private static partial Regex ListeningLine();
+}
