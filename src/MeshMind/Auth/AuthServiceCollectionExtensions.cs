@@ -1,5 +1,3 @@
-using Microsoft.AspNetCore.DataProtection;
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -16,10 +14,15 @@ public static class AuthServiceCollectionExtensions
         services.TryAddSingleton<SessionTokens>();
         services.TryAddSingleton<ApiKeyStore>();
         services.TryAddSingleton<LoginRateLimiter>();
-        // Authentication pulls in ASP.NET Data Protection, which MeshMind does not use: keep it from writing keys to disk.
-        services.AddDataProtection().UseEphemeralDataProtectionProvider();
-        services.AddAuthentication(MeshMindAuthentication.SchemeName)
-            .AddScheme<AuthenticationSchemeOptions, MeshMindAuthentication>(MeshMindAuthentication.SchemeName, null);
+        // AddAuthenticationCore, not AddAuthentication: the latter also brings ASP.NET Data Protection, whose hosted
+        // service reads and writes XML key files at every start. MeshMind signs its own sessions (SessionTokens).
+        services.AddAuthenticationCore(options =>
+        {
+            options.AddScheme<MeshMindAuthentication>(MeshMindAuthentication.SchemeName, displayName: null);
+            options.DefaultScheme = MeshMindAuthentication.SchemeName;
+        });
+        services.AddWebEncoders();
+        services.TryAddTransient<MeshMindAuthentication>();
         services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new AuthorizationPolicyBuilder(MeshMindAuthentication.SchemeName).RequireAuthenticatedUser().Build());
         return services;

@@ -45,7 +45,7 @@ public static class NodeHost
         launch.ConfigureServices?.Invoke(services);
 
         var app = builder.Build();
-        var ui = WebUi.CreateFileProvider();
+        var ui = WebUi.CreateFileProvider(app.Services.GetRequiredService<TimeProvider>());
         app.UseSecurityHeaders();
         app.UseWebUi(ui);
         app.UseRouting();

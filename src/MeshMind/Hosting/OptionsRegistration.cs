@@ -14,20 +14,22 @@ public static class OptionsRegistration
 {
     public static IServiceCollection AddNodeOptions(this IServiceCollection services)
     {
-        services.Add<NodeOptions, NodeOptionsValidator>(NodeOptions.Section);
-        services.Add<HttpOptions, HttpOptionsValidator>(HttpOptions.Section);
-        services.Add<MeshOptions, MeshOptionsValidator>(MeshOptions.Section);
-        services.Add<DiscoveryOptions, DiscoveryOptionsValidator>(DiscoveryOptions.Section);
-        services.Add<LlmOptions, LlmOptionsValidator>(LlmOptions.Section);
-        services.Add<AuthOptions, AuthOptionsValidator>(AuthOptions.Section);
+        // One explicit call per type: the configuration binding source generator cannot see through generic helpers.
+        services.AddOptions<NodeOptions>().BindConfiguration(NodeOptions.Section).ValidateOnStart();
+        services.AddOptions<HttpOptions>().BindConfiguration(HttpOptions.Section).ValidateOnStart();
+        services.AddOptions<MeshOptions>().BindConfiguration(MeshOptions.Section).ValidateOnStart();
+        services.AddOptions<DiscoveryOptions>().BindConfiguration(DiscoveryOptions.Section).ValidateOnStart();
+        services.AddOptions<LlmOptions>().BindConfiguration(LlmOptions.Section).ValidateOnStart();
+        services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section).ValidateOnStart();
+        services.TryAddEnumerable(
+        [
+            ServiceDescriptor.Singleton<IValidateOptions<NodeOptions>, NodeOptionsValidator>(),
+            ServiceDescriptor.Singleton<IValidateOptions<HttpOptions>, HttpOptionsValidator>(),
+            ServiceDescriptor.Singleton<IValidateOptions<MeshOptions>, MeshOptionsValidator>(),
+            ServiceDescriptor.Singleton<IValidateOptions<DiscoveryOptions>, DiscoveryOptionsValidator>(),
+            ServiceDescriptor.Singleton<IValidateOptions<LlmOptions>, LlmOptionsValidator>(),
+            ServiceDescriptor.Singleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>(),
+        ]);
         return services;
-    }
-
-    private static void Add<TOptions, TValidator>(this IServiceCollection services, string section)
-        where TOptions : class
-        where TValidator : class, IValidateOptions<TOptions>
-    {
-        services.AddOptions<TOptions>().BindConfiguration(section).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TOptions>, TValidator>());
     }
 }

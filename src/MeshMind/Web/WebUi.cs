@@ -11,18 +11,8 @@ public static class WebUi
 {
     public const string BasePath = "/app";
 
-    /// <summary>The embedded UI, or an empty provider when the build skipped the UI (<c>MeshMindSkipUi=true</c>).</summary>
-    public static IFileProvider CreateFileProvider()
-    {
-        try
-        {
-            return new ManifestEmbeddedFileProvider(typeof(WebUi).Assembly, "wwwroot");
-        }
-        catch (InvalidOperationException)
-        {
-            return new NullFileProvider();
-        }
-    }
+    /// <summary>The embedded UI; empty when the build skipped the UI (<c>MeshMindSkipUi=true</c>).</summary>
+    public static IFileProvider CreateFileProvider(TimeProvider time) => new EmbeddedUiFileProvider(typeof(WebUi).Assembly, time);
 
     public static WebApplication UseWebUi(this WebApplication app, IFileProvider files)
     {

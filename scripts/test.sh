@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Runs every MeshMind test: unit, in-process HTTP, real processes, and the browser tests.
+# On Debian it first installs what the tests need and the machine lacks (Chromium for the UI tests,
+# iproute2 for network-namespace tests), so it works on a fresh machine with the .NET SDK and Node.js.
+# Ends with one line "N passed, N failed[, N skipped]" counted from the TRX results.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need=()
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v ip >/dev/null 2>&1 || need+=(iproute2)
+if [ ${#need[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ]; then sudo=""; elif command -v sudo >/dev/null 2>&1; then sudo="sudo"; else
+    echo "scripts/test.sh: needs root (or sudo) to install: ${need[*]}" >&2; exit 1
+  fi
+  echo "scripts/test.sh: installing ${need[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+command -v node >/dev/null 2>&1 || { echo "scripts/test.sh: Node.js is required to build the web UI" >&2; exit 1; }
+
+results="$PWD/artifacts/test-results"
+rm -rf "$results"
+mkdir -p "$results"
+export MESHMIND_ARTIFACTS="$results"       # screenshots from the browser tests
+export MESHMIND_REQUIRE_BROWSER=1          # a missing browser fails the browser tests instead of skipping them
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+set +e
+dotnet test MeshMind.slnx -c Release --logger "trx" --results-directory "$results"
+status=$?
+set -e
+
+passed=0; failed=0; skipped=0
+shopt -s nullglob
+trx_files=("$results"/*.trx)
+for trx in "${trx_files[@]}"; do
+  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
+  value() { sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p" <<<"$counters"; }
+  passed=$((passed + $(value passed)))
+  failed=$((failed + $(value failed) + $(value error) + $(value timeout) + $(value aborted)))
+  skipped=$((skipped + $(value notExecuted)))
+done
+if [ ${#trx_files[@]} -eq 0 ] && [ "$status" -ne 0 ]; then
+  failed=1   # the build or the test host failed before any result was written
+fi
+
+echo "Screenshots and TRX results: $results"
+if [ "$skipped" -gt 0 ]; then
+  echo "$passed passed, $failed failed, $skipped skipped"
+else
+  echo "$passed passed, $failed failed"
+fi
+exit "$status"
