@@ -28,7 +28,11 @@ public static class ConfigReport
         var problems = new List<string>();
         Add<NodeOptions>(NodeOptions.Section, o => { o["name"] = ((NodeOptions)Value<NodeOptions>(provider)!).EffectiveName; });
         Add<HttpOptions>(HttpOptions.Section);
-        Add<MeshOptions>(MeshOptions.Section, o => o["secret"] = Mask(o["secret"]));
+        Add<MeshOptions>(MeshOptions.Section, o =>
+        {
+            o["secret"] = o["secret"] is null ? "(generated at first start)" : Masked;
+            o["previous_secrets"] = new JsonArray([.. o["previous_secrets"]!.AsArray().Select(_ => (JsonNode?)Masked)]);
+        });
         Add<DiscoveryOptions>(DiscoveryOptions.Section);
         Add<LlmOptions>(LlmOptions.Section);
         Add<AuthOptions>(AuthOptions.Section, o => o["password"] = o["password"] is null ? "(generated at first start)" : Masked);
@@ -63,6 +67,4 @@ public static class ConfigReport
     }
 
     private static object? Value<T>(IServiceProvider provider) where T : class => provider.GetRequiredService<IOptions<T>>().Value;
-
-    private static JsonNode? Mask(JsonNode? value) => value is null ? null : Masked;
 }

@@ -36,7 +36,23 @@ public sealed class SeedNamesConfigurationSource(
             foreach (var (key, variable, file) in Mappings)
             {
                 var value = FromEnvironment(variable) ?? FromFile(source.WorkingDirectory, file) ?? FromFile(source.DataDirectory, file);
-                if (value is not null)
+                if (value is null)
+                {
+                    continue;
+                }
+
+                if (key == "Mesh:Secret")
+                {
+                    // p2p_secret.txt may list several secrets, one per line: the current one first, then the previous
+                    // ones still accepted while every node is being moved to the new secret.
+                    var lines = value.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                    data[key] = lines[0];
+                    for (var i = 1; i < lines.Length; i++)
+                    {
+                        data[$"Mesh:PreviousSecrets:{i - 1}"] = lines[i];
+                    }
+                }
+                else
                 {
                     data[key] = value;
                 }

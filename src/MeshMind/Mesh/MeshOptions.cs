@@ -14,4 +14,7 @@ public sealed class MeshOptions
 
     /// <summary>The shared mesh secret (seed name <c>P2P_HMAC_SECRET</c> / <c>p2p_secret.txt</c>). Never logged.</summary>
     public string? Secret { get; set; }
+
+    /// <summary>Secrets still accepted (never used to sign) while a new <see cref="Secret"/> is rolled out to every node.</summary>
+    public List<string> PreviousSecrets { get; set; } = [];
 }

@@ -28,6 +28,11 @@ public sealed class MeshOptionsValidator(IOptions<HttpOptions> http) : IValidate
             errors.Add("Mesh:Secret", $"is shorter than {MeshOptions.MinimumSecretLength} characters, too weak to admit peers");
         }
 
+        if (options.PreviousSecrets.Any(p => p.Length < MeshOptions.MinimumSecretLength))
+        {
+            errors.Add("Mesh:PreviousSecrets", $"every previous secret needs at least {MeshOptions.MinimumSecretLength} characters");
+        }
+
         return errors.Result();
     }
 }

@@ -1,0 +1,18 @@
+namespace MeshMind.Discovery;
+
+/// <summary>Why a discovery datagram was dropped. Every drop is counted by reason.</summary>
+public enum DropReason
+{
+    None = 0,
+    Oversize,
+    Garbage,
+    WrongVersion,
+    BadTag,
+    Unparsable,
+    Stale,
+    Replay,
+    Own,
+    NotLoopback,
+    RateLimited,
+    QueueFull,
+}
