@@ -20,6 +20,27 @@ export interface NodeStatus {
   duplicate_node_id?: boolean
 }
 
+export type LinkState = 'up' | 'connecting' | 'down'
+
+/** One element of GET /api/peers. */
+export interface Peer {
+  /** 64 lowercase hex chars */
+  node_id: string
+  name: string
+  addresses: string[]
+  http_port: number
+  mesh_port: number
+  has_llm: boolean
+  models: string[]
+  link_state: LinkState
+  /** Round-trip time of the mesh link; null when unknown (e.g. link not up). */
+  rtt_ms: number | null
+  /** ISO 8601 timestamps with offset */
+  first_seen: string
+  last_seen: string
+  revoked: boolean
+}
+
 /** Error thrown for any non-2xx response (or a network failure, status 0). */
 export class ApiError extends Error {
   readonly status: number
@@ -98,12 +119,26 @@ export async function request<T>(path: string, options: RequestOptions = {}): Pr
   return (text ? JSON.parse(text) : undefined) as T
 }
 
+/** GET /api/peers: every peer this node knows about. */
+export async function getPeers(signal?: AbortSignal): Promise<Peer[]> {
+  const peers = await request<unknown>('/api/peers', { signal })
+  if (!Array.isArray(peers)) throw new ApiError(500, 'Unexpected response from the node')
+  return peers as Peer[]
+}
+
+/** POST /api/peers/{node_id}/revoke: stop trusting a peer (204 on success, 404 for an unknown node). */
+export function revokePeer(nodeId: string): Promise<void> {
+  return request<void>(`/api/peers/${encodeURIComponent(nodeId)}/revoke`, { method: 'POST', body: {} })
+}
+
 export const api = {
   login: (username: string, password: string) =>
     request<LoginResult>('/api/auth/login', { method: 'POST', body: { username, password } }),
   logout: () => request<void>('/api/auth/logout', { method: 'POST' }),
   authStatus: (signal?: AbortSignal) => request<AuthStatus>('/api/auth/status', { signal }),
   status: (signal?: AbortSignal) => request<NodeStatus>('/api/status', { signal }),
+  getPeers,
+  revokePeer,
 }
 
 /** Human-readable uptime, e.g. "42s", "3m 12s", "2h 5m 9s", "3d 4h 10m". */
@@ -117,4 +152,20 @@ export function formatUptime(totalSeconds: number): string {
   if (hours > 0) return `${hours}h ${minutes}m ${seconds}s`
   if (minutes > 0) return `${minutes}m ${seconds}s`
   return `${seconds}s`
+}
+
+/** Relative time since an ISO timestamp, e.g. "5 s ago", "3 min ago", "2 h ago", "4 d ago"; "—" if unparsable. */
+export function formatAgo(iso: string | null | undefined, now: number = Date.now()): string {
+  const t = iso ? Date.parse(iso) : Number.NaN
+  if (Number.isNaN(t)) return '—'
+  return formatSecondsAgo((now - t) / 1000)
+}
+
+/** "5 s ago", "3 min ago", "2 h ago", "4 d ago" for a number of elapsed seconds (negative clamps to 0). */
+export function formatSecondsAgo(elapsedSeconds: number): string {
+  const s = Math.max(0, Math.floor(elapsedSeconds))
+  if (s < 60) return `${s} s ago`
+  if (s < 3600) return `${Math.floor(s / 60)} min ago`
+  if (s < 86400) return `${Math.floor(s / 3600)} h ago`
+  return `${Math.floor(s / 86400)} d ago`
 }

@@ -11,4 +11,16 @@ public sealed class DiscoveryOptions
     public string Mode { get; set; } = "lan";
 
     public int Port { get; set; } = 5000;
+
+    /// <summary>Time between periodic announcements (±20 % jitter). The seed's interval is 30 s.</summary>
+    public TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Extra destinations (<c>IP</c> or <c>IP:PORT</c>) announced to in <c>lan</c> mode, e.g. a directed broadcast a router forwards.</summary>
+    public List<string> Targets { get; set; } = [];
+
+    /// <summary>In <c>lan</c> mode, only broadcast on these interfaces (names as <c>ip link</c> shows them); empty means every up IPv4 interface.</summary>
+    public List<string> Interfaces { get; set; } = [];
+
+    /// <summary>Datagrams accepted per second from one source address; the rest are dropped as rate limited.</summary>
+    public int MaxDatagramsPerSecondPerSource { get; set; } = 20;
 }

@@ -14,6 +14,19 @@ public sealed class DiscoveryOptionsValidator : IValidateOptions<DiscoveryOption
         }
 
         errors.Port("Discovery:Port", options.Port, minimum: 1);
+        errors.Range("Discovery:Interval", options.Interval, TimeSpan.FromMilliseconds(100), TimeSpan.FromHours(1));
+        foreach (var target in options.Targets)
+        {
+            if (!System.Net.IPEndPoint.TryParse(target, out _))
+            {
+                errors.Add("Discovery:Targets", $"'{target}' is not IP or IP:PORT");
+            }
+        }
+
+        if (options.MaxDatagramsPerSecondPerSource is < 1 or > 10_000)
+        {
+            errors.Add("Discovery:MaxDatagramsPerSecondPerSource", $"{options.MaxDatagramsPerSecondPerSource} is outside 1..10000");
+        }
         return errors.Result();
     }
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using MeshMind.Auth;
+using MeshMind.Mesh;
 using MeshMind.Node;
 using MeshMind.Storage;
 using MeshMind.Web;
@@ -38,7 +39,8 @@ public static class NodeHost
         services.AddNodeOptions()
             .AddNode()
             .AddStorage()
-            .AddMeshMindAuth();
+            .AddMeshMindAuth()
+            .AddMesh();
         services.AddHostedService<NodeStartup>();
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default));
         services.AddOptions<KestrelServerOptions>().Configure<IOptions<HttpOptions>>(ConfigureKestrel);
@@ -55,6 +57,7 @@ public static class NodeHost
 
         app.MapStatusApi();
         app.MapAuthApi();
+        app.MapPeersApi();
         app.MapWebUi(ui);
         return app;
     }

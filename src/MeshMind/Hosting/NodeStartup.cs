@@ -1,4 +1,5 @@
 using MeshMind.Auth;
+using MeshMind.Mesh;
 using MeshMind.Node;
 using MeshMind.Storage;
 
@@ -10,7 +11,8 @@ namespace MeshMind.Hosting;
 /// </summary>
 /// <remarks>Runs in <see cref="StartingAsync"/>, which completes before any hosted service starts, the web server included.</remarks>
 public sealed class NodeStartup(
-    Database database, NodeInfo node, SessionTokens sessions, UserStore users, NodeConsole console) : IHostedLifecycleService
+    Database database, NodeInfo node, SessionTokens sessions, UserStore users, NodeConsole console,
+    MeshKeys meshKeys, PeerStore peerStore, PeerDirectory peers) : IHostedLifecycleService
 {
     public async Task StartingAsync(CancellationToken cancellationToken)
     {
@@ -21,6 +23,14 @@ public sealed class NodeStartup(
             console.WriteLine($"meshmind: generated a login for user '{users.Username}' with password: {password}");
             console.WriteLine("meshmind: this password is shown only once; set NODE_PASSWORD or auth_secret.txt to choose your own.");
         }
+
+        foreach (var revoked in await peerStore.RevokedAsync(cancellationToken))
+        {
+            peers.Revoke(revoked);
+        }
+
+        // Generates the mesh secret on first start (and says where), before anything could use it.
+        _ = meshKeys.Current;
 
         // Resolving NodeInfo here creates the identity (node.pfx) and starts the uptime clock.
         _ = node.NodeId;

@@ -1,3 +1,4 @@
+using MeshMind.Mesh;
 using MeshMind.Web;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -13,9 +14,9 @@ public static class StatusApi
         return endpoints;
     }
 
-    // is_llm_host and peer_count are filled in by the LLM and mesh features; until they exist they are false and 0.
-    private static JsonHttpResult<StatusResponse> Status(NodeInfo node) =>
+    // is_llm_host stays false until the LLM feature lands; peer_count counts peers with a live link.
+    private static JsonHttpResult<StatusResponse> Status(NodeInfo node, PeerDirectory peers, DuplicateIdentity duplicates) =>
         TypedResults.Json(
-            new StatusResponse(false, 0, node.NodeId, node.Name, NodeInfo.Version, (long)node.Uptime.TotalSeconds),
+            new StatusResponse(false, peers.LinkedCount, node.NodeId, node.Name, NodeInfo.Version, (long)node.Uptime.TotalSeconds, duplicates.Detected),
             ApiJsonContext.Default.StatusResponse);
 }

@@ -24,5 +24,16 @@ public static class Migrations
                 expires_at INTEGER NOT NULL
             );
             """),
+        new(2, "peers", """
+            CREATE TABLE peers (
+                node_id      TEXT PRIMARY KEY,
+                name         TEXT NOT NULL,
+                last_address TEXT,
+                first_seen   TEXT NOT NULL,
+                last_seen    TEXT NOT NULL,
+                admitted     INTEGER NOT NULL DEFAULT 0,
+                revoked      INTEGER NOT NULL DEFAULT 0
+            );
+            """),
     ];
 }

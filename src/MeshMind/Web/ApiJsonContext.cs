@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using MeshMind.Auth;
+using MeshMind.Mesh;
 using MeshMind.Node;
 
 namespace MeshMind.Web;
@@ -15,4 +16,5 @@ namespace MeshMind.Web;
 [JsonSerializable(typeof(CreateApiKeyRequest))]
 [JsonSerializable(typeof(CreatedApiKeyResponse))]
 [JsonSerializable(typeof(ApiKeyResponse[]))]
+[JsonSerializable(typeof(PeerResponse[]))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;

@@ -3,6 +3,7 @@ import { Link } from 'react-router-dom'
 import { formatUptime } from '../api'
 import { useNodeStatus } from '../status'
 import { Page } from '../components/Page'
+import { DuplicateNodeIdBanner } from '../components/DuplicateNodeIdBanner'
 import { AlertIcon, ArrowRightIcon, ChatIcon, FilesIcon } from '../components/Icons'
 
 function Card({ label, children, className = '' }: { label: string; children: ReactNode; className?: string }) {
@@ -54,16 +55,7 @@ export default function Dashboard() {
 
   return (
     <Page title="Dashboard" subtitle="Live overview of this node">
-      {status?.duplicate_node_id && (
-        <div
-          role="alert"
-          data-testid="duplicate-node-id"
-          className="mb-6 flex items-start gap-3 rounded-xl border border-red-300 bg-red-600 px-4 py-3 text-sm font-medium text-white shadow-sm"
-        >
-          <AlertIcon className="mt-0.5 shrink-0 text-lg" />
-          <span>Another node is running with this node's identity (copied data directory?)</span>
-        </div>
-      )}
+      <DuplicateNodeIdBanner live />
 
       {error && (
         <div

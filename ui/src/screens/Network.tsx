@@ -1,16 +1,443 @@
+import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react'
+import { ApiError, formatAgo, formatSecondsAgo, getPeers, revokePeer, type Peer } from '../api'
 import { Page } from '../components/Page'
-import { ComingSoon } from '../components/ComingSoon'
-import { NetworkIcon } from '../components/Icons'
+import { ConfirmDialog } from '../components/ConfirmDialog'
+import { DuplicateNodeIdBanner } from '../components/DuplicateNodeIdBanner'
+import { AlertIcon, NetworkIcon } from '../components/Icons'
+import { Spinner } from '../components/Spinner'
+
+const POLL_MS = 2000
+
+function isAbort(err: unknown): boolean {
+  return err instanceof DOMException && err.name === 'AbortError'
+}
+
+/** Polls GET /api/peers every 2 s while mounted; keeps the last good list (and retries) when a fetch fails. */
+function usePeers() {
+  const [peers, setPeers] = useState<Peer[] | null>(null)
+  const [error, setError] = useState<string | null>(null)
+  const [updatedAt, setUpdatedAt] = useState<number | null>(null)
+  const refreshRef = useRef<() => void>(() => {})
+
+  useEffect(() => {
+    let cancelled = false
+    let timer: ReturnType<typeof setTimeout> | undefined
+    let current: AbortController | undefined
+
+    const tick = async () => {
+      // A refresh supersedes the scheduled poll and any request still in flight.
+      clearTimeout(timer)
+      current?.abort()
+      const ctrl = new AbortController()
+      current = ctrl
+      try {
+        const list = await getPeers(ctrl.signal)
+        if (cancelled || ctrl !== current) return
+        setPeers(list)
+        setError(null)
+        setUpdatedAt(Date.now())
+      } catch (err) {
+        if (cancelled || ctrl !== current || isAbort(err)) return
+        if (err instanceof ApiError && err.status === 401) return // handled globally (back to login)
+        setError(
+          err instanceof ApiError && err.status !== 0 ? `Peer list request failed: ${err.message}` : 'Cannot reach the node',
+        )
+      }
+      if (!cancelled && ctrl === current) timer = setTimeout(tick, POLL_MS)
+    }
+
+    refreshRef.current = () => void tick()
+    void tick()
+
+    return () => {
+      cancelled = true
+      clearTimeout(timer)
+      current?.abort()
+      refreshRef.current = () => {}
+    }
+  }, [])
+
+  const refresh = useCallback(() => refreshRef.current(), [])
+
+  /** Optimistically mark a peer revoked until the next poll confirms it. */
+  const markRevoked = useCallback((nodeId: string) => {
+    setPeers((list) =>
+      list ? list.map((p) => (p.node_id === nodeId ? { ...p, revoked: true, link_state: 'down', rtt_ms: null } : p)) : list,
+    )
+  }, [])
+
+  return { peers, error, updatedAt, refresh, markRevoked }
+}
+
+/** Current time, re-rendering every `intervalMs` (for "N s ago" labels). */
+function useNow(intervalMs = 1000): number {
+  const [now, setNow] = useState(() => Date.now())
+  useEffect(() => {
+    const id = setInterval(() => setNow(Date.now()), intervalMs)
+    return () => clearInterval(id)
+  }, [intervalMs])
+  return now
+}
+
+function rank(p: Peer): number {
+  if (p.revoked) return 3
+  if (p.link_state === 'up') return 0
+  if (p.link_state === 'connecting') return 1
+  return 2
+}
+
+const collator = new Intl.Collator(undefined, { sensitivity: 'base', numeric: true })
+
+/** Up first, then connecting, then down, then revoked; by name within each group. */
+function sortPeers(peers: Peer[]): Peer[] {
+  return [...peers].sort(
+    (a, b) => rank(a) - rank(b) || collator.compare(a.name ?? '', b.name ?? '') || a.node_id.localeCompare(b.node_id),
+  )
+}
+
+function displayName(p: Peer): string {
+  return p.name?.trim() || p.node_id.slice(0, 12)
+}
+
+function formatRtt(ms: number | null | undefined): string {
+  if (ms == null || !Number.isFinite(ms)) return '—'
+  return ms < 100 ? `${Number(ms.toFixed(1))} ms` : `${Math.round(ms)} ms`
+}
+
+/** "10.0.0.7:7878"; IPv6 literals get brackets: "[fe80::1]:7878". */
+function formatEndpoint(address: string, port: number): string {
+  const host = address.includes(':') && !address.startsWith('[') ? `[${address}]` : address
+  return port ? `${host}:${port}` : host
+}
+
+function formatTimestamp(iso: string | null | undefined): string | undefined {
+  const t = iso ? Date.parse(iso) : Number.NaN
+  return Number.isNaN(t) ? undefined : new Date(t).toLocaleString()
+}
+
+const STATE_STYLES: Record<string, { badge: string; dot: string }> = {
+  up: { badge: 'bg-emerald-50 text-emerald-700 ring-emerald-200', dot: 'bg-emerald-500' },
+  connecting: { badge: 'bg-amber-50 text-amber-800 ring-amber-200', dot: 'bg-amber-500 animate-pulse' },
+  down: { badge: 'bg-slate-100 text-slate-600 ring-slate-200', dot: 'bg-slate-400' },
+  revoked: { badge: 'bg-red-50 text-red-700 ring-red-200', dot: 'bg-red-500' },
+}
+
+function StateBadge({ peer }: { peer: Peer }) {
+  const state: string = peer.revoked ? 'revoked' : peer.link_state
+  const style = STATE_STYLES[state] ?? STATE_STYLES.down
+  return (
+    <span
+      data-testid="peer-state"
+      className={`inline-flex items-center gap-1.5 rounded-full px-2 py-0.5 text-xs font-medium ring-1 ${style.badge}`}
+    >
+      <span aria-hidden="true" className={`h-1.5 w-1.5 rounded-full ${style.dot}`} />
+      {state}
+    </span>
+  )
+}
+
+/** Label shown above each value when the table collapses into cards (narrow screens). */
+function CellLabel({ children }: { children: ReactNode }) {
+  return <span className="mb-0.5 block text-[11px] font-medium tracking-wide text-slate-400 uppercase md:hidden">{children}</span>
+}
+
+const TD = 'block px-0 py-1 align-middle md:table-cell md:px-4 md:py-3'
+
+function PeerRow({ peer, now, pending, onRevoke }: {
+  peer: Peer
+  now: number
+  pending: boolean
+  onRevoke: (peer: Peer) => void
+}) {
+  const name = displayName(peer)
+  const addresses = peer.addresses ?? []
+  const models = peer.models ?? []
+  return (
+    <tr
+      data-testid="peer-row"
+      data-node-id={peer.node_id}
+      data-state={peer.revoked ? 'revoked' : peer.link_state}
+      className={`grid grid-cols-2 gap-x-4 px-4 py-3 md:table-row md:p-0 ${peer.revoked ? 'bg-slate-50/60' : ''}`}
+    >
+      <td className={`${TD} col-span-2`}>
+        <span className={`block truncate font-medium ${peer.revoked ? 'text-slate-500' : 'text-slate-900'}`} title={name}>
+          {name}
+        </span>
+        <span
+          data-testid="peer-id"
+          title={peer.node_id}
+          className="block font-mono text-xs text-slate-400"
+        >
+          {peer.node_id.slice(0, 12)}
+        </span>
+      </td>
+      <td className={TD}>
+        <CellLabel>State</CellLabel>
+        <StateBadge peer={peer} />
+      </td>
+      <td className={TD}>
+        <CellLabel>RTT</CellLabel>
+        <span data-testid="peer-rtt" className="text-sm text-slate-700 tabular-nums">
+          {formatRtt(peer.rtt_ms)}
+        </span>
+      </td>
+      <td className={`${TD} col-span-2`}>
+        <CellLabel>LLM</CellLabel>
+        <div data-testid="peer-llm" className="flex flex-wrap items-center gap-1.5 text-sm text-slate-600">
+          {peer.has_llm ? (
+            <>
+              <span className="rounded-md bg-sky-50 px-1.5 py-0.5 text-xs font-semibold text-sky-700 ring-1 ring-sky-200">
+                LLM
+              </span>{' '}
+              {models.map((model, i) => (
+                <span key={model} className="font-mono text-xs text-slate-600">
+                  {model}
+                  {i < models.length - 1 ? ', ' : ''}
+                </span>
+              ))}
+            </>
+          ) : (
+            <span className="text-slate-400">—</span>
+          )}
+        </div>
+      </td>
+      <td className={TD}>
+        <CellLabel>Addresses</CellLabel>
+        <div data-testid="peer-addresses" className="font-mono text-xs text-slate-600">
+          {addresses.length > 0
+            ? addresses.map((a) => (
+                <span key={a} className="block">
+                  {formatEndpoint(a, peer.mesh_port)}
+                </span>
+              ))
+            : '—'}
+        </div>
+      </td>
+      <td className={TD}>
+        <CellLabel>Last seen</CellLabel>
+        <span
+          data-testid="peer-last-seen"
+          title={formatTimestamp(peer.last_seen)}
+          className="text-sm whitespace-nowrap text-slate-600 tabular-nums"
+        >
+          {formatAgo(peer.last_seen, now)}
+        </span>
+      </td>
+      <td className={`${TD} col-span-2 pt-2 md:pt-3 md:text-right`}>
+        {!peer.revoked && (
+          <button
+            type="button"
+            data-testid="peer-revoke"
+            aria-label={`Revoke ${name}`}
+            onClick={() => onRevoke(peer)}
+            disabled={pending}
+            className="inline-flex items-center gap-1.5 rounded-lg border border-red-200 bg-white px-3 py-1.5 text-xs font-semibold text-red-700 shadow-sm transition hover:border-red-300 hover:bg-red-50 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-red-500 disabled:cursor-wait disabled:opacity-60"
+          >
+            {pending && <Spinner className="h-3 w-3" />}
+            Revoke
+          </button>
+        )}
+      </td>
+    </tr>
+  )
+}
+
+function SkeletonRows() {
+  return (
+    <div className="divide-y divide-slate-100" aria-hidden="true">
+      {Array.from({ length: 3 }, (_, i) => (
+        <div key={i} className="flex items-center gap-6 px-4 py-4">
+          <div className="w-40 space-y-2">
+            <div className="h-3 w-24 animate-pulse rounded bg-slate-200" />
+            <div className="h-2.5 w-20 animate-pulse rounded bg-slate-100" />
+          </div>
+          <div className="h-5 w-14 animate-pulse rounded-full bg-slate-100" />
+          <div className="hidden h-3 w-16 animate-pulse rounded bg-slate-100 sm:block" />
+          <div className="hidden h-3 w-28 animate-pulse rounded bg-slate-100 md:block" />
+        </div>
+      ))}
+    </div>
+  )
+}
+
+function EmptyState() {
+  return (
+    <section
+      data-testid="peers-empty"
+      className="rounded-2xl border border-dashed border-slate-300 bg-white px-6 py-12 text-center shadow-sm"
+    >
+      <div className="mx-auto flex h-12 w-12 items-center justify-center rounded-xl bg-slate-100 text-2xl text-slate-500">
+        <NetworkIcon />
+      </div>
+      <h2 className="mt-4 text-base font-semibold text-slate-900">No peers yet</h2>
+      <p className="mx-auto mt-2 max-w-lg text-sm text-slate-600">
+        Peers appear here when another MeshMind node with the same mesh secret (
+        <code className="rounded bg-slate-100 px-1 py-0.5 font-mono text-xs text-slate-800">p2p_secret.txt</code>) is
+        running on your local network, or when this node is started with{' '}
+        <code className="rounded bg-slate-100 px-1 py-0.5 font-mono text-xs text-slate-800">--peer HOST:7878</code>.
+      </p>
+    </section>
+  )
+}
+
+function UpdatedIndicator({ updatedAt, now, failing }: { updatedAt: number | null; now: number; failing: boolean }) {
+  if (updatedAt == null) {
+    return (
+      <span data-testid="peers-updated" className="inline-flex items-center gap-2 text-sm text-slate-500">
+        <Spinner className="h-4 w-4 text-slate-400" />
+        {failing ? 'Retrying…' : 'Loading…'}
+      </span>
+    )
+  }
+  return (
+    <span data-testid="peers-updated" className="inline-flex items-center gap-2 text-sm text-slate-500 tabular-nums">
+      <span
+        aria-hidden="true"
+        className={`h-2 w-2 rounded-full ${failing ? 'bg-amber-500' : 'bg-emerald-500 ring-4 ring-emerald-100'}`}
+      />
+      Updated {formatSecondsAgo((now - updatedAt) / 1000)}
+    </span>
+  )
+}
+
+function revokeErrorMessage(err: unknown): string {
+  if (err instanceof ApiError) return err.status === 0 ? 'Could not reach the node' : err.message
+  return 'Revoking the peer failed'
+}
 
 export default function Network() {
+  const { peers, error, updatedAt, refresh, markRevoked } = usePeers()
+  const now = useNow()
+  const sorted = useMemo(() => (peers ? sortPeers(peers) : null), [peers])
+
+  const [target, setTarget] = useState<Peer | null>(null)
+  const [pending, setPending] = useState(false)
+  const [revokeError, setRevokeError] = useState<string | null>(null)
+
+  const openRevoke = (peer: Peer) => {
+    setRevokeError(null)
+    setTarget(peer)
+  }
+
+  const closeRevoke = () => {
+    if (pending) return
+    setTarget(null)
+    setRevokeError(null)
+  }
+
+  const confirmRevoke = async () => {
+    if (!target || pending) return
+    setPending(true)
+    setRevokeError(null)
+    try {
+      await revokePeer(target.node_id)
+      markRevoked(target.node_id)
+      setTarget(null)
+      refresh()
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 401) return // handled globally
+      setRevokeError(revokeErrorMessage(err))
+      refresh()
+    } finally {
+      setPending(false)
+    }
+  }
+
+  const upCount = peers ? peers.filter((p) => !p.revoked && p.link_state === 'up').length : 0
+  const total = peers?.length ?? 0
+  const llmHosts = peers ? peers.filter((p) => !p.revoked && p.link_state === 'up' && p.has_llm).length : 0
+
   return (
-    <Page title="Network" subtitle="Peers discovered on your local network">
-      <ComingSoon
-        icon={NetworkIcon}
-        feature="the mesh network view"
-        description="Arrives with the mesh work: see every peer this node has discovered on the LAN, which ones host an LLM, and how they are connected."
-        bullets={['Live peer list', 'LLM hosts at a glance', 'Connection health and latency']}
-      />
+    <Page
+      title="Network"
+      subtitle="Peers this node has discovered on the mesh, and the health of each link"
+      actions={<UpdatedIndicator updatedAt={updatedAt} now={now} failing={error != null} />}
+    >
+      <DuplicateNodeIdBanner live />
+
+      {error && (
+        <div
+          role="alert"
+          data-testid="peers-error"
+          className="mb-6 flex items-center gap-2 rounded-lg border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-800"
+        >
+          <AlertIcon className="shrink-0" />
+          <span>{error} — retrying…</span>
+        </div>
+      )}
+
+      {sorted && (
+        <p className="mb-4 flex flex-wrap items-baseline gap-x-3 gap-y-1 text-sm text-slate-600">
+          <span data-testid="peers-summary" className="font-medium text-slate-900">
+            {upCount} of {total} {total === 1 ? 'peer' : 'peers'} connected
+          </span>
+          {llmHosts > 0 && (
+            <span className="text-slate-500">
+              · {llmHosts} {llmHosts === 1 ? 'LLM host' : 'LLM hosts'} reachable
+            </span>
+          )}
+        </p>
+      )}
+
+      {sorted == null ? (
+        <div className="overflow-hidden rounded-xl border border-slate-200 bg-white shadow-sm" role="status">
+          <span className="sr-only">Loading peers…</span>
+          <SkeletonRows />
+        </div>
+      ) : sorted.length === 0 ? (
+        <EmptyState />
+      ) : (
+        <div className="overflow-hidden rounded-xl border border-slate-200 bg-white shadow-sm">
+          <table className="block w-full text-left md:table" data-testid="peers-table">
+            <caption className="sr-only">Mesh peers</caption>
+            <thead className="hidden border-b border-slate-200 bg-slate-50 text-xs font-medium tracking-wide text-slate-500 uppercase md:table-header-group">
+              <tr>
+                <th scope="col" className="px-4 py-2.5 font-medium">Peer</th>
+                <th scope="col" className="px-4 py-2.5 font-medium">State</th>
+                <th scope="col" className="px-4 py-2.5 font-medium">RTT</th>
+                <th scope="col" className="px-4 py-2.5 font-medium">LLM</th>
+                <th scope="col" className="px-4 py-2.5 font-medium">Addresses</th>
+                <th scope="col" className="px-4 py-2.5 font-medium">Last seen</th>
+                <th scope="col" className="px-4 py-2.5 font-medium">
+                  <span className="sr-only">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody className="block divide-y divide-slate-100 md:table-row-group">
+              {sorted.map((peer) => (
+                <PeerRow
+                  key={peer.node_id}
+                  peer={peer}
+                  now={now}
+                  pending={pending && target?.node_id === peer.node_id}
+                  onRevoke={openRevoke}
+                />
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+
+      {target && (
+        <ConfirmDialog
+          testId="revoke-dialog"
+          title="Revoke peer?"
+          confirmLabel="Revoke"
+          confirmTestId="confirm-revoke"
+          pending={pending}
+          error={revokeError}
+          onConfirm={() => void confirmRevoke()}
+          onCancel={closeRevoke}
+        >
+          <p>
+            Revoke <strong className="font-semibold text-slate-900">{displayName(target)}</strong>{' '}
+            <span className="font-mono text-xs text-slate-500" title={target.node_id}>
+              ({target.node_id.slice(0, 12)})
+            </span>
+            ? This node drops its mesh link to the peer and stops trusting it.
+          </p>
+        </ConfirmDialog>
+      )}
     </Page>
   )
 }

@@ -1,0 +1,374 @@
+using System.Net;
+using System.Net.NetworkInformation;
+using System.Net.Sockets;
+using System.Threading.Channels;
+using MeshMind.Mesh;
+using MeshMind.Node;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Options;
+
+namespace MeshMind.Discovery;
+
+/// <summary>
+/// UDP discovery (DESIGN §3): announces this node (signed ONLINE at start, on request and every interval ±20 %,
+/// OFFLINE on a graceful stop) and listens for other nodes' announcements. A datagram is a hint: it only ever
+/// leads to a dial, and the mesh port's mutual authentication decides who is admitted.
+/// </summary>
+/// <remarks>
+/// The socket binds with <c>SO_REUSEADDR</c> so several nodes can share a host and port. Received datagrams pass a
+/// per-source rate limit, then a bounded queue; everything dropped is counted by reason (<see cref="DiscoveryStats"/>)
+/// and logged at most once a minute per source. In <c>loopback</c> mode the node sends only to 127.255.255.255 and
+/// ignores datagrams from anywhere but loopback.
+/// </remarks>
+public sealed partial class DiscoveryService(
+    IOptions<DiscoveryOptions> options,
+    IOptions<MeshOptions> mesh,
+    NodeInfo node,
+    MeshKeys keys,
+    PeerDirectory peers,
+    DuplicateIdentity duplicates,
+    DiscoveryStats stats,
+    IServer server,
+    IHostApplicationLifetime lifetime,
+    TimeProvider time,
+    ILogger<DiscoveryService> logger) : BackgroundService
+{
+    private const int QueueCapacity = 256;
+    private static readonly TimeSpan s_dropLogInterval = TimeSpan.FromMinutes(1);
+    private readonly DiscoveryOptions _options = options.Value;
+    private readonly Channel<(byte[] Datagram, IPEndPoint From)> _queue =
+        Channel.CreateBounded<(byte[], IPEndPoint)>(new BoundedChannelOptions(QueueCapacity) { SingleReader = true, SingleWriter = true });
+    private readonly SemaphoreSlim _announceNow = new(0, 1);
+    private readonly ReplayGuard _replays = new();
+    private readonly Dictionary<IPAddress, DateTimeOffset> _lastDropLog = [];
+    private readonly Lock _sendLock = new();
+    private Socket? _socket;
+    private int _httpPort;
+    private long _lastTimestamp;
+
+    private bool Loopback => string.Equals(_options.Mode, "loopback", StringComparison.OrdinalIgnoreCase);
+
+    private bool Enabled => !string.Equals(_options.Mode, "off", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Sends an ONLINE now rather than at the next interval (capability changed).</summary>
+    public void AnnounceSoon()
+    {
+        try
+        {
+            _announceNow.Release();
+        }
+        catch (SemaphoreFullException)
+        {
+            // One is already pending.
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!Enabled)
+        {
+            return;
+        }
+
+        // The HTTP port is only known once the server listens (it may be 0 = "any free port").
+        await WaitForStartedAsync(stoppingToken);
+        _httpPort = HttpPort();
+        try
+        {
+            _socket = CreateSocket();
+        }
+        catch (SocketException ex)
+        {
+            LogSocketFailed(_options.Port, ex.Message);
+            return;
+        }
+
+        LogListening(_options.Mode, _options.Port);
+        try
+        {
+            await Task.WhenAll(ReceiveAsync(_socket, stoppingToken), ProcessAsync(stoppingToken), AnnounceAsync(stoppingToken));
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping.
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_socket is { } socket)
+        {
+            try
+            {
+                await SendAsync(socket, Announce(Announcement.Offline), Targets(), cancellationToken);
+            }
+            catch (Exception ex) when (ex is SocketException or ObjectDisposedException or OperationCanceledException)
+            {
+                // Best effort: peers notice a silent node by expiry anyway.
+            }
+        }
+
+        await base.StopAsync(cancellationToken);
+        _socket?.Dispose();
+    }
+
+    public override void Dispose()
+    {
+        _socket?.Dispose();
+        _announceNow.Dispose();
+        base.Dispose();
+    }
+
+    private async Task WaitForStartedAsync(CancellationToken cancellationToken)
+    {
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var onStarted = lifetime.ApplicationStarted.Register(() => started.TrySetResult());
+        await started.Task.WaitAsync(cancellationToken);
+    }
+
+    private int HttpPort()
+    {
+        var address = server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault();
+        return address is not null && Uri.TryCreate(address, UriKind.Absolute, out var uri) ? uri.Port : 0;
+    }
+
+    private Socket CreateSocket()
+    {
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        try
+        {
+            socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            socket.EnableBroadcast = true;
+            socket.Bind(new IPEndPoint(IPAddress.Any, _options.Port));
+            return socket;
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    private async Task ReceiveAsync(Socket socket, CancellationToken cancellationToken)
+    {
+        var limiter = new SourceRateLimiter(_options.MaxDatagramsPerSecondPerSource, time);
+        var buffer = new byte[2048];
+        EndPoint any = new IPEndPoint(IPAddress.Any, 0);
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            SocketReceiveFromResult result;
+            try
+            {
+                result = await socket.ReceiveFromAsync(buffer, SocketFlags.None, any, cancellationToken);
+            }
+            catch (SocketException ex)
+            {
+                // E.g. ICMP port unreachable reported on Windows: one bad exchange is never fatal.
+                LogReceiveFailed(ex.SocketErrorCode);
+                continue;
+            }
+
+            var from = (IPEndPoint)result.RemoteEndPoint;
+            stats.OnReceived(result.ReceivedBytes);
+            if (!limiter.TryAcquire(from.Address))
+            {
+                Drop(DropReason.RateLimited, from);
+            }
+            else if (result.ReceivedBytes > DiscoveryCodec.MaxDatagramBytes)
+            {
+                Drop(DropReason.Oversize, from);
+            }
+            else if (!_queue.Writer.TryWrite((buffer.AsSpan(0, result.ReceivedBytes).ToArray(), from)))
+            {
+                Drop(DropReason.QueueFull, from);
+            }
+        }
+    }
+
+    private async Task ProcessAsync(CancellationToken cancellationToken)
+    {
+        await foreach (var (datagram, from) in _queue.Reader.ReadAllAsync(cancellationToken))
+        {
+            await HandleAsync(datagram, from, cancellationToken);
+        }
+    }
+
+    private async Task HandleAsync(byte[] datagram, IPEndPoint from, CancellationToken cancellationToken)
+    {
+        if (Loopback && !IPAddress.IsLoopback(from.Address))
+        {
+            Drop(DropReason.NotLoopback, from);
+            return;
+        }
+
+        var (announcement, reason) = DiscoveryCodec.Decode(datagram, keys.All, time.GetUtcNow().ToUnixTimeMilliseconds());
+        if (announcement is null)
+        {
+            Drop(reason, from);
+            return;
+        }
+
+        if (announcement.NodeId == node.NodeId)
+        {
+            if (announcement.InstanceId == node.InstanceId)
+            {
+                Drop(DropReason.Own, from);
+            }
+            else if (duplicates.Report(node.NodeId, announcement.InstanceId, from.Address) && _socket is { } twinSocket)
+            {
+                // Let the twin hear us too, so both sides report the copied identity.
+                await SendAsync(twinSocket, Announce(Announcement.Online), Loopback ? Targets() : [from], cancellationToken);
+            }
+
+            return;
+        }
+
+        if (!_replays.TryAccept(announcement))
+        {
+            Drop(DropReason.Replay, from);
+            return;
+        }
+
+        var isNew = peers.Observe(announcement, from.Address);
+        if (isNew && !peers.IsRevoked(announcement.NodeId) && _socket is { } socket)
+        {
+            LogDiscovered(announcement.Name, announcement.NodeId[..12], from.Address);
+            // Answer at once so the newcomer learns of us in one round trip, not one interval.
+            IReadOnlyList<IPEndPoint> reply = Loopback ? Targets() : [from];
+            await SendAsync(socket, Announce(Announcement.Online), reply, cancellationToken);
+        }
+    }
+
+    private async Task AnnounceAsync(CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            if (_socket is { } socket)
+            {
+                await SendAsync(socket, Announce(Announcement.Online), Targets(), cancellationToken);
+            }
+
+            var jitter = 0.8 + (Random.Shared.NextDouble() * 0.4);
+            using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var delay = Task.Delay(_options.Interval * jitter, time, wait.Token);
+            var signal = _announceNow.WaitAsync(wait.Token);
+            await Task.WhenAny(delay, signal);
+            await wait.CancelAsync();
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+    }
+
+    private byte[] Announce(string type)
+    {
+        long timestamp;
+        lock (_sendLock)
+        {
+            // Strictly increasing per instance, so receivers can reject replays by timestamp alone.
+            timestamp = Math.Max(time.GetUtcNow().ToUnixTimeMilliseconds(), _lastTimestamp + 1);
+            _lastTimestamp = timestamp;
+        }
+
+        var announcement = new Announcement(type, Announcement.CurrentVersion, node.NodeId, node.InstanceId, node.Name,
+            mesh.Value.Port, _httpPort, HasLlm: false, ModelsDigest: "", timestamp);
+        return DiscoveryCodec.Encode(announcement, keys.Current);
+    }
+
+    private async Task SendAsync(Socket socket, byte[] datagram, IReadOnlyList<IPEndPoint> targets, CancellationToken cancellationToken)
+    {
+        foreach (var target in targets)
+        {
+            try
+            {
+                await socket.SendToAsync(datagram, SocketFlags.None, target, cancellationToken);
+                stats.OnSent(datagram.Length);
+            }
+            catch (SocketException ex)
+            {
+                LogSendFailed(target, ex.SocketErrorCode);
+            }
+        }
+    }
+
+    /// <summary>Where announcements go: 127.255.255.255 in loopback mode; otherwise every up IPv4 interface's directed broadcast, 255.255.255.255 and any configured targets.</summary>
+    private List<IPEndPoint> Targets()
+    {
+        if (Loopback)
+        {
+            return [new IPEndPoint(IPAddress.Parse("127.255.255.255"), _options.Port)];
+        }
+
+        var targets = new List<IPEndPoint> { new(IPAddress.Broadcast, _options.Port) };
+        foreach (var nic in NetworkInterface.GetAllNetworkInterfaces())
+        {
+            if (nic.OperationalStatus != OperationalStatus.Up || nic.NetworkInterfaceType == NetworkInterfaceType.Loopback
+                || (_options.Interfaces.Count > 0 && !_options.Interfaces.Contains(nic.Name, StringComparer.Ordinal)))
+            {
+                continue;
+            }
+
+            foreach (var unicast in nic.GetIPProperties().UnicastAddresses)
+            {
+                if (unicast.Address.AddressFamily == AddressFamily.InterNetwork && unicast.IPv4Mask is { } mask)
+                {
+                    var address = unicast.Address.GetAddressBytes();
+                    var netmask = mask.GetAddressBytes();
+                    for (var i = 0; i < 4; i++)
+                    {
+                        address[i] |= (byte)~netmask[i];
+                    }
+
+                    targets.Add(new IPEndPoint(new IPAddress(address), _options.Port));
+                }
+            }
+        }
+
+        foreach (var target in _options.Targets)
+        {
+            var endpoint = IPEndPoint.Parse(target);
+            targets.Add(endpoint.Port == 0 ? new IPEndPoint(endpoint.Address, _options.Port) : endpoint);
+        }
+
+        return [.. targets.Distinct()];
+    }
+
+    private void Drop(DropReason reason, IPEndPoint from)
+    {
+        stats.OnDropped(reason);
+        var now = time.GetUtcNow();
+        lock (_lastDropLog)
+        {
+            if (_lastDropLog.TryGetValue(from.Address, out var last) && now - last < s_dropLogInterval)
+            {
+                return;
+            }
+
+            if (_lastDropLog.Count >= 1024)
+            {
+                _lastDropLog.Clear();
+            }
+
+            _lastDropLog[from.Address] = now;
+        }
+
+        LogDropped(reason, from);
+    }
+
+    [LoggerMessage(EventId = 200, Level = LogLevel.Information, Message = "Discovery ({Mode}) on UDP port {Port}")]
+    private partial void LogListening(string mode, int port);
+
+    [LoggerMessage(EventId = 201, Level = LogLevel.Error, Message = "Discovery is off: cannot use UDP port {Port} ({Reason}). Choose another with --discovery-port, or give peers with --peer")]
+    private partial void LogSocketFailed(int port, string reason);
+
+    [LoggerMessage(EventId = 202, Level = LogLevel.Information, Message = "Discovered node '{Name}' ({NodeId}) at {Address}")]
+    private partial void LogDiscovered(string name, string nodeId, IPAddress address);
+
+    [LoggerMessage(EventId = 203, Level = LogLevel.Debug, Message = "Dropped a discovery datagram from {Source}: {Reason} (further drops from this source are not logged for a minute)")]
+    private partial void LogDropped(DropReason reason, IPEndPoint source);
+
+    [LoggerMessage(EventId = 204, Level = LogLevel.Debug, Message = "Discovery receive failed: {Error}")]
+    private partial void LogReceiveFailed(SocketError error);
+
+    [LoggerMessage(EventId = 205, Level = LogLevel.Debug, Message = "Discovery send to {Target} failed: {Error}")]
+    private partial void LogSendFailed(IPEndPoint target, SocketError error);
+}

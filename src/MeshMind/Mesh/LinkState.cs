@@ -1,0 +1,9 @@
+namespace MeshMind.Mesh;
+
+/// <summary>The state of the control link to a peer, as the API reports it.</summary>
+public enum LinkState
+{
+    Down,
+    Connecting,
+    Up,
+}

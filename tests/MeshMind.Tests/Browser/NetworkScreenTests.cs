@@ -1,0 +1,57 @@
+using System.Globalization;
+using MeshMind.Tests.Infrastructure;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace MeshMind.Tests.Browser;
+
+/// <summary>The Network screen in a real browser, with two real <c>meshmind</c> processes discovering each other on loopback.</summary>
+public sealed class NetworkScreenTests : IDisposable
+{
+    private const string Password = "network-test-password";
+    private readonly TempDirectory _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    private NodeProcess Start(string name, int discoveryPort)
+    {
+        var workingDirectory = Directory.CreateDirectory(_dir.Combine(name)).FullName;
+        return NodeProcess.Start(workingDirectory,
+            ["--http-port", "0", "--http-bind", "127.0.0.1", "--discovery", "loopback",
+             "--discovery-port", discoveryPort.ToString(CultureInfo.InvariantCulture), "--name", name],
+            new Dictionary<string, string> { ["NODE_PASSWORD"] = Password, ["P2P_HMAC_SECRET"] = "network-screen-secret-0123456789" });
+    }
+
+    [Fact]
+    public async Task NetworkScreen_ListsDiscoveredPeer_AndRevokesIt()
+    {
+        Infrastructure.Browser.RequireChromium();
+        var port = FreePort.Udp();
+        await using var a = Start("alpha", port);
+        var address = await a.WaitForListeningAsync();
+        await using var b = Start("bravo", port);
+        await b.WaitForListeningAsync();
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await Infrastructure.Browser.LaunchAsync(playwright);
+        var page = await browser.NewPageAsync();
+        await page.GotoAsync(new Uri(address, "/app/network").ToString());
+        await page.FillAsync("#username", "admin");
+        await page.FillAsync("#password", Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Network", Level = 1 })).ToBeVisibleAsync();
+
+        var row = page.GetByTestId("peer-row");
+        await Expect(row).ToHaveCountAsync(1, new() { Timeout = 15_000 });
+        await Expect(row).ToContainTextAsync("bravo");
+        await Expect(row.GetByTestId("peer-state")).ToHaveTextAsync("down");
+        await Expect(row.GetByTestId("peer-addresses")).ToContainTextAsync("127.0.0.1");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Infrastructure.Browser.ArtifactPath("network-screen.png"), FullPage = true });
+
+        await row.GetByTestId("peer-revoke").ClickAsync();
+        await page.GetByTestId("confirm-revoke").ClickAsync();
+        await Expect(row.GetByTestId("peer-state")).ToHaveTextAsync("revoked");
+        await page.ReloadAsync();
+        await Expect(page.GetByTestId("peer-row").GetByTestId("peer-state")).ToHaveTextAsync("revoked");
+    }
+}

@@ -1,0 +1,15 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace MeshMind.Tests.Infrastructure;
+
+public static class FreePort
+{
+    /// <summary>A UDP port nobody on 127.0.0.1 uses right now, so each test's discovery is private to it.</summary>
+    public static int Udp()
+    {
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        socket.Bind(new IPEndPoint(IPAddress.Any, 0));
+        return ((IPEndPoint)socket.LocalEndPoint!).Port;
+    }
+}
