@@ -72,7 +72,7 @@ internal static class StartupBenchmark
         var info = executable.EndsWith(".dll", StringComparison.OrdinalIgnoreCase)
             ? new ProcessStartInfo("dotnet") { ArgumentList = { executable } }
             : new ProcessStartInfo(executable);
-        foreach (var argument in new[] { "run", "--data-dir", dataDir, "--http-port", port.ToString(CultureInfo.InvariantCulture), "--http-bind", "127.0.0.1", "--discovery", "off" })
+        foreach (var argument in new[] { "run", "--data-dir", dataDir, "--http-port", port.ToString(CultureInfo.InvariantCulture), "--http-bind", "127.0.0.1", "--mesh-port", "0", "--mesh-bind", "127.0.0.1", "--discovery", "off" })
         {
             info.ArgumentList.Add(argument);
         }

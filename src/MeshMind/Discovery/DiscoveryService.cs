@@ -4,8 +4,7 @@ using System.Net.Sockets;
 using System.Threading.Channels;
 using MeshMind.Mesh;
 using MeshMind.Node;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
+using MeshMind.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace MeshMind.Discovery;
@@ -23,13 +22,12 @@ namespace MeshMind.Discovery;
 /// </remarks>
 public sealed partial class DiscoveryService(
     IOptions<DiscoveryOptions> options,
-    IOptions<MeshOptions> mesh,
     NodeInfo node,
     MeshKeys keys,
     PeerDirectory peers,
     DuplicateIdentity duplicates,
     DiscoveryStats stats,
-    IServer server,
+    BoundEndpoints bound,
     IHostApplicationLifetime lifetime,
     TimeProvider time,
     ILogger<DiscoveryService> logger) : BackgroundService
@@ -44,7 +42,6 @@ public sealed partial class DiscoveryService(
     private readonly Dictionary<IPAddress, DateTimeOffset> _lastDropLog = [];
     private readonly Lock _sendLock = new();
     private Socket? _socket;
-    private int _httpPort;
     private long _lastTimestamp;
 
     private bool Loopback => string.Equals(_options.Mode, "loopback", StringComparison.OrdinalIgnoreCase);
@@ -73,7 +70,6 @@ public sealed partial class DiscoveryService(
 
         // The HTTP port is only known once the server listens (it may be 0 = "any free port").
         await WaitForStartedAsync(stoppingToken);
-        _httpPort = HttpPort();
         try
         {
             _socket = CreateSocket();
@@ -125,12 +121,6 @@ public sealed partial class DiscoveryService(
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using var onStarted = lifetime.ApplicationStarted.Register(() => started.TrySetResult());
         await started.Task.WaitAsync(cancellationToken);
-    }
-
-    private int HttpPort()
-    {
-        var address = server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault();
-        return address is not null && Uri.TryCreate(address, UriKind.Absolute, out var uri) ? uri.Port : 0;
     }
 
     private Socket CreateSocket()
@@ -270,7 +260,7 @@ public sealed partial class DiscoveryService(
         }
 
         var announcement = new Announcement(type, Announcement.CurrentVersion, node.NodeId, node.InstanceId, node.Name,
-            mesh.Value.Port, _httpPort, HasLlm: false, ModelsDigest: "", timestamp);
+            bound.MeshPort, bound.HttpPort, HasLlm: false, ModelsDigest: "", timestamp);
         return DiscoveryCodec.Encode(announcement, keys.Current);
     }
 

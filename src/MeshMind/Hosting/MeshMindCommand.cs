@@ -12,6 +12,7 @@ public static class MeshMindCommand
         var httpPort = new Option<int?>("--http-port") { Description = "HTTP port for the web UI and APIs. Default: 8080", HelpName = "N", Recursive = true };
         var httpBind = new Option<string>("--http-bind") { Description = "Address the HTTP port binds. Default: 0.0.0.0", HelpName = "ADDRESS", Recursive = true };
         var meshPort = new Option<int?>("--mesh-port") { Description = "Mutual-TLS port for peers. Default: 7878", HelpName = "N", Recursive = true };
+        var meshBind = new Option<string>("--mesh-bind") { Description = "Address the mesh port binds. Default: 0.0.0.0", HelpName = "ADDRESS", Recursive = true };
         var discoveryPort = new Option<int?>("--discovery-port") { Description = "UDP discovery port. Default: 5000", HelpName = "N", Recursive = true };
         var discovery = new Option<string>("--discovery") { Description = "Discovery mode. Default: lan", HelpName = "lan|loopback|off", Recursive = true };
         discovery.AcceptOnlyFromAmong("lan", "loopback", "off");
@@ -35,6 +36,7 @@ public static class MeshMindCommand
             Set("Http:Port", result.GetValue(httpPort)?.ToString(CultureInfo.InvariantCulture));
             Set("Http:BindAddress", result.GetValue(httpBind));
             Set("Mesh:Port", result.GetValue(meshPort)?.ToString(CultureInfo.InvariantCulture));
+            Set("Mesh:BindAddress", result.GetValue(meshBind));
             Set("Discovery:Port", result.GetValue(discoveryPort)?.ToString(CultureInfo.InvariantCulture));
             Set("Discovery:Mode", result.GetValue(discovery));
             Set("Llm:OllamaUrl", result.GetValue(ollamaUrl));
@@ -55,7 +57,7 @@ public static class MeshMindCommand
 
         var root = new RootCommand("MeshMind: a LAN-first peer-to-peer LLM node. Run one on every machine.")
         {
-            dataDir, httpPort, httpBind, meshPort, discoveryPort, discovery, name, peers, ollamaUrl, run, config,
+            dataDir, httpPort, httpBind, meshPort, meshBind, discoveryPort, discovery, name, peers, ollamaUrl, run, config,
         };
         root.SetAction((result, cancellationToken) => NodeHost.RunAsync(launch(Overrides(result)), cancellationToken));
         return root;

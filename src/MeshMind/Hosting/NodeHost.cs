@@ -48,6 +48,7 @@ public static class NodeHost
 
         var app = builder.Build();
         var ui = WebUi.CreateFileProvider(app.Services.GetRequiredService<TimeProvider>());
+        app.UseMeshPort();
         app.UseSecurityHeaders();
         app.UseWebUi(ui);
         app.UseRouting();
@@ -71,9 +72,10 @@ public static class NodeHost
         {
             app = Build(launch);
         }
-        catch (Exception ex) when (ex is InvalidOperationException or IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is OptionsValidationException or InvalidOperationException or IOException or UnauthorizedAccessException)
         {
-            await launch.Error.WriteLineAsync("meshmind: error: " + StartupFailure.Describe(ex, new ConfigurationBuilder().Build(), null));
+            // Building the server already reads options (the mesh port's TLS settings), so bad values can surface here.
+            await WriteErrorAsync(launch, StartupFailure.Describe(ex, new ConfigurationBuilder().Build(), null));
             return 2;
         }
 
@@ -95,22 +97,28 @@ public static class NodeHost
                     // The HTTP options themselves are what failed; the description below says so.
                 }
 
-                foreach (var line in StartupFailure.Describe(ex, app.Configuration, http).Split(Environment.NewLine))
-                {
-                    await launch.Error.WriteLineAsync("meshmind: error: " + line);
-                }
-
+                await WriteErrorAsync(launch, StartupFailure.Describe(ex, app.Configuration, http));
                 return 2;
             }
 
             var node = app.Services.GetRequiredService<NodeInfo>();
-            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault();
+            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses
+                .FirstOrDefault(a => a.StartsWith("http://", StringComparison.Ordinal));
+            var meshPort = app.Services.GetRequiredService<BoundEndpoints>().MeshPort;
             app.Services.GetRequiredService<NodeConsole>().WriteLine(
-                $"meshmind: node '{node.Name}' ({node.NodeId[..12]}) {NodeInfo.Version} listening on {address} - web UI at {address}/app/");
+                $"meshmind: node '{node.Name}' ({node.NodeId[..12]}) {NodeInfo.Version} listening on {address} - web UI at {address}/app/ - mesh port {meshPort}");
             await app.WaitForShutdownAsync(cancellationToken);
         }
 
         return 0;
+    }
+
+    private static async Task WriteErrorAsync(NodeLaunch launch, string description)
+    {
+        foreach (var line in description.Split(Environment.NewLine))
+        {
+            await launch.Error.WriteLineAsync("meshmind: error: " + line);
+        }
     }
 
     private static void ConfigureKestrel(KestrelServerOptions kestrel, IOptions<HttpOptions> options)

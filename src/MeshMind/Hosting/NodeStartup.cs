@@ -24,6 +24,7 @@ public sealed class NodeStartup(
             console.WriteLine("meshmind: this password is shown only once; set NODE_PASSWORD or auth_secret.txt to choose your own.");
         }
 
+        peers.LoadAdmitted(await peerStore.AdmittedAsync(cancellationToken));
         foreach (var revoked in await peerStore.RevokedAsync(cancellationToken))
         {
             peers.Revoke(revoked);

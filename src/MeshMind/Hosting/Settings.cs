@@ -14,6 +14,7 @@ public static class Settings
         ["Http:Port"] = "--http-port",
         ["Http:BindAddress"] = "--http-bind",
         ["Mesh:Port"] = "--mesh-port",
+        ["Mesh:BindAddress"] = "--mesh-bind",
         ["Mesh:Peers"] = "--peer",
         ["Discovery:Port"] = "--discovery-port",
         ["Discovery:Mode"] = "--discovery",

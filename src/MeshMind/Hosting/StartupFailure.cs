@@ -11,6 +11,12 @@ public static partial class StartupFailure
 {
     public static string Describe(Exception exception, IConfiguration configuration, HttpOptions? http)
     {
+        // Kestrel names the endpoint it failed to bind; the mesh port is the only https:// one.
+        if (exception is IOException { InnerException: AddressInUseException } && exception.Message.Contains("https://", StringComparison.Ordinal))
+        {
+            return Settings.Invalid("Mesh:Port", $"port {configuration["Mesh:Port"] ?? "7878"} is already in use by another program");
+        }
+
         switch (exception)
         {
             case OptionsValidationException validation:

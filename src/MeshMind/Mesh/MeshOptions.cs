@@ -9,6 +9,20 @@ public sealed class MeshOptions
 
     public int Port { get; set; } = 7878;
 
+    /// <summary>Address the mesh port binds; peers on the LAN must reach it, so by default every IPv4 interface.</summary>
+    public string BindAddress { get; set; } = "0.0.0.0";
+
+    /// <summary>Time between link pings; a link is dead after <see cref="MissedPongs"/> unanswered pings.</summary>
+    public TimeSpan PingInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    public int MissedPongs { get; set; } = 3;
+
+    /// <summary>A connection must complete TLS and admission (or be from an admitted peer) within this time.</summary>
+    public TimeSpan HandshakeTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Connections from one address that have not yet proven admission, beyond which new ones are refused.</summary>
+    public int MaxUnauthenticatedConnectionsPerAddress { get; set; } = 16;
+
     /// <summary>Static peers as <c>HOST:PORT</c>, dialled in addition to the ones discovery finds.</summary>
     public List<string> Peers { get; set; } = [];
 

@@ -15,6 +15,23 @@ public sealed class MeshOptionsValidator(IOptions<HttpOptions> http) : IValidate
             errors.Add("Mesh:Port", $"{options.Port} is also the HTTP port; the two need different ports");
         }
 
+        if (!System.Net.IPAddress.TryParse(options.BindAddress, out _))
+        {
+            errors.Add("Mesh:BindAddress", $"'{options.BindAddress}' is not an IP address");
+        }
+
+        errors.Range("Mesh:PingInterval", options.PingInterval, TimeSpan.FromMilliseconds(50), TimeSpan.FromMinutes(5));
+        errors.Range("Mesh:HandshakeTimeout", options.HandshakeTimeout, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(5));
+        if (options.MissedPongs is < 1 or > 100)
+        {
+            errors.Add("Mesh:MissedPongs", $"{options.MissedPongs} is outside 1..100");
+        }
+
+        if (options.MaxUnauthenticatedConnectionsPerAddress is < 1 or > 10_000)
+        {
+            errors.Add("Mesh:MaxUnauthenticatedConnectionsPerAddress", $"{options.MaxUnauthenticatedConnectionsPerAddress} is outside 1..10000");
+        }
+
         foreach (var peer in options.Peers)
         {
             if (!PeerAddress.TryParse(peer, out _))

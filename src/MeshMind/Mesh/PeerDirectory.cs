@@ -1,11 +1,12 @@
 using System.Net;
 using MeshMind.Discovery;
+using MeshMind.Mesh.Links;
 
 namespace MeshMind.Mesh;
 
 /// <summary>
-/// Every peer this node has heard of (discovery hints, later links), keyed by node id — never by address, since
-/// addresses change and several nodes may share one host.
+/// Every peer this node knows of — from discovery hints, static peers, peer exchange and links — keyed by node id,
+/// never by address: addresses change and several nodes may share one host.
 /// </summary>
 public sealed class PeerDirectory(TimeProvider time)
 {
@@ -14,34 +15,81 @@ public sealed class PeerDirectory(TimeProvider time)
 
     private readonly Dictionary<string, PeerInfo> _peers = new(StringComparer.Ordinal);
     private readonly HashSet<string> _revoked = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _admitted = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
+
+    /// <summary>Raised (outside the lock) when a node becomes worth dialling: newly heard of, or back online.</summary>
+    public event Action<string>? PeerAppeared;
 
     /// <summary>Records an authenticated announcement. Returns true when the node was not known (or had gone offline) before.</summary>
     public bool Observe(Announcement announcement, IPAddress address)
     {
-        var now = time.GetUtcNow();
+        var online = announcement.Type == Announcement.Online;
+        var appeared = Upsert(announcement.NodeId, peer => (peer ?? New(announcement.NodeId)) with
+        {
+            InstanceId = announcement.InstanceId,
+            Name = announcement.Name,
+            Addresses = Merge(address, peer?.Addresses),
+            HttpPort = announcement.HttpPort,
+            MeshPort = announcement.MeshPort,
+            HasLlm = announcement.HasLlm,
+            LastSeen = time.GetUtcNow(),
+            Online = online,
+        }, (before, after) => after.Online && before is not { Online: true });
+        return appeared;
+    }
+
+    /// <summary>A node another peer told us about (peer exchange). Returns true when it was unknown.</summary>
+    public bool AddCandidate(string nodeId, IEnumerable<IPAddress> addresses, int meshPort) =>
+        Upsert(nodeId, peer =>
+        {
+            var merged = peer?.Addresses ?? [];
+            foreach (var address in addresses.Reverse())
+            {
+                merged = Merge(address, merged);
+            }
+
+            return (peer ?? New(nodeId) with { Online = true }) with { Addresses = merged, MeshPort = peer?.MeshPort > 0 ? peer.MeshPort : meshPort };
+        }, (before, _) => before is null);
+
+    /// <summary>Records a completed admission (either direction).</summary>
+    public void Admit(string nodeId, string name, IPAddress? address)
+    {
         lock (_lock)
         {
-            var known = _peers.TryGetValue(announcement.NodeId, out var peer);
-            if (!known && _peers.Count >= MaxPeers)
-            {
-                return false;
-            }
-
-            var online = announcement.Type == Announcement.Online;
-            var addresses = new List<IPAddress> { address };
-            if (peer is not null)
-            {
-                addresses.AddRange(peer.Addresses.Where(a => !a.Equals(address)).Take(MaxAddressesPerPeer - 1));
-            }
-
-            _peers[announcement.NodeId] = new PeerInfo(
-                announcement.NodeId, announcement.InstanceId, announcement.Name, addresses, announcement.HttpPort, announcement.MeshPort,
-                announcement.HasLlm, peer?.Models ?? [], peer?.LinkState ?? LinkState.Down, peer?.RttMs,
-                peer?.FirstSeen ?? now, now, online, _revoked.Contains(announcement.NodeId));
-            return online && (!known || !peer!.Online);
+            _admitted.Add(nodeId);
         }
+
+        Upsert(nodeId, peer => (peer ?? New(nodeId)) with
+        {
+            Name = string.IsNullOrEmpty(name) ? (peer?.Name ?? "") : name,
+            Addresses = address is null ? (peer?.Addresses ?? []) : Merge(address, peer?.Addresses),
+            LastSeen = time.GetUtcNow(),
+        }, (_, _) => false);
     }
+
+    public void UpdateHello(string nodeId, HelloMessage hello, IPAddress? address) =>
+        Upsert(nodeId, peer => (peer ?? New(nodeId)) with
+        {
+            InstanceId = hello.InstanceId,
+            Name = hello.Name,
+            HttpPort = hello.HttpPort,
+            MeshPort = hello.MeshPort,
+            Addresses = address is null ? (peer?.Addresses ?? []) : Merge(address, peer?.Addresses),
+            LastSeen = time.GetUtcNow(),
+            Online = true,
+        }, (_, _) => false);
+
+    public void UpdateCapability(string nodeId, CapabilityMessage capability) =>
+        Upsert(nodeId, peer => (peer ?? New(nodeId)) with { HasLlm = capability.HasLlm, Models = [.. capability.Models.Take(256)] }, (_, _) => false);
+
+    public void SetLink(string nodeId, LinkState state, double? rttMs) =>
+        Upsert(nodeId, peer => (peer ?? New(nodeId)) with
+        {
+            LinkState = state,
+            RttMs = state == LinkState.Up ? rttMs ?? peer?.RttMs : null,
+            LastSeen = state == LinkState.Up ? time.GetUtcNow() : peer?.LastSeen ?? time.GetUtcNow(),
+        }, (_, _) => false);
 
     public IReadOnlyList<PeerInfo> Snapshot()
     {
@@ -64,6 +112,23 @@ public sealed class PeerDirectory(TimeProvider time)
         lock (_lock)
         {
             return _revoked.Contains(nodeId);
+        }
+    }
+
+    /// <summary>True for a node that passed admission (now or before a restart) and is not revoked.</summary>
+    public bool IsAdmitted(string nodeId)
+    {
+        lock (_lock)
+        {
+            return _admitted.Contains(nodeId) && !_revoked.Contains(nodeId);
+        }
+    }
+
+    public void LoadAdmitted(IEnumerable<string> nodeIds)
+    {
+        lock (_lock)
+        {
+            _admitted.UnionWith(nodeIds);
         }
     }
 
@@ -90,5 +155,42 @@ public sealed class PeerDirectory(TimeProvider time)
                 return _peers.Values.Count(p => p.LinkState == LinkState.Up && !p.Revoked);
             }
         }
+    }
+
+    private bool Upsert(string nodeId, Func<PeerInfo?, PeerInfo> update, Func<PeerInfo?, PeerInfo, bool> appeared)
+    {
+        bool raise;
+        lock (_lock)
+        {
+            var before = _peers.GetValueOrDefault(nodeId);
+            if (before is null && _peers.Count >= MaxPeers)
+            {
+                return false;
+            }
+
+            var after = update(before) with { Revoked = _revoked.Contains(nodeId) };
+            _peers[nodeId] = after;
+            raise = appeared(before, after);
+        }
+
+        if (raise)
+        {
+            PeerAppeared?.Invoke(nodeId);
+        }
+
+        return raise;
+    }
+
+    private PeerInfo New(string nodeId)
+    {
+        var now = time.GetUtcNow();
+        return new PeerInfo(nodeId, "", "", [], 0, 0, false, [], LinkState.Down, null, now, now, false, false);
+    }
+
+    private static List<IPAddress> Merge(IPAddress first, IReadOnlyList<IPAddress>? others)
+    {
+        // A dual-stack socket reports IPv4 peers as ::ffff:a.b.c.d; keep one spelling per address.
+        first = first.IsIPv4MappedToIPv6 ? first.MapToIPv4() : first;
+        return [first, .. (others ?? []).Where(a => !a.Equals(first)).Take(MaxAddressesPerPeer - 1)];
     }
 }

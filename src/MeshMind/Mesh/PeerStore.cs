@@ -3,29 +3,42 @@ using MeshMind.Storage;
 
 namespace MeshMind.Mesh;
 
-/// <summary>Peers remembered across restarts (<c>peers</c> table): for now their revocation.</summary>
+/// <summary>Peers remembered across restarts (<c>peers</c> table): admissions (pinning) and revocations.</summary>
 public sealed class PeerStore(Database database, TimeProvider time)
 {
-    public async Task RevokeAsync(string nodeId, string? name, CancellationToken cancellationToken)
-    {
-        var now = time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture);
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = """
+    public Task AdmitAsync(string nodeId, string name, string? address, CancellationToken cancellationToken) =>
+        ExecuteAsync("""
+            INSERT INTO peers (node_id, name, last_address, first_seen, last_seen, admitted) VALUES ($id, $name, $address, $now, $now, 1)
+            ON CONFLICT(node_id) DO UPDATE SET admitted = 1, name = excluded.name, last_address = excluded.last_address, last_seen = excluded.last_seen;
+            """, nodeId, name, address, cancellationToken);
+
+    public Task RevokeAsync(string nodeId, string? name, CancellationToken cancellationToken) =>
+        ExecuteAsync("""
             INSERT INTO peers (node_id, name, first_seen, last_seen, revoked) VALUES ($id, $name, $now, $now, 1)
             ON CONFLICT(node_id) DO UPDATE SET revoked = 1;
-            """;
+            """, nodeId, name ?? "", null, cancellationToken);
+
+    public Task<IReadOnlyList<string>> RevokedAsync(CancellationToken cancellationToken) => IdsAsync("revoked = 1", cancellationToken);
+
+    public Task<IReadOnlyList<string>> AdmittedAsync(CancellationToken cancellationToken) => IdsAsync("admitted = 1 AND revoked = 0", cancellationToken);
+
+    private async Task ExecuteAsync(string sql, string nodeId, string name, string? address, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
         command.Parameters.AddWithValue("$id", nodeId);
-        command.Parameters.AddWithValue("$name", name ?? "");
-        command.Parameters.AddWithValue("$now", now);
+        command.Parameters.AddWithValue("$name", name);
+        command.Parameters.AddWithValue("$address", (object?)address ?? DBNull.Value);
+        command.Parameters.AddWithValue("$now", time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture));
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    public async Task<IReadOnlyList<string>> RevokedAsync(CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<string>> IdsAsync(string where, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT node_id FROM peers WHERE revoked = 1;";
+        command.CommandText = "SELECT node_id FROM peers WHERE " + where + ";";
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var ids = new List<string>();
         while (await reader.ReadAsync(cancellationToken))

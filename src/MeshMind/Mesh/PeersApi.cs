@@ -1,3 +1,4 @@
+using MeshMind.Mesh.Links;
 using MeshMind.Web;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -17,7 +18,7 @@ public static class PeersApi
     private static JsonHttpResult<PeerResponse[]> List(PeerDirectory peers) =>
         TypedResults.Json(peers.Snapshot().Select(PeerResponse.From).ToArray(), ApiJsonContext.Default.PeerResponseArray);
 
-    private static async Task<IResult> RevokeAsync(string nodeId, PeerDirectory peers, PeerStore store, CancellationToken cancellationToken)
+    private static async Task<IResult> RevokeAsync(string nodeId, PeerDirectory peers, PeerStore store, LinkManager links, CancellationToken cancellationToken)
     {
         var known = peers.Find(nodeId);
         if (known is null && !peers.IsRevoked(nodeId))
@@ -27,6 +28,7 @@ public static class PeersApi
 
         await store.RevokeAsync(nodeId, known?.Name, cancellationToken);
         peers.Revoke(nodeId);
+        links.Revoke(nodeId);
         return TypedResults.NoContent();
     }
 }

@@ -5,7 +5,7 @@ using static Microsoft.Playwright.Assertions;
 
 namespace MeshMind.Tests.Browser;
 
-/// <summary>The Network screen in a real browser, with two real <c>meshmind</c> processes discovering each other on loopback.</summary>
+/// <summary>The Network screen in a real browser, with two real <c>meshmind</c> processes that discover and link to each other on loopback.</summary>
 public sealed class NetworkScreenTests : IDisposable
 {
     private const string Password = "network-test-password";
@@ -23,7 +23,7 @@ public sealed class NetworkScreenTests : IDisposable
     }
 
     [Fact]
-    public async Task NetworkScreen_ListsDiscoveredPeer_AndRevokesIt()
+    public async Task NetworkScreen_ShowsLinkedPeerWithRtt_AndRevokesIt()
     {
         Infrastructure.Browser.RequireChromium();
         var port = FreePort.Udp();
@@ -44,7 +44,8 @@ public sealed class NetworkScreenTests : IDisposable
         var row = page.GetByTestId("peer-row");
         await Expect(row).ToHaveCountAsync(1, new() { Timeout = 15_000 });
         await Expect(row).ToContainTextAsync("bravo");
-        await Expect(row.GetByTestId("peer-state")).ToHaveTextAsync("down");
+        await Expect(row.GetByTestId("peer-state")).ToHaveTextAsync("up", new() { Timeout = 15_000 });
+        await Expect(row.GetByTestId("peer-rtt")).ToContainTextAsync("ms", new() { Timeout = 15_000 });
         await Expect(row.GetByTestId("peer-addresses")).ToContainTextAsync("127.0.0.1");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Infrastructure.Browser.ArtifactPath("network-screen.png"), FullPage = true });
 

@@ -58,6 +58,9 @@ public sealed partial class NodeProcess : IAsyncDisposable
             }
         }
 
+        // Tests never take the real mesh port or listen for peers beyond this machine unless they say so.
+        info.Environment["MESHMIND__Mesh__Port"] = "0";
+        info.Environment["MESHMIND__Mesh__BindAddress"] = "127.0.0.1";
         foreach (var (key, value) in environment ?? new Dictionary<string, string>())
         {
             info.Environment[key] = value;

@@ -25,7 +25,7 @@ public sealed class TestNode : IAsyncDisposable
         DataDir = dataDir;
         OutputWriter = output;
         _ownedDirectory = ownedDirectory;
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single(a => a.StartsWith("http://", StringComparison.Ordinal));
         BaseAddress = new Uri(address);
     }
 
@@ -63,6 +63,8 @@ public sealed class TestNode : IAsyncDisposable
             ["Http:Port"] = "0",
             ["Http:BindAddress"] = "127.0.0.1",
             ["Discovery:Mode"] = "off",
+            ["Mesh:Port"] = "0",
+            ["Mesh:BindAddress"] = "127.0.0.1",
             ["Logging:LogLevel:Default"] = "Warning",
         };
         foreach (var (key, value) in commandLine ?? [])

@@ -1,0 +1,35 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace MeshMind.Mesh;
+
+/// <summary>
+/// The admission proofs of DESIGN §2. Both bind the two certificate hashes (defeating a relaying man in the middle, who
+/// would have to present its own certificate on one side) and a role label (defeating reflection of one side's proof
+/// as the other's).
+/// </summary>
+public static class JoinProof
+{
+    public static readonly TimeSpan MaxClockSkew = TimeSpan.FromSeconds(60);
+
+    public static string Client(byte[] joinKey, string nonceClient, long timestamp, string clientCertHash, string serverCertHash) =>
+        Mac(joinKey, $"MM1|client|{nonceClient}|{timestamp}|{clientCertHash}|{serverCertHash}");
+
+    public static string Server(byte[] joinKey, string nonceClient, string nonceServer, string clientCertHash, string serverCertHash) =>
+        Mac(joinKey, $"MM1|server|{nonceClient}|{nonceServer}|{clientCertHash}|{serverCertHash}");
+
+    /// <summary>Constant-time comparison of two hex MACs.</summary>
+    public static bool Matches(string expected, string? presented)
+    {
+        if (presented is null || presented.Length != expected.Length)
+        {
+            return false;
+        }
+
+        return CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(expected), Encoding.ASCII.GetBytes(presented));
+    }
+
+    public static string NewNonce() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+
+    private static string Mac(byte[] key, string message) => Convert.ToHexStringLower(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(message)));
+}

@@ -1,0 +1,141 @@
+using System.Buffers;
+using System.Net;
+using System.Net.WebSockets;
+using System.Threading.Channels;
+
+namespace MeshMind.Mesh.Links;
+
+/// <summary>
+/// One live control channel to a peer: a WebSocket over the mutual-TLS mesh port carrying <see cref="LinkMessage"/>s.
+/// Pings every interval; dead after a number of unanswered pings, or when the socket closes.
+/// </summary>
+public sealed class Link(WebSocket socket, string remoteNodeId, string dialerNodeId, IPAddress? remoteAddress, TimeProvider time) : IAsyncDisposable
+{
+    private const int OutboxCapacity = 256;
+    private readonly Channel<byte[]> _outbox = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(OutboxCapacity) { SingleReader = true });
+    private readonly CancellationTokenSource _closed = new();
+    private long _nextPing;
+    private long _pingSentAt;
+    private int _unanswered;
+
+    public string RemoteNodeId { get; } = remoteNodeId;
+
+    /// <summary>Which side opened this link; on duplicates the one dialled by the lower node id survives.</summary>
+    public string DialerNodeId { get; } = dialerNodeId;
+
+    public IPAddress? RemoteAddress { get; } = remoteAddress;
+
+    public double? RttMs { get; private set; }
+
+    /// <summary>Queues a message. A peer too slow to drain its queue gets its link closed rather than unbounded memory.</summary>
+    public void Send(LinkMessage message)
+    {
+        if (!_outbox.Writer.TryWrite(LinkCodec.Encode(message)))
+        {
+            Close();
+        }
+    }
+
+    public void Close() => _closed.Cancel();
+
+    /// <summary>Runs the link until it closes; <paramref name="onMessage"/> gets each parsed message, <paramref name="onRtt"/> each round trip.</summary>
+    public async Task RunAsync(Action<Link, LinkMessage> onMessage, Action<Link> onRtt, TimeSpan pingInterval, int missedPongs, CancellationToken cancellationToken)
+    {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _closed.Token);
+        var token = linked.Token;
+        var tasks = new[] { WriteAsync(token), ReadAsync(onMessage, onRtt, token), PingAsync(pingInterval, missedPongs, token) };
+        try
+        {
+            await Task.WhenAny(tasks);
+        }
+        finally
+        {
+            await linked.CancelAsync();
+            socket.Abort();
+            try
+            {
+                await Task.WhenAll(tasks);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or WebSocketException or IOException or ObjectDisposedException)
+            {
+                // The link is over either way.
+            }
+        }
+    }
+
+    private async Task WriteAsync(CancellationToken cancellationToken)
+    {
+        await foreach (var message in _outbox.Reader.ReadAllAsync(cancellationToken))
+        {
+            await socket.SendAsync(message, WebSocketMessageType.Text, endOfMessage: true, cancellationToken);
+        }
+    }
+
+    private async Task ReadAsync(Action<Link, LinkMessage> onMessage, Action<Link> onRtt, CancellationToken cancellationToken)
+    {
+        var buffer = new ArrayBufferWriter<byte>(16 * 1024);
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            buffer.ResetWrittenCount();
+            ValueWebSocketReceiveResult result;
+            do
+            {
+                result = await socket.ReceiveAsync(buffer.GetMemory(8 * 1024), cancellationToken);
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    return;
+                }
+
+                buffer.Advance(result.Count);
+                if (buffer.WrittenCount > LinkCodec.MaxMessageBytes)
+                {
+                    await socket.CloseOutputAsync(WebSocketCloseStatus.MessageTooBig, "message over 1 MiB", cancellationToken);
+                    return;
+                }
+            }
+            while (!result.EndOfMessage);
+
+            switch (LinkCodec.Parse(buffer.WrittenSpan))
+            {
+                case PingMessage ping:
+                    Send(new PongMessage(ping.Id));
+                    break;
+                case PongMessage pong when pong.Id == Interlocked.Read(ref _nextPing) - 1:
+                    RttMs = time.GetElapsedTime(Interlocked.Read(ref _pingSentAt)).TotalMilliseconds;
+                    Interlocked.Exchange(ref _unanswered, 0);
+                    onRtt(this);
+                    break;
+                case PongMessage:
+                    break;
+                case { } message:
+                    onMessage(this, message);
+                    break;
+                default:
+                    // Unknown type or malformed: skipped, so newer peers can add message types.
+                    break;
+            }
+        }
+    }
+
+    private async Task PingAsync(TimeSpan interval, int missedPongs, CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            if (Interlocked.Increment(ref _unanswered) > missedPongs)
+            {
+                return;
+            }
+
+            Interlocked.Exchange(ref _pingSentAt, time.GetTimestamp());
+            Send(new PingMessage(Interlocked.Increment(ref _nextPing) - 1));
+            await Task.Delay(interval, time, cancellationToken);
+        }
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        _closed.Dispose();
+        socket.Dispose();
+        return ValueTask.CompletedTask;
+    }
+}

@@ -1,0 +1,399 @@
+using System.Net;
+using System.Net.WebSockets;
+using MeshMind.Hosting;
+using MeshMind.Node;
+using Microsoft.Extensions.Options;
+
+namespace MeshMind.Mesh.Links;
+
+/// <summary>
+/// Keeps one authenticated link per admitted peer (DESIGN §4): dials peers heard of by discovery, static peers and
+/// peer exchange; accepts links dialled to us; resolves duplicates; reconnects with jittered exponential backoff.
+/// </summary>
+/// <remarks>
+/// Tie-break: the node with the lower node id dials. A higher-id node dials too when the lower one has not linked
+/// within <see cref="FallbackDialDelay"/> (it may not be able to reach us); if both links come up, the one dialled
+/// by the lower id is kept on both sides, so they agree without talking about it.
+/// </remarks>
+public sealed partial class LinkManager(
+    MeshDialer dialer,
+    PeerDirectory peers,
+    NodeInfo node,
+    BoundEndpoints bound,
+    IOptions<MeshOptions> options,
+    IHostApplicationLifetime lifetime,
+    TimeProvider time,
+    ILogger<LinkManager> logger) : BackgroundService
+{
+    public static readonly TimeSpan FallbackDialDelay = TimeSpan.FromSeconds(3);
+    private static readonly TimeSpan s_maxBackoff = TimeSpan.FromSeconds(30);
+    private readonly MeshOptions _options = options.Value;
+    private readonly Dictionary<string, Link> _links = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, DialTarget> _targets = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _wake = new(0, 1);
+    private readonly List<Task> _running = [];
+    private CancellationToken _stopping;
+
+    private sealed class DialTarget
+    {
+        public int Failures { get; set; }
+        public DateTimeOffset NextAttempt { get; set; }
+        public bool InProgress { get; set; }
+        public string? NodeId { get; set; }
+    }
+
+    public bool IsLinked(string nodeId)
+    {
+        lock (_links)
+        {
+            return _links.ContainsKey(nodeId);
+        }
+    }
+
+    /// <summary>Closes the link to a revoked node; it is never dialled or accepted again.</summary>
+    public void Revoke(string nodeId)
+    {
+        Link? link;
+        lock (_links)
+        {
+            _links.TryGetValue(nodeId, out link);
+        }
+
+        link?.Close();
+    }
+
+    /// <summary>Runs a link that a peer dialled to us, until it closes or the node stops.</summary>
+    public async Task AcceptAsync(string nodeId, WebSocket socket, IPAddress remote, CancellationToken cancellationToken)
+    {
+        // Links end as soon as the node starts stopping, so the server is not kept waiting for open requests.
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lifetime.ApplicationStopping);
+        await RunLinkAsync(new Link(socket, nodeId, nodeId, remote, time), linked.Token);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        _stopping = stoppingToken;
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
+        {
+            await started.Task.WaitAsync(stoppingToken);
+        }
+
+        foreach (var peer in _options.Peers)
+        {
+            if (PeerAddress.TryParse(peer, out var address))
+            {
+                _targets["static:" + address] = new DialTarget();
+            }
+        }
+
+        peers.PeerAppeared += OnPeerAppeared;
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                DialDueTargets();
+                using var wait = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+                await Task.WhenAny(Task.Delay(TimeSpan.FromMilliseconds(500), time, wait.Token), _wake.WaitAsync(wait.Token));
+                await wait.CancelAsync();
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping.
+        }
+        finally
+        {
+            peers.PeerAppeared -= OnPeerAppeared;
+            Link[] open;
+            lock (_links)
+            {
+                open = [.. _links.Values];
+            }
+
+            foreach (var link in open)
+            {
+                link.Close();
+            }
+
+            Task[] running;
+            lock (_running)
+            {
+                running = [.. _running];
+            }
+
+            await Task.WhenAll(running).WaitAsync(TimeSpan.FromSeconds(5), CancellationToken.None).ContinueWith(_ => { }, TaskScheduler.Default);
+        }
+    }
+
+    public override void Dispose()
+    {
+        _wake.Dispose();
+        base.Dispose();
+    }
+
+    private void OnPeerAppeared(string nodeId) => Wake();
+
+    private void Wake()
+    {
+        try
+        {
+            _wake.Release();
+        }
+        catch (Exception ex) when (ex is SemaphoreFullException or ObjectDisposedException)
+        {
+            // Already awake, or stopping.
+        }
+    }
+
+    private void DialDueTargets()
+    {
+        var now = time.GetUtcNow();
+        foreach (var peer in peers.Snapshot())
+        {
+            if (peer.Revoked || !peer.Online || peer.MeshPort <= 0 || peer.Addresses.Count == 0 || IsLinked(peer.NodeId))
+            {
+                continue;
+            }
+
+            // The lower id dials; the higher one only if the lower has stayed silent (it may not reach us).
+            var mine = string.CompareOrdinal(node.NodeId, peer.NodeId) < 0;
+            if (!mine && now - peer.FirstSeen < FallbackDialDelay)
+            {
+                continue;
+            }
+
+            var target = Target(peer.NodeId);
+            target.NodeId = peer.NodeId;
+            var address = peer.Addresses[target.Failures % peer.Addresses.Count];
+            StartDial(peer.NodeId, target, address.ToString(), peer.MeshPort, peer.NodeId, now);
+        }
+
+        foreach (var (key, target) in _targets.Where(t => t.Key.StartsWith("static:", StringComparison.Ordinal)).ToList())
+        {
+            if (target.NodeId is { } known && (IsLinked(known) || peers.IsRevoked(known)))
+            {
+                continue;
+            }
+
+            if (PeerAddress.TryParse(key["static:".Length..], out var address))
+            {
+                StartDial(key, target, address.Host, address.Port, expectedNodeId: null, now);
+            }
+        }
+    }
+
+    private DialTarget Target(string key)
+    {
+        if (!_targets.TryGetValue(key, out var target))
+        {
+            target = new DialTarget();
+            _targets[key] = target;
+        }
+
+        return target;
+    }
+
+    private void StartDial(string key, DialTarget target, string host, int port, string? expectedNodeId, DateTimeOffset now)
+    {
+        if (target.InProgress || now < target.NextAttempt)
+        {
+            return;
+        }
+
+        target.InProgress = true;
+        var task = Task.Run(() => DialAsync(key, target, host, port, expectedNodeId), CancellationToken.None);
+        lock (_running)
+        {
+            _running.RemoveAll(t => t.IsCompleted);
+            _running.Add(task);
+        }
+    }
+
+    private async Task DialAsync(string key, DialTarget target, string host, int port, string? expectedNodeId)
+    {
+        MeshDialer.Dialed? dialed = null;
+        try
+        {
+            dialed = await dialer.DialAsync(host, port, expectedNodeId, _stopping);
+            target.NodeId = dialed.NodeId;
+            target.Failures = 0;
+            LogLinked(dialed.Name, dialed.NodeId[..12], host, port);
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(_stopping, lifetime.ApplicationStopping);
+            await RunLinkAsync(new Link(dialed.Socket, dialed.NodeId, node.NodeId, dialed.Address, time), linked.Token);
+            // The link ended: try again soon (the peer may be restarting), backing off if it keeps failing.
+            target.NextAttempt = time.GetUtcNow() + Jitter(TimeSpan.FromMilliseconds(250));
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !_stopping.IsCancellationRequested)
+        {
+            target.Failures++;
+            var backoff = TimeSpan.FromMilliseconds(Math.Min(s_maxBackoff.TotalMilliseconds, 250 * Math.Pow(2, Math.Min(target.Failures, 10))));
+            target.NextAttempt = time.GetUtcNow() + Jitter(backoff);
+            LogDialFailed(host, port, ex.Message, backoff.TotalSeconds);
+        }
+        finally
+        {
+            dialed?.Handler.Dispose();
+            target.InProgress = false;
+        }
+    }
+
+    private static TimeSpan Jitter(TimeSpan value) => value * (0.8 + (Random.Shared.NextDouble() * 0.4));
+
+    private async Task RunLinkAsync(Link link, CancellationToken cancellationToken)
+    {
+        await using (link)
+        {
+            if (!Register(link))
+            {
+                return;
+            }
+
+            try
+            {
+                link.Send(new HelloMessage(node.NodeId, node.InstanceId, node.Name, NodeInfo.Version, bound.HttpPort, bound.MeshPort));
+                link.Send(new CapabilityMessage(HasLlm: false, Models: [], InFlight: 0, MaxParallel: 0));
+                peers.SetLink(link.RemoteNodeId, LinkState.Up, null);
+                BroadcastPeerExchange();
+                await link.RunAsync(OnMessage, OnRtt, _options.PingInterval, _options.MissedPongs, cancellationToken);
+            }
+            finally
+            {
+                Unregister(link);
+            }
+        }
+    }
+
+    private bool Register(Link link)
+    {
+        Link? loser;
+        lock (_links)
+        {
+            if (peers.IsRevoked(link.RemoteNodeId))
+            {
+                loser = link;
+            }
+            else if (!_links.TryGetValue(link.RemoteNodeId, out var existing))
+            {
+                _links[link.RemoteNodeId] = link;
+                return true;
+            }
+            else
+            {
+                var lowerId = string.CompareOrdinal(node.NodeId, link.RemoteNodeId) < 0 ? node.NodeId : link.RemoteNodeId;
+                var keepNew = link.DialerNodeId == existing.DialerNodeId || link.DialerNodeId == lowerId;
+                if (keepNew)
+                {
+                    _links[link.RemoteNodeId] = link;
+                    loser = existing;
+                }
+                else
+                {
+                    loser = link;
+                }
+            }
+        }
+
+        loser.Close();
+        return loser != link;
+    }
+
+    private void Unregister(Link link)
+    {
+        var wasCurrent = false;
+        lock (_links)
+        {
+            if (_links.TryGetValue(link.RemoteNodeId, out var current) && current == link)
+            {
+                _links.Remove(link.RemoteNodeId);
+                wasCurrent = true;
+            }
+        }
+
+        if (wasCurrent)
+        {
+            peers.SetLink(link.RemoteNodeId, LinkState.Down, null);
+            LogLinkDown(link.RemoteNodeId[..12]);
+            Wake();
+        }
+    }
+
+    private void OnRtt(Link link)
+    {
+        if (IsCurrent(link))
+        {
+            peers.SetLink(link.RemoteNodeId, LinkState.Up, link.RttMs);
+        }
+    }
+
+    private void OnMessage(Link link, LinkMessage message)
+    {
+        switch (message)
+        {
+            case HelloMessage hello when hello.NodeId == link.RemoteNodeId:
+                peers.UpdateHello(link.RemoteNodeId, hello, link.RemoteAddress);
+                break;
+            case CapabilityMessage capability:
+                peers.UpdateCapability(link.RemoteNodeId, capability);
+                break;
+            case PeerExchangeMessage exchange:
+                var learned = false;
+                foreach (var peer in exchange.Peers.Take(PeerDirectory.MaxPeers))
+                {
+                    if (peer.NodeId.Length != 64 || peer.NodeId == node.NodeId || peers.IsRevoked(peer.NodeId) || peer.MeshPort is <= 0 or > 65535)
+                    {
+                        continue;
+                    }
+
+                    var addresses = peer.Addresses.Take(PeerDirectory.MaxAddressesPerPeer)
+                        .Select(a => IPAddress.TryParse(a, out var ip) ? ip : null).OfType<IPAddress>().ToList();
+                    learned |= addresses.Count > 0 && peers.AddCandidate(peer.NodeId, addresses, peer.MeshPort);
+                }
+
+                if (learned)
+                {
+                    Wake();
+                }
+
+                break;
+        }
+    }
+
+    private bool IsCurrent(Link link)
+    {
+        lock (_links)
+        {
+            return _links.TryGetValue(link.RemoteNodeId, out var current) && current == link;
+        }
+    }
+
+    /// <summary>Tells every linked peer which other peers we are linked to, with the addresses we reach them at.</summary>
+    private void BroadcastPeerExchange()
+    {
+        Link[] links;
+        lock (_links)
+        {
+            links = [.. _links.Values];
+        }
+
+        var linked = links.Select(l => peers.Find(l.RemoteNodeId)).OfType<PeerInfo>().Where(p => p.MeshPort > 0 && !p.Revoked).ToList();
+        foreach (var link in links)
+        {
+            var others = linked.Where(p => p.NodeId != link.RemoteNodeId)
+                .Select(p => new ExchangedPeer(p.NodeId, [.. p.Addresses.Select(a => a.ToString())], p.MeshPort)).ToList();
+            if (others.Count > 0)
+            {
+                link.Send(new PeerExchangeMessage(others));
+            }
+        }
+    }
+
+    [LoggerMessage(EventId = 420, Level = LogLevel.Information, Message = "Linked to '{Name}' ({NodeId}) at {Host}:{Port}")]
+    private partial void LogLinked(string name, string nodeId, string host, int port);
+
+    [LoggerMessage(EventId = 421, Level = LogLevel.Information, Message = "Link to {NodeId} is down")]
+    private partial void LogLinkDown(string nodeId);
+
+    [LoggerMessage(EventId = 422, Level = LogLevel.Debug, Message = "Could not link to {Host}:{Port}: {Reason}; next try in about {Seconds:F1} s")]
+    private partial void LogDialFailed(string host, int port, string reason, double seconds);
+}

@@ -1,0 +1,118 @@
+using System.Net;
+using System.Net.Security;
+using System.Net.WebSockets;
+using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
+using MeshMind.Node;
+
+namespace MeshMind.Mesh;
+
+/// <summary>
+/// The client side of joining: connects to a peer's mesh port with this node's certificate, proves it holds the
+/// secret, checks the peer's proof, pins it, and opens the link WebSocket.
+/// </summary>
+public sealed class MeshDialer(NodeIdentity identity, NodeInfo node, MeshKeys keys, PeerDirectory peers, PeerStore store, TimeProvider time)
+{
+    public static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(5);
+
+    /// <summary>A joined peer and its open link socket. Dispose the handler when the link ends.</summary>
+    public sealed record Dialed(string NodeId, string Name, WebSocket Socket, SocketsHttpHandler Handler, IPAddress? Address);
+
+    /// <exception cref="MeshJoinException">The peer is not one of ours, or refused us.</exception>
+    public async Task<Dialed> DialAsync(string host, int port, string? expectedNodeId, CancellationToken cancellationToken)
+    {
+        string? serverHash = null;
+        IPAddress? remoteAddress = null;
+        var handler = new SocketsHttpHandler
+        {
+            ConnectTimeout = ConnectTimeout,
+            PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
+            ConnectCallback = async (context, token) =>
+            {
+                var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp) { NoDelay = true };
+                try
+                {
+                    await socket.ConnectAsync(context.DnsEndPoint, token);
+                    remoteAddress = (socket.RemoteEndPoint as IPEndPoint)?.Address;
+                    return new System.Net.Sockets.NetworkStream(socket, ownsSocket: true);
+                }
+                catch
+                {
+                    socket.Dispose();
+                    throw;
+                }
+            },
+            SslOptions = new SslClientAuthenticationOptions
+            {
+                EnabledSslProtocols = SslProtocols.Tls13,
+                ClientCertificates = [identity.Certificate],
+                LocalCertificateSelectionCallback = (_, _, _, _, _) => identity.Certificate,
+                RemoteCertificateValidationCallback = (_, certificate, _, _) =>
+                {
+                    // Self-signed by design: the certificate's hash is the node's identity, checked against what we expect
+                    // here and bound into both admission proofs.
+                    if (certificate is null)
+                    {
+                        return false;
+                    }
+
+                    using var x509 = new X509Certificate2(certificate);
+                    serverHash = NodeIdentity.ComputeNodeId(x509);
+                    return expectedNodeId is null || serverHash == expectedNodeId;
+                },
+            },
+        };
+
+        try
+        {
+            using var http = new HttpClient(handler, disposeHandler: false) { Timeout = TimeSpan.FromSeconds(10) };
+            var baseUri = new UriBuilder(Uri.UriSchemeHttps, host, port).Uri;
+            var hello = await http.GetFromJsonAsync(new Uri(baseUri, "/mesh/hello"), MeshJsonContext.Default.JoinResponse, cancellationToken);
+            if (serverHash is null || hello?.NodeId != serverHash)
+            {
+                throw new MeshJoinException($"{host}:{port} did not present the identity it claims");
+            }
+
+            if (serverHash == node.NodeId)
+            {
+                throw new MeshJoinException($"{host}:{port} is this node itself");
+            }
+
+            if (peers.IsRevoked(serverHash))
+            {
+                throw new MeshJoinException($"{host}:{port} is revoked node {serverHash[..12]}");
+            }
+
+            var nonce = JoinProof.NewNonce();
+            var ts = time.GetUtcNow().ToUnixTimeSeconds();
+            var request = new JoinRequest(node.NodeId, node.InstanceId, node.Name, nonce, ts,
+                JoinProof.Client(keys.Current.Join, nonce, ts, node.NodeId, serverHash));
+            using var joined = await http.PostAsJsonAsync(new Uri(baseUri, "/mesh/join"), request, MeshJsonContext.Default.JoinRequest, cancellationToken);
+            if (!joined.IsSuccessStatusCode)
+            {
+                throw new MeshJoinException($"{host}:{port} refused to admit this node ({(int)joined.StatusCode})");
+            }
+
+            var response = await joined.Content.ReadFromJsonAsync(MeshJsonContext.Default.JoinResponse, cancellationToken);
+            if (response is null || response.NodeId != serverHash
+                || !keys.All.Any(k => JoinProof.Matches(JoinProof.Server(k.Join, nonce, response.NonceS, node.NodeId, serverHash), response.ProofS)))
+            {
+                throw new MeshJoinException($"{host}:{port} could not prove it holds this mesh's secret");
+            }
+
+            await store.AdmitAsync(serverHash, response.Name, remoteAddress?.ToString() ?? host, cancellationToken);
+            peers.Admit(serverHash, response.Name, remoteAddress);
+
+            var socket = new ClientWebSocket();
+            socket.Options.HttpVersion = HttpVersion.Version11;
+            socket.Options.KeepAliveInterval = TimeSpan.Zero;
+            await socket.ConnectAsync(new UriBuilder("wss", host, port, "/mesh/link").Uri, new HttpMessageInvoker(handler, disposeHandler: false), cancellationToken);
+            return new Dialed(serverHash, response.Name, socket, handler, remoteAddress);
+        }
+        catch
+        {
+            handler.Dispose();
+            throw;
+        }
+    }
+}

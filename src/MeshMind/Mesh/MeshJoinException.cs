@@ -1,0 +1,4 @@
+namespace MeshMind.Mesh;
+
+/// <summary>A peer could not be joined: it is not part of this mesh, refused us, or is revoked.</summary>
+public sealed class MeshJoinException(string message) : Exception(message);

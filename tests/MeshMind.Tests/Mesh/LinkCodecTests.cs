@@ -1,0 +1,67 @@
+using System.Text;
+using MeshMind.Mesh.Links;
+
+namespace MeshMind.Tests.Mesh;
+
+public sealed class LinkCodecTests
+{
+    [Fact]
+    public void Encode_ThenParse_RoundTripsEveryType()
+    {
+        LinkMessage[] messages =
+        [
+            new HelloMessage(new string('a', 64), "inst", "node", "0.1.0", 8080, 7878),
+            new CapabilityMessage(true, ["llama3:latest"], 1, 4),
+            new PingMessage(7),
+            new PongMessage(7),
+            new PeerExchangeMessage([new ExchangedPeer(new string('b', 64), ["10.0.0.2"], 7878)]),
+        ];
+
+        foreach (var message in messages)
+        {
+            var parsed = LinkCodec.Parse(LinkCodec.Encode(message));
+            Assert.NotNull(parsed);
+            Assert.Equal(message.GetType(), parsed.GetType());
+            Assert.Equal(Encoding.UTF8.GetString(LinkCodec.Encode(message)), Encoding.UTF8.GetString(LinkCodec.Encode(parsed)));
+        }
+
+        Assert.StartsWith("{\"type\":\"ping\"", Encoding.UTF8.GetString(LinkCodec.Encode(new PingMessage(1))), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("{\"type\":\"file_announce\",\"files\":[]}")]
+    [InlineData("{\"id\":1}")]
+    [InlineData("{\"type\":\"ping\",\"id\":\"x\"}")]
+    [InlineData("[]")]
+    [InlineData("")]
+    public void Parse_UnknownOrMalformed_Null(string text) => Assert.Null(LinkCodec.Parse(Encoding.UTF8.GetBytes(text)));
+
+    [Fact]
+    public void Parse_OverOneMebibyte_Null() => Assert.Null(LinkCodec.Parse(new byte[LinkCodec.MaxMessageBytes + 1]));
+
+    [Fact]
+    public void Parse_RandomAndMutatedBytes_NeverThrows()
+    {
+        var random = new Random(7878);
+        var valid = LinkCodec.Encode(new PeerExchangeMessage([new ExchangedPeer(new string('c', 64), ["10.0.0.3", "10.1.0.3"], 7878)]));
+        for (var i = 0; i < 20_000; i++)
+        {
+            byte[] input;
+            if (i % 2 == 0)
+            {
+                input = new byte[random.Next(0, 512)];
+                random.NextBytes(input);
+            }
+            else
+            {
+                input = (byte[])valid.Clone();
+                for (var flips = random.Next(1, 4); flips > 0; flips--)
+                {
+                    input[random.Next(input.Length)] = (byte)random.Next(256);
+                }
+            }
+
+            _ = LinkCodec.Parse(input);
+        }
+    }
+}

@@ -1,0 +1,187 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using MeshMind.Hosting;
+using MeshMind.Mesh;
+using MeshMind.Mesh.Links;
+using MeshMind.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace MeshMind.Tests.Mesh;
+
+/// <summary>Real nodes in this process linking over the mutual-TLS mesh port on 127.0.0.1.</summary>
+public sealed class LinkTests
+{
+    private const string Secret = "link-test-secret-0123456789abcdef";
+    private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(20);
+
+    private static Task<TestNode> StartAsync(string name, int? discoveryPort = null, string secret = Secret, string[]? peers = null,
+        Dictionary<string, string?>? extra = null)
+    {
+        var flags = new Dictionary<string, string?>
+        {
+            ["Node:Name"] = name,
+            ["Mesh:PingInterval"] = "00:00:00.200",
+            ["Discovery:Mode"] = discoveryPort is null ? "off" : "loopback",
+            ["Discovery:Port"] = (discoveryPort ?? 5000).ToString(CultureInfo.InvariantCulture),
+        };
+        for (var i = 0; i < (peers?.Length ?? 0); i++)
+        {
+            flags[$"Mesh:Peers:{i}"] = peers![i];
+        }
+
+        foreach (var (key, value) in extra ?? [])
+        {
+            flags[key] = value;
+        }
+
+        return TestNode.StartAsync(environment: new() { ["P2P_HMAC_SECRET"] = secret }, commandLine: flags);
+    }
+
+    private static T Service<T>(TestNode node) where T : notnull => node.App.Services.GetRequiredService<T>();
+
+    private static string Id(TestNode node) => Service<MeshMind.Node.NodeInfo>(node).NodeId;
+
+    private static string MeshAddress(TestNode node) => $"127.0.0.1:{Service<BoundEndpoints>(node).MeshPort}";
+
+    private static bool LinkedTo(TestNode node, TestNode other) =>
+        Service<PeerDirectory>(node).Find(Id(other)) is { LinkState: LinkState.Up, RttMs: not null };
+
+    [Fact]
+    public async Task ThreeNodes_LoopbackDiscovery_FullMeshWithRtt()
+    {
+        var port = FreePort.Udp();
+        await using var a = await StartAsync("a", port);
+        await using var b = await StartAsync("b", port);
+        await using var c = await StartAsync("c", port);
+        TestNode[] nodes = [a, b, c];
+
+        foreach (var node in nodes)
+        {
+            foreach (var other in nodes.Where(n => n != node))
+            {
+                await Wait.UntilAsync(() => LinkedTo(node, other), s_timeout, $"{Id(node)[..6]} linked to {Id(other)[..6]}");
+            }
+        }
+
+        using var client = await a.CreateLoggedInClientAsync();
+        var status = await (await client.GetAsync("/api/status", TestContext.Current.CancellationToken)).JsonAsync();
+        Assert.Equal(2, status.GetProperty("peer_count").GetInt32());
+        var peers = await (await client.GetAsync("/api/peers", TestContext.Current.CancellationToken)).JsonAsync();
+        Assert.All(peers.EnumerateArray(), p =>
+        {
+            Assert.Equal("up", p.GetProperty("link_state").GetString());
+            Assert.True(p.GetProperty("rtt_ms").GetDouble() >= 0);
+            Assert.NotEqual(0, p.GetProperty("mesh_port").GetInt32());
+        });
+    }
+
+    [Fact]
+    public async Task StaticPeer_DiscoveryOff_Links_AndNamesArrive()
+    {
+        await using var a = await StartAsync("static-a");
+        await using var b = await StartAsync("static-b", peers: [MeshAddress(a)]);
+
+        await Wait.UntilAsync(() => LinkedTo(a, b) && LinkedTo(b, a), s_timeout, "the static link");
+
+        Assert.Equal("static-b", Service<PeerDirectory>(a).Find(Id(b))!.Name);
+        Assert.Equal("static-a", Service<PeerDirectory>(b).Find(Id(a))!.Name);
+    }
+
+    [Fact]
+    public async Task PeerExchange_TwoNodesKnowingOnlyAHub_LinkToEachOther()
+    {
+        await using var hub = await StartAsync("hub");
+        await using var b = await StartAsync("spoke-b", peers: [MeshAddress(hub)]);
+        await using var c = await StartAsync("spoke-c", peers: [MeshAddress(hub)]);
+
+        await Wait.UntilAsync(() => LinkedTo(b, c) && LinkedTo(c, b), s_timeout, "the spokes to find each other through the hub");
+    }
+
+    [Fact]
+    public async Task WrongSecret_NeverAdmitted_EitherDirection()
+    {
+        await using var good = await StartAsync("good");
+        await using var intruder = await StartAsync("intruder", secret: "not-the-mesh-secret-0123456789", peers: [MeshAddress(good)]);
+        await using var prober = await StartAsync("prober", peers: [MeshAddress(intruder)]);
+
+        // The intruder dials the good node, the good node's friend dials the intruder: both are refused, repeatedly.
+        await Wait.UntilAsync(() => Service<Admission>(good).Refused >= 2 && Service<Admission>(intruder).Refused >= 2, s_timeout,
+            "admission to be refused on both sides");
+
+        Assert.False(Service<PeerDirectory>(good).IsAdmitted(Id(intruder)));
+        Assert.False(Service<PeerDirectory>(intruder).IsAdmitted(Id(good)));
+        Assert.False(Service<PeerDirectory>(prober).IsAdmitted(Id(intruder)));
+        Assert.Equal(0, Service<PeerDirectory>(good).LinkedCount);
+        Assert.Equal(0, Service<PeerDirectory>(intruder).LinkedCount);
+    }
+
+    [Fact]
+    public async Task Revoke_CutsLink_AndKeepsItCut()
+    {
+        await using var a = await StartAsync("keeper");
+        await using var b = await StartAsync("revoked", peers: [MeshAddress(a)]);
+        await Wait.UntilAsync(() => LinkedTo(a, b) && LinkedTo(b, a), s_timeout, "the link");
+        using var client = await a.CreateLoggedInClientAsync();
+
+        var revoke = await client.PostAsync($"/api/peers/{Id(b)}/revoke", null, TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.NoContent, revoke.StatusCode);
+        await Wait.UntilAsync(() => Service<PeerDirectory>(b).Find(Id(a))?.LinkState == LinkState.Down, s_timeout, "the revoked side to see the link go");
+        var refusedBefore = Service<Admission>(a).Refused;
+        await Wait.UntilAsync(() => Service<Admission>(a).Refused >= refusedBefore + 2, s_timeout, "the revoked node to try again and be refused");
+        Assert.NotEqual(LinkState.Up, Service<PeerDirectory>(a).Find(Id(b))!.LinkState);
+        Assert.False(Service<LinkManager>(a).IsLinked(Id(b)));
+        Assert.Equal(0, Service<PeerDirectory>(a).LinkedCount);
+    }
+
+    [Fact]
+    public async Task StoppedNode_MarkedDown()
+    {
+        await using var a = await StartAsync("survivor");
+        var b = await StartAsync("stopper", peers: [MeshAddress(a)]);
+        var stopped = Id(b);
+        await Wait.UntilAsync(() => LinkedTo(a, b), s_timeout, "the link");
+
+        await b.DisposeAsync();
+
+        await Wait.UntilAsync(() => Service<PeerDirectory>(a).Find(stopped)?.LinkState == LinkState.Down, s_timeout, "the stopped node to be marked down");
+    }
+
+    [Fact]
+    public async Task UnauthenticatedConnections_CappedPerAddress_AndClosedAtDeadline()
+    {
+        await using var node = await StartAsync("gated", extra: new()
+        {
+            ["Mesh:MaxUnauthenticatedConnectionsPerAddress"] = "2",
+            ["Mesh:HandshakeTimeout"] = "00:00:01",
+        });
+        var port = Service<BoundEndpoints>(node).MeshPort;
+        using var first = new TcpClient();
+        using var second = new TcpClient();
+        using var third = new TcpClient();
+        await first.ConnectAsync(IPAddress.Loopback, port, TestContext.Current.CancellationToken);
+        await second.ConnectAsync(IPAddress.Loopback, port, TestContext.Current.CancellationToken);
+        await third.ConnectAsync(IPAddress.Loopback, port, TestContext.Current.CancellationToken);
+
+        // The third is over the cap: closed at once. The first two say nothing and are closed at the deadline.
+        var buffer = new byte[16];
+        using var cap = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        cap.CancelAfter(TimeSpan.FromSeconds(10));
+        Assert.Equal(0, await ReadOrResetAsync(third.GetStream(), buffer, cap.Token));
+        Assert.Equal(0, await ReadOrResetAsync(first.GetStream(), buffer, cap.Token));
+        Assert.Equal(0, await ReadOrResetAsync(second.GetStream(), buffer, cap.Token));
+    }
+
+    private static async Task<int> ReadOrResetAsync(NetworkStream stream, byte[] buffer, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await stream.ReadAsync(buffer, cancellationToken);
+        }
+        catch (IOException)
+        {
+            return 0; // reset by the server: closed all the same
+        }
+    }
+}
