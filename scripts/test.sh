@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every MeshMind test: unit, in-process HTTP, real processes, and the browser tests.
 # On Debian it first installs what the tests need and the machine lacks (Chromium for the UI tests,
-# iproute2 for network-namespace tests), so it works on a fresh machine with the .NET SDK and Node.js.
+# iproute2 and curl for the network-namespace tests), so it works on a fresh machine with the .NET SDK and Node.js.
 # Ends with one line "N passed, N failed[, N skipped]" counted from the TRX results.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,6 +9,7 @@ cd "$(dirname "$0")/.."
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v ip >/dev/null 2>&1 || need+=(iproute2)
+command -v curl >/dev/null 2>&1 || need+=(curl)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then sudo=""; elif command -v sudo >/dev/null 2>&1; then sudo="sudo"; else
     echo "scripts/test.sh: needs root (or sudo) to install: ${need[*]}" >&2; exit 1
@@ -24,6 +25,9 @@ rm -rf "$results"
 mkdir -p "$results"
 export MESHMIND_ARTIFACTS="$results"       # screenshots from the browser tests
 export MESHMIND_REQUIRE_BROWSER=1          # a missing browser fails the browser tests instead of skipping them
+if [ "$(id -u)" = 0 ]; then
+  export MESHMIND_REQUIRE_NETNS=1          # as root (CI), the network-namespace tests must run, not skip
+fi
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 set +e

@@ -28,9 +28,9 @@ public sealed class NetworkScreenTests : IDisposable
         Infrastructure.Browser.RequireChromium();
         var port = FreePort.Udp();
         await using var a = Start("alpha", port);
-        var address = await a.WaitForListeningAsync();
+        var address = await a.WaitForListeningAsync(cancellationToken: TestContext.Current.CancellationToken);
         await using var b = Start("bravo", port);
-        await b.WaitForListeningAsync();
+        await b.WaitForListeningAsync(cancellationToken: TestContext.Current.CancellationToken);
 
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await Infrastructure.Browser.LaunchAsync(playwright);

@@ -19,7 +19,7 @@ public sealed class UiShellTests : IDisposable
         await using var node = NodeProcess.Start(_dir.Path,
             ["--http-port", "0", "--http-bind", "127.0.0.1", "--discovery", "off", "--name", "ui-test-node"],
             new Dictionary<string, string> { ["NODE_PASSWORD"] = Password });
-        var address = await node.WaitForListeningAsync();
+        var address = await node.WaitForListeningAsync(cancellationToken: TestContext.Current.CancellationToken);
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await Infrastructure.Browser.LaunchAsync(playwright);
         var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 800 } });

@@ -15,7 +15,7 @@ public sealed class CommandLineTests : IDisposable
     [Fact]
     public async Task Version_PrintsSemanticVersion()
     {
-        var (exitCode, output) = await NodeProcess.RunToExitAsync(_dir.Path, ["--version"]);
+        var (exitCode, output) = await NodeProcess.RunToExitAsync(_dir.Path, ["--version"], cancellationToken: TestContext.Current.CancellationToken);
 
         Assert.Equal(0, exitCode);
         Assert.Matches(@"^\d+\.\d+\.\d+", output.Trim());
@@ -27,7 +27,7 @@ public sealed class CommandLineTests : IDisposable
         var (exitCode, output) = await NodeProcess.RunToExitAsync(
             _dir.Path,
             ["config", "--http-port", "9191", "--peer", "10.1.2.3:7878", "--peer", "node-b:7000", "--discovery", "loopback"],
-            new Dictionary<string, string> { ["P2P_HMAC_SECRET"] = Secret, ["NODE_PASSWORD"] = "a-configured-password", ["MESHMIND__Mesh__Port"] = "7979" });
+            new Dictionary<string, string> { ["P2P_HMAC_SECRET"] = Secret, ["NODE_PASSWORD"] = "a-configured-password", ["MESHMIND__Mesh__Port"] = "7979" }, cancellationToken: TestContext.Current.CancellationToken);
 
         Assert.Equal(0, exitCode);
         Assert.Contains("\"port\": 9191", output, StringComparison.Ordinal);
@@ -45,7 +45,7 @@ public sealed class CommandLineTests : IDisposable
     public async Task Config_InvalidValue_ExitCode2AndNamesSetting()
     {
         var (exitCode, output) = await NodeProcess.RunToExitAsync(_dir.Path, ["config"],
-            new Dictionary<string, string> { ["MESHMIND__Discovery__Mode"] = "carrier-pigeon" });
+            new Dictionary<string, string> { ["MESHMIND__Discovery__Mode"] = "carrier-pigeon" }, cancellationToken: TestContext.Current.CancellationToken);
 
         Assert.Equal(2, exitCode);
         Assert.Contains("Discovery:Mode", output, StringComparison.Ordinal);
@@ -61,7 +61,7 @@ public sealed class CommandLineTests : IDisposable
 
         var (exitCode, output) = await NodeProcess.RunToExitAsync(_dir.Path,
             ["run", "--http-port", port, "--http-bind", "127.0.0.1", "--discovery", "off"],
-            new Dictionary<string, string> { ["NODE_PASSWORD"] = "a-configured-password" });
+            new Dictionary<string, string> { ["NODE_PASSWORD"] = "a-configured-password" }, cancellationToken: TestContext.Current.CancellationToken);
 
         Assert.Equal(2, exitCode);
         var errors = output.Split('\n').Where(l => l.StartsWith("meshmind: error:", StringComparison.Ordinal)).ToList();
@@ -80,7 +80,7 @@ public sealed class CommandLineTests : IDisposable
         var environment = new Dictionary<string, string> { ["MESHMIND__Http__Port"] = "0", ["NODE_PASSWORD"] = "a-configured-password" };
         environment[variable] = value;
 
-        var (exitCode, output) = await NodeProcess.RunToExitAsync(_dir.Path, ["run", "--http-bind", "127.0.0.1", "--discovery", "off"], environment);
+        var (exitCode, output) = await NodeProcess.RunToExitAsync(_dir.Path, ["run", "--http-bind", "127.0.0.1", "--discovery", "off"], environment, cancellationToken: TestContext.Current.CancellationToken);
 
         Assert.Equal(2, exitCode);
         Assert.Contains($"meshmind: error: {key}", output, StringComparison.Ordinal);
@@ -95,7 +95,7 @@ public sealed class CommandLineTests : IDisposable
     public async Task Run_FreshDirectory_CreatesDataDirAndServes_ThenStopsCleanlyOnSigterm()
     {
         await using var node = NodeProcess.Start(_dir.Path, ["--http-port", "0", "--http-bind", "127.0.0.1", "--discovery", "off", "--name", "proc-node"]);
-        var address = await node.WaitForListeningAsync();
+        var address = await node.WaitForListeningAsync(cancellationToken: TestContext.Current.CancellationToken);
 
         using var client = new HttpClient { BaseAddress = address };
         var health = await client.GetAsync("/healthz", TestContext.Current.CancellationToken);

@@ -332,6 +332,8 @@ public sealed partial class LinkManager(
         {
             case HelloMessage hello when hello.NodeId == link.RemoteNodeId:
                 peers.UpdateHello(link.RemoteNodeId, hello, link.RemoteAddress);
+                // Only now is the peer's mesh port known (it may have dialled us): tell the others how to reach it.
+                BroadcastPeerExchange();
                 break;
             case CapabilityMessage capability:
                 peers.UpdateCapability(link.RemoteNodeId, capability);

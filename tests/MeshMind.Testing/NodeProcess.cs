@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using System.Text.RegularExpressions;
 
-namespace MeshMind.Tests.Infrastructure;
+namespace MeshMind.Testing;
 
 /// <summary>
 /// A real <c>meshmind</c> process (the build next to the tests), with its own working directory and environment.
@@ -33,10 +33,21 @@ public sealed partial class NodeProcess : IAsyncDisposable
 
     public int? ExitCode => _process.HasExited ? _process.ExitCode : null;
 
+    /// <summary>The meshmind build next to the calling assembly (test and bench projects reference the node project).</summary>
+    public static string DefaultAssembly => Path.Combine(AppContext.BaseDirectory, "meshmind.dll");
+
     /// <summary>Starts <c>dotnet meshmind.dll ARGS</c>. The environment is inherited minus anything MeshMind reads, plus <paramref name="environment"/>.</summary>
-    public static NodeProcess Start(string workingDirectory, IEnumerable<string> arguments, IDictionary<string, string>? environment = null)
+    public static NodeProcess Start(string workingDirectory, IEnumerable<string> arguments, IDictionary<string, string>? environment = null) =>
+        Start(workingDirectory, arguments, environment, networkNamespace: null, isolateMesh: true);
+
+    /// <summary>
+    /// Starts a node, optionally inside a network namespace (<c>ip netns exec NS dotnet meshmind.dll ...</c>; needs root).
+    /// With <paramref name="isolateMesh"/> the node gets an ephemeral mesh port on 127.0.0.1 unless the arguments say otherwise.
+    /// </summary>
+    public static NodeProcess Start(
+        string workingDirectory, IEnumerable<string> arguments, IDictionary<string, string>? environment, string? networkNamespace, bool isolateMesh)
     {
-        var info = new ProcessStartInfo("dotnet")
+        var info = new ProcessStartInfo(networkNamespace is null ? "dotnet" : "ip")
         {
             WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
@@ -44,7 +55,16 @@ public sealed partial class NodeProcess : IAsyncDisposable
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "meshmind.dll"));
+        if (networkNamespace is not null)
+        {
+            // ip netns exec replaces itself with the command, so the process we hold is the node (kill -9 hits it).
+            foreach (var part in new[] { "netns", "exec", networkNamespace, "dotnet" })
+            {
+                info.ArgumentList.Add(part);
+            }
+        }
+
+        info.ArgumentList.Add(DefaultAssembly);
         foreach (var argument in arguments)
         {
             info.ArgumentList.Add(argument);
@@ -58,9 +78,12 @@ public sealed partial class NodeProcess : IAsyncDisposable
             }
         }
 
-        // Tests never take the real mesh port or listen for peers beyond this machine unless they say so.
-        info.Environment["MESHMIND__Mesh__Port"] = "0";
-        info.Environment["MESHMIND__Mesh__BindAddress"] = "127.0.0.1";
+        if (isolateMesh)
+        {
+            // Tests never take the real mesh port or listen for peers beyond this machine unless they say so.
+            info.Environment["MESHMIND__Mesh__Port"] = "0";
+            info.Environment["MESHMIND__Mesh__BindAddress"] = "127.0.0.1";
+        }
         foreach (var (key, value) in environment ?? new Dictionary<string, string>())
         {
             info.Environment[key] = value;
@@ -79,31 +102,42 @@ public sealed partial class NodeProcess : IAsyncDisposable
 
     /// <summary>Runs a command to completion and returns its exit code and output.</summary>
     public static async Task<(int ExitCode, string Output)> RunToExitAsync(
-        string workingDirectory, IEnumerable<string> arguments, IDictionary<string, string>? environment = null, TimeSpan? timeout = null)
+        string workingDirectory, IEnumerable<string> arguments, IDictionary<string, string>? environment = null, TimeSpan? timeout = null,
+        CancellationToken cancellationToken = default)
     {
         await using var node = Start(workingDirectory, arguments, environment);
-        await node.WaitForExitAsync(timeout ?? TimeSpan.FromSeconds(60));
+        await node.WaitForExitAsync(timeout ?? TimeSpan.FromSeconds(60), cancellationToken);
         return (node.ExitCode!.Value, node.Output);
     }
 
-    public async Task<Uri> WaitForListeningAsync(TimeSpan? timeout = null)
+    public async Task<Uri> WaitForListeningAsync(TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
-        var winner = await Task.WhenAny(_listening.Task, _exited.Task).WaitAsync(timeout ?? TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
+        var winner = await Task.WhenAny(_listening.Task, _exited.Task).WaitAsync(timeout ?? TimeSpan.FromSeconds(60), cancellationToken);
         if (winner == _exited.Task && !_listening.Task.IsCompleted)
         {
             // Output events can trail the exit event; let them drain.
-            await _process.WaitForExitAsync(TestContext.Current.CancellationToken);
+            await _process.WaitForExitAsync(cancellationToken);
             throw new InvalidOperationException($"meshmind exited with {_process.ExitCode} before listening:\n{Output}");
         }
 
         return await _listening.Task;
     }
 
-    public async Task WaitForExitAsync(TimeSpan timeout)
+    public async Task WaitForExitAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
     {
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         cts.CancelAfter(timeout);
         await _process.WaitForExitAsync(cts.Token);
+    }
+
+    /// <summary>SIGKILL, as <c>kill -9</c>: no graceful stop, no OFFLINE.</summary>
+    public async Task KillAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync(CancellationToken.None);
+        }
     }
 
     public async ValueTask DisposeAsync()

@@ -1,0 +1,95 @@
+using System.Text.Json;
+
+namespace MeshMind.Testing;
+
+/// <summary>A meshmind process on a lab host, observed through its own HTTP API (reached with curl inside the host's namespace).</summary>
+public sealed class LabNode : IAsyncDisposable
+{
+    public const string Password = "lab-node-password";
+    private readonly string[] _arguments;
+    private readonly IDictionary<string, string>? _environment;
+    private NodeProcess? _process;
+
+    internal LabNode(LabHost host, string name, string secret, string directory, string[] arguments, IDictionary<string, string>? environment)
+    {
+        Host = host;
+        Name = name;
+        Secret = secret;
+        Directory = directory;
+        _arguments = arguments;
+        _environment = environment;
+    }
+
+    public LabHost Host { get; }
+
+    public string Name { get; }
+
+    public string Secret { get; }
+
+    public string Directory { get; }
+
+    public string? NodeId { get; private set; }
+
+    public string Output => _process?.Output ?? "";
+
+    /// <summary>Starts (or restarts, keeping the data directory) the node and waits until it serves HTTP.</summary>
+    public async Task StartAsync(CancellationToken cancellationToken = default)
+    {
+        var environment = new Dictionary<string, string>(_environment ?? new Dictionary<string, string>())
+        {
+            ["NODE_PASSWORD"] = Password,
+            ["P2P_HMAC_SECRET"] = Secret,
+        };
+        _process = NodeProcess.Start(Directory,
+            ["run", "--name", Name, "--http-bind", "127.0.0.1", "--discovery", "lan", .. _arguments], environment, Host.Namespace, isolateMesh: false);
+        await _process.WaitForListeningAsync(TimeSpan.FromSeconds(60), cancellationToken);
+        File.Delete(CookieJar);
+        var status = await GetJsonAsync("/api/status", cancellationToken);
+        NodeId = status?.GetProperty("node_id").GetString();
+    }
+
+    /// <summary>kill -9: the process dies with no goodbye.</summary>
+    public Task KillAsync() => _process?.KillAsync() ?? Task.CompletedTask;
+
+    /// <summary>The node's peers by node id with their link state, or null when the node does not answer.</summary>
+    public async Task<Dictionary<string, string>?> LinkStatesAsync(CancellationToken cancellationToken = default)
+    {
+        var peers = await GetJsonAsync("/api/peers", cancellationToken);
+        return peers?.EnumerateArray().ToDictionary(p => p.GetProperty("node_id").GetString()!, p => p.GetProperty("link_state").GetString()!);
+    }
+
+    public async Task<JsonElement?> GetJsonAsync(string path, CancellationToken cancellationToken = default)
+    {
+        if (!File.Exists(CookieJar))
+        {
+            var (login, _, _) = await CurlAsync(["-X", "POST", "-H", "Content-Type: application/json", "-c", CookieJar,
+                "-d", $$"""{"username":"admin","password":"{{Password}}"}""", "http://127.0.0.1:8080/api/auth/login"], cancellationToken);
+            if (login != 0)
+            {
+                return null;
+            }
+        }
+
+        var (code, output, _) = await CurlAsync(["-b", CookieJar, "http://127.0.0.1:8080" + path], cancellationToken);
+        if (code != 0 || output.Length == 0)
+        {
+            return null;
+        }
+
+        using var document = JsonDocument.Parse(output);
+        return document.RootElement.Clone();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_process is not null)
+        {
+            await _process.DisposeAsync();
+        }
+    }
+
+    private string CookieJar => Path.Combine(Directory, "cookies.txt");
+
+    private Task<(int, string, string)> CurlAsync(IEnumerable<string> arguments, CancellationToken cancellationToken) =>
+        Command.RunAsync("ip", ["netns", "exec", Host.Namespace, "curl", "-s", "-f", "-m", "3", .. arguments], cancellationToken);
+}

@@ -1,0 +1,180 @@
+using System.Globalization;
+using System.Security.Cryptography;
+
+namespace MeshMind.Testing;
+
+/// <summary>
+/// A throw-away network made of Linux network namespaces (needs root): "switches" (a namespace holding a bridge),
+/// hosts (a namespace with one veth on a switch, address 10.213.S.H/24), and routers joining two switches.
+/// Real <c>meshmind</c> processes run inside the hosts with LAN discovery, which here only ever reaches the lab.
+/// </summary>
+/// <remarks>
+/// Nothing is added to the caller's own namespace: the lab is reached only through <c>ip netns exec</c>.
+/// <see cref="DisposeAsync"/> kills every node and deletes every namespace, also after a failure; namespaces left by a
+/// crashed run (prefix <c>mmt</c>) are deleted when the next lab starts.
+/// </remarks>
+public sealed class NamespaceLab : IAsyncDisposable
+{
+    public const string Prefix = "mmt";
+    private readonly string _id = Prefix + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(2));
+    private readonly List<string> _namespaces = [];
+    private readonly List<LabNode> _nodes = [];
+    private int _veths;
+
+    private NamespaceLab(string root)
+    {
+        Root = root;
+    }
+
+    /// <summary>Scratch space for the nodes' working and data directories.</summary>
+    public string Root { get; }
+
+    /// <summary>Why labs cannot run here, or null when they can.</summary>
+    public static async Task<string?> UnavailableAsync()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return "network namespaces need Linux";
+        }
+
+        if (Environment.UserName != "root")
+        {
+            return "network namespaces need root";
+        }
+
+        try
+        {
+            var (code, _, error) = await Command.RunAsync("ip", ["netns", "list"]);
+            return code == 0 ? null : $"ip netns does not work here: {error.Trim()}";
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return "the ip command (iproute2) is not installed";
+        }
+    }
+
+    public static async Task<NamespaceLab> CreateAsync()
+    {
+        await CleanStaleAsync();
+        return new NamespaceLab(Directory.CreateTempSubdirectory("meshmind-lab-").FullName);
+    }
+
+    /// <summary>A switch for subnet 10.213.<paramref name="subnet"/>.0/24.</summary>
+    public async Task<LabSwitch> AddSwitchAsync(int subnet)
+    {
+        var name = await NewNamespaceAsync($"s{subnet}");
+        await Command.IpAsync("-n", name, "link", "add", "br0", "type", "bridge");
+        await Command.IpAsync("-n", name, "link", "set", "br0", "up");
+        return new LabSwitch(name, subnet);
+    }
+
+    /// <summary>A host at 10.213.S.<paramref name="number"/>, with a default route via <paramref name="gateway"/> if given.</summary>
+    public async Task<LabHost> AddHostAsync(LabSwitch network, int number, string? gateway = null)
+    {
+        var name = await NewNamespaceAsync($"h{network.Subnet}x{number}");
+        var address = $"10.213.{network.Subnet}.{number}";
+        await PlugAsync(name, "eth0", network, $"{address}/24");
+        if (gateway is not null)
+        {
+            await Command.IpAsync("-n", name, "route", "add", "default", "via", gateway);
+        }
+
+        return new LabHost(name, address);
+    }
+
+    /// <summary>A router at .1 on both subnets; broadcasts do not cross it, unicast does.</summary>
+    public async Task AddRouterAsync(LabSwitch first, LabSwitch second)
+    {
+        var name = await NewNamespaceAsync("r");
+        await PlugAsync(name, "eth0", first, $"10.213.{first.Subnet}.1/24");
+        await PlugAsync(name, "eth1", second, $"10.213.{second.Subnet}.1/24");
+        var (code, _, error) = await Command.RunAsync("ip", ["netns", "exec", name, "sysctl", "-qw", "net.ipv4.ip_forward=1"]);
+        if (code != 0)
+        {
+            throw new InvalidOperationException($"could not enable forwarding in the router: {error}");
+        }
+    }
+
+    /// <summary>Starts a node on a host: LAN discovery, default ports, HTTP on the host's own loopback.</summary>
+    public async Task<LabNode> StartNodeAsync(LabHost host, string name, string secret, IEnumerable<string>? extraArguments = null,
+        IDictionary<string, string>? environment = null, CancellationToken cancellationToken = default)
+    {
+        var directory = Path.Combine(Root, name);
+        Directory.CreateDirectory(directory);
+        var node = new LabNode(host, name, secret, directory, extraArguments?.ToArray() ?? [], environment);
+        await node.StartAsync(cancellationToken);
+        _nodes.Add(node);
+        return node;
+    }
+
+    public static Task SetLinkAsync(LabHost host, bool up) => Command.IpAsync("-n", host.Namespace, "link", "set", "eth0", up ? "up" : "down");
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var node in _nodes)
+        {
+            await node.DisposeAsync();
+        }
+
+        foreach (var name in _namespaces.AsEnumerable().Reverse())
+        {
+            await Command.RunAsync("ip", ["netns", "del", name]);
+        }
+
+        try
+        {
+            Directory.Delete(Root, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file may still be held for a moment; the temp cleaner removes it later.
+        }
+    }
+
+    private async Task<string> NewNamespaceAsync(string suffix)
+    {
+        var name = $"{_id}-{suffix}";
+        await Command.IpAsync("netns", "add", name);
+        _namespaces.Add(name);
+        await Command.IpAsync("-n", name, "link", "set", "lo", "up");
+        return name;
+    }
+
+    private async Task PlugAsync(string hostNamespace, string interfaceName, LabSwitch network, string cidr)
+    {
+        // Interface names are at most 15 characters: keep the temporary ones short.
+        var index = Interlocked.Increment(ref _veths).ToString(CultureInfo.InvariantCulture);
+        var inside = $"{_id}a{index}";
+        var outside = $"{_id}b{index}";
+        await Command.IpAsync("link", "add", inside, "netns", hostNamespace, "type", "veth", "peer", "name", outside, "netns", network.Namespace);
+        await Command.IpAsync("-n", hostNamespace, "link", "set", inside, "name", interfaceName);
+        await Command.IpAsync("-n", hostNamespace, "addr", "add", cidr, "dev", interfaceName);
+        await Command.IpAsync("-n", hostNamespace, "link", "set", interfaceName, "up");
+        await Command.IpAsync("-n", network.Namespace, "link", "set", outside, "master", "br0");
+        await Command.IpAsync("-n", network.Namespace, "link", "set", outside, "up");
+    }
+
+    private static async Task CleanStaleAsync()
+    {
+        var (_, output, _) = await Command.RunAsync("ip", ["netns", "list"]);
+        foreach (var line in output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var name = line.Split(' ')[0];
+            if (name.StartsWith(Prefix, StringComparison.Ordinal) && name.Contains('-', StringComparison.Ordinal))
+            {
+                // A lab namespace whose owner died; any node still in it dies with it.
+                var (_, pids, _) = await Command.RunAsync("ip", ["netns", "pids", name]);
+                foreach (var pid in pids.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                {
+                    await Command.RunAsync("kill", ["-9", pid]);
+                }
+
+                await Command.RunAsync("ip", ["netns", "del", name]);
+            }
+        }
+    }
+}
+
+public sealed record LabSwitch(string Namespace, int Subnet);
+
+public sealed record LabHost(string Namespace, string Address);
