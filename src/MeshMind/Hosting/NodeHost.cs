@@ -1,5 +1,6 @@
 using System.Net;
 using MeshMind.Auth;
+using MeshMind.Discovery;
 using MeshMind.Mesh;
 using MeshMind.Node;
 using MeshMind.Storage;
@@ -59,6 +60,7 @@ public static class NodeHost
         app.MapStatusApi();
         app.MapAuthApi();
         app.MapPeersApi();
+        app.MapDiscoveryApi();
         app.MapWebUi(ui);
         return app;
     }

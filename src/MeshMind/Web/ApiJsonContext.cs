@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using MeshMind.Auth;
+using MeshMind.Discovery;
 using MeshMind.Mesh;
 using MeshMind.Node;
 
@@ -17,4 +18,5 @@ namespace MeshMind.Web;
 [JsonSerializable(typeof(CreatedApiKeyResponse))]
 [JsonSerializable(typeof(ApiKeyResponse[]))]
 [JsonSerializable(typeof(PeerResponse[]))]
+[JsonSerializable(typeof(DiscoveryStatsResponse))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;
