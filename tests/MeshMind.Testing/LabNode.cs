@@ -32,6 +32,9 @@ public sealed class LabNode : IAsyncDisposable
 
     public string Output => _process?.Output ?? "";
 
+    /// <summary>From process start to the node's "listening" line, for the last <see cref="StartAsync"/>.</summary>
+    public TimeSpan StartupTime { get; private set; }
+
     /// <summary>Starts (or restarts, keeping the data directory) the node and waits until it serves HTTP.</summary>
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
@@ -40,9 +43,11 @@ public sealed class LabNode : IAsyncDisposable
             ["NODE_PASSWORD"] = Password,
             ["P2P_HMAC_SECRET"] = Secret,
         };
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         _process = NodeProcess.Start(Directory,
             ["run", "--name", Name, "--http-bind", "127.0.0.1", "--discovery", "lan", .. _arguments], environment, Host.Namespace, isolateMesh: false);
         await _process.WaitForListeningAsync(TimeSpan.FromSeconds(60), cancellationToken);
+        StartupTime = clock.Elapsed;
         File.Delete(CookieJar);
         var status = await GetJsonAsync("/api/status", cancellationToken);
         NodeId = status?.GetProperty("node_id").GetString();

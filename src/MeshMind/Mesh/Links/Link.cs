@@ -7,7 +7,7 @@ namespace MeshMind.Mesh.Links;
 
 /// <summary>
 /// One live control channel to a peer: a WebSocket over the mutual-TLS mesh port carrying <see cref="LinkMessage"/>s.
-/// Pings every interval; dead after a number of unanswered pings, or when the socket closes.
+/// Pings every interval; dead when nothing has been heard for a number of intervals, or when the socket closes.
 /// </summary>
 public sealed class Link(WebSocket socket, string remoteNodeId, string dialerNodeId, IPAddress? remoteAddress, TimeProvider time) : IAsyncDisposable
 {
@@ -16,7 +16,7 @@ public sealed class Link(WebSocket socket, string remoteNodeId, string dialerNod
     private readonly CancellationTokenSource _closed = new();
     private long _nextPing;
     private long _pingSentAt;
-    private int _unanswered;
+    private long _lastHeard;
 
     public string RemoteNodeId { get; } = remoteNodeId;
 
@@ -95,6 +95,7 @@ public sealed class Link(WebSocket socket, string remoteNodeId, string dialerNod
             }
             while (!result.EndOfMessage);
 
+            Interlocked.Exchange(ref _lastHeard, time.GetTimestamp());
             switch (LinkCodec.Parse(buffer.WrittenSpan))
             {
                 case PingMessage ping:
@@ -102,7 +103,6 @@ public sealed class Link(WebSocket socket, string remoteNodeId, string dialerNod
                     break;
                 case PongMessage pong when pong.Id == Interlocked.Read(ref _nextPing) - 1:
                     RttMs = time.GetElapsedTime(Interlocked.Read(ref _pingSentAt)).TotalMilliseconds;
-                    Interlocked.Exchange(ref _unanswered, 0);
                     onRtt(this);
                     break;
                 case PongMessage:
@@ -117,18 +117,32 @@ public sealed class Link(WebSocket socket, string remoteNodeId, string dialerNod
         }
     }
 
+    /// <summary>
+    /// Pings every <paramref name="interval"/> and ends the link once nothing at all has been heard for
+    /// <paramref name="missedPongs"/> intervals. Checking ten times per interval bounds detection of a silent peer
+    /// to <c>missedPongs × interval</c> plus a tenth of an interval (15.5 s with the defaults), wherever the loss falls.
+    /// </summary>
     private async Task PingAsync(TimeSpan interval, int missedPongs, CancellationToken cancellationToken)
     {
+        var deadAfter = interval * missedPongs;
+        var tick = interval / 10;
+        Interlocked.Exchange(ref _lastHeard, time.GetTimestamp());
+        var lastPing = long.MinValue;
         while (!cancellationToken.IsCancellationRequested)
         {
-            if (Interlocked.Increment(ref _unanswered) > missedPongs)
+            if (time.GetElapsedTime(Interlocked.Read(ref _lastHeard)) > deadAfter)
             {
                 return;
             }
 
-            Interlocked.Exchange(ref _pingSentAt, time.GetTimestamp());
-            Send(new PingMessage(Interlocked.Increment(ref _nextPing) - 1));
-            await Task.Delay(interval, time, cancellationToken);
+            if (lastPing == long.MinValue || time.GetElapsedTime(lastPing) >= interval)
+            {
+                lastPing = time.GetTimestamp();
+                Interlocked.Exchange(ref _pingSentAt, lastPing);
+                Send(new PingMessage(Interlocked.Increment(ref _nextPing) - 1));
+            }
+
+            await Task.Delay(tick, time, cancellationToken);
         }
     }
 
