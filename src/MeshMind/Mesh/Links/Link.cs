@@ -119,30 +119,33 @@ public sealed class Link(WebSocket socket, string remoteNodeId, string dialerNod
 
     /// <summary>
     /// Pings every <paramref name="interval"/> and ends the link once nothing at all has been heard for
-    /// <paramref name="missedPongs"/> intervals. Checking ten times per interval bounds detection of a silent peer
-    /// to <c>missedPongs × interval</c> plus a tenth of an interval (15.5 s with the defaults), wherever the loss falls.
+    /// <paramref name="missedPongs"/> intervals. It sleeps until the next ping or that deadline, whichever is first, so a
+    /// silent peer is noticed <c>missedPongs × interval</c> after it was last heard (15 s with the defaults) while an
+    /// idle link costs one wake-up per interval.
     /// </summary>
     private async Task PingAsync(TimeSpan interval, int missedPongs, CancellationToken cancellationToken)
     {
         var deadAfter = interval * missedPongs;
-        var tick = interval / 10;
         Interlocked.Exchange(ref _lastHeard, time.GetTimestamp());
-        var lastPing = long.MinValue;
+        var lastPing = time.GetTimestamp() - (long)(interval.TotalSeconds * time.TimestampFrequency);
         while (!cancellationToken.IsCancellationRequested)
         {
-            if (time.GetElapsedTime(Interlocked.Read(ref _lastHeard)) > deadAfter)
+            var silentFor = time.GetElapsedTime(Interlocked.Read(ref _lastHeard));
+            if (silentFor >= deadAfter)
             {
                 return;
             }
 
-            if (lastPing == long.MinValue || time.GetElapsedTime(lastPing) >= interval)
+            if (time.GetElapsedTime(lastPing) >= interval)
             {
                 lastPing = time.GetTimestamp();
                 Interlocked.Exchange(ref _pingSentAt, lastPing);
                 Send(new PingMessage(Interlocked.Increment(ref _nextPing) - 1));
             }
 
-            await Task.Delay(tick, time, cancellationToken);
+            var untilPing = interval - time.GetElapsedTime(lastPing);
+            var untilDead = deadAfter - silentFor;
+            await Task.Delay(untilPing < untilDead ? untilPing : untilDead, time, cancellationToken);
         }
     }
 
