@@ -33,8 +33,12 @@ public sealed partial class NodeProcess : IAsyncDisposable
 
     public int? ExitCode => _process.HasExited ? _process.ExitCode : null;
 
-    /// <summary>The meshmind build next to the calling assembly (test and bench projects reference the node project).</summary>
-    public static string DefaultAssembly => Path.Combine(AppContext.BaseDirectory, "meshmind.dll");
+    /// <summary>
+    /// The meshmind build to run: <c>MESHMIND_NODE_ASSEMBLY</c> (e.g. a published build being benchmarked), else the one next to
+    /// the calling assembly (test and bench projects reference the node project).
+    /// </summary>
+    public static string DefaultAssembly =>
+        Environment.GetEnvironmentVariable("MESHMIND_NODE_ASSEMBLY") is { Length: > 0 } path ? path : Path.Combine(AppContext.BaseDirectory, "meshmind.dll");
 
     /// <summary>Starts <c>dotnet meshmind.dll ARGS</c>. The environment is inherited minus anything MeshMind reads, plus <paramref name="environment"/>.</summary>
     public static NodeProcess Start(string workingDirectory, IEnumerable<string> arguments, IDictionary<string, string>? environment = null) =>
