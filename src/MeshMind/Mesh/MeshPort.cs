@@ -1,5 +1,7 @@
 using System.Net;
+using System.Net.Security;
 using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
 using MeshMind.Mesh.Links;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
@@ -19,13 +21,20 @@ public static class MeshPort
         {
             listen.Protocols = HttpProtocols.Http1AndHttp2;
             listen.Use(next => connection => gate.RunAsync(connection, next));
-            listen.UseHttps(new HttpsConnectionAdapterOptions
+            // Built at the first connection, not at start: an idle node never pays for the TLS context.
+            var tls = new Lazy<SslServerAuthenticationOptions>(() => new SslServerAuthenticationOptions
             {
-                ServerCertificate = identity.Certificate,
-                ClientCertificateMode = ClientCertificateMode.RequireCertificate,
+                ServerCertificateContext = SslStreamCertificateContext.Create(identity.Certificate, additionalCertificates: null, offline: true),
+                ClientCertificateRequired = true,
                 // Any certificate passes TLS: who it belongs to is decided by admission (the join proof) and pinning.
-                ClientCertificateValidation = static (_, _, _) => true,
-                SslProtocols = SslProtocols.Tls13,
+                RemoteCertificateValidationCallback = static (_, certificate, _, _) => certificate is not null,
+                CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
+                EnabledSslProtocols = SslProtocols.Tls13,
+                ApplicationProtocols = [SslApplicationProtocol.Http2, SslApplicationProtocol.Http11],
+            });
+            listen.UseHttps(new TlsHandshakeCallbackOptions
+            {
+                OnConnection = _ => ValueTask.FromResult(tls.Value),
                 HandshakeTimeout = options.HandshakeTimeout,
             });
         });
