@@ -1,0 +1,46 @@
+namespace MeshMind.FakeOllama;
+
+/// <summary>What the scripted server pretends to host and how it misbehaves.</summary>
+public sealed class FakeOllamaOptions
+{
+    public List<FakeModel> Models { get; set; } =
+    [
+        new("llama3:latest", "llama", "8.0B", 4_661_224_676),
+        new("phi3:mini", "phi3", "3.8B", 2_176_178_913),
+    ];
+
+    /// <summary>Models reported by <c>/api/ps</c> as loaded; by default the first one.</summary>
+    public List<string>? Loaded { get; set; }
+
+    /// <summary>Pause before each streamed token (token pacing).</summary>
+    public TimeSpan TokenDelay { get; set; } = TimeSpan.Zero;
+
+    /// <summary>A fixed reply; otherwise the reply echoes the last user message.</summary>
+    public string? Reply { get; set; }
+
+    public FakeFault Fault { get; set; } = FakeFault.None;
+
+    /// <summary>For <see cref="FakeFault.DieAfterTokens"/> and <see cref="FakeFault.StallAfterTokens"/>.</summary>
+    public int FaultAfterTokens { get; set; } = 3;
+
+    public string Version { get; set; } = "0.12.6";
+}
+
+public sealed record FakeModel(string Name, string Family, string ParameterSize, long Size);
+
+public enum FakeFault
+{
+    None,
+
+    /// <summary>Accept TCP connections and close them at once.</summary>
+    Refuse,
+
+    /// <summary>Answer chat and generate with 500.</summary>
+    ServerError,
+
+    /// <summary>Stream some tokens, then cut the connection.</summary>
+    DieAfterTokens,
+
+    /// <summary>Stream some tokens, then send nothing more while keeping the connection open.</summary>
+    StallAfterTokens,
+}

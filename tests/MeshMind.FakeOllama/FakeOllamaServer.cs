@@ -1,0 +1,239 @@
+using System.Globalization;
+using System.Net;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+
+namespace MeshMind.FakeOllama;
+
+/// <summary>
+/// A scripted server speaking Ollama's documented HTTP API (<c>/api/version</c>, <c>/api/tags</c>, <c>/api/ps</c>,
+/// <c>/api/chat</c>, <c>/api/generate</c>; NDJSON streaming with Ollama's field names and final statistics).
+/// Replies are deterministic; pacing and faults come from <see cref="FakeOllamaOptions"/>.
+/// </summary>
+public sealed class FakeOllamaServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private int _requests;
+    private int _completed;
+    private int _cancelled;
+
+    private FakeOllamaServer(WebApplication app, FakeOllamaOptions options)
+    {
+        _app = app;
+        Options = options;
+    }
+
+    public FakeOllamaOptions Options { get; }
+
+    public Uri BaseAddress { get; private set; } = null!;
+
+    /// <summary>Chat and generate requests received.</summary>
+    public int Requests => Volatile.Read(ref _requests);
+
+    /// <summary>Streams that ran to their final line.</summary>
+    public int Completed => Volatile.Read(ref _completed);
+
+    /// <summary>Streams the client abandoned before the end (cancellation reached the backend).</summary>
+    public int Cancelled => Volatile.Read(ref _cancelled);
+
+    public static async Task<FakeOllamaServer> StartAsync(FakeOllamaOptions? options = null, string address = "127.0.0.1", int port = 0,
+        CancellationToken cancellationToken = default)
+    {
+        options ??= new FakeOllamaOptions();
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Parse(address), port, listen =>
+        {
+            listen.Use(next => connection =>
+            {
+                if (options.Fault == FakeFault.Refuse)
+                {
+                    connection.Abort(new ConnectionAbortedException("refusing, as scripted"));
+                    return Task.CompletedTask;
+                }
+
+                return next(connection);
+            });
+        }));
+        var app = builder.Build();
+        var server = new FakeOllamaServer(app, options);
+        app.MapGet("/", () => "Ollama is running");
+        app.MapGet("/api/version", () => Results.Json(new JsonObject { ["version"] = options.Version }));
+        app.MapGet("/api/tags", () => Results.Json(new JsonObject { ["models"] = new JsonArray([.. options.Models.Select(server.Tag)]) }));
+        app.MapGet("/api/ps", () => Results.Json(new JsonObject { ["models"] = new JsonArray([.. server.LoadedModels().Select(server.Running)]) }));
+        app.MapPost("/api/chat", context => server.AnswerAsync(context, chat: true));
+        app.MapPost("/api/generate", context => server.AnswerAsync(context, chat: false));
+        await app.StartAsync(cancellationToken);
+        server.BaseAddress = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        return server;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync(CancellationToken.None);
+        await _app.DisposeAsync();
+    }
+
+    /// <summary>The deterministic reply for a prompt, split into the tokens that are streamed.</summary>
+    public static IReadOnlyList<string> Tokens(string reply) =>
+        [.. reply.Split(' ').Select((word, i) => i == 0 ? word : " " + word)];
+
+    public string ReplyFor(string model, string prompt) => Options.Reply ?? $"Echo from {model}: {prompt}";
+
+    private IEnumerable<FakeModel> LoadedModels() =>
+        Options.Loaded is { } loaded ? Options.Models.Where(m => loaded.Contains(m.Name)) : Options.Models.Take(1);
+
+    private JsonObject Tag(FakeModel model) => new()
+    {
+        ["name"] = model.Name,
+        ["model"] = model.Name,
+        ["modified_at"] = "2026-11-01T12:00:00.000000000Z",
+        ["size"] = model.Size,
+        ["digest"] = Digest(model),
+        ["details"] = Details(model),
+    };
+
+    private JsonObject Running(FakeModel model) => new()
+    {
+        ["name"] = model.Name,
+        ["model"] = model.Name,
+        ["size"] = model.Size,
+        ["digest"] = Digest(model),
+        ["details"] = Details(model),
+        ["expires_at"] = DateTimeOffset.UtcNow.AddMinutes(5).ToString("o", CultureInfo.InvariantCulture),
+        ["size_vram"] = model.Size,
+    };
+
+    private static JsonObject Details(FakeModel model) => new()
+    {
+        ["parent_model"] = "",
+        ["format"] = "gguf",
+        ["family"] = model.Family,
+        ["families"] = new JsonArray(model.Family),
+        ["parameter_size"] = model.ParameterSize,
+        ["quantization_level"] = "Q4_0",
+    };
+
+    private static string Digest(FakeModel model) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(model.Name)));
+
+    private async Task AnswerAsync(HttpContext context, bool chat)
+    {
+        Interlocked.Increment(ref _requests);
+        var request = await JsonNode.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted) as JsonObject;
+        var model = request?["model"]?.GetValue<string>() ?? "";
+        var known = Options.Models.FirstOrDefault(m => m.Name == model || m.Name == model + ":latest");
+        if (known is null)
+        {
+            context.Response.StatusCode = StatusCodes.Status404NotFound;
+            await context.Response.WriteAsJsonAsync(new JsonObject { ["error"] = $"model \"{model}\" not found, try pulling it first" });
+            return;
+        }
+
+        if (Options.Fault == FakeFault.ServerError)
+        {
+            context.Response.StatusCode = StatusCodes.Status500InternalServerError;
+            await context.Response.WriteAsJsonAsync(new JsonObject { ["error"] = "scripted failure" });
+            return;
+        }
+
+        var prompt = chat
+            ? request!["messages"]?.AsArray().LastOrDefault(m => m?["role"]?.GetValue<string>() == "user")?["content"]?.GetValue<string>() ?? ""
+            : request!["prompt"]?.GetValue<string>() ?? "";
+        var tokens = Tokens(ReplyFor(known.Name, prompt));
+        var stream = request["stream"]?.GetValue<bool>() ?? true;
+        var started = DateTimeOffset.UtcNow;
+        if (!stream)
+        {
+            await context.Response.WriteAsJsonAsync(Final(known.Name, chat, string.Concat(tokens), tokens.Count, prompt, started));
+            Interlocked.Increment(ref _completed);
+            return;
+        }
+
+        context.Response.ContentType = "application/x-ndjson";
+        try
+        {
+            for (var i = 0; i < tokens.Count; i++)
+            {
+                if (Options.Fault == FakeFault.DieAfterTokens && i == Options.FaultAfterTokens)
+                {
+                    // Let the client read what was sent (an abort resets the connection, and a reset discards unread
+                    // data), then die without the final line.
+                    await Task.Delay(TimeSpan.FromMilliseconds(200), context.RequestAborted);
+                    context.Abort();
+                    return;
+                }
+
+                if (Options.Fault == FakeFault.StallAfterTokens && i == Options.FaultAfterTokens)
+                {
+                    await Task.Delay(Timeout.Infinite, context.RequestAborted);
+                }
+
+                if (Options.TokenDelay > TimeSpan.Zero)
+                {
+                    await Task.Delay(Options.TokenDelay, context.RequestAborted);
+                }
+
+                var chunk = new JsonObject { ["model"] = known.Name, ["created_at"] = Now() };
+                if (chat)
+                {
+                    chunk["message"] = new JsonObject { ["role"] = "assistant", ["content"] = tokens[i] };
+                }
+                else
+                {
+                    chunk["response"] = tokens[i];
+                }
+
+                chunk["done"] = false;
+                await WriteLineAsync(context, chunk);
+            }
+
+            await WriteLineAsync(context, Final(known.Name, chat, "", tokens.Count, prompt, started));
+            Interlocked.Increment(ref _completed);
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            Interlocked.Increment(ref _cancelled);
+        }
+        catch (IOException)
+        {
+            Interlocked.Increment(ref _cancelled);
+        }
+    }
+
+    private static JsonObject Final(string model, bool chat, string content, int evalCount, string prompt, DateTimeOffset started)
+    {
+        var elapsed = (long)((DateTimeOffset.UtcNow - started).TotalMilliseconds * 1_000_000);
+        var final = new JsonObject { ["model"] = model, ["created_at"] = Now() };
+        if (chat)
+        {
+            final["message"] = new JsonObject { ["role"] = "assistant", ["content"] = content };
+        }
+        else
+        {
+            final["response"] = content;
+            final["context"] = new JsonArray(1, 2, 3);
+        }
+
+        final["done"] = true;
+        final["done_reason"] = "stop";
+        final["total_duration"] = elapsed + 1_000;
+        final["load_duration"] = 1_000;
+        final["prompt_eval_count"] = Math.Max(1, prompt.Split(' ').Length);
+        final["prompt_eval_duration"] = 1_000;
+        final["eval_count"] = evalCount;
+        final["eval_duration"] = Math.Max(1, elapsed);
+        return final;
+    }
+
+    private static string Now() => DateTimeOffset.UtcNow.ToString("o", CultureInfo.InvariantCulture);
+
+    private static async Task WriteLineAsync(HttpContext context, JsonObject line)
+    {
+        await context.Response.WriteAsync(line.ToJsonString(JsonSerializerOptions.Default) + "\n", context.RequestAborted);
+        await context.Response.Body.FlushAsync(context.RequestAborted);
+    }
+}

@@ -1,0 +1,31 @@
+using System.Globalization;
+using MeshMind.FakeOllama;
+
+// A scripted Ollama-protocol server for tests, benchmarks and demos (never the product's LLM):
+//   dotnet run --project tests/MeshMind.FakeOllama -- [--port 11434] [--address 127.0.0.1] [--token-delay-ms 20]
+//        [--models llama3:latest,phi3:mini] [--reply TEXT] [--fault none|refuse|servererror|dieaftertokens|stallaftertokens] [--fault-after N]
+var options = new FakeOllamaOptions();
+var port = 11434;
+var address = "127.0.0.1";
+for (var i = 0; i + 1 < args.Length; i += 2)
+{
+    var value = args[i + 1];
+    switch (args[i])
+    {
+        case "--port": port = int.Parse(value, CultureInfo.InvariantCulture); break;
+        case "--address": address = value; break;
+        case "--token-delay-ms": options.TokenDelay = TimeSpan.FromMilliseconds(double.Parse(value, CultureInfo.InvariantCulture)); break;
+        case "--models": options.Models = [.. value.Split(',').Select(n => new FakeModel(n, n.Split(':')[0], "7B", 4_000_000_000))]; break;
+        case "--reply": options.Reply = value; break;
+        case "--fault": options.Fault = Enum.Parse<FakeFault>(value, ignoreCase: true); break;
+        case "--fault-after": options.FaultAfterTokens = int.Parse(value, CultureInfo.InvariantCulture); break;
+        default: Console.Error.WriteLine($"unknown option {args[i]}"); return 2;
+    }
+}
+
+await using var server = await FakeOllamaServer.StartAsync(options, address, port);
+Console.WriteLine($"fake ollama listening on {server.BaseAddress} with {string.Join(", ", options.Models.Select(m => m.Name))}");
+var stop = new TaskCompletionSource();
+Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.TrySetResult(); };
+await stop.Task;
+return 0;
