@@ -69,7 +69,7 @@ public sealed partial class DiscoveryService(
         }
 
         // The HTTP port is only known once the server listens (it may be 0 = "any free port").
-        await WaitForStartedAsync(stoppingToken);
+        await lifetime.WaitForStartAsync(stoppingToken);
         try
         {
             _socket = CreateSocket();
@@ -114,13 +114,6 @@ public sealed partial class DiscoveryService(
         _socket?.Dispose();
         _announceNow.Dispose();
         base.Dispose();
-    }
-
-    private async Task WaitForStartedAsync(CancellationToken cancellationToken)
-    {
-        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var onStarted = lifetime.ApplicationStarted.Register(() => started.TrySetResult());
-        await started.Task.WaitAsync(cancellationToken);
     }
 
     private Socket CreateSocket()

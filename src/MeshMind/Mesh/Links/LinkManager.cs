@@ -73,11 +73,7 @@ public sealed partial class LinkManager(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         _stopping = stoppingToken;
-        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
-        {
-            await started.Task.WaitAsync(stoppingToken);
-        }
+        await lifetime.WaitForStartAsync(stoppingToken);
 
         foreach (var peer in _options.Peers)
         {
