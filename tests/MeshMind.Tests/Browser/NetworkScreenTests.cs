@@ -36,9 +36,7 @@ public sealed class NetworkScreenTests : IDisposable
         await using var browser = await Infrastructure.Browser.LaunchAsync(playwright);
         var page = await browser.NewPageAsync();
         await page.GotoAsync(new Uri(address, "/app/network").ToString());
-        await page.FillAsync("#username", "admin");
-        await page.FillAsync("#password", Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await Infrastructure.Browser.SignInAsync(page, Password);
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Network", Level = 1 })).ToBeVisibleAsync();
 
         var row = page.GetByTestId("peer-row");

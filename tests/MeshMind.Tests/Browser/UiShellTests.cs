@@ -37,13 +37,10 @@ public sealed class UiShellTests : IDisposable
         await Expect(page.Locator("#password")).ToBeVisibleAsync();
 
         // A wrong password shows the server's error and keeps us out.
-        await page.FillAsync("#username", "admin");
-        await page.FillAsync("#password", "not the password");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await Infrastructure.Browser.SignInAsync(page, "not the password");
         await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("wrong username or password");
 
-        await page.FillAsync("#password", Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await Infrastructure.Browser.SignInAsync(page, Password);
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Dashboard", Level = 1 })).ToBeVisibleAsync();
         await Expect(page.GetByTestId("node-name")).ToHaveTextAsync("ui-test-node");
         await Expect(page.GetByTestId("peer-count")).ToHaveTextAsync("0");

@@ -35,6 +35,14 @@ public static class Browser
             ],
         });
 
+    /// <summary>Fills the login form and submits it (the caller asserts what should follow).</summary>
+    public static async Task SignInAsync(IPage page, string password, string username = "admin")
+    {
+        await page.FillAsync("#username", username);
+        await page.FillAsync("#password", password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+    }
+
     /// <summary>Where screenshots go: <c>MESHMIND_ARTIFACTS</c> (set by the test command), else next to the tests.</summary>
     public static string ArtifactPath(string fileName)
     {
