@@ -149,6 +149,32 @@ public sealed class LinkTests
     }
 
     [Fact]
+    public async Task DialInProgress_ShowsConnecting_ThenDownWhenItFails()
+    {
+        var port = FreePort.Udp();
+        await using var node = await StartAsync("dialer", port);
+        // A "peer" that accepts TCP on its mesh port but never answers TLS, so the dial hangs until we close it.
+        using var silent = new TcpListener(IPAddress.Loopback, 0);
+        silent.Start();
+        var accepted = silent.AcceptSocketAsync(TestContext.Current.CancellationToken);
+        var phantom = new string('f', 64);
+        var announcement = new MeshMind.Discovery.Announcement(MeshMind.Discovery.Announcement.Online, 1, phantom, "abcd", "phantom",
+            ((IPEndPoint)silent.LocalEndpoint).Port, 1, false, "", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        using var sender = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp) { EnableBroadcast = true };
+        await sender.SendToAsync(MeshMind.Discovery.DiscoveryCodec.Encode(announcement, MeshKeys.Derive(Secret)), SocketFlags.None,
+            new IPEndPoint(IPAddress.Parse("127.255.255.255"), port), TestContext.Current.CancellationToken);
+
+        await Wait.UntilAsync(() => Service<PeerDirectory>(node).Find(phantom)?.LinkState == LinkState.Connecting, s_timeout, "the dial to show as connecting");
+        using (var socket = await accepted)
+        {
+            socket.Close();
+        }
+
+        silent.Stop();
+        await Wait.UntilAsync(() => Service<PeerDirectory>(node).Find(phantom)?.LinkState == LinkState.Down, s_timeout, "the failed dial to show as down");
+    }
+
+    [Fact]
     public async Task UnauthenticatedConnections_CappedPerAddress_AndClosedAtDeadline()
     {
         await using var node = await StartAsync("gated", extra: new()

@@ -198,6 +198,11 @@ public sealed partial class LinkManager(
         }
 
         target.InProgress = true;
+        if (target.NodeId is { } nodeId && !IsLinked(nodeId))
+        {
+            peers.SetLink(nodeId, LinkState.Connecting, null);
+        }
+
         var task = Task.Run(() => DialAsync(key, target, host, port, expectedNodeId), CancellationToken.None);
         lock (_running)
         {
@@ -225,6 +230,11 @@ public sealed partial class LinkManager(
             target.Failures++;
             var backoff = TimeSpan.FromMilliseconds(Math.Min(s_maxBackoff.TotalMilliseconds, 250 * Math.Pow(2, Math.Min(target.Failures, 10))));
             target.NextAttempt = time.GetUtcNow() + Jitter(backoff);
+            if (target.NodeId is { } nodeId && !IsLinked(nodeId))
+            {
+                peers.SetLink(nodeId, LinkState.Down, null);
+            }
+
             LogDialFailed(host, port, ex.Message, backoff.TotalSeconds);
         }
         finally
