@@ -158,13 +158,17 @@ public sealed class LinkTests
         silent.Start();
         var accepted = silent.AcceptSocketAsync(TestContext.Current.CancellationToken);
         var phantom = new string('f', 64);
-        var announcement = new MeshMind.Discovery.Announcement(MeshMind.Discovery.Announcement.Online, 1, phantom, "abcd", "phantom",
-            ((IPEndPoint)silent.LocalEndpoint).Port, 1, false, "", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
         using var sender = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp) { EnableBroadcast = true };
-        await sender.SendToAsync(MeshMind.Discovery.DiscoveryCodec.Encode(announcement, MeshKeys.Derive(Secret)), SocketFlags.None,
-            new IPEndPoint(IPAddress.Parse("127.255.255.255"), port), TestContext.Current.CancellationToken);
 
-        await Wait.UntilAsync(() => Service<PeerDirectory>(node).Find(phantom)?.LinkState == LinkState.Connecting, s_timeout, "the dial to show as connecting");
+        // Announce the phantom until the node reacts: its discovery socket opens only once the host has started.
+        await Wait.UntilAsync(async () =>
+        {
+            var announcement = new MeshMind.Discovery.Announcement(MeshMind.Discovery.Announcement.Online, 1, phantom, "abcd", "phantom",
+                ((IPEndPoint)silent.LocalEndpoint).Port, 1, false, "", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+            await sender.SendToAsync(MeshMind.Discovery.DiscoveryCodec.Encode(announcement, MeshKeys.Derive(Secret)), SocketFlags.None,
+                new IPEndPoint(IPAddress.Parse("127.255.255.255"), port), TestContext.Current.CancellationToken);
+            return Service<PeerDirectory>(node).Find(phantom)?.LinkState == LinkState.Connecting;
+        }, s_timeout, "the dial to show as connecting");
         using (var socket = await accepted)
         {
             socket.Close();
