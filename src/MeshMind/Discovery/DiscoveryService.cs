@@ -61,25 +61,33 @@ public sealed partial class DiscoveryService(
         }
     }
 
+    /// <summary>Binds the socket before the node reports itself started, so nothing sent to it from then on is missed.</summary>
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (Enabled)
+        {
+            try
+            {
+                _socket = CreateSocket();
+            }
+            catch (SocketException ex)
+            {
+                LogSocketFailed(_options.Port, ex.Message);
+            }
+        }
+
+        return base.StartAsync(cancellationToken);
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (!Enabled)
+        if (_socket is null)
         {
             return;
         }
 
-        // The HTTP port is only known once the server listens (it may be 0 = "any free port").
+        // Announcements carry the HTTP and mesh ports, known only once the server listens (they may be 0 = "any free port").
         await lifetime.WaitForStartAsync(stoppingToken);
-        try
-        {
-            _socket = CreateSocket();
-        }
-        catch (SocketException ex)
-        {
-            LogSocketFailed(_options.Port, ex.Message);
-            return;
-        }
-
         LogListening(_options.Mode, _options.Port);
         try
         {
