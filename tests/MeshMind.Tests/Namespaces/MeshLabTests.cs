@@ -30,10 +30,17 @@ public sealed class MeshLabTests
         return await NamespaceLab.CreateAsync();
     }
 
-    private static async Task<bool> LinkedAsync(LabNode node, IEnumerable<LabNode> others, string state = "up")
+    private static async Task<bool> LinkedAsync(LabNode node, IEnumerable<LabNode> others)
     {
         var links = await node.LinkStatesAsync(Ct);
-        return links is not null && others.All(o => links.TryGetValue(o.NodeId!, out var s) && s == state);
+        return links is not null && others.All(o => links.TryGetValue(o.NodeId!, out var s) && s == "up");
+    }
+
+    /// <summary>Dropped: the link is no longer up ("down", or "connecting" while a reconnect attempt runs).</summary>
+    private static async Task<bool> DroppedAsync(LabNode node, LabNode other)
+    {
+        var links = await node.LinkStatesAsync(Ct);
+        return links is not null && links.TryGetValue(other.NodeId!, out var s) && s != "up";
     }
 
     private static Task WaitForFullMeshAsync(List<LabNode> nodes) =>
@@ -82,7 +89,7 @@ public sealed class MeshLabTests
 
         await victim.KillAsync();
 
-        await Wait.UntilAsync(async () => await LinkedAsync(nodes[0], [victim], "down") && await LinkedAsync(nodes[1], [victim], "down"),
+        await Wait.UntilAsync(async () => await DroppedAsync(nodes[0], victim) && await DroppedAsync(nodes[1], victim),
             s_timeout, "the killed node to be marked down");
         await victim.StartAsync(Ct);
         await WaitForFullMeshAsync(nodes);
@@ -146,7 +153,7 @@ public sealed class MeshLabTests
         var cut = nodes[2];
 
         await NamespaceLab.SetLinkAsync(cut.Host, up: false);
-        await Wait.UntilAsync(async () => await LinkedAsync(nodes[0], [cut], "down") && await LinkedAsync(nodes[1], [cut], "down"),
+        await Wait.UntilAsync(async () => await DroppedAsync(nodes[0], cut) && await DroppedAsync(nodes[1], cut),
             s_timeout, "the silent node to be marked down");
         await NamespaceLab.SetLinkAsync(cut.Host, up: true);
 
