@@ -162,7 +162,7 @@ public sealed partial class LinkManager(
             var target = Target(peer.NodeId);
             target.NodeId = peer.NodeId;
             var address = peer.Addresses[target.Failures % peer.Addresses.Count];
-            StartDial(peer.NodeId, target, address.ToString(), peer.MeshPort, peer.NodeId, now);
+            StartDial(target, address.ToString(), peer.MeshPort, peer.NodeId, now);
         }
 
         foreach (var (key, target) in _targets.Where(t => t.Key.StartsWith("static:", StringComparison.Ordinal)).ToList())
@@ -174,7 +174,7 @@ public sealed partial class LinkManager(
 
             if (PeerAddress.TryParse(key["static:".Length..], out var address))
             {
-                StartDial(key, target, address.Host, address.Port, expectedNodeId: null, now);
+                StartDial(target, address.Host, address.Port, expectedNodeId: null, now);
             }
         }
     }
@@ -190,7 +190,7 @@ public sealed partial class LinkManager(
         return target;
     }
 
-    private void StartDial(string key, DialTarget target, string host, int port, string? expectedNodeId, DateTimeOffset now)
+    private void StartDial(DialTarget target, string host, int port, string? expectedNodeId, DateTimeOffset now)
     {
         if (target.InProgress || now < target.NextAttempt)
         {
@@ -203,7 +203,7 @@ public sealed partial class LinkManager(
             peers.SetLink(nodeId, LinkState.Connecting, null);
         }
 
-        var task = Task.Run(() => DialAsync(key, target, host, port, expectedNodeId), CancellationToken.None);
+        var task = Task.Run(() => DialAsync(target, host, port, expectedNodeId), CancellationToken.None);
         lock (_running)
         {
             _running.RemoveAll(t => t.IsCompleted);
@@ -211,7 +211,7 @@ public sealed partial class LinkManager(
         }
     }
 
-    private async Task DialAsync(string key, DialTarget target, string host, int port, string? expectedNodeId)
+    private async Task DialAsync(DialTarget target, string host, int port, string? expectedNodeId)
     {
         MeshDialer.Dialed? dialed = null;
         try
