@@ -4,7 +4,8 @@ import { formatUptime } from '../api'
 import { useNodeStatus } from '../status'
 import { Page } from '../components/Page'
 import { DuplicateNodeIdBanner } from '../components/DuplicateNodeIdBanner'
-import { AlertIcon, ArrowRightIcon, ChatIcon, FilesIcon } from '../components/Icons'
+import { ArrowRightIcon, ChatIcon, FilesIcon } from '../components/Icons'
+import { RetryingBanner } from '../components/RetryingBanner'
 
 function Card({ label, children, className = '' }: { label: string; children: ReactNode; className?: string }) {
   return (
@@ -57,16 +58,7 @@ export default function Dashboard() {
     <Page title="Dashboard" subtitle="Live overview of this node">
       <DuplicateNodeIdBanner live />
 
-      {error && (
-        <div
-          role="alert"
-          data-testid="status-error"
-          className="mb-6 flex items-center gap-2 rounded-lg border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-800"
-        >
-          <AlertIcon className="shrink-0" />
-          <span>{error} — retrying…</span>
-        </div>
-      )}
+      {error && <RetryingBanner message={error} testId="status-error" />}
 
       <section aria-label="Node status" className="grid gap-4 sm:grid-cols-2 lg:grid-cols-3">
         {status ? (

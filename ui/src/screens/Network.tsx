@@ -3,7 +3,8 @@ import { ApiError, formatAgo, formatSecondsAgo, getPeers, revokePeer, type Peer 
 import { Page } from '../components/Page'
 import { ConfirmDialog } from '../components/ConfirmDialog'
 import { DuplicateNodeIdBanner } from '../components/DuplicateNodeIdBanner'
-import { AlertIcon, NetworkIcon } from '../components/Icons'
+import { NetworkIcon } from '../components/Icons'
+import { RetryingBanner } from '../components/RetryingBanner'
 import { Spinner } from '../components/Spinner'
 
 const POLL_MS = 2000
@@ -355,16 +356,7 @@ export default function Network() {
     >
       <DuplicateNodeIdBanner live />
 
-      {error && (
-        <div
-          role="alert"
-          data-testid="peers-error"
-          className="mb-6 flex items-center gap-2 rounded-lg border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-800"
-        >
-          <AlertIcon className="shrink-0" />
-          <span>{error} — retrying…</span>
-        </div>
-      )}
+      {error && <RetryingBanner message={error} testId="peers-error" />}
 
       {sorted && (
         <p className="mb-4 flex flex-wrap items-baseline gap-x-3 gap-y-1 text-sm text-slate-600">
