@@ -39,6 +39,9 @@ public sealed class FakeOllamaServer : IAsyncDisposable
     /// <summary>Streams the client abandoned before the end (cancellation reached the backend).</summary>
     public int Cancelled => Volatile.Read(ref _cancelled);
 
+    /// <summary>The body of the last chat or generate request, as received.</summary>
+    public JsonObject? LastRequest { get; private set; }
+
     public static async Task<FakeOllamaServer> StartAsync(FakeOllamaOptions? options = null, string address = "127.0.0.1", int port = 0,
         CancellationToken cancellationToken = default)
     {
@@ -124,6 +127,7 @@ public sealed class FakeOllamaServer : IAsyncDisposable
     {
         Interlocked.Increment(ref _requests);
         var request = await JsonNode.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted) as JsonObject;
+        LastRequest = request;
         var model = request?["model"]?.GetValue<string>() ?? "";
         var known = Options.Models.FirstOrDefault(m => m.Name == model || m.Name == model + ":latest");
         if (known is null)

@@ -1,4 +1,5 @@
 // Typed helpers for the MeshMind node's JSON API (same origin, cookie auth).
+import { NdjsonLineSplitter } from './ndjson'
 
 export interface AuthStatus {
   authenticated: boolean
@@ -41,6 +42,95 @@ export interface Peer {
   revoked: boolean
 }
 
+/** The node that answered (or is answering) a chat question. */
+export interface ChatHost {
+  node_id: string
+  name: string
+  ip: string
+  has_llm: boolean
+}
+
+/** A node in GET /api/models that serves a model. */
+export interface ModelHost {
+  node_id: string
+  name: string
+  local: boolean
+  loaded: boolean
+}
+
+/** One model of the mesh's catalog (GET /api/models). */
+export interface ModelInfo {
+  name: string
+  hosts: ModelHost[]
+}
+
+/** One element of GET /api/conversations (newest first). */
+export interface ConversationSummary {
+  id: string
+  title: string
+  updated_at: string
+  exchange_count: number
+}
+
+/** One question and its answer, as stored in a conversation. */
+export interface Exchange {
+  id: string
+  conversation_id: string
+  question: string
+  answer: string
+  model: string | null
+  host: ChatHost | null
+  latency_ms: number | null
+  prompt_tokens: number | null
+  completion_tokens: number | null
+  created_at: string
+  /** Set when the answer failed or was cut off; the answer is then incomplete. */
+  error: string | null
+}
+
+/** GET /api/conversations/{id}. */
+export interface Conversation {
+  id: string
+  title: string
+  exchanges: Exchange[]
+}
+
+/** GET /api/peers/{node_id}/conversations: what a peer has shared over the mesh link. */
+export interface PeerHistory {
+  node_id: string
+  name: string
+  updated_at: string
+  exchanges: Exchange[]
+}
+
+/** One element of GET /api/files. */
+export interface SharedFile {
+  name: string
+  size?: number
+}
+
+/** Body of POST /api/chat (the client always asks for a stream). */
+export interface ChatRequest {
+  message: string
+  model?: string
+  conversation_id?: string
+  filename?: string
+}
+
+/** One line of the POST /api/chat NDJSON stream. */
+export type ChatStreamEvent =
+  | { type: 'start'; conversation_id: string; model: string | null; host: ChatHost | null }
+  | { type: 'token'; content: string }
+  | {
+      type: 'done'
+      response: string | null
+      latency_ms: number | null
+      ttft_ms: number | null
+      eval_count: number | null
+      tokens_per_s: number | null
+    }
+  | { type: 'error'; error: string }
+
 /** Error thrown for any non-2xx response (or a network failure, status 0). */
 export class ApiError extends Error {
   readonly status: number
@@ -81,6 +171,26 @@ export interface RequestOptions {
   signal?: AbortSignal
 }
 
+/** Reads a failed response's `{"error": "..."}` body into an ApiError (and reports a 401 on a non-auth path). */
+async function errorFromResponse(res: Response, path: string): Promise<ApiError> {
+  let message = res.statusText || `Request failed (${res.status})`
+  try {
+    const data: unknown = await res.json()
+    if (data && typeof data === 'object' && 'error' in data && typeof data.error === 'string') {
+      message = data.error
+    }
+  } catch {
+    // body was not JSON; keep the status text
+  }
+  if (res.status === 401 && !path.startsWith('/api/auth/')) unauthorizedHandler?.()
+  return new ApiError(res.status, message, parseRetryAfter(res.headers.get('Retry-After')))
+}
+
+/** True for the DOMException fetch throws when its AbortSignal fires. */
+export function isAbortError(err: unknown): boolean {
+  return err instanceof DOMException && err.name === 'AbortError'
+}
+
 export async function request<T>(path: string, options: RequestOptions = {}): Promise<T> {
   const { method = 'GET', body, signal } = options
   const headers: Record<string, string> = { Accept: 'application/json' }
@@ -96,23 +206,11 @@ export async function request<T>(path: string, options: RequestOptions = {}): Pr
       signal,
     })
   } catch (err) {
-    if (err instanceof DOMException && err.name === 'AbortError') throw err
+    if (isAbortError(err)) throw err
     throw new ApiError(0, 'Could not reach the node')
   }
 
-  if (!res.ok) {
-    let message = res.statusText || `Request failed (${res.status})`
-    try {
-      const data: unknown = await res.json()
-      if (data && typeof data === 'object' && 'error' in data && typeof data.error === 'string') {
-        message = data.error
-      }
-    } catch {
-      // body was not JSON; keep the status text
-    }
-    if (res.status === 401 && !path.startsWith('/api/auth/')) unauthorizedHandler?.()
-    throw new ApiError(res.status, message, parseRetryAfter(res.headers.get('Retry-After')))
-  }
+  if (!res.ok) throw await errorFromResponse(res, path)
 
   if (res.status === 204) return undefined as T
   const text = await res.text()
@@ -131,6 +229,141 @@ export function revokePeer(nodeId: string): Promise<void> {
   return request<void>(`/api/peers/${encodeURIComponent(nodeId)}/revoke`, { method: 'POST', body: {} })
 }
 
+/** GET /api/models: every model some node of the mesh serves (empty: no LLM anywhere). */
+export async function getModels(signal?: AbortSignal): Promise<ModelInfo[]> {
+  const data = await request<{ models?: unknown }>('/api/models', { signal })
+  if (!data || !Array.isArray(data.models)) throw new ApiError(500, 'Unexpected response from the node')
+  return data.models as ModelInfo[]
+}
+
+/** GET /api/conversations: this node's conversations, newest first. */
+export async function getConversations(signal?: AbortSignal): Promise<ConversationSummary[]> {
+  const data = await request<{ conversations?: unknown }>('/api/conversations', { signal })
+  if (!data || !Array.isArray(data.conversations)) throw new ApiError(500, 'Unexpected response from the node')
+  return data.conversations as ConversationSummary[]
+}
+
+/** GET /api/conversations/{id}: one conversation with its exchanges. */
+export async function getConversation(id: string, signal?: AbortSignal): Promise<Conversation> {
+  const data = await request<Conversation>(`/api/conversations/${encodeURIComponent(id)}`, { signal })
+  if (!data || !Array.isArray(data.exchanges)) throw new ApiError(500, 'Unexpected response from the node')
+  return data
+}
+
+/** GET /api/peers/{node_id}/conversations; null when nothing has been received from that peer yet (404). */
+export async function getPeerHistory(nodeId: string, signal?: AbortSignal): Promise<PeerHistory | null> {
+  try {
+    const data = await request<PeerHistory>(`/api/peers/${encodeURIComponent(nodeId)}/conversations`, { signal })
+    if (!data || !Array.isArray(data.exchanges)) throw new ApiError(500, 'Unexpected response from the node')
+    return data
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 404) return null
+    throw err
+  }
+}
+
+/** GET /api/files: the shared files; empty when there are none or the node does not offer the endpoint (404). */
+export async function getFiles(signal?: AbortSignal): Promise<SharedFile[]> {
+  try {
+    const data = await request<{ files?: unknown }>('/api/files', { signal })
+    if (!data || !Array.isArray(data.files)) throw new ApiError(500, 'Unexpected response from the node')
+    return (data.files as SharedFile[]).filter((f) => f && typeof f.name === 'string')
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 404) return []
+    throw err
+  }
+}
+
+function parseChatEvent(line: string): ChatStreamEvent | null {
+  let data: unknown
+  try {
+    data = JSON.parse(line)
+  } catch {
+    throw new ApiError(0, 'The node sent a malformed reply')
+  }
+  if (!data || typeof data !== 'object' || !('type' in data)) return null
+  const ev = data as Record<string, unknown>
+  const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : null)
+  switch (ev.type) {
+    case 'start':
+      return {
+        type: 'start',
+        conversation_id: typeof ev.conversation_id === 'string' ? ev.conversation_id : '',
+        model: typeof ev.model === 'string' ? ev.model : null,
+        host: ev.host && typeof ev.host === 'object' ? (ev.host as ChatHost) : null,
+      }
+    case 'token':
+      return { type: 'token', content: typeof ev.content === 'string' ? ev.content : '' }
+    case 'done':
+      return {
+        type: 'done',
+        response: typeof ev.response === 'string' ? ev.response : null,
+        latency_ms: num(ev.latency_ms),
+        ttft_ms: num(ev.ttft_ms),
+        eval_count: num(ev.eval_count),
+        tokens_per_s: num(ev.tokens_per_s),
+      }
+    case 'error':
+      return { type: 'error', error: typeof ev.error === 'string' && ev.error ? ev.error : 'The answer failed' }
+    default:
+      return null // a newer node may send event types this UI does not know yet
+  }
+}
+
+/**
+ * POST /api/chat with `stream: true`: yields the NDJSON events as they arrive.
+ * Abort `signal` to stop the generation; the generator then throws an AbortError.
+ * A non-2xx answer throws an ApiError carrying the server's message.
+ */
+export async function* streamChat(body: ChatRequest, signal: AbortSignal): AsyncGenerator<ChatStreamEvent, void, undefined> {
+  const path = '/api/chat'
+  let res: Response
+  try {
+    res = await fetch(path, {
+      method: 'POST',
+      headers: { Accept: 'application/x-ndjson, application/json', 'Content-Type': 'application/json' },
+      body: JSON.stringify({ ...body, stream: true }),
+      credentials: 'same-origin',
+      signal,
+    })
+  } catch (err) {
+    if (isAbortError(err)) throw err
+    throw new ApiError(0, 'Could not reach the node')
+  }
+  if (!res.ok) throw await errorFromResponse(res, path)
+  if (!res.body) throw new ApiError(0, 'The node sent an empty reply')
+
+  const reader = res.body.getReader()
+  const decoder = new TextDecoder()
+  const lines = new NdjsonLineSplitter()
+  let finished = false
+  try {
+    for (;;) {
+      let chunk: ReadableStreamReadResult<Uint8Array>
+      try {
+        chunk = await reader.read()
+      } catch (err) {
+        if (isAbortError(err) || signal.aborted) throw err
+        throw new ApiError(0, 'The connection to the node was lost')
+      }
+      const batch = chunk.done
+        ? [...lines.push(decoder.decode()), ...lines.end()]
+        : lines.push(decoder.decode(chunk.value, { stream: true }))
+      for (const line of batch) {
+        const ev = parseChatEvent(line)
+        if (ev) yield ev
+      }
+      if (chunk.done) {
+        finished = true
+        return
+      }
+    }
+  } finally {
+    // Stopped early (abort, or the consumer broke out of the loop): release the connection.
+    if (!finished) reader.cancel().catch(() => {})
+  }
+}
+
 export const api = {
   login: (username: string, password: string) =>
     request<LoginResult>('/api/auth/login', { method: 'POST', body: { username, password } }),
@@ -139,6 +372,12 @@ export const api = {
   status: (signal?: AbortSignal) => request<NodeStatus>('/api/status', { signal }),
   getPeers,
   revokePeer,
+  getModels,
+  getConversations,
+  getConversation,
+  getPeerHistory,
+  getFiles,
+  streamChat,
 }
 
 /** Human-readable uptime, e.g. "42s", "3m 12s", "2h 5m 9s", "3d 4h 10m". */
@@ -168,4 +407,37 @@ export function formatSecondsAgo(elapsedSeconds: number): string {
   if (s < 3600) return `${Math.floor(s / 60)} min ago`
   if (s < 86400) return `${Math.floor(s / 3600)} h ago`
   return `${Math.floor(s / 86400)} d ago`
+}
+
+/** Display name of a peer: its name, or the start of its node id when it has none. */
+export function peerDisplayName(p: { name?: string | null; node_id: string }): string {
+  return p.name?.trim() || p.node_id.slice(0, 12)
+}
+
+/** Local date and time of an ISO timestamp (for tooltips); undefined if unparsable. */
+export function formatTimestamp(iso: string | null | undefined): string | undefined {
+  const t = iso ? Date.parse(iso) : Number.NaN
+  return Number.isNaN(t) ? undefined : new Date(t).toLocaleString()
+}
+
+/** A duration in milliseconds: "850 ms", "1.2 s", "14 s"; "—" when unknown. */
+export function formatMs(ms: number | null | undefined): string {
+  if (ms == null || !Number.isFinite(ms)) return '—'
+  if (ms < 1000) return `${Math.round(ms)} ms`
+  const s = ms / 1000
+  return s < 10 ? `${s.toFixed(1)} s` : `${Math.round(s)} s`
+}
+
+/** A byte count: "512 B", "3.4 KB", "12 MB". */
+export function formatBytes(bytes: number | null | undefined): string {
+  if (bytes == null || !Number.isFinite(bytes) || bytes < 0) return ''
+  if (bytes < 1024) return `${bytes} B`
+  const units = ['KB', 'MB', 'GB', 'TB']
+  let v = bytes / 1024
+  let i = 0
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024
+    i++
+  }
+  return `${v < 10 ? v.toFixed(1) : Math.round(v)} ${units[i]}`
 }

@@ -24,6 +24,7 @@ public sealed partial class DiscoveryService(
     IOptions<DiscoveryOptions> options,
     NodeInfo node,
     MeshKeys keys,
+    Llm.LocalLlm llm,
     PeerDirectory peers,
     DuplicateIdentity duplicates,
     DiscoveryStats stats,
@@ -260,10 +261,16 @@ public sealed partial class DiscoveryService(
             _lastTimestamp = timestamp;
         }
 
+        var capability = llm.Capability;
         var announcement = new Announcement(type, Announcement.CurrentVersion, node.NodeId, node.InstanceId, node.Name,
-            bound.MeshPort, bound.HttpPort, HasLlm: false, ModelsDigest: "", timestamp);
+            bound.MeshPort, bound.HttpPort, capability.HasLlm, ModelsDigest(capability), timestamp);
         return DiscoveryCodec.Encode(announcement, keys.Current);
     }
+
+    /// <summary>A short digest of the model names, so a listener can tell the catalog changed without the datagram growing with it.</summary>
+    private static string ModelsDigest(Llm.LlmCapability capability) => capability.Models.Count == 0 ? "" :
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(
+            System.Text.Encoding.UTF8.GetBytes(string.Join('\n', capability.Models.Select(m => m.Name)))))[..16];
 
     private async Task SendAsync(Socket socket, byte[] datagram, IReadOnlyList<IPEndPoint> targets, CancellationToken cancellationToken)
     {

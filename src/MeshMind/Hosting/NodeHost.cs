@@ -1,6 +1,7 @@
 using System.Net;
 using MeshMind.Auth;
 using MeshMind.Discovery;
+using MeshMind.Llm;
 using MeshMind.Mesh;
 using MeshMind.Node;
 using MeshMind.Storage;
@@ -41,7 +42,8 @@ public static class NodeHost
             .AddNode()
             .AddStorage()
             .AddMeshMindAuth()
-            .AddMesh();
+            .AddMesh()
+            .AddLlm();
         services.AddHostedService<NodeStartup>();
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default));
         services.AddOptions<KestrelServerOptions>().Configure<IOptions<HttpOptions>>(ConfigureKestrel);
@@ -61,6 +63,7 @@ public static class NodeHost
         app.MapAuthApi();
         app.MapPeersApi();
         app.MapDiscoveryApi();
+        app.MapLlmApis();
         app.MapWebUi(ui);
         return app;
     }

@@ -1,4 +1,5 @@
 using MeshMind.Auth;
+using MeshMind.Conversations;
 using MeshMind.Discovery;
 using MeshMind.Llm;
 using MeshMind.Mesh;
@@ -21,6 +22,7 @@ public static class OptionsRegistration
         services.AddOptions<DiscoveryOptions>().BindConfiguration(DiscoveryOptions.Section).ValidateOnStart();
         services.AddOptions<LlmOptions>().BindConfiguration(LlmOptions.Section).ValidateOnStart();
         services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section).ValidateOnStart();
+        services.AddOptions<ConversationOptions>().BindConfiguration(ConversationOptions.Section).ValidateOnStart();
         services.TryAddEnumerable(
         [
             ServiceDescriptor.Singleton<IValidateOptions<NodeOptions>, NodeOptionsValidator>(),

@@ -1,9 +1,34 @@
 namespace MeshMind.Llm;
 
-/// <summary>The local LLM backend (configuration section <c>Llm</c>).</summary>
+/// <summary>The local LLM backend and the router (configuration section <c>Llm</c>).</summary>
 public sealed class LlmOptions
 {
     public const string Section = "Llm";
 
+    /// <summary>The local Ollama. Nothing listening there means this node has no LLM and delegates to peers.</summary>
     public string OllamaUrl { get; set; } = "http://127.0.0.1:11434";
+
+    /// <summary>How often <c>/api/tags</c> and <c>/api/ps</c> are probed.</summary>
+    public TimeSpan ProbeInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Requests the local LLM takes at once before peers are preferred (Ollama's OLLAMA_NUM_PARALLEL).</summary>
+    public int MaxParallel { get; set; } = 4;
+
+    /// <summary>How long a host may take to send its first token (a cold model loads in this time).</summary>
+    public TimeSpan FirstTokenTimeout { get; set; } = TimeSpan.FromSeconds(120);
+
+    /// <summary>A stream with no chunk for this long is ended with an error.</summary>
+    public TimeSpan StallTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Whether this node's LLM serves admitted peers (answered in <c>llm_access_response</c>).</summary>
+    public bool ServePeers { get; set; } = true;
+
+    /// <summary>The model used when a request names none and the mesh has several; empty = the first in the catalog.</summary>
+    public string DefaultModel { get; set; } = "";
+
+    /// <summary>Earlier turns of a conversation sent as context, at most this many.</summary>
+    public int ContextTurns { get; set; } = 8;
+
+    /// <summary>Earlier turns sent as context, at most this many characters in all.</summary>
+    public int ContextCharacters { get; set; } = 16_000;
 }

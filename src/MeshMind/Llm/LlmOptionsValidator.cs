@@ -9,6 +9,25 @@ public sealed class LlmOptionsValidator : IValidateOptions<LlmOptions>
     {
         var errors = new ValidationErrors();
         errors.HttpUrl("Llm:OllamaUrl", options.OllamaUrl);
+        errors.Range("Llm:ProbeInterval", options.ProbeInterval, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(10));
+        errors.Range("Llm:FirstTokenTimeout", options.FirstTokenTimeout, TimeSpan.FromMilliseconds(100), TimeSpan.FromHours(1));
+        errors.Range("Llm:StallTimeout", options.StallTimeout, TimeSpan.FromMilliseconds(100), TimeSpan.FromHours(1));
+        if (options.MaxParallel is < 1 or > 1024)
+        {
+            errors.Add("Llm:MaxParallel", "must be between 1 and 1024");
+        }
+
+        if (options.ContextTurns is < 0 or > 100)
+        {
+            errors.Add("Llm:ContextTurns", "must be between 0 and 100");
+        }
+
+        if (options.ContextCharacters is < 0 or > 1_000_000)
+        {
+            errors.Add("Llm:ContextCharacters", "must be between 0 and 1000000");
+        }
+
+        errors.Text("Llm:DefaultModel", options.DefaultModel, 200, required: false);
         return errors.Result();
     }
 }

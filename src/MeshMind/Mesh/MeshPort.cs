@@ -87,6 +87,11 @@ public static class MeshPort
             return;
         }
 
+        if (await Llm.OllamaApi.TryServePeerAsync(context))
+        {
+            return;
+        }
+
         context.Response.StatusCode = StatusCodes.Status404NotFound;
     }
 

@@ -81,12 +81,24 @@ public sealed class PeerDirectory(TimeProvider time)
         }, (_, _) => false);
 
     public void UpdateCapability(string nodeId, CapabilityMessage capability) =>
-        Upsert(nodeId, peer => (peer ?? New(nodeId)) with { HasLlm = capability.HasLlm, Models = [.. capability.Models.Take(256)] }, (_, _) => false);
+        Upsert(nodeId, peer => (peer ?? New(nodeId)) with
+        {
+            HasLlm = capability.HasLlm,
+            Models = [.. capability.Models.Take(256).Select(m => m.Name)],
+            Llm = new Llm.LlmCapability(capability.HasLlm, [.. capability.Models.Take(256)], capability.InFlight, capability.MaxParallel,
+                capability.TtftMs, capability.TokensPerS),
+            LlmGrantedPort = capability.HasLlm ? peer?.LlmGrantedPort ?? 0 : 0,
+        }, (_, _) => false);
+
+    /// <summary>Records a peer's answer to our <c>llm_access_request</c>.</summary>
+    public void UpdateLlmAccess(string nodeId, bool granted, int meshPort) =>
+        Upsert(nodeId, peer => (peer ?? New(nodeId)) with { LlmGrantedPort = granted && meshPort is > 0 and <= 65535 ? meshPort : 0 }, (_, _) => false);
 
     public void SetLink(string nodeId, LinkState state, double? rttMs) =>
         Upsert(nodeId, peer => (peer ?? New(nodeId)) with
         {
             LinkState = state,
+            LlmGrantedPort = state == LinkState.Up ? peer?.LlmGrantedPort ?? 0 : 0,
             RttMs = state == LinkState.Up ? rttMs ?? peer?.RttMs : null,
             LastSeen = state == LinkState.Up ? time.GetUtcNow() : peer?.LastSeen ?? time.GetUtcNow(),
         }, (_, _) => false);

@@ -17,4 +17,11 @@ public sealed record PeerInfo(
     DateTimeOffset FirstSeen,
     DateTimeOffset LastSeen,
     bool Online,
-    bool Revoked);
+    bool Revoked)
+{
+    /// <summary>The peer's LLM as its last <c>capability</c> message described it.</summary>
+    public Llm.LlmCapability Llm { get; init; } = MeshMind.Llm.LlmCapability.None;
+
+    /// <summary>Whether the peer answered our <c>llm_access_request</c> with a grant, and on which mesh port.</summary>
+    public int LlmGrantedPort { get; init; }
+}

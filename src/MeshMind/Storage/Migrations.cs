@@ -35,5 +35,44 @@ public static class Migrations
                 revoked      INTEGER NOT NULL DEFAULT 0
             );
             """),
+        new(3, "conversations", """
+            CREATE TABLE conversations (
+                id         TEXT PRIMARY KEY,
+                title      TEXT NOT NULL,
+                created_at TEXT NOT NULL,
+                updated_at TEXT NOT NULL
+            );
+            CREATE TABLE exchanges (
+                id                TEXT PRIMARY KEY,
+                conversation_id   TEXT NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+                question          TEXT NOT NULL,
+                answer            TEXT NOT NULL,
+                model             TEXT NOT NULL,
+                host_node_id      TEXT NOT NULL,
+                host_name         TEXT NOT NULL,
+                host_ip           TEXT NOT NULL,
+                host_has_llm      INTEGER NOT NULL,
+                latency_ms        REAL NOT NULL,
+                ttft_ms           REAL,
+                prompt_tokens     INTEGER NOT NULL,
+                completion_tokens INTEGER NOT NULL,
+                created_at        TEXT NOT NULL,
+                error             TEXT
+            );
+            CREATE INDEX exchanges_by_conversation ON exchanges (conversation_id, created_at);
+            CREATE INDEX exchanges_by_time ON exchanges (created_at);
+            CREATE TABLE peer_histories (
+                node_id    TEXT PRIMARY KEY,
+                name       TEXT NOT NULL,
+                updated_at TEXT NOT NULL
+            );
+            CREATE TABLE peer_exchanges (
+                node_id    TEXT NOT NULL REFERENCES peer_histories(node_id) ON DELETE CASCADE,
+                id         TEXT NOT NULL,
+                created_at TEXT NOT NULL,
+                payload    TEXT NOT NULL,
+                PRIMARY KEY (node_id, id)
+            );
+            """),
     ];
 }

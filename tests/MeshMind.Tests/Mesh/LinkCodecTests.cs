@@ -11,7 +11,9 @@ public sealed class LinkCodecTests
         LinkMessage[] messages =
         [
             new HelloMessage(new string('a', 64), "inst", "node", "0.1.0", 8080, 7878),
-            new CapabilityMessage(true, ["llama3:latest"], 1, 4),
+            new CapabilityMessage(true, [new MeshMind.Llm.ModelInfo("llama3:latest", true, 1, "llama", "8B")], 1, 4, 12.5, 40),
+            new LlmAccessRequestMessage(),
+            new LlmAccessResponseMessage(true, 7878),
             new PingMessage(7),
             new PongMessage(7),
             new PeerExchangeMessage([new ExchangedPeer(new string('b', 64), ["10.0.0.2"], 7878)]),

@@ -1,10 +1,10 @@
-import { useEffect, useId, useRef, type ReactNode } from 'react'
-import { m } from 'framer-motion'
+import { useId, type ReactNode } from 'react'
 import { AlertIcon } from './Icons'
+import { Modal } from './Modal'
 import { Spinner } from './Spinner'
 
 /**
- * Small in-page confirmation modal built on the native <dialog> (top layer, focus trap, Escape).
+ * Small in-page confirmation modal (see Modal): a red warning, a message and Cancel / confirm buttons.
  * Render it only while it should be open; unmounting it closes it.
  */
 export function ConfirmDialog({
@@ -31,99 +31,61 @@ export function ConfirmDialog({
   onCancel: () => void
   testId?: string
 }) {
-  const ref = useRef<HTMLDialogElement>(null)
   const titleId = useId()
   const descId = useId()
-
-  useEffect(() => {
-    const dialog = ref.current
-    if (!dialog || dialog.open) return
-    if (typeof dialog.showModal === 'function') dialog.showModal()
-    else dialog.setAttribute('open', '')
-  }, [])
 
   const dismiss = () => {
     if (!pending) onCancel()
   }
 
   return (
-    <dialog
-      ref={ref}
-      data-testid={testId}
-      aria-labelledby={titleId}
-      aria-describedby={descId}
-      aria-busy={pending}
-      // Escape: close through React state (and not at all while the request is in flight).
-      onCancel={(e) => {
-        e.preventDefault()
-        dismiss()
-      }}
-      // The browser may still force-close the dialog (e.g. a repeated Escape); keep React in sync.
-      onClose={(e) => {
-        const dialog = e.currentTarget
-        if (!dialog.isConnected || dialog.open) return
-        if (pending) dialog.showModal()
-        else onCancel()
-      }}
-      // A click on the dialog element itself is a click on the backdrop (the content fills the box).
-      onClick={(e) => {
-        if (e.target === e.currentTarget) dismiss()
-      }}
-      className="m-auto w-[calc(100%-2rem)] max-w-md overflow-visible bg-transparent p-0 text-slate-900 backdrop:bg-slate-900/40 backdrop:backdrop-blur-[1px]"
-    >
-      <m.div
-        initial={{ opacity: 0, scale: 0.96, y: 6 }}
-        animate={{ opacity: 1, scale: 1, y: 0 }}
-        transition={{ duration: 0.15, ease: 'easeOut' }}
-        className="rounded-2xl border border-slate-200 bg-white p-6 shadow-xl"
-      >
-        <div className="flex items-start gap-4">
-          <div className="flex h-10 w-10 shrink-0 items-center justify-center rounded-full bg-red-50 text-xl text-red-600 ring-1 ring-red-100">
-            <AlertIcon />
-          </div>
-          <div className="min-w-0 flex-1">
-            <h2 id={titleId} className="text-lg font-semibold text-slate-900">
-              {title}
-            </h2>
-            <div id={descId} className="mt-2 text-sm text-slate-600">
-              {children}
-            </div>
+    <Modal labelledBy={titleId} describedBy={descId} pending={pending} onDismiss={onCancel} testId={testId}>
+      <div className="flex items-start gap-4">
+        <div className="flex h-10 w-10 shrink-0 items-center justify-center rounded-full bg-red-50 text-xl text-red-600 ring-1 ring-red-100">
+          <AlertIcon />
+        </div>
+        <div className="min-w-0 flex-1">
+          <h2 id={titleId} className="text-lg font-semibold text-slate-900">
+            {title}
+          </h2>
+          <div id={descId} className="mt-2 text-sm text-slate-600">
+            {children}
           </div>
         </div>
+      </div>
 
-        {error && (
-          <div
-            role="alert"
-            data-testid="confirm-error"
-            className="mt-4 rounded-lg border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-700"
-          >
-            {error}
-          </div>
-        )}
-
-        <div className="mt-6 flex flex-col-reverse gap-2 sm:flex-row sm:justify-end">
-          <button
-            type="button"
-            autoFocus
-            onClick={dismiss}
-            disabled={pending}
-            className="rounded-lg border border-slate-300 bg-white px-4 py-2 text-sm font-semibold text-slate-700 shadow-sm transition hover:bg-slate-50 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-500 disabled:opacity-60"
-          >
-            {cancelLabel}
-          </button>
-          <button
-            type="button"
-            data-testid={confirmTestId}
-            onClick={onConfirm}
-            disabled={pending}
-            aria-busy={pending}
-            className="flex items-center justify-center gap-2 rounded-lg bg-red-600 px-4 py-2 text-sm font-semibold text-white shadow-sm transition hover:bg-red-700 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-red-500 disabled:cursor-wait disabled:opacity-70"
-          >
-            {pending && <Spinner className="h-4 w-4" />}
-            <span>{confirmLabel}</span>
-          </button>
+      {error && (
+        <div
+          role="alert"
+          data-testid="confirm-error"
+          className="mt-4 rounded-lg border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-700"
+        >
+          {error}
         </div>
-      </m.div>
-    </dialog>
+      )}
+
+      <div className="mt-6 flex flex-col-reverse gap-2 sm:flex-row sm:justify-end">
+        <button
+          type="button"
+          autoFocus
+          onClick={dismiss}
+          disabled={pending}
+          className="rounded-lg border border-slate-300 bg-white px-4 py-2 text-sm font-semibold text-slate-700 shadow-sm transition hover:bg-slate-50 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-500 disabled:opacity-60"
+        >
+          {cancelLabel}
+        </button>
+        <button
+          type="button"
+          data-testid={confirmTestId}
+          onClick={onConfirm}
+          disabled={pending}
+          aria-busy={pending}
+          className="flex items-center justify-center gap-2 rounded-lg bg-red-600 px-4 py-2 text-sm font-semibold text-white shadow-sm transition hover:bg-red-700 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-red-500 disabled:cursor-wait disabled:opacity-70"
+        >
+          {pending && <Spinner className="h-4 w-4" />}
+          <span>{confirmLabel}</span>
+        </button>
+      </div>
+    </Modal>
   )
 }

@@ -1,11 +1,14 @@
 import type { ReactNode } from 'react'
 import { Link } from 'react-router-dom'
-import { formatUptime } from '../api'
+import { formatUptime, getModels } from '../api'
 import { useNodeStatus } from '../status'
+import { usePoll } from '../usePoll'
 import { Page } from '../components/Page'
 import { DuplicateNodeIdBanner } from '../components/DuplicateNodeIdBanner'
 import { ArrowRightIcon, ChatIcon, FilesIcon } from '../components/Icons'
 import { RetryingBanner } from '../components/RetryingBanner'
+
+const MODELS_POLL_MS = 10000
 
 function Card({ label, children, className = '' }: { label: string; children: ReactNode; className?: string }) {
   return (
@@ -50,15 +53,24 @@ function QuickAction({ to, icon, title, text, testId }: {
   )
 }
 
+/**
+ * Live overview of this node. Test ids: `node-name`, `dashboard-llm-host` (text "This node hosts
+ * an LLM" or "Uses the mesh's LLMs"; `data-llm-host` true/false), `dashboard-model-count`,
+ * `peer-count`, `uptime`, `version`, `node-id`, `quick-chat`, `quick-files`, `status-error`, `models-error`.
+ */
 export default function Dashboard() {
   // live: poll GET /api/status every 3 s while this screen is shown.
   const { status, error } = useNodeStatus({ live: true })
+  const models = usePoll(getModels, MODELS_POLL_MS, 'Model list request failed')
+  const modelCount = models.data?.length ?? null
 
   return (
     <Page title="Dashboard" subtitle="Live overview of this node">
       <DuplicateNodeIdBanner live />
 
       {error && <RetryingBanner message={error} testId="status-error" />}
+      {/* One banner is enough while the node itself is unreachable. */}
+      {models.error && !error && <RetryingBanner message={models.error} testId="models-error" />}
 
       <section aria-label="Node status" className="grid gap-4 sm:grid-cols-2 lg:grid-cols-3">
         {status ? (
@@ -68,13 +80,26 @@ export default function Dashboard() {
                 {status.name}
               </span>
             </Card>
-            <Card label="Local LLM">
-              <span className="inline-flex items-center gap-2">
+            <Card label="LLM">
+              <span
+                data-testid="dashboard-llm-host"
+                data-llm-host={status.is_llm_host ? 'true' : 'false'}
+                className="inline-flex items-center gap-2 text-lg"
+              >
                 <span
                   aria-hidden="true"
-                  className={`h-2.5 w-2.5 rounded-full ${status.is_llm_host ? 'bg-emerald-500 ring-4 ring-emerald-100' : 'bg-slate-300 ring-4 ring-slate-100'}`}
+                  className={`h-2.5 w-2.5 shrink-0 rounded-full ${status.is_llm_host ? 'bg-emerald-500 ring-4 ring-emerald-100' : 'bg-sky-400 ring-4 ring-sky-100'}`}
                 />
-                <span data-testid="llm-host">{status.is_llm_host ? 'LLM host' : 'No local LLM'}</span>
+                {status.is_llm_host ? 'This node hosts an LLM' : "Uses the mesh's LLMs"}
+              </span>
+              <span data-testid="dashboard-model-count" className="mt-1 block text-sm font-normal text-slate-500">
+                {modelCount == null
+                  ? models.error
+                    ? 'Model count unavailable'
+                    : 'Counting models…'
+                  : modelCount === 0
+                    ? 'No models in the mesh'
+                    : `${modelCount} ${modelCount === 1 ? 'model' : 'models'} in the mesh`}
               </span>
             </Card>
             <Card label="Connected peers">

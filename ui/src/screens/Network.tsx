@@ -1,103 +1,40 @@
-import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react'
-import { ApiError, formatAgo, formatSecondsAgo, getPeers, revokePeer, type Peer } from '../api'
+import { useCallback, useMemo, useState, type ReactNode } from 'react'
+import {
+  ApiError,
+  formatAgo,
+  formatSecondsAgo,
+  formatTimestamp,
+  getPeers,
+  peerDisplayName,
+  revokePeer,
+  type Peer,
+} from '../api'
 import { Page } from '../components/Page'
 import { ConfirmDialog } from '../components/ConfirmDialog'
 import { DuplicateNodeIdBanner } from '../components/DuplicateNodeIdBanner'
 import { NetworkIcon } from '../components/Icons'
 import { RetryingBanner } from '../components/RetryingBanner'
 import { Spinner } from '../components/Spinner'
+import { useNow } from '../useNow'
+import { usePoll } from '../usePoll'
+import { sortPeers } from '../peers'
 
 const POLL_MS = 2000
 
-function isAbort(err: unknown): boolean {
-  return err instanceof DOMException && err.name === 'AbortError'
-}
-
 /** Polls GET /api/peers every 2 s while mounted; keeps the last good list (and retries) when a fetch fails. */
 function usePeers() {
-  const [peers, setPeers] = useState<Peer[] | null>(null)
-  const [error, setError] = useState<string | null>(null)
-  const [updatedAt, setUpdatedAt] = useState<number | null>(null)
-  const refreshRef = useRef<() => void>(() => {})
-
-  useEffect(() => {
-    let cancelled = false
-    let timer: ReturnType<typeof setTimeout> | undefined
-    let current: AbortController | undefined
-
-    const tick = async () => {
-      // A refresh supersedes the scheduled poll and any request still in flight.
-      clearTimeout(timer)
-      current?.abort()
-      const ctrl = new AbortController()
-      current = ctrl
-      try {
-        const list = await getPeers(ctrl.signal)
-        if (cancelled || ctrl !== current) return
-        setPeers(list)
-        setError(null)
-        setUpdatedAt(Date.now())
-      } catch (err) {
-        if (cancelled || ctrl !== current || isAbort(err)) return
-        if (err instanceof ApiError && err.status === 401) return // handled globally (back to login)
-        setError(
-          err instanceof ApiError && err.status !== 0 ? `Peer list request failed: ${err.message}` : 'Cannot reach the node',
-        )
-      }
-      if (!cancelled && ctrl === current) timer = setTimeout(tick, POLL_MS)
-    }
-
-    refreshRef.current = () => void tick()
-    void tick()
-
-    return () => {
-      cancelled = true
-      clearTimeout(timer)
-      current?.abort()
-      refreshRef.current = () => {}
-    }
-  }, [])
-
-  const refresh = useCallback(() => refreshRef.current(), [])
+  const { data: peers, error, updatedAt, refresh, mutate } = usePoll(getPeers, POLL_MS, 'Peer list request failed')
 
   /** Optimistically mark a peer revoked until the next poll confirms it. */
-  const markRevoked = useCallback((nodeId: string) => {
-    setPeers((list) =>
-      list ? list.map((p) => (p.node_id === nodeId ? { ...p, revoked: true, link_state: 'down', rtt_ms: null } : p)) : list,
-    )
-  }, [])
+  const markRevoked = useCallback(
+    (nodeId: string) =>
+      mutate((list) =>
+        list.map((p) => (p.node_id === nodeId ? { ...p, revoked: true, link_state: 'down' as const, rtt_ms: null } : p)),
+      ),
+    [mutate],
+  )
 
   return { peers, error, updatedAt, refresh, markRevoked }
-}
-
-/** Current time, re-rendering every `intervalMs` (for "N s ago" labels). */
-function useNow(intervalMs = 1000): number {
-  const [now, setNow] = useState(() => Date.now())
-  useEffect(() => {
-    const id = setInterval(() => setNow(Date.now()), intervalMs)
-    return () => clearInterval(id)
-  }, [intervalMs])
-  return now
-}
-
-function rank(p: Peer): number {
-  if (p.revoked) return 3
-  if (p.link_state === 'up') return 0
-  if (p.link_state === 'connecting') return 1
-  return 2
-}
-
-const collator = new Intl.Collator(undefined, { sensitivity: 'base', numeric: true })
-
-/** Up first, then connecting, then down, then revoked; by name within each group. */
-function sortPeers(peers: Peer[]): Peer[] {
-  return [...peers].sort(
-    (a, b) => rank(a) - rank(b) || collator.compare(a.name ?? '', b.name ?? '') || a.node_id.localeCompare(b.node_id),
-  )
-}
-
-function displayName(p: Peer): string {
-  return p.name?.trim() || p.node_id.slice(0, 12)
 }
 
 function formatRtt(ms: number | null | undefined): string {
@@ -109,11 +46,6 @@ function formatRtt(ms: number | null | undefined): string {
 function formatEndpoint(address: string, port: number): string {
   const host = address.includes(':') && !address.startsWith('[') ? `[${address}]` : address
   return port ? `${host}:${port}` : host
-}
-
-function formatTimestamp(iso: string | null | undefined): string | undefined {
-  const t = iso ? Date.parse(iso) : Number.NaN
-  return Number.isNaN(t) ? undefined : new Date(t).toLocaleString()
 }
 
 const STATE_STYLES: Record<string, { badge: string; dot: string }> = {
@@ -150,7 +82,7 @@ function PeerRow({ peer, now, pending, onRevoke }: {
   pending: boolean
   onRevoke: (peer: Peer) => void
 }) {
-  const name = displayName(peer)
+  const name = peerDisplayName(peer)
   const addresses = peer.addresses ?? []
   const models = peer.models ?? []
   return (
@@ -422,7 +354,7 @@ export default function Network() {
           onCancel={closeRevoke}
         >
           <p>
-            Revoke <strong className="font-semibold text-slate-900">{displayName(target)}</strong>{' '}
+            Revoke <strong className="font-semibold text-slate-900">{peerDisplayName(target)}</strong>{' '}
             <span className="font-mono text-xs text-slate-500" title={target.node_id}>
               ({target.node_id.slice(0, 12)})
             </span>

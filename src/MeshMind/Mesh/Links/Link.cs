@@ -36,7 +36,18 @@ public sealed class Link(WebSocket socket, string remoteNodeId, string dialerNod
         }
     }
 
-    public void Close() => _closed.Cancel();
+    /// <summary>Ends the link. Safe to call at any time, from any thread, also after the link has ended.</summary>
+    public void Close()
+    {
+        try
+        {
+            _closed.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // Already ended and disposed.
+        }
+    }
 
     /// <summary>Runs the link until it closes; <paramref name="onMessage"/> gets each parsed message, <paramref name="onRtt"/> each round trip.</summary>
     public async Task RunAsync(Action<Link, LinkMessage> onMessage, Action<Link> onRtt, TimeSpan pingInterval, int missedPongs, CancellationToken cancellationToken)

@@ -42,6 +42,40 @@ public sealed partial class LinkManager(
         public string? NodeId { get; set; }
     }
 
+    /// <summary>Raised when a link to a peer comes up, after hello; handlers send their opening messages with <see cref="Send"/>.</summary>
+    public event Action<string>? LinkUp;
+
+    /// <summary>Raised for every message the link layer itself does not handle (capability, conversations, ...).</summary>
+    public event Action<string, LinkMessage>? MessageReceived;
+
+    /// <summary>Sends a message to one linked peer; false when there is no link to it.</summary>
+    public bool Send(string nodeId, LinkMessage message)
+    {
+        Link? link;
+        lock (_links)
+        {
+            _links.TryGetValue(nodeId, out link);
+        }
+
+        link?.Send(message);
+        return link is not null;
+    }
+
+    /// <summary>Sends a message to every linked peer.</summary>
+    public void Broadcast(LinkMessage message)
+    {
+        Link[] links;
+        lock (_links)
+        {
+            links = [.. _links.Values];
+        }
+
+        foreach (var link in links)
+        {
+            link.Send(message);
+        }
+    }
+
     public bool IsLinked(string nodeId)
     {
         lock (_links)
@@ -258,8 +292,8 @@ public sealed partial class LinkManager(
             try
             {
                 link.Send(new HelloMessage(node.NodeId, node.InstanceId, node.Name, NodeInfo.Version, bound.HttpPort, bound.MeshPort));
-                link.Send(new CapabilityMessage(HasLlm: false, Models: [], InFlight: 0, MaxParallel: 0));
                 peers.SetLink(link.RemoteNodeId, LinkState.Up, null);
+                LinkUp?.Invoke(link.RemoteNodeId);
                 BroadcastPeerExchange();
                 await link.RunAsync(OnMessage, OnRtt, _options.PingInterval, _options.MissedPongs, cancellationToken);
             }
@@ -341,9 +375,6 @@ public sealed partial class LinkManager(
                 // Only now is the peer's mesh port known (it may have dialled us): tell the others how to reach it.
                 BroadcastPeerExchange();
                 break;
-            case CapabilityMessage capability:
-                peers.UpdateCapability(link.RemoteNodeId, capability);
-                break;
             case PeerExchangeMessage exchange:
                 var learned = false;
                 foreach (var peer in exchange.Peers.Take(PeerDirectory.MaxPeers))
@@ -361,6 +392,15 @@ public sealed partial class LinkManager(
                 if (learned)
                 {
                     Wake();
+                }
+
+                break;
+            case HelloMessage or PingMessage or PongMessage:
+                break;
+            default:
+                if (IsCurrent(link))
+                {
+                    MessageReceived?.Invoke(link.RemoteNodeId, message);
                 }
 
                 break;

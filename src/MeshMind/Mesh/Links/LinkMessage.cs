@@ -12,12 +12,29 @@ namespace MeshMind.Mesh.Links;
 [JsonDerivedType(typeof(PingMessage), "ping")]
 [JsonDerivedType(typeof(PongMessage), "pong")]
 [JsonDerivedType(typeof(PeerExchangeMessage), "peer_exchange")]
+[JsonDerivedType(typeof(LlmAccessRequestMessage), "llm_access_request")]
+[JsonDerivedType(typeof(LlmAccessResponseMessage), "llm_access_response")]
+[JsonDerivedType(typeof(ConversationFileMessage), "conversation_file")]
+[JsonDerivedType(typeof(ConversationDeltaMessage), "conversation_delta")]
 public abstract record LinkMessage;
 
 public sealed record HelloMessage(string NodeId, string InstanceId, string Name, string Version, int HttpPort, int MeshPort) : LinkMessage;
 
-/// <summary>What a node can serve. Filled in by the LLM feature; until then a node announces no LLM.</summary>
-public sealed record CapabilityMessage(bool HasLlm, IReadOnlyList<string> Models, int InFlight, int MaxParallel) : LinkMessage;
+/// <summary>What a node's LLM can serve right now (seed <c>LLMCapability</c>); sent on link-up and whenever it changes.</summary>
+public sealed record CapabilityMessage(
+    bool HasLlm, IReadOnlyList<Llm.ModelInfo> Models, int InFlight, int MaxParallel, double? TtftMs, double? TokensPerS) : LinkMessage;
+
+/// <summary>Asks a peer that announced an LLM whether it will serve this node (seed <c>LLMAccessRequest</c>).</summary>
+public sealed record LlmAccessRequestMessage : LinkMessage;
+
+/// <summary>The answer: granted or not, and the mesh port its Ollama contract is served on (seed <c>LLMAccessResponse</c>).</summary>
+public sealed record LlmAccessResponseMessage(bool Granted, int MeshPort) : LinkMessage;
+
+/// <summary>A node's whole shareable history (seed <c>ConversationFile</c>), sent when a link comes up.</summary>
+public sealed record ConversationFileMessage(string Name, string Content) : LinkMessage;
+
+/// <summary>Exchanges saved since the last file or delta.</summary>
+public sealed record ConversationDeltaMessage(IReadOnlyList<Conversations.Exchange> Messages) : LinkMessage;
 
 public sealed record PingMessage(long Id) : LinkMessage;
 

@@ -1,0 +1,139 @@
+using System.Text.Json;
+using System.Threading.Channels;
+using MeshMind.Mesh;
+using MeshMind.Mesh.Links;
+using Microsoft.Extensions.Options;
+
+namespace MeshMind.Conversations;
+
+/// <summary>
+/// Shares conversation history over the links (seed §5.2, DESIGN §4): this node's <c>local.json</c> when a link comes
+/// up, then each new exchange as a <c>conversation_delta</c>; stores what peers send, per peer node id.
+/// <see cref="ConversationOptions.Share"/> turns sending off; receiving always works.
+/// </summary>
+public sealed partial class ConversationSync(
+    ConversationStore store,
+    LinkManager links,
+    PeerDirectory peers,
+    IOptions<ConversationOptions> options,
+    ILogger<ConversationSync> logger) : BackgroundService
+{
+    public const string FileName = "local.json";
+
+    /// <summary>Exchanges sent in <c>local.json</c> at most; fewer when they would not fit in one link message.</summary>
+    public const int MaxFileExchanges = 500;
+
+    private const int MaxFileBytes = 900 * 1024;
+    private const int MaxDeltaExchanges = 100;
+    private const int MaxTextLength = 200_000;
+
+    private readonly Channel<Func<CancellationToken, Task>> _work = Channel.CreateBounded<Func<CancellationToken, Task>>(
+        new BoundedChannelOptions(1024) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
+
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        links.LinkUp += OnLinkUp;
+        links.MessageReceived += OnMessage;
+        store.Saved += OnSaved;
+        return base.StartAsync(cancellationToken);
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        links.LinkUp -= OnLinkUp;
+        links.MessageReceived -= OnMessage;
+        store.Saved -= OnSaved;
+        await base.StopAsync(cancellationToken);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await foreach (var work in _work.Reader.ReadAllAsync(stoppingToken))
+            {
+                try
+                {
+                    await work(stoppingToken);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    LogSyncFailed(ex.Message);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping.
+        }
+    }
+
+    private void OnLinkUp(string nodeId)
+    {
+        if (options.Value.Share)
+        {
+            _work.Writer.TryWrite(async token => links.Send(nodeId, new ConversationFileMessage(FileName, await LocalFileAsync(token))));
+        }
+    }
+
+    private void OnSaved(Exchange exchange)
+    {
+        if (options.Value.Share)
+        {
+            links.Broadcast(new ConversationDeltaMessage([exchange]));
+        }
+    }
+
+    private void OnMessage(string nodeId, LinkMessage message)
+    {
+        switch (message)
+        {
+            case ConversationFileMessage { Name: FileName } file:
+                _work.Writer.TryWrite(async token =>
+                {
+                    var exchanges = JsonSerializer.Deserialize(file.Content, ConversationJsonContext.Default.ListExchange) ?? [];
+                    await store.StorePeerAsync(nodeId, PeerName(nodeId), Clean(exchanges.Take(MaxFileExchanges)), replace: true, token);
+                });
+                break;
+            case ConversationDeltaMessage delta:
+                _work.Writer.TryWrite(token => store.StorePeerAsync(nodeId, PeerName(nodeId), Clean(delta.Messages.Take(MaxDeltaExchanges)), replace: false, token));
+                break;
+        }
+    }
+
+    /// <summary>This node's newest exchanges as <c>local.json</c>, trimmed to fit one link message.</summary>
+    private async Task<string> LocalFileAsync(CancellationToken cancellationToken)
+    {
+        var recent = (await store.RecentAsync(MaxFileExchanges, cancellationToken)).ToList();
+        while (true)
+        {
+            var content = JsonSerializer.Serialize(recent, ConversationJsonContext.Default.ListExchange);
+            if (content.Length <= MaxFileBytes || recent.Count == 0)
+            {
+                return content;
+            }
+
+            recent.RemoveRange(recent.Count / 2, recent.Count - (recent.Count / 2));
+        }
+    }
+
+    private string PeerName(string nodeId) => peers.Find(nodeId)?.Name ?? "";
+
+    /// <summary>A peer's exchanges are data from outside: drop malformed ones and cap every text.</summary>
+    private static List<Exchange> Clean(IEnumerable<Exchange?> exchanges) =>
+        [.. exchanges.OfType<Exchange>()
+            .Where(e => e.Id is { Length: > 0 and <= 100 } && e.ConversationId is { Length: <= 100 } && e.Host is not null)
+            .Select(e => e with
+            {
+                Question = Cap(e.Question),
+                Answer = Cap(e.Answer),
+                Model = Cap(e.Model, 200),
+                Error = e.Error is null ? null : Cap(e.Error, 2000),
+                Host = e.Host with { NodeId = Cap(e.Host.NodeId, 64), Name = Cap(e.Host.Name, 200), Ip = Cap(e.Host.Ip, 64) },
+            })];
+
+    private static string Cap(string? text, int length = MaxTextLength) => text is null ? "" : text.Length <= length ? text : text[..length];
+
+    [LoggerMessage(EventId = 700, Level = LogLevel.Warning, Message = "Conversation sync step failed: {Reason}")]
+    private partial void LogSyncFailed(string reason);
+}

@@ -1,0 +1,69 @@
+namespace MeshMind.Llm;
+
+/// <summary>
+/// Makes an answer's cancellation reach the response body too. Once headers are in, HttpClient stops watching the
+/// request's token (its linked source is disposed), and a client that reads lines without a token, as OllamaSharp
+/// does, would wait on a stalled host forever. The router sets <see cref="AnswerToken"/> around the call that sends the
+/// request; cancelling it disposes the response, so a pending read fails at once and the connection closes at the host.
+/// </summary>
+public sealed class AbortOnCancelHandler(HttpMessageHandler inner) : DelegatingHandler(inner)
+{
+    /// <summary>The token that ends the answer being requested in this async flow (first token deadline, stall, client gone).</summary>
+    public static AsyncLocal<CancellationToken> AnswerToken { get; } = new();
+
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var response = await base.SendAsync(request, cancellationToken);
+        var token = AnswerToken.Value;
+        if (token.CanBeCanceled)
+        {
+            var registration = token.Register(static state => ((HttpResponseMessage)state!).Dispose(), response);
+            response.Content = new OwnedContent(response.Content, registration);
+        }
+
+        return response;
+    }
+
+    /// <summary>The original content, releasing the cancellation registration when the response is disposed normally.</summary>
+    private sealed class OwnedContent : HttpContent
+    {
+        private readonly HttpContent _inner;
+        private readonly CancellationTokenRegistration _registration;
+
+        public OwnedContent(HttpContent inner, CancellationTokenRegistration registration)
+        {
+            _inner = inner;
+            _registration = registration;
+            foreach (var header in inner.Headers)
+            {
+                Headers.TryAddWithoutValidation(header.Key, header.Value);
+            }
+        }
+
+        protected override Task<Stream> CreateContentReadStreamAsync(CancellationToken cancellationToken) => _inner.ReadAsStreamAsync(cancellationToken);
+
+        protected override Task<Stream> CreateContentReadStreamAsync() => _inner.ReadAsStreamAsync();
+
+        protected override Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context) => _inner.CopyToAsync(stream);
+
+        protected override Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context, CancellationToken cancellationToken) =>
+            _inner.CopyToAsync(stream, cancellationToken);
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = _inner.Headers.ContentLength ?? -1;
+            return length >= 0;
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                _registration.Dispose();
+                _inner.Dispose();
+            }
+
+            base.Dispose(disposing);
+        }
+    }
+}

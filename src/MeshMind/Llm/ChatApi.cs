@@ -1,0 +1,200 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
+using MeshMind.Conversations;
+using MeshMind.Web;
+using Microsoft.Extensions.Options;
+using OllamaSharp.Models.Chat;
+
+namespace MeshMind.Llm;
+
+/// <summary>
+/// The seed's <c>POST /api/chat</c> (with conversation memory and file context) and <c>GET /api/models</c>, the mesh's
+/// model catalog.
+/// </summary>
+public static class ChatApi
+{
+    public const int MaxMessageCharacters = 32_000;
+    private const long MaxBodyBytes = 256 * 1024;
+    private static readonly byte[] s_newline = "\n"u8.ToArray();
+
+    public static IEndpointRouteBuilder MapChatApi(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGet("/api/models", (LlmRouter router) =>
+            TypedResults.Json(new ModelCatalogResponse(router.Catalog()), ChatJsonContext.Default.ModelCatalogResponse));
+        endpoints.MapPost("/api/chat", ChatAsync);
+        return endpoints;
+    }
+
+    private static async Task ChatAsync(HttpContext context, LlmRouter router, ConversationStore store, IChatFileSource files,
+        IOptions<LlmOptions> options, TimeProvider time)
+    {
+        var aborted = context.RequestAborted;
+        var (body, error) = await JsonBody.ReadAsync(context.Request, ChatJsonContext.Default.ChatApiRequest, MaxBodyBytes);
+        if (error is not null || body is null)
+        {
+            await (error ?? ApiResults.Error(400, "the JSON body is empty")).ExecuteAsync(context);
+            return;
+        }
+
+        var question = body.Message?.Trim();
+        if (string.IsNullOrEmpty(question))
+        {
+            await ApiResults.WriteErrorAsync(context, 400, "'message' is required");
+            return;
+        }
+
+        if (question.Length > MaxMessageCharacters)
+        {
+            await ApiResults.WriteErrorAsync(context, 413, $"'message' is longer than {MaxMessageCharacters} characters");
+            return;
+        }
+
+        string conversationId;
+        if (body.ConversationId is { Length: > 0 } requested)
+        {
+            if (!ConversationStore.IsValidId(requested) || !await store.ExistsAsync(requested, aborted))
+            {
+                await ApiResults.WriteErrorAsync(context, 404, "no such conversation on this node; omit 'conversation_id' to start one");
+                return;
+            }
+
+            conversationId = requested;
+        }
+        else
+        {
+            conversationId = ConversationStore.NewConversationId();
+        }
+
+        string? fileText = null;
+        if (body.Filename is { Length: > 0 } fileName)
+        {
+            if (!ChatFiles.IsSafeName(fileName))
+            {
+                await ApiResults.WriteErrorAsync(context, 400, "'filename' must be a plain file name, without folders");
+                return;
+            }
+
+            if (await files.ReadAsync(fileName, aborted) is not { } content)
+            {
+                await ApiResults.WriteErrorAsync(context, 404, $"no file named '{fileName}' on this node");
+                return;
+            }
+
+            fileText = ChatFiles.Describe(fileName, content);
+        }
+
+        var llm = options.Value;
+        var history = body.ConversationId is null ? [] : await store.LastTurnsAsync(conversationId, llm.ContextTurns, aborted);
+        var request = new ChatRequest
+        {
+            Model = body.Model ?? "",
+            Messages = ChatPrompt.Build(history, fileText, question, llm.ContextTurns, llm.ContextCharacters),
+            Stream = true,
+        };
+
+        var started = time.GetTimestamp();
+        LlmAnswer stream;
+        try
+        {
+            stream = await router.OpenAsync(request, includePeers: true, aborted);
+        }
+        catch (LlmUnavailableException ex)
+        {
+            await ApiResults.WriteErrorAsync(context, ex.StatusCode, ex.Message);
+            return;
+        }
+        catch (OperationCanceledException) when (aborted.IsCancellationRequested)
+        {
+            return;
+        }
+
+        var exchangeId = "x_" + Guid.NewGuid().ToString("N");
+        var host = new ExchangeHost(stream.Host.NodeId, stream.Host.Name, stream.Host.Ip, HasLlm: true);
+        var answer = new StringBuilder();
+        string? failure = null;
+        await using (stream)
+        {
+            var response = context.Response;
+            using var writer = new Utf8JsonWriter((IBufferWriter<byte>)response.BodyWriter);
+            try
+            {
+                if (body.Stream)
+                {
+                    response.ContentType = "application/x-ndjson";
+                    response.Headers.CacheControl = "no-cache";
+                    context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpResponseBodyFeature>()?.DisableBuffering();
+                    Write(response, writer, new ChatStartEvent(conversationId, exchangeId, stream.Model, host));
+                }
+
+                await foreach (var chunk in stream.ReadAsync().WithCancellation(aborted))
+                {
+                    if (chunk.Message?.Content is { Length: > 0 } content)
+                    {
+                        answer.Append(content);
+                        if (body.Stream)
+                        {
+                            Write(response, writer, new ChatTokenEvent(content));
+                            await response.BodyWriter.FlushAsync(aborted);
+                        }
+                    }
+                }
+            }
+            catch (LlmStreamException ex)
+            {
+                failure = ex.Message;
+            }
+            catch (OperationCanceledException) when (aborted.IsCancellationRequested)
+            {
+                failure = "stopped before the answer finished";
+            }
+
+            var final = stream.Final;
+            var latency = time.GetElapsedTime(started).TotalMilliseconds;
+            var exchange = new Exchange(exchangeId, conversationId, question, answer.ToString(), stream.Model, host, Math.Round(latency, 2),
+                Math.Round(stream.TtftMs, 2), final?.PromptEvalCount ?? 0, final?.EvalCount ?? 0, time.GetUtcNow(), failure);
+            await store.SaveAsync(exchange, CancellationToken.None);
+            if (aborted.IsCancellationRequested)
+            {
+                return;
+            }
+
+            if (failure is not null)
+            {
+                if (body.Stream)
+                {
+                    Write(response, writer, new ChatErrorEvent(failure));
+                    await response.BodyWriter.FlushAsync(aborted);
+                }
+                else
+                {
+                    await ApiResults.WriteErrorAsync(context, StatusCodes.Status502BadGateway, failure);
+                }
+
+                return;
+            }
+
+            double? rate = final is { EvalCount: > 0, EvalDuration: > 0 } ? Math.Round(final.EvalCount / (final.EvalDuration / 1e9), 2) : null;
+            if (body.Stream)
+            {
+                Write(response, writer, new ChatDoneEvent(exchange.Answer, exchange.LatencyMs, exchange.TtftMs ?? 0, exchange.PromptTokens,
+                    exchange.CompletionTokens, rate));
+                await response.BodyWriter.FlushAsync(aborted);
+            }
+            else
+            {
+                await context.Response.WriteAsJsonAsync(new ChatApiResponse(exchange.Answer, exchange.Model, host, exchange.LatencyMs, conversationId,
+                    exchangeId, exchange.TtftMs ?? 0, exchange.PromptTokens, exchange.CompletionTokens),
+                    ChatJsonContext.Default.ChatApiResponse, contentType: null, aborted);
+            }
+        }
+    }
+
+    private static void Write(HttpResponse response, Utf8JsonWriter writer, ChatEvent value)
+    {
+        JsonSerializer.Serialize(writer, value, ChatJsonContext.Default.ChatEvent);
+        writer.Flush();
+        writer.Reset();
+        response.BodyWriter.Write(s_newline);
+    }
+}

@@ -1,0 +1,147 @@
+using OllamaSharp.Models.Chat;
+
+namespace MeshMind.Llm;
+
+/// <summary>
+/// An answer that has started on one host. <see cref="ReadAsync"/> yields Ollama chunks as they arrive and ends after the
+/// chunk with <c>done</c>; a host that fails, ends early, or sends nothing for the stall timeout raises
+/// <see cref="LlmStreamException"/> — a broken answer is never passed off as a finished one. Disposing cancels the
+/// request at the host.
+/// </summary>
+public sealed class LlmAnswer : IAsyncDisposable
+{
+    private readonly LlmRouter _router;
+    private readonly LocalLlm _local;
+    private readonly IAsyncEnumerator<ChatResponseStream?> _chunks;
+    private readonly ChatResponseStream _first;
+    private readonly long _started;
+    private readonly IDisposable _slot;
+    private readonly CancellationTokenSource _deadline;
+    private readonly CancellationTokenSource _linked;
+    private readonly TimeSpan _stallTimeout;
+    private readonly TimeProvider _time;
+    private readonly CancellationToken _clientToken;
+    private int _disposed;
+
+    internal LlmAnswer(LlmRouter router, LocalLlm local, LlmHost host, string model, IAsyncEnumerator<ChatResponseStream?> chunks,
+        ChatResponseStream first, double ttftMs, long started, IDisposable slot, CancellationTokenSource deadline,
+        CancellationTokenSource linked, TimeSpan stallTimeout, TimeProvider time, CancellationToken clientToken)
+    {
+        _router = router;
+        _local = local;
+        Host = host;
+        Model = model;
+        _chunks = chunks;
+        _first = first;
+        TtftMs = ttftMs;
+        _started = started;
+        _slot = slot;
+        _deadline = deadline;
+        _linked = linked;
+        _stallTimeout = stallTimeout;
+        _time = time;
+        _clientToken = clientToken;
+    }
+
+    public LlmHost Host { get; }
+
+    public string Model { get; }
+
+    /// <summary>Milliseconds from sending the request to the first chunk, failed-over attempts included.</summary>
+    public double TtftMs { get; }
+
+    /// <summary>The final chunk, with Ollama's statistics, once the answer finished.</summary>
+    public ChatDoneResponseStream? Final { get; private set; }
+
+    public TimeSpan Elapsed => _time.GetElapsedTime(_started);
+
+    public async IAsyncEnumerable<ChatResponseStream> ReadAsync()
+    {
+        var chunk = _first;
+        while (true)
+        {
+            yield return chunk;
+            if (chunk.Done)
+            {
+                Complete(chunk as ChatDoneResponseStream);
+                yield break;
+            }
+
+            chunk = await NextAsync();
+        }
+    }
+
+    private async Task<ChatResponseStream> NextAsync()
+    {
+        while (true)
+        {
+            _deadline.CancelAfter(_stallTimeout);
+            bool more;
+            try
+            {
+                more = await _chunks.MoveNextAsync();
+            }
+            catch (Exception ex) when (_clientToken.IsCancellationRequested)
+            {
+                // The client went away; whatever the read failed with, that is the reason.
+                throw new OperationCanceledException("the client cancelled the answer", ex, _clientToken);
+            }
+            catch (Exception ex)
+            {
+                _router.Finished(Host, TtftMs, succeeded: false);
+                throw new LlmStreamException(_deadline.IsCancellationRequested
+                    ? $"{Host.Name} sent nothing for {_stallTimeout.TotalSeconds:0.###} s; the answer is incomplete"
+                    : $"{Host.Name} failed mid-answer ({LlmRouter.Describe(ex)}); the answer is incomplete", ex);
+            }
+
+            if (!more)
+            {
+                _router.Finished(Host, TtftMs, succeeded: false);
+                throw new LlmStreamException($"{Host.Name} ended the answer before finishing; the answer is incomplete");
+            }
+
+            if (_chunks.Current is { } chunk)
+            {
+                return chunk;
+            }
+        }
+    }
+
+    private void Complete(ChatDoneResponseStream? final)
+    {
+        Final = final;
+        _router.Finished(Host, TtftMs, succeeded: true);
+        if (Host.IsLocal)
+        {
+            double? rate = final is { EvalCount: > 0, EvalDuration: > 0 } ? final.EvalCount / (final.EvalDuration / 1e9) : null;
+            _local.Record(TtftMs, rate);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        if (Final is null)
+        {
+            // Not finished: stop the host generating for nobody.
+            await _linked.CancelAsync();
+        }
+
+        try
+        {
+            await _chunks.DisposeAsync();
+        }
+        catch (Exception)
+        {
+            // Cancelled on purpose; nothing to report.
+        }
+
+        _slot.Dispose();
+        _linked.Dispose();
+        _deadline.Dispose();
+    }
+}

@@ -1,0 +1,27 @@
+using System.Text.Json.Serialization;
+
+namespace MeshMind.Llm;
+
+/// <summary>One model a node serves.</summary>
+public sealed record ModelInfo(
+    [property: JsonPropertyName("name")] string Name,
+    [property: JsonPropertyName("loaded")] bool Loaded,
+    [property: JsonPropertyName("size")] long Size,
+    [property: JsonPropertyName("family")] string Family,
+    [property: JsonPropertyName("parameter_size")] string ParameterSize);
+
+/// <summary>What a node's LLM can do right now (seed <c>LLMCapability</c>, DESIGN §4 <c>capability</c>).</summary>
+public sealed record LlmCapability(
+    bool HasLlm,
+    IReadOnlyList<ModelInfo> Models,
+    int InFlight,
+    int MaxParallel,
+    double? TtftMs,
+    double? TokensPerS)
+{
+    public static LlmCapability None { get; } = new(false, [], 0, 0, null, null);
+
+    public bool Serves(string model) => HasLlm && Models.Any(m => ModelNames.Matches(model, m.Name));
+
+    public ModelInfo? Find(string model) => Models.FirstOrDefault(m => ModelNames.Matches(model, m.Name));
+}

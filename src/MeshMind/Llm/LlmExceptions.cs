@@ -1,0 +1,10 @@
+namespace MeshMind.Llm;
+
+/// <summary>No host could start an answer: nothing has been sent to the client yet, so it gets a plain HTTP error.</summary>
+public sealed class LlmUnavailableException(string message, int statusCode = StatusCodes.Status503ServiceUnavailable) : Exception(message)
+{
+    public int StatusCode { get; } = statusCode;
+}
+
+/// <summary>An answer broke after it started (host died, stalled, or failed): end the response with the protocol's error form.</summary>
+public sealed class LlmStreamException(string message, Exception? inner = null) : Exception(message, inner);

@@ -1,0 +1,139 @@
+using MeshMind.Node;
+using Microsoft.Extensions.Options;
+using OllamaSharp;
+
+namespace MeshMind.Llm;
+
+/// <summary>
+/// This node's own LLM: an Ollama at <see cref="LlmOptions.OllamaUrl"/>, reached through OllamaSharp. Keeps the last probe's
+/// result, the requests it is serving now, and running averages of time to first token and tokens per second.
+/// </summary>
+public sealed class LocalLlm : IDisposable
+{
+    private const double Smoothing = 0.2;
+    private static readonly TimeSpan s_probeTimeout = TimeSpan.FromSeconds(3);
+    private readonly HttpClient _http;
+    private readonly LlmOptions _options;
+    private readonly Lock _lock = new();
+    private LlmCapability _capability = LlmCapability.None;
+    private int _inFlight;
+    private double? _ttftMs;
+    private double? _tokensPerS;
+
+    public LocalLlm(IOptions<LlmOptions> options, NodeInfo node)
+    {
+        _options = options.Value;
+        _http = new HttpClient(new AbortOnCancelHandler(new SocketsHttpHandler
+        {
+            ConnectTimeout = TimeSpan.FromSeconds(2),
+            PooledConnectionIdleTimeout = TimeSpan.FromSeconds(60),
+        }))
+        {
+            BaseAddress = new Uri(_options.OllamaUrl),
+            // The router owns every timeout (first token, stall); a long answer must not be cut by HttpClient.
+            Timeout = Timeout.InfiniteTimeSpan,
+        };
+        Client = new OllamaApiClient(_http);
+        Host = new LlmHost(node.NodeId, node.Name, LanAddress.Current, HasLlm: false, IsLocal: true);
+    }
+
+    public OllamaApiClient Client { get; }
+
+    public LlmHost Host { get; private set; }
+
+    /// <summary>Raised after a probe or a finished request changed what this node announces.</summary>
+    public event Action? CapabilityChanged;
+
+    public LlmCapability Capability
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _capability with { InFlight = _inFlight, TtftMs = _ttftMs, TokensPerS = _tokensPerS };
+            }
+        }
+    }
+
+    public int InFlight => Volatile.Read(ref _inFlight);
+
+    public bool HasFreeSlot => Capability is { HasLlm: true } c && c.InFlight < c.MaxParallel;
+
+    /// <summary>Asks Ollama what it has (<c>/api/tags</c>) and what is loaded (<c>/api/ps</c>). Never throws but for cancellation.</summary>
+    public async Task<LlmCapability> ProbeAsync(CancellationToken cancellationToken)
+    {
+        LlmCapability probed;
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(s_probeTimeout);
+        try
+        {
+            var tags = (await Client.ListLocalModelsAsync(timeout.Token)).ToList();
+            var running = (await Client.ListRunningModelsAsync(timeout.Token)).Select(m => m.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
+            var models = tags
+                .Select(m => new ModelInfo(m.Name, running.Contains(m.Name), m.Size, m.Details?.Family ?? "", m.Details?.ParameterSize ?? ""))
+                .OrderBy(m => m.Name, StringComparer.Ordinal)
+                .ToList();
+            probed = new LlmCapability(models.Count > 0, models, 0, _options.MaxParallel, null, null);
+        }
+        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Not running, not Ollama, or too slow: either way this node has no LLM to offer right now.
+            probed = LlmCapability.None;
+        }
+
+        bool changed;
+        lock (_lock)
+        {
+            changed = probed.HasLlm != _capability.HasLlm || probed.MaxParallel != _capability.MaxParallel
+                || !probed.Models.SequenceEqual(_capability.Models);
+            _capability = probed;
+            Host = Host with { HasLlm = probed.HasLlm };
+        }
+
+        if (changed)
+        {
+            CapabilityChanged?.Invoke();
+        }
+
+        return Capability;
+    }
+
+    /// <summary>Counts a request this node's LLM is serving, until the returned scope is disposed.</summary>
+    public IDisposable Enter()
+    {
+        Interlocked.Increment(ref _inFlight);
+        return new Slot(this);
+    }
+
+    /// <summary>Folds one answer's time to first token and generation speed into the running averages.</summary>
+    public void Record(double ttftMs, double? tokensPerS)
+    {
+        lock (_lock)
+        {
+            _ttftMs = _ttftMs is { } t ? t + (Smoothing * (ttftMs - t)) : ttftMs;
+            if (tokensPerS is { } rate)
+            {
+                _tokensPerS = _tokensPerS is { } r ? r + (Smoothing * (rate - r)) : rate;
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        Client.Dispose();
+        _http.Dispose();
+    }
+
+    private sealed class Slot(LocalLlm owner) : IDisposable
+    {
+        private int _done;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _done, 1) == 0)
+            {
+                Interlocked.Decrement(ref owner._inFlight);
+            }
+        }
+    }
+}

@@ -1,0 +1,83 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace MeshMind.Llm;
+
+/// <summary>The parts of OpenAI's chat completions request that map onto Ollama; others are accepted and ignored.</summary>
+public sealed class OpenAiChatRequest
+{
+    public string? Model { get; set; }
+
+    public List<OpenAiMessage>? Messages { get; set; }
+
+    public bool Stream { get; set; }
+
+    public OpenAiStreamOptions? StreamOptions { get; set; }
+
+    public float? Temperature { get; set; }
+
+    public float? TopP { get; set; }
+
+    public int? MaxTokens { get; set; }
+
+    public int? MaxCompletionTokens { get; set; }
+
+    public int? Seed { get; set; }
+
+    public float? PresencePenalty { get; set; }
+
+    public float? FrequencyPenalty { get; set; }
+
+    /// <summary>A string or an array of strings.</summary>
+    public JsonElement? Stop { get; set; }
+}
+
+public sealed class OpenAiStreamOptions
+{
+    public bool IncludeUsage { get; set; }
+}
+
+public sealed class OpenAiMessage
+{
+    public string Role { get; set; } = "";
+
+    /// <summary>A string, or an array of content parts (<c>{"type":"text","text":...}</c>, <c>{"type":"image_url",...}</c>).</summary>
+    public JsonElement? Content { get; set; }
+}
+
+public sealed record OpenAiCompletion(string Id, [property: JsonPropertyName("object")] string ObjectType, long Created, string Model, IReadOnlyList<OpenAiChoice> Choices, OpenAiUsage Usage);
+
+public sealed record OpenAiChoice(int Index, OpenAiOutMessage Message, string FinishReason);
+
+public sealed record OpenAiOutMessage(string Role, string Content);
+
+public sealed record OpenAiChunk(string Id, [property: JsonPropertyName("object")] string ObjectType, long Created, string Model, IReadOnlyList<OpenAiChunkChoice> Choices)
+{
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public OpenAiUsage? Usage { get; init; }
+}
+
+public sealed record OpenAiChunkChoice(int Index, OpenAiDelta Delta, string? FinishReason);
+
+public sealed record OpenAiDelta(
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Role,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Content);
+
+public sealed record OpenAiUsage(int PromptTokens, int CompletionTokens, int TotalTokens);
+
+public sealed record OpenAiModelList([property: JsonPropertyName("object")] string ObjectType, IReadOnlyList<OpenAiModel> Data);
+
+public sealed record OpenAiModel(string Id, [property: JsonPropertyName("object")] string ObjectType, long Created, string OwnedBy);
+
+public sealed record OpenAiErrorResponse(OpenAiError Error);
+
+public sealed record OpenAiError(string Message, string Type, string? Param, string? Code);
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+    MaxDepth = 32)]
+[JsonSerializable(typeof(OpenAiChatRequest))]
+[JsonSerializable(typeof(OpenAiCompletion))]
+[JsonSerializable(typeof(OpenAiChunk))]
+[JsonSerializable(typeof(OpenAiModelList))]
+[JsonSerializable(typeof(OpenAiErrorResponse))]
+internal sealed partial class OpenAiJsonContext : JsonSerializerContext;

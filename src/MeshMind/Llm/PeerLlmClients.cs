@@ -1,0 +1,92 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Security;
+using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
+using MeshMind.Mesh;
+using OllamaSharp;
+
+namespace MeshMind.Llm;
+
+/// <summary>
+/// Ollama clients for peers' mesh ports (DESIGN §5): the same OllamaSharp client as for the local LLM, over mutual TLS
+/// with this node's certificate, accepting only the certificate whose hash is the peer's node id.
+/// </summary>
+public sealed class PeerLlmClients(NodeIdentity identity) : IDisposable
+{
+    private readonly ConcurrentDictionary<(string NodeId, string Endpoint), Lazy<(HttpClient Http, OllamaApiClient Client)>> _clients = new();
+
+    public OllamaApiClient For(string nodeId, IPAddress address, int port)
+    {
+        var endpoint = new IPEndPoint(address, port).ToString();
+        return _clients.GetOrAdd((nodeId, endpoint), key => new Lazy<(HttpClient, OllamaApiClient)>(() => Create(key.NodeId, address, port))).Value.Client;
+    }
+
+    /// <summary>Drops a peer's clients (revoked, or gone); open requests finish on their own.</summary>
+    public void Forget(string nodeId)
+    {
+        foreach (var key in _clients.Keys.Where(k => k.NodeId == nodeId))
+        {
+            if (_clients.TryRemove(key, out var client) && client.IsValueCreated)
+            {
+                client.Value.Http.Dispose();
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var client in _clients.Values.Where(c => c.IsValueCreated))
+        {
+            client.Value.Http.Dispose();
+        }
+
+        _clients.Clear();
+    }
+
+    private (HttpClient, OllamaApiClient) Create(string nodeId, IPAddress address, int port)
+    {
+        var handler = new SocketsHttpHandler
+        {
+            ConnectTimeout = TimeSpan.FromSeconds(3),
+            PooledConnectionIdleTimeout = TimeSpan.FromSeconds(60),
+            EnableMultipleHttp2Connections = true,
+            ConnectCallback = async (context, token) =>
+            {
+                var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp) { NoDelay = true };
+                try
+                {
+                    await socket.ConnectAsync(context.DnsEndPoint, token);
+                    return new System.Net.Sockets.NetworkStream(socket, ownsSocket: true);
+                }
+                catch
+                {
+                    socket.Dispose();
+                    throw;
+                }
+            },
+            SslOptions = new SslClientAuthenticationOptions
+            {
+                EnabledSslProtocols = SslProtocols.Tls13,
+                ClientCertificates = [identity.Certificate],
+                LocalCertificateSelectionCallback = (_, _, _, _, _) => identity.Certificate,
+                RemoteCertificateValidationCallback = (_, certificate, _, _) =>
+                {
+                    if (certificate is null)
+                    {
+                        return false;
+                    }
+
+                    using var x509 = new X509Certificate2(certificate);
+                    return NodeIdentity.ComputeNodeId(x509) == nodeId;
+                },
+            },
+        };
+        var http = new HttpClient(new AbortOnCancelHandler(handler))
+        {
+            BaseAddress = new UriBuilder(Uri.UriSchemeHttps, address.ToString(), port).Uri,
+            Timeout = Timeout.InfiniteTimeSpan,
+        };
+        return (http, new OllamaApiClient(http));
+    }
+}
