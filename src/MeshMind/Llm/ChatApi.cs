@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using MeshMind.Conversations;
 using MeshMind.Web;
 using Microsoft.Extensions.Options;
@@ -30,10 +31,29 @@ public static class ChatApi
         IOptions<LlmOptions> options, TimeProvider time)
     {
         var aborted = context.RequestAborted;
-        var (body, error) = await JsonBody.ReadAsync(context.Request, ChatJsonContext.Default.ChatApiRequest, MaxBodyBytes);
-        if (error is not null || body is null)
+        var (json, error) = await JsonBody.ReadAsync(context.Request, ChatJsonContext.Default.JsonObject, OllamaProtocol.MaxRequestBytes);
+        if (error is not null || json is null)
         {
             await (error ?? ApiResults.Error(400, "the JSON body is empty")).ExecuteAsync(context);
+            return;
+        }
+
+        // Ollama's own /api/chat (a "messages" array) is served too, so http://node:8080 works as an Ollama base URL.
+        if (json["messages"] is JsonArray && json["message"] is null)
+        {
+            if (Deserialize(json, OllamaWireContext.Default.ChatRequest) is not { } ollama)
+            {
+                await ApiResults.WriteErrorAsync(context, 400, "the JSON body is not a valid Ollama chat request");
+                return;
+            }
+
+            await OllamaProtocol.ServeAsync(context, router, ollama, includePeers: true, generate: false);
+            return;
+        }
+
+        if (Deserialize(json, ChatJsonContext.Default.ChatApiRequest) is not { } body)
+        {
+            await ApiResults.WriteErrorAsync(context, 400, "the JSON body is not valid: expected {\"message\": \"...\"}");
             return;
         }
 
@@ -187,6 +207,18 @@ public static class ChatApi
                     exchangeId, exchange.TtftMs ?? 0, exchange.PromptTokens, exchange.CompletionTokens),
                     ChatJsonContext.Default.ChatApiResponse, contentType: null, aborted);
             }
+        }
+    }
+
+    private static T? Deserialize<T>(JsonObject json, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type) where T : class
+    {
+        try
+        {
+            return json.Deserialize(type);
+        }
+        catch (JsonException)
+        {
+            return null;
         }
     }
 

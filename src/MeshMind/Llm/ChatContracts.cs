@@ -51,4 +51,5 @@ public sealed record ModelCatalogResponse(IReadOnlyList<CatalogModel> Models);
 [JsonSerializable(typeof(ChatApiResponse))]
 [JsonSerializable(typeof(ChatEvent))]
 [JsonSerializable(typeof(ModelCatalogResponse))]
+[JsonSerializable(typeof(System.Text.Json.Nodes.JsonObject))]
 internal sealed partial class ChatJsonContext : JsonSerializerContext;

@@ -8,11 +8,18 @@ public static class OllamaApi
 {
     public static IEndpointRouteBuilder MapOllamaApi(this IEndpointRouteBuilder endpoints)
     {
+        // Also at the root (POST /api/chat there takes both the seed's and Ollama's body): base URL http://node:8080 works too.
+        endpoints.MapGet("/api/version", OllamaProtocol.Version);
+        endpoints.MapGet("/api/tags", (LlmRouter router) => OllamaProtocol.Tags(router.Catalog()));
+        endpoints.MapGet("/api/ps", (LlmRouter router) => OllamaProtocol.Ps(router.Catalog()));
+        endpoints.MapPost("/api/generate", GenerateAsync);
+
         var ollama = endpoints.MapGroup("/ollama");
         ollama.MapGet("/", () => TypedResults.Text("Ollama is running"));
         ollama.MapGet("/api/version", OllamaProtocol.Version);
         ollama.MapGet("/api/tags", (LlmRouter router) => OllamaProtocol.Tags(router.Catalog()));
         ollama.MapGet("/api/ps", (LlmRouter router) => OllamaProtocol.Ps(router.Catalog()));
+        ollama.MapPost("/api/generate", GenerateAsync);
         ollama.MapPost("/api/chat", async (HttpContext context, LlmRouter router) =>
         {
             var (request, error) = await OllamaProtocol.ReadChatAsync(context.Request);
@@ -24,18 +31,19 @@ public static class OllamaApi
 
             await OllamaProtocol.ServeAsync(context, router, request!, includePeers: true, generate: false);
         });
-        ollama.MapPost("/api/generate", async (HttpContext context, LlmRouter router) =>
-        {
-            var (request, error) = await OllamaProtocol.ReadGenerateAsync(context.Request);
-            if (error is not null)
-            {
-                await error.ExecuteAsync(context);
-                return;
-            }
-
-            await OllamaProtocol.ServeAsync(context, router, OllamaProtocol.ToChat(request!), includePeers: true, generate: true);
-        });
         return endpoints;
+    }
+
+    private static async Task GenerateAsync(HttpContext context, LlmRouter router)
+    {
+        var (request, error) = await OllamaProtocol.ReadGenerateAsync(context.Request);
+        if (error is not null)
+        {
+            await error.ExecuteAsync(context);
+            return;
+        }
+
+        await OllamaProtocol.ServeAsync(context, router, OllamaProtocol.ToChat(request!), includePeers: true, generate: true);
     }
 
     /// <summary>
