@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 
 namespace MeshMind.Testing;
@@ -65,14 +66,9 @@ public sealed class LabNode : IAsyncDisposable
 
     public async Task<JsonElement?> GetJsonAsync(string path, CancellationToken cancellationToken = default)
     {
-        if (!File.Exists(CookieJar))
+        if (!await LogInAsync(cancellationToken))
         {
-            var (login, _, _) = await CurlAsync(["-X", "POST", "-H", "Content-Type: application/json", "-c", CookieJar,
-                "-d", $$"""{"username":"admin","password":"{{Password}}"}""", "http://127.0.0.1:8080/api/auth/login"], cancellationToken);
-            if (login != 0)
-            {
-                return null;
-            }
+            return null;
         }
 
         var (code, output, _) = await CurlAsync(["-b", CookieJar, "http://127.0.0.1:8080" + path], cancellationToken);
@@ -85,6 +81,29 @@ public sealed class LabNode : IAsyncDisposable
         return document.RootElement.Clone();
     }
 
+    /// <summary>
+    /// POSTs <paramref name="json"/> and returns whatever came back, error statuses included, the whole body once it ends
+    /// (an NDJSON stream too). A request that takes longer than <paramref name="timeout"/> is cut off (<see cref="LabResponse.CurlExitCode"/> 28).
+    /// <paramref name="onLine"/>, if given, gets each line of the body as it arrives (then the status), to act in the middle of a stream.
+    /// </summary>
+    public async Task<LabResponse> PostJsonAsync(string path, string json, TimeSpan timeout, Action<string>? onLine = null,
+        CancellationToken cancellationToken = default)
+    {
+        if (!await LogInAsync(cancellationToken))
+        {
+            return new LabResponse(0, "", -1, "could not log in");
+        }
+
+        var seconds = timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture);
+        var (code, output, error) = await Command.RunAsync("ip",
+            ["netns", "exec", Host.Namespace, "curl", "-s", "-S", "-N", "-m", seconds, "-b", CookieJar, "-X", "POST", "-H", "Content-Type: application/json",
+                "-d", json, "-w", "\n%{http_code}", "http://127.0.0.1:8080" + path], onLine, cancellationToken);
+        // -w puts the status on a line of its own after the body, also after a cut-off one (000 when nothing came back).
+        var split = output.LastIndexOf('\n');
+        var status = split >= 0 && int.TryParse(output.AsSpan(split + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) ? parsed : 0;
+        return new LabResponse(status, output[..Math.Max(0, split)], code, error.Trim());
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (_process is not null)
@@ -94,6 +113,18 @@ public sealed class LabNode : IAsyncDisposable
     }
 
     private string CookieJar => Path.Combine(Directory, "cookies.txt");
+
+    private async Task<bool> LogInAsync(CancellationToken cancellationToken)
+    {
+        if (File.Exists(CookieJar))
+        {
+            return true;
+        }
+
+        var (login, _, _) = await CurlAsync(["-X", "POST", "-H", "Content-Type: application/json", "-c", CookieJar,
+            "-d", $$"""{"username":"admin","password":"{{Password}}"}""", "http://127.0.0.1:8080/api/auth/login"], cancellationToken);
+        return login == 0;
+    }
 
     private Task<(int, string, string)> CurlAsync(IEnumerable<string> arguments, CancellationToken cancellationToken) =>
         Command.RunAsync("ip", ["netns", "exec", Host.Namespace, "curl", "-s", "-f", "-m", "3", .. arguments], cancellationToken);

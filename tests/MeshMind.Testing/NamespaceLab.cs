@@ -10,7 +10,7 @@ namespace MeshMind.Testing;
 /// </summary>
 /// <remarks>
 /// Nothing is added to the caller's own namespace: the lab is reached only through <c>ip netns exec</c>.
-/// <see cref="DisposeAsync"/> kills every node and deletes every namespace, also after a failure; namespaces left by a
+/// <see cref="DisposeAsync"/> kills every node and fake Ollama and deletes every namespace, also after a failure; namespaces left by a
 /// crashed run (prefix <c>mmt</c>) are deleted when the next lab starts.
 /// </remarks>
 public sealed class NamespaceLab : IAsyncDisposable
@@ -19,6 +19,7 @@ public sealed class NamespaceLab : IAsyncDisposable
     private readonly string _id = Prefix + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(2));
     private readonly List<string> _namespaces = [];
     private readonly List<LabNode> _nodes = [];
+    private readonly List<FakeOllamaProcess> _ollamas = [];
     private int _veths;
 
     private NamespaceLab(string root)
@@ -107,6 +108,20 @@ public sealed class NamespaceLab : IAsyncDisposable
         return node;
     }
 
+    /// <summary>
+    /// Starts a fake Ollama on the host's own loopback, at Ollama's default port: a node on that host started with
+    /// <c>--ollama-url http://127.0.0.1:11434</c> has an LLM. It is killed when the lab is disposed.
+    /// </summary>
+    public async Task<FakeOllamaProcess> StartFakeOllamaAsync(LabHost host, TimeSpan tokenDelay, IEnumerable<string>? models = null,
+        CancellationToken cancellationToken = default)
+    {
+        var directory = Path.Combine(Root, "ollama-" + host.Address);
+        Directory.CreateDirectory(directory);
+        var ollama = await FakeOllamaProcess.StartAsync(directory, host.Namespace, tokenDelay, models, cancellationToken: cancellationToken);
+        _ollamas.Add(ollama);
+        return ollama;
+    }
+
     public static Task SetLinkAsync(LabHost host, bool up) => Command.IpAsync("-n", host.Namespace, "link", "set", "eth0", up ? "up" : "down");
 
     public async ValueTask DisposeAsync()
@@ -114,6 +129,11 @@ public sealed class NamespaceLab : IAsyncDisposable
         foreach (var node in _nodes)
         {
             await node.DisposeAsync();
+        }
+
+        foreach (var ollama in _ollamas)
+        {
+            await ollama.DisposeAsync();
         }
 
         foreach (var name in _namespaces.AsEnumerable().Reverse())

@@ -5,7 +5,8 @@ using System.Text.RegularExpressions;
 namespace MeshMind.Testing;
 
 /// <summary>
-/// A real <c>meshmind</c> process (the build next to the tests), with its own working directory and environment.
+/// A real <c>meshmind</c> process (the build next to the tests), with its own working directory and environment, or another
+/// .NET program built next to the tests that announces its address the same way (the fake Ollama).
 /// Output is captured; <see cref="WaitForListeningAsync"/> waits for the line announcing the HTTP address.
 /// </summary>
 public sealed partial class NodeProcess : IAsyncDisposable
@@ -14,10 +15,12 @@ public sealed partial class NodeProcess : IAsyncDisposable
     private readonly StringBuilder _output = new();
     private readonly TaskCompletionSource<Uri> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly string _program;
 
-    private NodeProcess(Process process)
+    private NodeProcess(Process process, string program)
     {
         _process = process;
+        _program = program;
     }
 
     public string Output
@@ -49,6 +52,14 @@ public sealed partial class NodeProcess : IAsyncDisposable
     /// With <paramref name="isolateMesh"/> the node gets an ephemeral mesh port on 127.0.0.1 unless the arguments say otherwise.
     /// </summary>
     public static NodeProcess Start(
+        string workingDirectory, IEnumerable<string> arguments, IDictionary<string, string>? environment, string? networkNamespace, bool isolateMesh) =>
+        Start(DefaultAssembly, workingDirectory, arguments, environment, networkNamespace, isolateMesh);
+
+    /// <summary>
+    /// Starts <c>dotnet ASSEMBLY ARGS</c>: a node, or another program built next to the tests that announces
+    /// "listening on http://..." (the fake Ollama, <see cref="FakeOllamaProcess"/>).
+    /// </summary>
+    public static NodeProcess Start(string assembly,
         string workingDirectory, IEnumerable<string> arguments, IDictionary<string, string>? environment, string? networkNamespace, bool isolateMesh)
     {
         var info = new ProcessStartInfo(networkNamespace is null ? "dotnet" : "ip")
@@ -68,7 +79,7 @@ public sealed partial class NodeProcess : IAsyncDisposable
             }
         }
 
-        info.ArgumentList.Add(DefaultAssembly);
+        info.ArgumentList.Add(assembly);
         foreach (var argument in arguments)
         {
             info.ArgumentList.Add(argument);
@@ -94,7 +105,7 @@ public sealed partial class NodeProcess : IAsyncDisposable
         }
 
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
-        var node = new NodeProcess(process);
+        var node = new NodeProcess(process, Path.GetFileNameWithoutExtension(assembly));
         process.OutputDataReceived += (_, e) => node.OnLine(e.Data);
         process.ErrorDataReceived += (_, e) => node.OnLine(e.Data);
         process.Exited += (_, _) => node._exited.TrySetResult();
@@ -121,7 +132,7 @@ public sealed partial class NodeProcess : IAsyncDisposable
         {
             // Output events can trail the exit event; let them drain.
             await _process.WaitForExitAsync(cancellationToken);
-            throw new InvalidOperationException($"meshmind exited with {_process.ExitCode} before listening:\n{Output}");
+            throw new InvalidOperationException($"{_program} exited with {_process.ExitCode} before listening:\n{Output}");
         }
 
         return await _listening.Task;

@@ -14,9 +14,9 @@ public static class StatusApi
         return endpoints;
     }
 
-    // is_llm_host stays false until the LLM feature lands; peer_count counts peers with a live link.
-    private static JsonHttpResult<StatusResponse> Status(NodeInfo node, PeerDirectory peers, DuplicateIdentity duplicates) =>
+    // is_llm_host: this node's own Ollama answers and lists a model; peer_count counts peers with a live link.
+    private static JsonHttpResult<StatusResponse> Status(NodeInfo node, PeerDirectory peers, DuplicateIdentity duplicates, Llm.LocalLlm llm) =>
         TypedResults.Json(
-            new StatusResponse(false, peers.LinkedCount, node.NodeId, node.Name, NodeInfo.Version, (long)node.Uptime.TotalSeconds, duplicates.Detected),
+            new StatusResponse(llm.Capability.HasLlm, peers.LinkedCount, node.NodeId, node.Name, NodeInfo.Version, (long)node.Uptime.TotalSeconds, duplicates.Detected),
             ApiJsonContext.Default.StatusResponse);
 }

@@ -65,6 +65,8 @@ public sealed class TestNode : IAsyncDisposable
             ["Discovery:Mode"] = "off",
             ["Mesh:Port"] = "0",
             ["Mesh:BindAddress"] = "127.0.0.1",
+            // A loopback port nothing listens on: tests never depend on an Ollama this machine may happen to run.
+            ["Llm:OllamaUrl"] = "http://127.0.0.1:9",
             ["Logging:LogLevel:Default"] = "Warning",
         };
         foreach (var (key, value) in commandLine ?? [])

@@ -36,6 +36,7 @@ public sealed class RoutingTests
         await using var node = await StartAsync("solo", ollama.BaseAddress.ToString());
         await UntilLocalLlmAsync(node);
         using var client = await node.CreateLoggedInClientAsync();
+        Assert.True((await (await client.GetAsync("/api/status", Ct)).JsonAsync()).GetProperty("is_llm_host").GetBoolean());
 
         var response = await client.PostAsJsonAsync("/api/chat", new { message = "hello there" }, Ct);
         var body = await response.JsonAsync();
@@ -249,6 +250,7 @@ public sealed class RoutingTests
         await UntilLinkedAsync(a, b);
         using var client = await a.CreateLoggedInClientAsync();
 
+        Assert.False((await (await client.GetAsync("/api/status", Ct)).JsonAsync()).GetProperty("is_llm_host").GetBoolean());
         var clock = Stopwatch.StartNew();
         var response = await client.PostAsJsonAsync("/api/chat", new { message = "hello?" }, Ct);
         var elapsed = clock.Elapsed;

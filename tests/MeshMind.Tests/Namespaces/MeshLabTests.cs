@@ -10,52 +10,9 @@ namespace MeshMind.Tests.Namespaces;
 public sealed class MeshLabTests
 {
     private const string Secret = "namespace-lab-secret-0123456789";
-    private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(45);
     private static readonly Dictionary<string, string> s_fastPing = new() { ["MESHMIND__Mesh__PingInterval"] = "00:00:00.500" };
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    private static async Task<NamespaceLab> LabAsync()
-    {
-        if (await NamespaceLab.UnavailableAsync() is { } reason)
-        {
-            if (Environment.GetEnvironmentVariable("MESHMIND_REQUIRE_NETNS") == "1")
-            {
-                Assert.Fail($"namespace tests are required here but cannot run: {reason}");
-            }
-
-            Assert.Skip($"Skipped: {reason}. Run the README's test command as root to include these tests.");
-        }
-
-        return await NamespaceLab.CreateAsync();
-    }
-
-    private static async Task<bool> LinkedAsync(LabNode node, IEnumerable<LabNode> others)
-    {
-        var links = await node.LinkStatesAsync(Ct);
-        return links is not null && others.All(o => links.TryGetValue(o.NodeId!, out var s) && s == "up");
-    }
-
-    /// <summary>Dropped: the link is no longer up ("down", or "connecting" while a reconnect attempt runs).</summary>
-    private static async Task<bool> DroppedAsync(LabNode node, LabNode other)
-    {
-        var links = await node.LinkStatesAsync(Ct);
-        return links is not null && links.TryGetValue(other.NodeId!, out var s) && s != "up";
-    }
-
-    private static Task WaitForFullMeshAsync(List<LabNode> nodes) =>
-        Wait.UntilAsync(async () =>
-        {
-            foreach (var node in nodes)
-            {
-                if (!await LinkedAsync(node, nodes.Where(n => n != node)))
-                {
-                    return false;
-                }
-            }
-
-            return true;
-        }, s_timeout, $"a full mesh of {nodes.Count} nodes");
 
     private static async Task<List<LabNode>> StartOnOneBridgeAsync(NamespaceLab lab, int subnet, int count, IDictionary<string, string>? environment = null)
     {
@@ -73,32 +30,32 @@ public sealed class MeshLabTests
     [Fact]
     public async Task FiveHosts_OneBridge_ReachFullMesh()
     {
-        await using var lab = await LabAsync();
+        await using var lab = await Labs.CreateAsync();
         var nodes = await StartOnOneBridgeAsync(lab, subnet: 11, count: 5);
 
-        await WaitForFullMeshAsync(nodes);
+        await Labs.WaitForFullMeshAsync(nodes);
     }
 
     [Fact]
     public async Task KillDash9_OthersMarkItDown_RestartedItLinksAgain()
     {
-        await using var lab = await LabAsync();
+        await using var lab = await Labs.CreateAsync();
         var nodes = await StartOnOneBridgeAsync(lab, subnet: 12, count: 3, s_fastPing);
-        await WaitForFullMeshAsync(nodes);
+        await Labs.WaitForFullMeshAsync(nodes);
         var victim = nodes[2];
 
         await victim.KillAsync();
 
-        await Wait.UntilAsync(async () => await DroppedAsync(nodes[0], victim) && await DroppedAsync(nodes[1], victim),
-            s_timeout, "the killed node to be marked down");
+        await Wait.UntilAsync(async () => await Labs.DroppedAsync(nodes[0], victim) && await Labs.DroppedAsync(nodes[1], victim),
+            Labs.Timeout, "the killed node to be marked down");
         await victim.StartAsync(Ct);
-        await WaitForFullMeshAsync(nodes);
+        await Labs.WaitForFullMeshAsync(nodes);
     }
 
     [Fact]
     public async Task TwoSubnets_RouterAndOneStaticPeer_EveryNodeLinksToEveryOther()
     {
-        await using var lab = await LabAsync();
+        await using var lab = await Labs.CreateAsync();
         var left = await lab.AddSwitchAsync(13);
         var right = await lab.AddSwitchAsync(14);
         await lab.AddRouterAsync(left, right);
@@ -114,13 +71,13 @@ public sealed class MeshLabTests
             await lab.StartNodeAsync(b2, "right-2", Secret, cancellationToken: Ct),
         };
 
-        await WaitForFullMeshAsync(nodes);
+        await Labs.WaitForFullMeshAsync(nodes);
     }
 
     [Fact]
     public async Task WrongSecret_NeverAdmittedOnAnyNode()
     {
-        await using var lab = await LabAsync();
+        await using var lab = await Labs.CreateAsync();
         var network = await lab.AddSwitchAsync(15);
         var hosts = new[] { await lab.AddHostAsync(network, 11), await lab.AddHostAsync(network, 12), await lab.AddHostAsync(network, 13) };
         var a = await lab.StartNodeAsync(hosts[0], "good-a", Secret, cancellationToken: Ct);
@@ -128,8 +85,8 @@ public sealed class MeshLabTests
         // The intruder both broadcasts (with the wrong tag) and dials a good node directly.
         var intruder = await lab.StartNodeAsync(hosts[2], "intruder", "some-other-secret-0123456789", ["--peer", $"{hosts[0].Address}:7878"], cancellationToken: Ct);
 
-        await WaitForFullMeshAsync([a, b]);
-        await Wait.UntilAsync(() => a.Output.Contains("Refused to admit a node from 10.213.15.13", StringComparison.Ordinal), s_timeout,
+        await Labs.WaitForFullMeshAsync([a, b]);
+        await Wait.UntilAsync(() => a.Output.Contains("Refused to admit a node from 10.213.15.13", StringComparison.Ordinal), Labs.Timeout,
             "the intruder's join to be refused");
 
         foreach (var node in new[] { a, b })
@@ -147,16 +104,16 @@ public sealed class MeshLabTests
     [Fact]
     public async Task LinkDownThenUp_DroppedThenLinkedAgain()
     {
-        await using var lab = await LabAsync();
+        await using var lab = await Labs.CreateAsync();
         var nodes = await StartOnOneBridgeAsync(lab, subnet: 16, count: 3, s_fastPing);
-        await WaitForFullMeshAsync(nodes);
+        await Labs.WaitForFullMeshAsync(nodes);
         var cut = nodes[2];
 
         await NamespaceLab.SetLinkAsync(cut.Host, up: false);
-        await Wait.UntilAsync(async () => await DroppedAsync(nodes[0], cut) && await DroppedAsync(nodes[1], cut),
-            s_timeout, "the silent node to be marked down");
+        await Wait.UntilAsync(async () => await Labs.DroppedAsync(nodes[0], cut) && await Labs.DroppedAsync(nodes[1], cut),
+            Labs.Timeout, "the silent node to be marked down");
         await NamespaceLab.SetLinkAsync(cut.Host, up: true);
 
-        await WaitForFullMeshAsync(nodes);
+        await Labs.WaitForFullMeshAsync(nodes);
     }
 }

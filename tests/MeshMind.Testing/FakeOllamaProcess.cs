@@ -1,0 +1,59 @@
+using System.Globalization;
+
+namespace MeshMind.Testing;
+
+/// <summary>
+/// The scripted Ollama server (<c>MeshMind.FakeOllama</c>) as a process of its own, optionally inside a lab host's
+/// namespace, where the node on that host finds it as its local LLM.
+/// </summary>
+public sealed class FakeOllamaProcess : IAsyncDisposable
+{
+    /// <summary>Ollama's own port: each lab host has its own loopback, so every host can use it.</summary>
+    public const int DefaultPort = 11434;
+
+    private readonly NodeProcess _process;
+
+    private FakeOllamaProcess(NodeProcess process, Uri baseAddress)
+    {
+        _process = process;
+        BaseAddress = baseAddress;
+    }
+
+    /// <summary>The fake Ollama build next to the calling assembly (projects using this reference <c>MeshMind.FakeOllama</c>).</summary>
+    public static string Assembly => Path.Combine(AppContext.BaseDirectory, "MeshMind.FakeOllama.dll");
+
+    /// <summary>Where it listens, as seen from its own namespace.</summary>
+    public Uri BaseAddress { get; }
+
+    public string Output => _process.Output;
+
+    /// <summary>Starts the server on 127.0.0.1 (in <paramref name="networkNamespace"/> if given) and waits until it listens.</summary>
+    public static async Task<FakeOllamaProcess> StartAsync(string workingDirectory, string? networkNamespace, TimeSpan tokenDelay,
+        IEnumerable<string>? models = null, int port = DefaultPort, CancellationToken cancellationToken = default)
+    {
+        List<string> arguments =
+        [
+            "--address", "127.0.0.1",
+            "--port", port.ToString(CultureInfo.InvariantCulture),
+            "--token-delay-ms", tokenDelay.TotalMilliseconds.ToString(CultureInfo.InvariantCulture),
+        ];
+        if (models is not null)
+        {
+            arguments.AddRange(["--models", string.Join(',', models)]);
+        }
+
+        var process = NodeProcess.Start(Assembly, workingDirectory, arguments, environment: null, networkNamespace, isolateMesh: false);
+        try
+        {
+            var address = await process.WaitForListeningAsync(TimeSpan.FromSeconds(30), cancellationToken);
+            return new FakeOllamaProcess(process, address);
+        }
+        catch
+        {
+            await process.DisposeAsync();
+            throw;
+        }
+    }
+
+    public ValueTask DisposeAsync() => _process.DisposeAsync();
+}
