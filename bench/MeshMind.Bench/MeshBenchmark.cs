@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using MeshMind.Testing;
 
 namespace MeshMind.Bench;
@@ -15,8 +14,8 @@ internal static class MeshBenchmark
 
     public static async Task<int> RunAsync(string[] options)
     {
-        var hosts = IntOption(options, "--hosts", 5);
-        var idleSeconds = IntOption(options, "--idle-seconds", 60);
+        var hosts = BenchArgs.Int(options, "--hosts", 5);
+        var idleSeconds = BenchArgs.Int(options, "--idle-seconds", 60);
         if (await NamespaceLab.UnavailableAsync() is { } reason)
         {
             Console.Error.WriteLine($"mesh benchmark unavailable: {reason}");
@@ -119,11 +118,5 @@ internal static class MeshBenchmark
 
             await Task.Delay(20);
         }
-    }
-
-    private static int IntOption(string[] options, string name, int fallback)
-    {
-        var index = Array.IndexOf(options, name);
-        return index >= 0 && index + 1 < options.Length ? int.Parse(options[index + 1], CultureInfo.InvariantCulture) : fallback;
     }
 }

@@ -1,12 +1,19 @@
 using MeshMind.Bench;
+using MeshMind.Bench.Llm;
 
 // Benchmarks that print numbers. They only ever talk to 127.0.0.1.
 //   startup EXE [--runs 5] [--idle-seconds 60]   time to first 200 on /healthz, and idle RSS
 //   mesh [--hosts 5] [--idle-seconds 60]          mesh timings in a network-namespace lab (root)
+//   llm [--requests 300] [--concurrent-requests 1000] [--concurrency 32] [--warmup 200] [--reply-tokens 20]
+//       [--long-tokens 20000] [--long-runs 5] [--paced-tokens 2000] [--paced-delay-us 1000] [--failovers 300]
+//                                                 chat through a peer vs straight to the LLM, streaming throughput, failover
+//   routing [BenchmarkDotNet options]             cost of ranking LLM hosts (BenchmarkDotNet, in process)
 return args switch
 {
     ["startup", var executable, .. var rest] => await StartupBenchmark.RunAsync(executable, rest),
     ["mesh", .. var rest] => await MeshBenchmark.RunAsync(rest),
+    ["llm", .. var rest] => await LlmBenchmark.RunAsync(rest),
+    ["routing", .. var rest] => RoutingBenchmarks.Run(rest),
     _ => Usage(),
 };
 
@@ -14,5 +21,8 @@ static int Usage()
 {
     Console.Error.WriteLine("usage: MeshMind.Bench startup PATH/TO/meshmind[.dll] [--runs N] [--idle-seconds S]");
     Console.Error.WriteLine("       MeshMind.Bench mesh [--hosts N] [--idle-seconds S]   (root: builds a network-namespace lab)");
+    Console.Error.WriteLine("       MeshMind.Bench llm [--requests N] [--concurrent-requests N] [--concurrency C] [--warmup N] [--reply-tokens N]");
+    Console.Error.WriteLine("                          [--long-tokens N] [--long-runs N] [--paced-tokens N] [--paced-delay-us N] [--failovers N]");
+    Console.Error.WriteLine("       MeshMind.Bench routing [BenchmarkDotNet options, e.g. --filter '*Rank*']");
     return 2;
 }

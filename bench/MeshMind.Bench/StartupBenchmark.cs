@@ -17,8 +17,8 @@ internal static class StartupBenchmark
 {
     public static async Task<int> RunAsync(string executable, string[] options)
     {
-        var runs = IntOption(options, "--runs", 5);
-        var idleSeconds = IntOption(options, "--idle-seconds", 60);
+        var runs = BenchArgs.Int(options, "--runs", 5);
+        var idleSeconds = BenchArgs.Int(options, "--idle-seconds", 60);
         executable = Path.GetFullPath(executable);
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(1) };
         var firstStarts = new List<double>();
@@ -150,11 +150,5 @@ internal static class StartupBenchmark
     {
         var sorted = values.Order().ToList();
         return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
-    }
-
-    private static int IntOption(string[] options, string name, int fallback)
-    {
-        var index = Array.IndexOf(options, name);
-        return index >= 0 && index + 1 < options.Length ? int.Parse(options[index + 1], CultureInfo.InvariantCulture) : fallback;
     }
 }

@@ -44,6 +44,21 @@ public sealed class PeerLlmClients(NodeIdentity identity) : IDisposable
         _clients.Clear();
     }
 
+    /// <summary>
+    /// Sends every request as HTTP/2 (DESIGN §5), so concurrent chats to one peer share one authenticated connection:
+    /// no TLS handshake per chat, and a burst never looks like a flood of unauthenticated connections to the peer's gate.
+    /// OllamaSharp builds its own requests, which would otherwise default to HTTP/1.1.
+    /// </summary>
+    private sealed class Http2Handler(HttpMessageHandler inner) : DelegatingHandler(inner)
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            request.Version = HttpVersion.Version20;
+            request.VersionPolicy = HttpVersionPolicy.RequestVersionExact;
+            return base.SendAsync(request, cancellationToken);
+        }
+    }
+
     private (HttpClient, OllamaApiClient) Create(string nodeId, IPAddress address, int port)
     {
         var handler = new SocketsHttpHandler
@@ -82,7 +97,7 @@ public sealed class PeerLlmClients(NodeIdentity identity) : IDisposable
                 },
             },
         };
-        var http = new HttpClient(new AbortOnCancelHandler(handler))
+        var http = new HttpClient(new AbortOnCancelHandler(new Http2Handler(handler)))
         {
             BaseAddress = new UriBuilder(Uri.UriSchemeHttps, address.ToString(), port).Uri,
             Timeout = Timeout.InfiniteTimeSpan,

@@ -120,6 +120,24 @@ public sealed class RoutingTests
     }
 
     [Fact]
+    public async Task BurstOf32Chats_ThroughAPeerWithNoConnectionYet_AllAnswered()
+    {
+        // Before chats to a peer shared one HTTP/2 connection, a burst opened one connection per chat and the peer's
+        // gate refused those beyond its limit of unauthenticated connections per address.
+        await using var ollama = await FixtureAsync();
+        await using var host = await StartAsync("host", ollama.BaseAddress.ToString());
+        await using var thin = await StartAsync("thin", NoLlm, [host]);
+        await UntilRoutableAsync(thin, host);
+        using var client = await thin.CreateLoggedInClientAsync();
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 32).Select(i => client.PostAsJsonAsync("/ollama/api/chat",
+            new { model = "llama3", messages = new[] { new { role = "user", content = $"burst {i}" } }, stream = false }, Ct)));
+
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        Assert.Equal(32, ollama.Completed);
+    }
+
+    [Fact]
     public async Task ModelAwareChoice_EachModelGoesToTheNodeThatHasIt()
     {
         await using var phi = await FixtureAsync(Only("phi3:mini"));

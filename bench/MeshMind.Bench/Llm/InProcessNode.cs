@@ -1,0 +1,83 @@
+using System.Net;
+using MeshMind.Hosting;
+using MeshMind.Llm;
+using MeshMind.Mesh;
+using MeshMind.Mesh.Links;
+using MeshMind.Node;
+using MeshMind.Storage;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace MeshMind.Bench.Llm;
+
+/// <summary>
+/// The pieces of a node that routing needs, built in this process without a host: an identity (so peers' mesh ports
+/// accept its client certificate), a local LLM that has none (nothing probes it), and the clients for peers' LLMs.
+/// Routers are made on demand over any <see cref="PeerDirectory"/>, so each measurement can start with fresh breakers.
+/// </summary>
+internal sealed class InProcessNode : IDisposable
+{
+    private readonly string _directory;
+    private readonly DataDirectory _data;
+    private readonly IOptions<NodeOptions> _nodeOptions;
+    private readonly IOptions<LlmOptions> _llmOptions = Options.Create(new LlmOptions { OllamaUrl = "http://127.0.0.1:9" });
+
+    public InProcessNode(string name)
+    {
+        _directory = Directory.CreateTempSubdirectory("meshmind-bench-").FullName;
+        _nodeOptions = Options.Create(new NodeOptions { Name = name, DataDir = Path.Combine(_directory, "data") });
+        _data = new DataDirectory(_nodeOptions);
+        Identity = new NodeIdentity(_data, TimeProvider.System);
+        Info = new NodeInfo(Identity, _nodeOptions, TimeProvider.System);
+        Local = new LocalLlm(_llmOptions, Info);
+        Clients = new PeerLlmClients(Identity);
+    }
+
+    public NodeIdentity Identity { get; }
+
+    public NodeInfo Info { get; }
+
+    public LocalLlm Local { get; }
+
+    public PeerLlmClients Clients { get; }
+
+    public LlmRouter Router(PeerDirectory peers, ILogger<LlmRouter>? logger = null) =>
+        new(Local, peers, Clients, _llmOptions, TimeProvider.System, logger ?? NullLogger<LlmRouter>.Instance);
+
+    /// <summary>
+    /// Joins a real node through its mesh port with <paramref name="secret"/>, as a node dialling a static peer does, so that
+    /// node admits this identity and serves it the Ollama contract. The link socket is closed at once: serving needs admission only.
+    /// </summary>
+    public async Task JoinAsync(int meshPort, string expectedNodeId, string secret, CancellationToken cancellationToken)
+    {
+        var keys = new MeshKeys(Options.Create(new MeshOptions { Secret = secret }), _data, new NodeConsole(TextWriter.Null));
+        var database = new Database(_data, NullLogger<Database>.Instance);
+        await database.MigrateAsync(Migrations.All, cancellationToken);
+        var dialer = new MeshDialer(Identity, Info, keys, new PeerDirectory(TimeProvider.System), new PeerStore(database, TimeProvider.System), TimeProvider.System);
+        var dialed = await dialer.DialAsync("127.0.0.1", meshPort, expectedNodeId, cancellationToken);
+        dialed.Socket.Abort();
+        dialed.Socket.Dispose();
+        dialed.Handler.Dispose();
+    }
+
+    /// <summary>Makes <paramref name="nodeId"/> a linked peer that granted its LLM on <paramref name="port"/>, as links and capability messages would.</summary>
+    public static void AddLinkedLlmPeer(PeerDirectory peers, string nodeId, string name, IPAddress address, int port, IReadOnlyList<ModelInfo> models,
+        int inFlight = 0, double? ttftMs = null)
+    {
+        peers.Admit(nodeId, name, address);
+        peers.UpdateCapability(nodeId, new CapabilityMessage(HasLlm: true, models, inFlight, MaxParallel: 4, ttftMs, TokensPerS: null));
+        peers.SetLink(nodeId, LinkState.Up, 0.2);
+        peers.UpdateLlmAccess(nodeId, granted: true, port);
+    }
+
+    public void Dispose()
+    {
+        Clients.Dispose();
+        Local.Dispose();
+        Identity.Dispose();
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_directory, recursive: true);
+    }
+}

@@ -1,0 +1,78 @@
+using MeshMind.FakeOllama;
+
+namespace MeshMind.Bench.Llm;
+
+/// <summary>
+/// What delegating a chat to a peer costs, on 127.0.0.1: a scripted Ollama fixture in this process, node H (a real
+/// process) whose LLM it is, and node T (a real process, no LLM) linked to H as a static peer.
+/// </summary>
+internal static class LlmBenchmark
+{
+    public const string Model = "llama3:latest";
+
+    public static async Task<int> RunAsync(string[] options)
+    {
+        var single = BenchArgs.Int(options, "--requests", 300);
+        var concurrentRequests = BenchArgs.Int(options, "--concurrent-requests", 1000);
+        var concurrency = BenchArgs.Int(options, "--concurrency", 32);
+        var warmup = BenchArgs.Int(options, "--warmup", 200);
+        var replyTokens = BenchArgs.Int(options, "--reply-tokens", 20);
+        var longTokens = BenchArgs.Int(options, "--long-tokens", 20_000);
+        var longRuns = BenchArgs.Int(options, "--long-runs", 5);
+        var pacedTokens = BenchArgs.Int(options, "--paced-tokens", 2000);
+        var pacedDelayUs = BenchArgs.Int(options, "--paced-delay-us", 1000);
+        var failovers = BenchArgs.Int(options, "--failovers", 300);
+        var cancellationToken = CancellationToken.None;
+
+        var fixtureOptions = new FakeOllamaOptions
+        {
+            Models = [new FakeModel(Model, "llama", "8.0B", 4_661_224_676)],
+            Loaded = [Model],
+            Reply = Words(replyTokens),
+            TokenDelay = TimeSpan.Zero,
+        };
+        await using var fixture = await FakeOllamaServer.StartAsync(fixtureOptions, "127.0.0.1", 0, cancellationToken);
+        await using var host = await BenchNode.StartAsync("h", fixture.BaseAddress.ToString(), [], cancellationToken);
+        await using var delegator = await BenchNode.StartAsync("t", "http://127.0.0.1:9", ["--peer", $"127.0.0.1:{host.MeshPort}"], cancellationToken);
+        await delegator.UntilServedByAsync(host.NodeId, Model, cancellationToken);
+        Console.WriteLine($"fixture {fixture.BaseAddress}, node H {host.Http.BaseAddress} ({host.NodeId[..12]}, mesh port {host.MeshPort}), " +
+            $"node T {delegator.Http.BaseAddress} ({delegator.NodeId[..12]}, static peer H); T routes {Model} to H");
+
+        using var fixtureHttp = new HttpClient(new SocketsHttpHandler { UseCookies = false });
+        var direct = new ChatPath("(a) fixture, direct", fixtureHttp, new Uri(fixture.BaseAddress, "/api/chat"));
+        var hop = new ChatPath("(b) T -> H -> fixture, one hop", delegator.Http, delegator.Url("/ollama/api/chat"));
+        var local = new ChatPath("(c) H -> fixture, no hop", host.Http, host.Url("/ollama/api/chat"));
+        var body = StreamingChat.Body(Model, "hello");
+        var cpu = new CpuMeter([("bench", Environment.ProcessId), ("H", host.ProcessId), ("T", delegator.ProcessId)]);
+
+        Console.WriteLine($"load average at start: {File.ReadAllText("/proc/loadavg").Trim()}");
+        await ColdBurst.RunAsync(hop, body, concurrency, cancellationToken);
+
+        await WarmUp.RunAsync([direct, hop, local], body, concurrency, cpu, cancellationToken);
+
+        await HopLatency.RunAsync(fixture, direct, hop, local, cpu, body, single, 1, warmup, cancellationToken);
+        await HopLatency.RunAsync(fixture, direct, hop, local, cpu, body, concurrentRequests, concurrency, warmup, cancellationToken);
+
+        fixture.Options.Reply = Words(longTokens);
+        await HopThroughput.RunAsync("2. Streaming throughput, no token delay", direct, hop, local, cpu, body, longRuns, cancellationToken);
+        if (pacedTokens > 0)
+        {
+            // A source that produces tokens at a set pace (Task.Delay, so a little slower than asked): does the hop keep up?
+            fixture.Options.Reply = Words(pacedTokens);
+            fixture.Options.TokenDelay = TimeSpan.FromMicroseconds(pacedDelayUs);
+            await HopThroughput.RunAsync($"2b. Streaming throughput, {pacedDelayUs} us delay asked per token at the fixture", direct, hop, local, cpu, body, 3, cancellationToken,
+                absoluteTarget: false);
+            fixture.Options.TokenDelay = TimeSpan.Zero;
+        }
+
+        fixture.Options.Reply = Words(replyTokens);
+
+        await FailoverBenchmark.RunAsync(host, Model, failovers, cancellationToken);
+        Console.WriteLine();
+        Console.WriteLine($"load average at end: {File.ReadAllText("/proc/loadavg").Trim()}");
+        return 0;
+    }
+
+    /// <summary>A reply the fixture streams as <paramref name="count"/> tokens (it splits on spaces).</summary>
+    private static string Words(int count) => string.Join(' ', Enumerable.Range(1, count).Select(i => $"w{i}"));
+}
