@@ -147,7 +147,7 @@ public static class ChatApi
                     Write(response, writer, new ChatStartEvent(conversationId, exchangeId, stream.Model, host));
                 }
 
-                await foreach (var chunk in stream.ReadAsync().WithCancellation(aborted))
+                await foreach (var chunk in stream.ReadAsync(body.Stream ? response.BodyWriter : null))
                 {
                     if (chunk.Message?.Content is { Length: > 0 } content)
                     {
@@ -155,7 +155,6 @@ public static class ChatApi
                         if (body.Stream)
                         {
                             Write(response, writer, new ChatTokenEvent(content));
-                            await response.BodyWriter.FlushAsync(aborted);
                         }
                     }
                 }

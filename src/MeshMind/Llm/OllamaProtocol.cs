@@ -98,7 +98,7 @@ public static class OllamaProtocol
             var text = streaming ? null : new System.Text.StringBuilder();
             try
             {
-                await foreach (var chunk in stream.ReadAsync().WithCancellation(context.RequestAborted))
+                await foreach (var chunk in stream.ReadAsync(streaming ? response.BodyWriter : null))
                 {
                     if (!streaming)
                     {
@@ -122,9 +122,9 @@ public static class OllamaProtocol
                     {
                         response.BodyWriter.Write(s_newline);
                     }
-
-                    await response.BodyWriter.FlushAsync(context.RequestAborted);
                 }
+
+                await response.BodyWriter.FlushAsync(context.RequestAborted);
             }
             catch (LlmStreamException ex)
             {

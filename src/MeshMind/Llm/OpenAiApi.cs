@@ -88,7 +88,7 @@ public static class OpenAiApi
         ChatResponseStream? last = null;
         try
         {
-            await foreach (var chunk in stream.ReadAsync().WithCancellation(context.RequestAborted))
+            await foreach (var chunk in stream.ReadAsync())
             {
                 text.Append(chunk.Message?.Content);
                 last = chunk;
@@ -118,7 +118,7 @@ public static class OpenAiApi
         var first = true;
         try
         {
-            await foreach (var chunk in stream.ReadAsync().WithCancellation(context.RequestAborted))
+            await foreach (var chunk in stream.ReadAsync(response.BodyWriter))
             {
                 var content = chunk.Message?.Content;
                 if (!string.IsNullOrEmpty(content) || first)
@@ -143,9 +143,9 @@ public static class OpenAiApi
 
                     response.BodyWriter.Write(s_done);
                 }
-
-                await response.BodyWriter.FlushAsync(context.RequestAborted);
             }
+
+            await response.BodyWriter.FlushAsync(context.RequestAborted);
         }
         catch (LlmStreamException ex)
         {
