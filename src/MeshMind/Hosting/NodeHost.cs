@@ -1,6 +1,7 @@
 using System.Net;
 using MeshMind.Auth;
 using MeshMind.Discovery;
+using MeshMind.Files;
 using MeshMind.Llm;
 using MeshMind.Mesh;
 using MeshMind.Node;
@@ -43,7 +44,8 @@ public static class NodeHost
             .AddStorage()
             .AddMeshMindAuth()
             .AddMesh()
-            .AddLlm();
+            .AddLlm()
+            .AddFiles();
         services.AddHostedService<NodeStartup>();
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default));
         services.AddOptions<KestrelServerOptions>().Configure<IOptions<HttpOptions>>(ConfigureKestrel);
@@ -64,6 +66,7 @@ public static class NodeHost
         app.MapPeersApi();
         app.MapDiscoveryApi();
         app.MapLlmApis();
+        app.MapFilesApi();
         app.MapWebUi(ui);
         return app;
     }

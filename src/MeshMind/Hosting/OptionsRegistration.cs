@@ -23,6 +23,7 @@ public static class OptionsRegistration
         services.AddOptions<LlmOptions>().BindConfiguration(LlmOptions.Section).ValidateOnStart();
         services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section).ValidateOnStart();
         services.AddOptions<ConversationOptions>().BindConfiguration(ConversationOptions.Section).ValidateOnStart();
+        services.AddOptions<Files.FileOptions>().BindConfiguration(Files.FileOptions.Section).ValidateOnStart();
         services.TryAddEnumerable(
         [
             ServiceDescriptor.Singleton<IValidateOptions<NodeOptions>, NodeOptionsValidator>(),

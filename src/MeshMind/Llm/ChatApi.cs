@@ -89,7 +89,7 @@ public static class ChatApi
         string? fileText = null;
         if (body.Filename is { Length: > 0 } fileName)
         {
-            if (!ChatFiles.IsSafeName(fileName))
+            if (Files.FileNames.Check(fileName).Name is null)
             {
                 await ApiResults.WriteErrorAsync(context, 400, "'filename' must be a plain file name, without folders");
                 return;

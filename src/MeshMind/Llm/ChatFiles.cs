@@ -1,5 +1,4 @@
 using System.Text;
-using MeshMind.Storage;
 using UglyToad.PdfPig;
 
 namespace MeshMind.Llm;
@@ -9,27 +8,6 @@ public interface IChatFileSource
 {
     /// <summary>The file's bytes (at most <see cref="ChatFiles.MaxFileBytes"/>), or null when there is no such file.</summary>
     Task<byte[]?> ReadAsync(string fileName, CancellationToken cancellationToken);
-}
-
-/// <summary>
-/// Files in the data directory's <c>files</c> folder. Shared files (and peers' files) plug in here when the files
-/// feature lands.
-/// </summary>
-public sealed class LocalChatFiles(DataDirectory data) : IChatFileSource
-{
-    public async Task<byte[]?> ReadAsync(string fileName, CancellationToken cancellationToken)
-    {
-        var path = Path.Combine(data.PathOf("files"), fileName);
-        if (!File.Exists(path))
-        {
-            return null;
-        }
-
-        await using var file = File.OpenRead(path);
-        var buffer = new byte[(int)Math.Min(file.Length, ChatFiles.MaxFileBytes)];
-        await file.ReadExactlyAsync(buffer, cancellationToken);
-        return buffer;
-    }
 }
 
 /// <summary>Turns an attached file into prompt text: PDF → extracted text, text → its start, anything else → a base64 preview.</summary>
@@ -44,11 +22,6 @@ public static class ChatFiles
     public const string FileSystemPrompt =
         "You are a helpful assistant that analyses files. The user's message includes the content of a file, or a preview of it. " +
         "Answer using that content: summarise, explain, extract facts, and say so when the preview is not enough to answer.";
-
-    /// <summary>Whether a user-supplied file name is a plain name: no directories, no control or reserved characters.</summary>
-    public static bool IsSafeName(string? name) =>
-        name is { Length: > 0 and <= 255 } && name != "." && name != ".." && name.Trim() == name
-        && name.IndexOfAny(['/', '\\', ':', '*', '?', '"', '<', '>', '|']) < 0 && !name.Any(char.IsControl);
 
     public static string Describe(string fileName, byte[] content)
     {

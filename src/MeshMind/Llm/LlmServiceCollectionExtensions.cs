@@ -12,7 +12,6 @@ public static class LlmServiceCollectionExtensions
         services.TryAddSingleton<PeerLlmClients>();
         services.TryAddSingleton<LlmRouter>();
         services.TryAddSingleton<LlmLinkSync>();
-        services.TryAddSingleton<IChatFileSource, LocalChatFiles>();
         services.TryAddSingleton<ConversationStore>();
         services.TryAddSingleton<ConversationSync>();
         services.AddHostedService(provider => provider.GetRequiredService<LlmLinkSync>());

@@ -74,5 +74,16 @@ public static class Migrations
                 PRIMARY KEY (node_id, id)
             );
             """),
+        new(4, "files", """
+            CREATE TABLE files (
+                name         TEXT PRIMARY KEY,
+                sha256       TEXT NOT NULL,
+                size         INTEGER NOT NULL,
+                content_type TEXT NOT NULL,
+                modified     TEXT NOT NULL,
+                pinned       INTEGER NOT NULL DEFAULT 0
+            );
+            CREATE INDEX files_by_sha256 ON files (sha256);
+            """),
     ];
 }

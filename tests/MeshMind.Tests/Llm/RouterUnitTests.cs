@@ -177,18 +177,6 @@ public sealed class ChatContextTests
         Assert.DoesNotContain(Convert.ToBase64String(content, 0, 8193), text);
     }
 
-    [Theory]
-    [InlineData("report.pdf", true)]
-    [InlineData("my notes (v2).txt", true)]
-    [InlineData("../etc/passwd", false)]
-    [InlineData("a/b.txt", false)]
-    [InlineData("a\\b.txt", false)]
-    [InlineData("..", false)]
-    [InlineData(" padded.txt", false)]
-    [InlineData("bell\a.txt", false)]
-    [InlineData("", false)]
-    public void FileNames_AreSanitised(string name, bool safe) => Assert.Equal(safe, ChatFiles.IsSafeName(name));
-
     [Fact]
     public void History_IsBoundedByTurnsAndCharacters_NewestKept()
     {

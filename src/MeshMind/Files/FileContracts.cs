@@ -1,0 +1,30 @@
+using System.Text.Json.Serialization;
+
+namespace MeshMind.Files;
+
+public sealed record FileOrigin(string NodeId, string Name, string Address);
+
+public sealed record FileSource(string NodeId, string Name);
+
+/// <summary>One entry of <c>GET /api/files</c>.</summary>
+public sealed record FileEntry(
+    string Name,
+    long Size,
+    string Sha256,
+    string ContentType,
+    DateTimeOffset Modified,
+    FileOrigin Origin,
+    bool Local,
+    bool Pinned,
+    bool Available,
+    IReadOnlyList<FileSource> AvailableFrom,
+    string DownloadUrl);
+
+public sealed record FileList(IReadOnlyList<FileEntry> Files);
+
+public sealed record UploadResponse(string Name, long Size, string Sha256, string ContentType, DateTimeOffset Modified);
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
+[JsonSerializable(typeof(FileList))]
+[JsonSerializable(typeof(UploadResponse))]
+internal sealed partial class FileJsonContext : JsonSerializerContext;

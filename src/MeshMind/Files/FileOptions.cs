@@ -1,0 +1,10 @@
+namespace MeshMind.Files;
+
+/// <summary>Shared files (configuration section <c>Files</c>).</summary>
+public sealed class FileOptions
+{
+    public const string Section = "Files";
+
+    /// <summary>Largest upload accepted; a larger one gets 413 before it reaches the disk.</summary>
+    public long MaxUploadBytes { get; set; } = 2L * 1024 * 1024 * 1024;
+}

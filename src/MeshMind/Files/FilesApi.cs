@@ -1,0 +1,117 @@
+using MeshMind.Node;
+using MeshMind.Web;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Net.Http.Headers;
+
+namespace MeshMind.Files;
+
+/// <summary>
+/// The seed's file routes on the people-facing port: <c>POST /api/upload</c>, <c>GET /api/files</c>,
+/// <c>GET /api/files/{filename}</c> (Range, ETag) and <c>DELETE /api/files/{filename}</c>.
+/// </summary>
+public static class FilesApi
+{
+    /// <summary>Room for the multipart framing around the file itself.</summary>
+    private const long MultipartOverhead = 64 * 1024;
+
+    public static IEndpointRouteBuilder MapFilesApi(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapPost("/api/upload", UploadAsync);
+        endpoints.MapGet("/api/files", ListAsync);
+        endpoints.MapGet("/api/files/{filename}", DownloadAsync);
+        endpoints.MapDelete("/api/files/{filename}", DeleteAsync);
+        endpoints.MapPost("/api/files/{filename}/pin", NotYet);
+        endpoints.MapDelete("/api/files/{filename}/pin", NotYet);
+        return endpoints;
+    }
+
+    private static Microsoft.AspNetCore.Http.HttpResults.JsonHttpResult<ErrorResponse> NotYet() =>
+        ApiResults.Error(StatusCodes.Status501NotImplemented, "pinning (replicating a file to peers) is not available on this node yet");
+
+    private static async Task<IResult> UploadAsync(HttpContext context, FileStore store)
+    {
+        var request = context.Request;
+        var limit = store.Options.MaxUploadBytes;
+        if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var type) || !type.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase)
+            || HeaderUtilities.RemoveQuotes(type.Boundary).Value is not { Length: > 0 and <= 200 } boundary)
+        {
+            return ApiResults.Error(StatusCodes.Status415UnsupportedMediaType, "send the file as multipart/form-data in a field named 'file'");
+        }
+
+        if (request.ContentLength > limit + MultipartOverhead)
+        {
+            return ApiResults.Error(StatusCodes.Status413PayloadTooLarge, $"the file is larger than the limit of {limit} bytes (Files:MaxUploadBytes)");
+        }
+
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodySize)
+        {
+            bodySize.MaxRequestBodySize = limit + MultipartOverhead;
+        }
+
+        try
+        {
+            var reader = new MultipartReader(boundary, request.Body) { HeadersLengthLimit = 16 * 1024 };
+            while (await reader.ReadNextSectionAsync(context.RequestAborted) is { } section)
+            {
+                if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition)
+                    || !disposition.IsFileDisposition() || disposition.Name.Value?.Trim('"') != "file")
+                {
+                    continue;
+                }
+
+                var raw = HeaderUtilities.RemoveQuotes(disposition.FileNameStar.HasValue ? disposition.FileNameStar : disposition.FileName).Value;
+                var (name, problem) = FileNames.Check(raw);
+                if (name is null)
+                {
+                    return ApiResults.Error(StatusCodes.Status400BadRequest, $"the file name is refused: {problem}");
+                }
+
+                var stored = await store.SaveAsync(name, section.ContentType, section.Body, context.RequestAborted);
+                return TypedResults.Json(new UploadResponse(stored.Name, stored.Size, stored.Sha256, stored.ContentType, stored.Modified),
+                    FileJsonContext.Default.UploadResponse, statusCode: StatusCodes.Status201Created);
+            }
+
+            return ApiResults.Error(StatusCodes.Status400BadRequest, "no file found: send it in a multipart field named 'file'");
+        }
+        catch (FileStore.TooLargeException ex)
+        {
+            return ApiResults.Error(StatusCodes.Status413PayloadTooLarge, ex.Message);
+        }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return ApiResults.Error(StatusCodes.Status413PayloadTooLarge, $"the file is larger than the limit of {limit} bytes (Files:MaxUploadBytes)");
+        }
+        catch (InvalidDataException ex)
+        {
+            return ApiResults.Error(StatusCodes.Status400BadRequest, $"the multipart body is malformed: {ex.Message}");
+        }
+    }
+
+    private static async Task<IResult> ListAsync(FileStore store, NodeInfo node, CancellationToken cancellationToken)
+    {
+        var files = await store.ListAsync(cancellationToken);
+        var origin = new FileOrigin(node.NodeId, node.Name, LanAddress.Current);
+        return TypedResults.Json(new FileList([.. files.Select(f => new FileEntry(f.Name, f.Size, f.Sha256, f.ContentType, f.Modified, origin,
+            Local: true, f.Pinned, Available: true, [new FileSource(node.NodeId, node.Name)], "/api/files/" + Uri.EscapeDataString(f.Name)))]),
+            FileJsonContext.Default.FileList);
+    }
+
+    private static async Task<IResult> DownloadAsync(string filename, FileStore store, CancellationToken cancellationToken)
+    {
+        if (FileNames.Check(filename).Name is not { } name || await store.FindAsync(name, cancellationToken) is not { } file)
+        {
+            return ApiResults.Error(StatusCodes.Status404NotFound, $"no file named '{Shorten(filename)}' on this node");
+        }
+
+        return TypedResults.PhysicalFile(store.BlobPath(file.Sha256), file.ContentType, file.Name, file.Modified,
+            new EntityTagHeaderValue($"\"{file.Sha256}\""), enableRangeProcessing: true);
+    }
+
+    private static async Task<IResult> DeleteAsync(string filename, FileStore store, CancellationToken cancellationToken) =>
+        FileNames.Check(filename).Name is { } name && await store.DeleteAsync(name, cancellationToken)
+            ? TypedResults.NoContent()
+            : ApiResults.Error(StatusCodes.Status404NotFound, $"no file named '{Shorten(filename)}' on this node");
+
+    private static string Shorten(string value) => value.Length <= 80 ? value : value[..80] + "…";
+}
