@@ -103,10 +103,41 @@ export interface PeerHistory {
   exchanges: Exchange[]
 }
 
-/** One element of GET /api/files. */
+/** A node as GET /api/files names it. */
+export interface FileNode {
+  node_id: string
+  name: string
+  address?: string
+}
+
+/** One element of GET /api/files (normalised by getFiles: missing fields get their defaults). */
 export interface SharedFile {
   name: string
-  size?: number
+  size: number | null
+  sha256: string | null
+  content_type: string | null
+  /** ISO 8601 */
+  modified: string | null
+  /** The node that shared the file; null when the node did not say. */
+  origin: FileNode | null
+  /** Shared by this node (only these can be deleted or pinned). */
+  local: boolean
+  pinned: boolean
+  /** False when no node holding the file is reachable right now. */
+  available: boolean
+  /** Nodes the file can be fetched from. */
+  available_from: FileNode[]
+  /** Same-origin URL that downloads the file (for a peer's file, a proxy route of this node). */
+  download_url: string
+}
+
+/** 201 body of POST /api/upload. */
+export interface UploadedFile {
+  name: string
+  size: number
+  sha256: string
+  content_type: string
+  modified: string
 }
 
 /** Body of POST /api/chat (the client always asks for a stream). */
@@ -262,16 +293,112 @@ export async function getPeerHistory(nodeId: string, signal?: AbortSignal): Prom
   }
 }
 
-/** GET /api/files: the shared files; empty when there are none or the node does not offer the endpoint (404). */
+/** Path of a shared file's own resource, e.g. `/api/files/my%20notes.txt`. */
+export function filePath(name: string): string {
+  return `/api/files/${encodeURIComponent(name)}`
+}
+
+function fileNode(value: unknown): FileNode | null {
+  if (!value || typeof value !== 'object') return null
+  const v = value as Record<string, unknown>
+  if (typeof v.node_id !== 'string') return null
+  return {
+    node_id: v.node_id,
+    name: typeof v.name === 'string' ? v.name : '',
+    address: typeof v.address === 'string' ? v.address : undefined,
+  }
+}
+
+function sharedFile(value: unknown): SharedFile | null {
+  if (!value || typeof value !== 'object') return null
+  const v = value as Record<string, unknown>
+  if (typeof v.name !== 'string' || v.name === '') return null
+  const str = (x: unknown) => (typeof x === 'string' && x !== '' ? x : null)
+  return {
+    name: v.name,
+    size: typeof v.size === 'number' && Number.isFinite(v.size) ? v.size : null,
+    sha256: str(v.sha256),
+    content_type: str(v.content_type),
+    modified: str(v.modified),
+    origin: fileNode(v.origin),
+    local: v.local === true,
+    pinned: v.pinned === true,
+    available: v.available !== false,
+    available_from: Array.isArray(v.available_from)
+      ? v.available_from.map(fileNode).filter((n): n is FileNode => n != null)
+      : [],
+    download_url: str(v.download_url) ?? filePath(v.name),
+  }
+}
+
+/** GET /api/files: the mesh's shared files; empty when there are none or the node does not offer the endpoint (404). */
 export async function getFiles(signal?: AbortSignal): Promise<SharedFile[]> {
   try {
     const data = await request<{ files?: unknown }>('/api/files', { signal })
     if (!data || !Array.isArray(data.files)) throw new ApiError(500, 'Unexpected response from the node')
-    return (data.files as SharedFile[]).filter((f) => f && typeof f.name === 'string')
+    return data.files.map(sharedFile).filter((f): f is SharedFile => f != null)
   } catch (err) {
     if (err instanceof ApiError && err.status === 404) return []
     throw err
   }
+}
+
+/** DELETE /api/files/{name}: stop sharing one of this node's files (204). */
+export function deleteFile(name: string): Promise<void> {
+  return request<void>(filePath(name), { method: 'DELETE' })
+}
+
+/** POST (pin) or DELETE (unpin) /api/files/{name}/pin. */
+export async function setFilePinned(name: string, pinned: boolean): Promise<void> {
+  await request<unknown>(`${filePath(name)}/pin`, pinned ? { method: 'POST', body: {} } : { method: 'DELETE' })
+}
+
+/** An upload in flight: settles with the stored file, an ApiError, or an AbortError after `abort()`. */
+export interface Upload {
+  result: Promise<UploadedFile>
+  abort: () => void
+}
+
+/** Upload progress: bytes of the request body sent so far, of `total`. `done` once the body is sent (the node is still storing it). */
+export type UploadProgress = (sent: number, total: number, done: boolean) => void
+
+/**
+ * POST /api/upload (multipart field `file`). XMLHttpRequest rather than fetch, because only XHR
+ * reports upload progress.
+ */
+export function uploadFile(file: File, onProgress?: UploadProgress): Upload {
+  const path = '/api/upload'
+  const xhr = new XMLHttpRequest()
+  const result = new Promise<UploadedFile>((resolve, reject) => {
+    xhr.open('POST', path)
+    xhr.responseType = 'text'
+    xhr.setRequestHeader('Accept', 'application/json')
+    xhr.upload.onprogress = (e) => onProgress?.(e.loaded, e.lengthComputable ? e.total : file.size, false)
+    xhr.upload.onload = () => onProgress?.(1, 1, true)
+    xhr.onabort = () => reject(new DOMException('The upload was cancelled', 'AbortError'))
+    xhr.onerror = () => reject(new ApiError(0, 'The upload was interrupted: the connection to the node was lost'))
+    xhr.onload = () => {
+      let data: unknown = null
+      try {
+        data = xhr.responseText ? JSON.parse(xhr.responseText) : null
+      } catch {
+        // not JSON: handled below
+      }
+      if (xhr.status >= 200 && xhr.status < 300) {
+        if (data && typeof data === 'object' && typeof (data as UploadedFile).name === 'string') resolve(data as UploadedFile)
+        else reject(new ApiError(xhr.status, 'Unexpected response from the node'))
+        return
+      }
+      let message = xhr.statusText || `Upload failed (${xhr.status})`
+      if (data && typeof data === 'object' && 'error' in data && typeof data.error === 'string') message = data.error
+      if (xhr.status === 401) unauthorizedHandler?.()
+      reject(new ApiError(xhr.status, message, parseRetryAfter(xhr.getResponseHeader('Retry-After'))))
+    }
+    const form = new FormData()
+    form.append('file', file, file.name)
+    xhr.send(form)
+  })
+  return { result, abort: () => xhr.abort() }
 }
 
 function parseChatEvent(line: string): ChatStreamEvent | null {
@@ -377,6 +504,9 @@ export const api = {
   getConversation,
   getPeerHistory,
   getFiles,
+  deleteFile,
+  setFilePinned,
+  uploadFile,
   streamChat,
 }
 

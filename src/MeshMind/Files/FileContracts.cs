@@ -28,3 +28,15 @@ public sealed record UploadResponse(string Name, long Size, string Sha256, strin
 [JsonSerializable(typeof(FileList))]
 [JsonSerializable(typeof(UploadResponse))]
 internal sealed partial class FileJsonContext : JsonSerializerContext;
+
+/// <summary>A file as peers learn of it: over the link (<c>file_announce</c>) and from <c>GET /mesh/files</c>.</summary>
+public sealed record AnnouncedFile(string Id, string Name, long Size, string ContentType, DateTimeOffset Modified)
+{
+    public static AnnouncedFile From(StoredFile file) => new(file.Sha256, file.Name, file.Size, file.ContentType, file.Modified);
+}
+
+public sealed record MeshFileList(IReadOnlyList<AnnouncedFile> Files);
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
+[JsonSerializable(typeof(MeshFileList))]
+internal sealed partial class MeshFileJsonContext : JsonSerializerContext;

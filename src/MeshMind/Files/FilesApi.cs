@@ -23,6 +23,7 @@ public static class FilesApi
         endpoints.MapDelete("/api/files/{filename}", DeleteAsync);
         endpoints.MapPost("/api/files/{filename}/pin", NotYet);
         endpoints.MapDelete("/api/files/{filename}/pin", NotYet);
+        endpoints.MapPeerFileProxy();
         return endpoints;
     }
 
@@ -88,12 +89,33 @@ public static class FilesApi
         }
     }
 
-    private static async Task<IResult> ListAsync(FileStore store, NodeInfo node, CancellationToken cancellationToken)
+    /// <summary>This node's files and every live peer's, one entry per (sha256, name) with every node that has it.</summary>
+    private static async Task<IResult> ListAsync(FileStore store, PeerFiles peerFiles, NodeInfo node, CancellationToken cancellationToken)
     {
-        var files = await store.ListAsync(cancellationToken);
+        var local = await store.ListAsync(cancellationToken);
+        var remote = await peerFiles.ListAsync(cancellationToken);
         var origin = new FileOrigin(node.NodeId, node.Name, LanAddress.Current);
-        return TypedResults.Json(new FileList([.. files.Select(f => new FileEntry(f.Name, f.Size, f.Sha256, f.ContentType, f.Modified, origin,
-            Local: true, f.Pinned, Available: true, [new FileSource(node.NodeId, node.Name)], "/api/files/" + Uri.EscapeDataString(f.Name)))]),
+        var entries = new Dictionary<(string Sha256, string Name), FileEntry>();
+        foreach (var f in local)
+        {
+            entries[(f.Sha256, f.Name)] = new FileEntry(f.Name, f.Size, f.Sha256, f.ContentType, f.Modified, origin, Local: true, f.Pinned,
+                Available: true, [new FileSource(node.NodeId, node.Name)], "/api/files/" + Uri.EscapeDataString(f.Name));
+        }
+
+        foreach (var (peer, files) in remote)
+        {
+            var source = new FileSource(peer.NodeId, peer.Name);
+            foreach (var f in files)
+            {
+                entries[(f.Id, f.Name)] = entries.TryGetValue((f.Id, f.Name), out var known)
+                    ? known with { AvailableFrom = [.. known.AvailableFrom, source] }
+                    : new FileEntry(f.Name, f.Size, f.Id, f.ContentType, f.Modified, new FileOrigin(peer.NodeId, peer.Name, peer.Addresses[0].ToString()),
+                        Local: false, Pinned: false, Available: true, [source],
+                        $"/api/peers/{peer.NodeId}/files/{Uri.EscapeDataString(f.Name)}");
+            }
+        }
+
+        return TypedResults.Json(new FileList([.. entries.Values.OrderBy(e => e.Name, StringComparer.Ordinal).ThenBy(e => e.Local ? 0 : 1)]),
             FileJsonContext.Default.FileList);
     }
 

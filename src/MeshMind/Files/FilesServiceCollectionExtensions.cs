@@ -9,26 +9,54 @@ public static class FilesServiceCollectionExtensions
     public static IServiceCollection AddFiles(this IServiceCollection services)
     {
         services.TryAddSingleton<FileStore>();
+        services.TryAddSingleton<PeerFiles>();
+        services.AddHostedService(provider => provider.GetRequiredService<PeerFiles>());
         services.TryAddSingleton<IChatFileSource, StoredChatFiles>();
         services.AddHostedService<FileStoreCleanup>();
         return services;
     }
 }
 
-/// <summary>Chat attachments come from the file store (peers' and replicated files join when the mesh side lands).</summary>
-public sealed class StoredChatFiles(FileStore store) : IChatFileSource
+/// <summary>Chat attachments: this node's file of that name, else a live peer's (fetched over the mesh and hash-checked).</summary>
+public sealed class StoredChatFiles(FileStore store, PeerFiles peers) : IChatFileSource
 {
     public async Task<byte[]?> ReadAsync(string fileName, CancellationToken cancellationToken)
     {
-        if (FileNames.Check(fileName).Name is not { } name || await store.FindAsync(name, cancellationToken) is not { } file)
+        if (FileNames.Check(fileName).Name is not { } name)
         {
             return null;
         }
 
-        await using var stream = File.OpenRead(store.BlobPath(file.Sha256));
-        var buffer = new byte[(int)Math.Min(stream.Length, ChatFiles.MaxFileBytes)];
-        await stream.ReadExactlyAsync(buffer, cancellationToken);
-        return buffer;
+        if (await store.FindAsync(name, cancellationToken) is { } file)
+        {
+            await using var stream = File.OpenRead(store.BlobPath(file.Sha256));
+            var buffer = new byte[(int)Math.Min(stream.Length, ChatFiles.MaxFileBytes)];
+            await stream.ReadExactlyAsync(buffer, cancellationToken);
+            return buffer;
+        }
+
+        foreach (var peer in peers.LivePeers())
+        {
+            if (await peers.FindAsync(peer, name, cancellationToken) is not { Size: <= ChatFiles.MaxFileBytes } shared)
+            {
+                continue;
+            }
+
+            try
+            {
+                var bytes = await peers.Client(peer).GetByteArrayAsync("/mesh/files/" + shared.Id, cancellationToken);
+                if (Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)) == shared.Id)
+                {
+                    return bytes;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Try the next peer that has it.
+            }
+        }
+
+        return null;
     }
 }
 

@@ -16,10 +16,15 @@ public sealed class PeerLlmClients(NodeIdentity identity) : IDisposable
 {
     private readonly ConcurrentDictionary<(string NodeId, string Endpoint), Lazy<(HttpClient Http, OllamaApiClient Client)>> _clients = new();
 
-    public OllamaApiClient For(string nodeId, IPAddress address, int port)
+    public OllamaApiClient For(string nodeId, IPAddress address, int port) => Get(nodeId, address, port).Client;
+
+    /// <summary>The same mutual-TLS connection pool for the peer's other mesh routes (files), base address set.</summary>
+    public HttpClient HttpFor(string nodeId, IPAddress address, int port) => Get(nodeId, address, port).Http;
+
+    private (HttpClient Http, OllamaApiClient Client) Get(string nodeId, IPAddress address, int port)
     {
         var endpoint = new IPEndPoint(address, port).ToString();
-        return _clients.GetOrAdd((nodeId, endpoint), key => new Lazy<(HttpClient, OllamaApiClient)>(() => Create(key.NodeId, address, port))).Value.Client;
+        return _clients.GetOrAdd((nodeId, endpoint), key => new Lazy<(HttpClient, OllamaApiClient)>(() => Create(key.NodeId, address, port))).Value;
     }
 
     /// <summary>Drops a peer's clients (revoked, or gone); open requests finish on their own.</summary>

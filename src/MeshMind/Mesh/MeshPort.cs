@@ -87,7 +87,7 @@ public static class MeshPort
             return;
         }
 
-        if (await Llm.OllamaApi.TryServePeerAsync(context))
+        if (await Llm.OllamaApi.TryServePeerAsync(context) || await Files.PeerFileProxy.TryServePeerAsync(context))
         {
             return;
         }

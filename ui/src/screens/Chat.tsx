@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useId, useState } from 'react'
+import { useSearchParams } from 'react-router-dom'
 import { getConversations, getModels, type ModelInfo } from '../api'
 import { AlertIcon } from '../components/Icons'
 import { Page } from '../components/Page'
@@ -108,6 +109,9 @@ function NoLlmNotice() {
  * Chat with the mesh's LLMs: conversation list, the open thread with streamed answers, and the
  * question box. Test ids are documented on ConversationList, Thread, Composer, FilePickerDialog,
  * ModelPicker and NoLlmNotice; polling failures show `chat-models-error` / `chat-conversations-error`.
+ *
+ * `/chat?file=NAME` (the Shared Files screen's "Ask about this file") attaches that file to the
+ * next question; the parameter is then dropped from the URL, so a reload does not attach it again.
  */
 export default function Chat() {
   const { status } = useNodeStatus()
@@ -117,6 +121,22 @@ export default function Chat() {
   const refreshConversations = conversations.refresh
   const refreshModels = models.refresh
   const session = useChatSession(refreshConversations)
+
+  const [attachment, setAttachment] = useState<string | null>(null)
+  const [searchParams, setSearchParams] = useSearchParams()
+  const fileParam = searchParams.get('file')
+  useEffect(() => {
+    if (fileParam == null) return
+    if (fileParam.trim()) setAttachment(fileParam)
+    setSearchParams(
+      (params) => {
+        const next = new URLSearchParams(params)
+        next.delete('file')
+        return next
+      },
+      { replace: true },
+    )
+  }, [fileParam, setSearchParams])
 
   const [chosenModel, setChosenModel] = useState<string | null>(readStoredModel)
   const catalog = models.data
@@ -188,6 +208,8 @@ export default function Chat() {
             streaming={session.streaming}
             disabled={noLlm}
             disabledReason="Sending is off until an LLM joins the mesh."
+            filename={attachment}
+            onFilenameChange={setAttachment}
             onSend={onSend}
             onStop={session.stop}
           />

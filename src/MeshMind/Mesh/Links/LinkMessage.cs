@@ -16,6 +16,8 @@ namespace MeshMind.Mesh.Links;
 [JsonDerivedType(typeof(LlmAccessResponseMessage), "llm_access_response")]
 [JsonDerivedType(typeof(ConversationFileMessage), "conversation_file")]
 [JsonDerivedType(typeof(ConversationDeltaMessage), "conversation_delta")]
+[JsonDerivedType(typeof(FileAnnounceMessage), "file_announce")]
+[JsonDerivedType(typeof(FileRemovedMessage), "file_removed")]
 public abstract record LinkMessage;
 
 public sealed record HelloMessage(string NodeId, string InstanceId, string Name, string Version, int HttpPort, int MeshPort) : LinkMessage;
@@ -44,3 +46,9 @@ public sealed record PongMessage(long Id) : LinkMessage;
 public sealed record PeerExchangeMessage(IReadOnlyList<ExchangedPeer> Peers) : LinkMessage;
 
 public sealed record ExchangedPeer(string NodeId, IReadOnlyList<string> Addresses, int MeshPort);
+
+/// <summary>Files a node has (all of them on link-up, then each new one), so peers list them without polling.</summary>
+public sealed record FileAnnounceMessage(IReadOnlyList<Files.AnnouncedFile> Files) : LinkMessage;
+
+/// <summary>A file the node no longer has.</summary>
+public sealed record FileRemovedMessage(string Name) : LinkMessage;

@@ -4,7 +4,8 @@ import { FilePickerDialog } from './FilePickerDialog'
 
 /**
  * The question box: Enter sends, Shift+Enter adds a line. While an answer streams the Send
- * button becomes Stop. A shared file can be attached to the next question.
+ * button becomes Stop. A shared file can be attached to the next question; the attachment is
+ * held by the parent (the Chat screen pre-attaches the file of a `?file=` link).
  *
  * Test ids: `chat-input`, `chat-send`, `chat-stop`, `chat-attach`, `chat-attachment` (the chosen
  * file, with `chat-attachment-remove`); the picker's ids are documented in FilePickerDialog.
@@ -13,6 +14,8 @@ export function Composer({
   streaming,
   disabled,
   disabledReason,
+  filename,
+  onFilenameChange,
   onSend,
   onStop,
 }: {
@@ -20,11 +23,13 @@ export function Composer({
   /** Sending is impossible (no LLM in the mesh). */
   disabled: boolean
   disabledReason?: string
+  /** The shared file attached to the next question, or null. */
+  filename: string | null
+  onFilenameChange: (filename: string | null) => void
   onSend: (message: string, filename: string | null) => void
   onStop: () => void
 }) {
   const [text, setText] = useState('')
-  const [filename, setFilename] = useState<string | null>(null)
   const [picking, setPicking] = useState(false)
   const inputRef = useRef<HTMLTextAreaElement>(null)
   const inputId = useId()
@@ -36,7 +41,7 @@ export function Composer({
     if (!canSend) return
     onSend(text.trim(), filename)
     setText('')
-    setFilename(null)
+    onFilenameChange(null)
     inputRef.current?.focus()
   }
 
@@ -69,7 +74,7 @@ export function Composer({
               type="button"
               data-testid="chat-attachment-remove"
               aria-label={`Remove attachment ${filename}`}
-              onClick={() => setFilename(null)}
+              onClick={() => onFilenameChange(null)}
               className="rounded-full p-0.5 text-slate-400 hover:bg-slate-100 hover:text-slate-700 focus-visible:outline-2 focus-visible:outline-sky-500"
             >
               <CloseIcon />
@@ -142,7 +147,7 @@ export function Composer({
             inputRef.current?.focus()
           }}
           onPick={(name) => {
-            setFilename(name)
+            onFilenameChange(name)
             setPicking(false)
             inputRef.current?.focus()
           }}

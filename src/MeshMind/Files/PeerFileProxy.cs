@@ -1,0 +1,150 @@
+using System.Net;
+using System.Security.Cryptography;
+using MeshMind.Mesh;
+using MeshMind.Web;
+using Microsoft.Net.Http.Headers;
+
+namespace MeshMind.Files;
+
+/// <summary>
+/// The mesh side of files (DESIGN §7) and the same-origin proxy on the people-facing port. Only a live, admitted peer is
+/// ever contacted, over its mutual-TLS mesh port: an address or id that is not one is a 404, never a request.
+/// </summary>
+public static class PeerFileProxy
+{
+    private const int BufferSize = 64 * 1024;
+
+    /// <summary><c>GET /mesh/files</c> and <c>GET /mesh/files/{sha256}</c> (Range) for admitted peers.</summary>
+    public static async Task<bool> TryServePeerAsync(HttpContext context)
+    {
+        var path = context.Request.Path.Value ?? "";
+        if (!HttpMethods.IsGet(context.Request.Method) || !path.StartsWith("/mesh/files", StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        var store = context.RequestServices.GetRequiredService<FileStore>();
+        if (path == "/mesh/files")
+        {
+            var files = await store.ListAsync(context.RequestAborted);
+            await TypedResults.Json(new MeshFileList([.. files.Select(AnnouncedFile.From)]), MeshFileJsonContext.Default.MeshFileList).ExecuteAsync(context);
+            return true;
+        }
+
+        var sha256 = path["/mesh/files/".Length..];
+        if (path.Length != "/mesh/files/".Length + 64 || !sha256.All(char.IsAsciiHexDigitLower)
+            || await store.FindBySha256Async(sha256, context.RequestAborted) is not { } file)
+        {
+            context.Response.StatusCode = StatusCodes.Status404NotFound;
+            return true;
+        }
+
+        await TypedResults.PhysicalFile(store.BlobPath(sha256), file.ContentType, lastModified: file.Modified,
+            entityTag: new EntityTagHeaderValue($"\"{sha256}\""), enableRangeProcessing: true).ExecuteAsync(context);
+        return true;
+    }
+
+    public static IEndpointRouteBuilder MapPeerFileProxy(this IEndpointRouteBuilder endpoints)
+    {
+        // The seed's form, by the peer's address; and by node id, which stays right when addresses change.
+        endpoints.MapGet("/api/peer-file/{ip}/{filename}", (string ip, string filename, HttpContext context, PeerFiles files) =>
+            ProxyAsync(context, files, IPAddress.TryParse(ip, out var address) && ip.Contains('.', StringComparison.Ordinal)
+                ? files.LivePeers().FirstOrDefault(p => p.Addresses.Contains(address)) : null, filename));
+        endpoints.MapGet("/api/peers/{nodeId}/files/{filename}", (string nodeId, string filename, HttpContext context, PeerFiles files) =>
+            ProxyAsync(context, files, files.LivePeers().FirstOrDefault(p => p.NodeId == nodeId), filename));
+        return endpoints;
+    }
+
+    private static async Task ProxyAsync(HttpContext context, PeerFiles files, PeerInfo? peer, string filename)
+    {
+        if (peer is null)
+        {
+            await ApiResults.WriteErrorAsync(context, StatusCodes.Status404NotFound, "no live peer of this mesh there");
+            return;
+        }
+
+        if (FileNames.Check(filename).Name is not { } name || await files.FindAsync(peer, name, context.RequestAborted) is not { } file)
+        {
+            await ApiResults.WriteErrorAsync(context, StatusCodes.Status404NotFound, $"'{peer.Name}' shares no file of that name");
+            return;
+        }
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/mesh/files/" + file.Id);
+        var range = context.Request.Headers.Range.ToString();
+        if (range.Length > 0)
+        {
+            request.Headers.TryAddWithoutValidation("Range", range);
+        }
+
+        HttpResponseMessage upstream;
+        try
+        {
+            upstream = await files.Client(peer).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, context.RequestAborted);
+        }
+        catch (HttpRequestException ex)
+        {
+            await ApiResults.WriteErrorAsync(context, StatusCodes.Status502BadGateway, $"'{peer.Name}' could not be reached: {ex.Message}");
+            return;
+        }
+
+        using (upstream)
+        {
+            var response = context.Response;
+            if (upstream.StatusCode is not (HttpStatusCode.OK or HttpStatusCode.PartialContent or HttpStatusCode.RequestedRangeNotSatisfiable))
+            {
+                await ApiResults.WriteErrorAsync(context, StatusCodes.Status502BadGateway, $"'{peer.Name}' answered {(int)upstream.StatusCode} for that file");
+                return;
+            }
+
+            response.StatusCode = (int)upstream.StatusCode;
+            response.ContentType = file.ContentType;
+            response.ContentLength = upstream.Content.Headers.ContentLength;
+            if (upstream.Content.Headers.ContentRange is { } contentRange)
+            {
+                response.Headers.ContentRange = contentRange.ToString();
+            }
+
+            response.Headers.AcceptRanges = "bytes";
+            response.Headers.ETag = $"\"{file.Id}\"";
+            response.Headers.ContentDisposition = new ContentDispositionHeaderValue("attachment") { FileNameStar = file.Name }.ToString();
+            await using var body = await upstream.Content.ReadAsStreamAsync(context.RequestAborted);
+            var whole = upstream.StatusCode == HttpStatusCode.OK;
+            await CopyAsync(body, context, whole ? file.Id : null);
+        }
+    }
+
+    /// <summary>
+    /// Copies the peer's bytes through. For a whole file the last buffer is held back until the SHA-256 of everything
+    /// matches the listed one; on a mismatch the connection is aborted, so the client never gets a complete-looking bad file.
+    /// </summary>
+    private static async Task CopyAsync(Stream body, HttpContext context, string? expectedSha256)
+    {
+        using var hash = expectedSha256 is null ? null : IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var current = new byte[BufferSize];
+        var held = new byte[BufferSize];
+        var heldLength = 0;
+        int read;
+        while ((read = await body.ReadAsync(current, context.RequestAborted)) > 0)
+        {
+            hash?.AppendData(current, 0, read);
+            if (heldLength > 0)
+            {
+                await context.Response.Body.WriteAsync(held.AsMemory(0, heldLength), context.RequestAborted);
+            }
+
+            (held, current) = (current, held);
+            heldLength = read;
+        }
+
+        if (hash is not null && Convert.ToHexStringLower(hash.GetHashAndReset()) != expectedSha256)
+        {
+            context.Abort();
+            return;
+        }
+
+        if (heldLength > 0)
+        {
+            await context.Response.Body.WriteAsync(held.AsMemory(0, heldLength), context.RequestAborted);
+        }
+    }
+}

@@ -1,0 +1,189 @@
+using System.Collections.Concurrent;
+using MeshMind.Llm;
+using MeshMind.Mesh;
+using MeshMind.Mesh.Links;
+
+namespace MeshMind.Files;
+
+/// <summary>
+/// What linked peers share (DESIGN §7): each peer's list, learned from <c>file_announce</c>/<c>file_removed</c> on the
+/// link and from <c>GET /mesh/files</c>, cached for <see cref="CacheFor"/>. A listing never waits more than
+/// <see cref="FetchTimeout"/> on a peer: stale lists are served while they refresh in the background.
+/// </summary>
+public sealed partial class PeerFiles(
+    PeerDirectory peers,
+    PeerLlmClients clients,
+    LinkManager links,
+    FileStore store,
+    TimeProvider time,
+    ILogger<PeerFiles> logger) : IHostedService
+{
+    public static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(15);
+    public static readonly TimeSpan FetchTimeout = TimeSpan.FromMilliseconds(1500);
+    private const int FilesPerAnnouncement = 1_000;
+    private const int MaxFilesPerPeer = 100_000;
+
+    private readonly ConcurrentDictionary<string, Entry> _cache = new(StringComparer.Ordinal);
+
+    private sealed class Entry
+    {
+        public Lock Lock { get; } = new();
+
+        public Dictionary<string, AnnouncedFile> Files { get; set; } = new(StringComparer.Ordinal);
+
+        public long FetchedAt { get; set; } = -1;
+
+        public Task? Refreshing { get; set; }
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        links.LinkUp += OnLinkUp;
+        links.MessageReceived += OnMessage;
+        store.Stored += OnStored;
+        store.Removed += OnRemoved;
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        links.LinkUp -= OnLinkUp;
+        links.MessageReceived -= OnMessage;
+        store.Stored -= OnStored;
+        store.Removed -= OnRemoved;
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Linked, admitted peers that can be asked for files.</summary>
+    public IReadOnlyList<PeerInfo> LivePeers() =>
+        [.. peers.Snapshot().Where(p => p is { LinkState: LinkState.Up, Revoked: false, MeshPort: > 0, Addresses.Count: > 0 })];
+
+    /// <summary>Every live peer's files, fetched in parallel; a slow or dead peer contributes what was last known of it.</summary>
+    public async Task<IReadOnlyList<(PeerInfo Peer, IReadOnlyList<AnnouncedFile> Files)>> ListAsync(CancellationToken cancellationToken)
+    {
+        var live = LivePeers();
+        var lists = await Task.WhenAll(live.Select(p => FilesOfAsync(p, cancellationToken)));
+        return [.. live.Zip(lists)];
+    }
+
+    public async Task<AnnouncedFile?> FindAsync(PeerInfo peer, string name, CancellationToken cancellationToken) =>
+        (await FilesOfAsync(peer, cancellationToken)).FirstOrDefault(f => f.Name == name);
+
+    public HttpClient Client(PeerInfo peer) => clients.HttpFor(peer.NodeId, peer.Addresses[0], peer.MeshPort);
+
+    private async Task<IReadOnlyList<AnnouncedFile>> FilesOfAsync(PeerInfo peer, CancellationToken cancellationToken)
+    {
+        var entry = _cache.GetOrAdd(peer.NodeId, _ => new Entry());
+        Task refresh;
+        lock (entry.Lock)
+        {
+            var fresh = entry.FetchedAt >= 0 && time.GetElapsedTime(entry.FetchedAt) < CacheFor;
+            if (fresh)
+            {
+                return [.. entry.Files.Values];
+            }
+
+            refresh = entry.Refreshing ??= RefreshAsync(peer, entry);
+            if (entry.FetchedAt >= 0)
+            {
+                // Stale but known: answer now, the refresh finishes in the background.
+                return [.. entry.Files.Values];
+            }
+        }
+
+        await refresh.WaitAsync(cancellationToken);
+        lock (entry.Lock)
+        {
+            return [.. entry.Files.Values];
+        }
+    }
+
+    private async Task RefreshAsync(PeerInfo peer, Entry entry)
+    {
+        await Task.Yield();
+        try
+        {
+            using var timeout = new CancellationTokenSource(FetchTimeout, time);
+            var list = await Client(peer).GetFromJsonAsync("/mesh/files", MeshFileJsonContext.Default.MeshFileList, timeout.Token);
+            var files = (list?.Files ?? []).Take(MaxFilesPerPeer).Where(Valid).ToDictionary(f => f.Name, StringComparer.Ordinal);
+            lock (entry.Lock)
+            {
+                entry.Files = files;
+                entry.FetchedAt = time.GetTimestamp();
+            }
+        }
+        catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or System.Text.Json.JsonException)
+        {
+            LogListFailed(peer.Name, ex.Message);
+        }
+        finally
+        {
+            lock (entry.Lock)
+            {
+                entry.Refreshing = null;
+            }
+        }
+    }
+
+    private static bool Valid(AnnouncedFile file) =>
+        file.Id is { Length: 64 } && file.Id.All(char.IsAsciiHexDigitLower) && FileNames.Check(file.Name).Name == file.Name && file.Size >= 0
+        && file.ContentType is { Length: <= 200 };
+
+    private void OnLinkUp(string nodeId) => _ = AnnounceAllAsync(nodeId);
+
+    private async Task AnnounceAllAsync(string nodeId)
+    {
+        try
+        {
+            var files = await store.ListAsync(CancellationToken.None);
+            foreach (var chunk in files.Select(AnnouncedFile.From).Chunk(FilesPerAnnouncement))
+            {
+                links.Send(nodeId, new FileAnnounceMessage(chunk));
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogListFailed(nodeId[..12], ex.Message);
+        }
+    }
+
+    private void OnStored(StoredFile file) => links.Broadcast(new FileAnnounceMessage([AnnouncedFile.From(file)]));
+
+    private void OnRemoved(string name) => links.Broadcast(new FileRemovedMessage(name));
+
+    private void OnMessage(string nodeId, LinkMessage message)
+    {
+        switch (message)
+        {
+            case FileAnnounceMessage announce:
+                var entry = _cache.GetOrAdd(nodeId, _ => new Entry());
+                lock (entry.Lock)
+                {
+                    var files = new Dictionary<string, AnnouncedFile>(entry.Files, StringComparer.Ordinal);
+                    foreach (var file in announce.Files.Take(FilesPerAnnouncement).Where(Valid))
+                    {
+                        if (files.Count < MaxFilesPerPeer || files.ContainsKey(file.Name))
+                        {
+                            files[file.Name] = file;
+                        }
+                    }
+
+                    entry.Files = files;
+                }
+
+                break;
+            case FileRemovedMessage removed when _cache.TryGetValue(nodeId, out var known):
+                lock (known.Lock)
+                {
+                    var files = new Dictionary<string, AnnouncedFile>(known.Files, StringComparer.Ordinal);
+                    files.Remove(removed.Name);
+                    known.Files = files;
+                }
+
+                break;
+        }
+    }
+
+    [LoggerMessage(EventId = 810, Level = LogLevel.Debug, Message = "Could not list the files of '{Peer}': {Reason}")]
+    private partial void LogListFailed(string peer, string reason);
+}
