@@ -14,6 +14,8 @@ public sealed class LinkCodecTests
             new CapabilityMessage(true, [new MeshMind.Llm.ModelInfo("llama3:latest", true, 1, "llama", "8B")], 1, 4, 12.5, 40),
             new LlmAccessRequestMessage(),
             new LlmAccessResponseMessage(true, 7878),
+            new FileAnnounceMessage([new MeshMind.Files.AnnouncedFile(new string('c', 64), "a.txt", 3, "text/plain", DateTimeOffset.UnixEpoch)]),
+            new FileRemovedMessage("a.txt"),
             new PingMessage(7),
             new PongMessage(7),
             new PeerExchangeMessage([new ExchangedPeer(new string('b', 64), ["10.0.0.2"], 7878)]),
@@ -31,7 +33,7 @@ public sealed class LinkCodecTests
     }
 
     [Theory]
-    [InlineData("{\"type\":\"file_announce\",\"files\":[]}")]
+    [InlineData("{\"type\":\"not_a_message_type\",\"files\":[]}")]
     [InlineData("{\"id\":1}")]
     [InlineData("{\"type\":\"ping\",\"id\":\"x\"}")]
     [InlineData("[]")]
