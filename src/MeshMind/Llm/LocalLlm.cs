@@ -67,6 +67,13 @@ public sealed class LocalLlm : IDisposable
         timeout.CancelAfter(s_probeTimeout);
         try
         {
+            if (!_capability.HasLlm && !await ListeningAsync(timeout.Token))
+            {
+                // Nothing listens there (the usual case on a node without Ollama): no HTTP client work at all, which
+                // keeps the HTTP and JSON machinery for Ollama out of an idle node's memory.
+                throw new HttpRequestException("nothing listens at " + _options.OllamaUrl);
+            }
+
             var tags = (await Client.ListLocalModelsAsync(timeout.Token)).ToList();
             var running = (await Client.ListRunningModelsAsync(timeout.Token)).Select(m => m.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
             var models = tags
@@ -96,6 +103,21 @@ public sealed class LocalLlm : IDisposable
         }
 
         return Capability;
+    }
+
+    private async Task<bool> ListeningAsync(CancellationToken cancellationToken)
+    {
+        var uri = _http.BaseAddress!;
+        using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        try
+        {
+            await socket.ConnectAsync(uri.Host, uri.Port, cancellationToken);
+            return true;
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+            return false;
+        }
     }
 
     /// <summary>Counts a request this node's LLM is serving, until the returned scope is disposed.</summary>
