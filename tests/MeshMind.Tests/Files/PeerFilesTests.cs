@@ -115,6 +115,22 @@ public sealed class PeerFilesTests
     }
 
     [Fact]
+    public async Task UploaderGone_ItsUnpinnedFileLeavesTheListing_AndTheProxyAnswers404()
+    {
+        var (a, b, onA, onB) = await TwoNodesAsync();
+        await using var __ = b;
+        await onA.PostAsync("/api/upload", Upload("only on a"u8.ToArray(), "a-only.txt"), Ct);
+        await Wait.UntilAsync(async () => await EntryAsync(onB, "a-only.txt") is not null, WaitLimit, "the file on B's list");
+        var url = (await EntryAsync(onB, "a-only.txt"))!.Value.GetProperty("download_url").GetString()!;
+
+        onA.Dispose();
+        await a.DisposeAsync();
+
+        await Wait.UntilAsync(async () => await EntryAsync(onB, "a-only.txt") is null, WaitLimit, "the file to leave B's list");
+        Assert.Equal(HttpStatusCode.NotFound, (await onB.GetAsync(url, Ct)).StatusCode);
+    }
+
+    [Fact]
     public async Task Chat_OnB_CanAttachAFileThatOnlyAHas()
     {
         await using var ollama = await FixtureAsync();
