@@ -104,6 +104,32 @@ public sealed class LabNode : IAsyncDisposable
         return new LabResponse(status, output[..Math.Max(0, split)], code, error.Trim());
     }
 
+    /// <summary>Uploads a file from this machine's disk (namespaces share the file system) as multipart field <c>file</c>; returns the HTTP status.</summary>
+    public async Task<int> UploadAsync(string localPath, string fileName, CancellationToken cancellationToken = default)
+    {
+        if (!await LogInAsync(cancellationToken))
+        {
+            return 0;
+        }
+
+        var (_, output, _) = await CurlAsync(["-b", CookieJar, "-o", "/dev/null", "-w", "%{http_code}", "-F", $"file=@{localPath};filename={fileName}",
+            "http://127.0.0.1:8080/api/upload"], cancellationToken);
+        return int.TryParse(output.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var status) ? status : 0;
+    }
+
+    /// <summary>GETs <paramref name="path"/> into a file on this machine's disk; returns the HTTP status (0 when the transfer failed).</summary>
+    public async Task<int> DownloadAsync(string path, string outputPath, CancellationToken cancellationToken = default)
+    {
+        if (!await LogInAsync(cancellationToken))
+        {
+            return 0;
+        }
+
+        var (_, output, _) = await CurlAsync(["-b", CookieJar, "-o", outputPath, "-w", "%{http_code}", "http://127.0.0.1:8080" + path], cancellationToken);
+        // -w prints the status also when curl reports an HTTP error; "000" (0) when nothing came back.
+        return int.TryParse(output.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var status) ? status : 0;
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (_process is not null)
