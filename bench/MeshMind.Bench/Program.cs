@@ -1,4 +1,5 @@
 using MeshMind.Bench;
+using MeshMind.Bench.Files;
 using MeshMind.Bench.Llm;
 
 // Benchmarks that print numbers. They only ever talk to 127.0.0.1.
@@ -7,12 +8,15 @@ using MeshMind.Bench.Llm;
 //   llm [--requests 300] [--concurrent-requests 1000] [--concurrency 32] [--warmup 200] [--reply-tokens 20]
 //       [--long-tokens 20000] [--long-runs 5] [--paced-tokens 2000] [--paced-delay-us 1000] [--failovers 300]
 //                                                 chat through a peer vs straight to the LLM, streaming throughput, failover
+//   files [--size-mib 1024] [--runs 3] [--peers 10] [--files 1000] [--listings 300] [--stale-runs 3] [--cold-runs 10]
+//                                                 upload/download of a large file, direct and through a peer; listing latency
 //   routing [BenchmarkDotNet options]             cost of ranking LLM hosts (BenchmarkDotNet, in process)
 return args switch
 {
     ["startup", var executable, .. var rest] => await StartupBenchmark.RunAsync(executable, rest),
     ["mesh", .. var rest] => await MeshBenchmark.RunAsync(rest),
     ["llm", .. var rest] => await LlmBenchmark.RunAsync(rest),
+    ["files", .. var rest] => await FilesBenchmark.RunAsync(rest),
     ["routing", .. var rest] => RoutingBenchmarks.Run(rest),
     _ => Usage(),
 };
@@ -23,6 +27,7 @@ static int Usage()
     Console.Error.WriteLine("       MeshMind.Bench mesh [--hosts N] [--idle-seconds S]   (root: builds a network-namespace lab)");
     Console.Error.WriteLine("       MeshMind.Bench llm [--requests N] [--concurrent-requests N] [--concurrency C] [--warmup N] [--reply-tokens N]");
     Console.Error.WriteLine("                          [--long-tokens N] [--long-runs N] [--paced-tokens N] [--paced-delay-us N] [--failovers N]");
+    Console.Error.WriteLine("       MeshMind.Bench files [--size-mib N] [--runs N] [--peers N] [--files N] [--listings N] [--stale-runs N] [--cold-runs N]");
     Console.Error.WriteLine("       MeshMind.Bench routing [BenchmarkDotNet options, e.g. --filter '*Rank*']");
     return 2;
 }
