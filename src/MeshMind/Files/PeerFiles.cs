@@ -23,7 +23,13 @@ public sealed partial class PeerFiles(
     private const int FilesPerAnnouncement = 1_000;
     private const int MaxFilesPerPeer = 100_000;
 
+    /// <summary>New uploads are announced together after this pause, so a burst of uploads is a few messages, not one per file.</summary>
+    public static readonly TimeSpan AnnounceDelay = TimeSpan.FromMilliseconds(50);
+
     private readonly ConcurrentDictionary<string, Entry> _cache = new(StringComparer.Ordinal);
+    private readonly Lock _pendingLock = new();
+    private readonly Dictionary<string, AnnouncedFile> _pending = new(StringComparer.Ordinal);
+    private bool _flushScheduled;
 
     private sealed class Entry
     {
@@ -147,9 +153,48 @@ public sealed partial class PeerFiles(
         }
     }
 
-    private void OnStored(StoredFile file) => links.Broadcast(new FileAnnounceMessage([AnnouncedFile.From(file)]));
+    private void OnStored(StoredFile file)
+    {
+        lock (_pendingLock)
+        {
+            _pending[file.Name] = AnnouncedFile.From(file);
+            if (_flushScheduled)
+            {
+                return;
+            }
 
-    private void OnRemoved(string name) => links.Broadcast(new FileRemovedMessage(name));
+            _flushScheduled = true;
+        }
+
+        _ = FlushAnnouncementsAsync();
+    }
+
+    private async Task FlushAnnouncementsAsync()
+    {
+        await Task.Delay(AnnounceDelay, time);
+        AnnouncedFile[] files;
+        lock (_pendingLock)
+        {
+            files = [.. _pending.Values];
+            _pending.Clear();
+            _flushScheduled = false;
+        }
+
+        foreach (var chunk in files.Chunk(FilesPerAnnouncement))
+        {
+            links.Broadcast(new FileAnnounceMessage(chunk));
+        }
+    }
+
+    private void OnRemoved(string name)
+    {
+        lock (_pendingLock)
+        {
+            _pending.Remove(name);
+        }
+
+        links.Broadcast(new FileRemovedMessage(name));
+    }
 
     private void OnMessage(string nodeId, LinkMessage message)
     {

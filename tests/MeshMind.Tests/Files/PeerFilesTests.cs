@@ -115,6 +115,24 @@ public sealed class PeerFilesTests
     }
 
     [Fact]
+    public async Task BurstOf400Uploads_AllReachThePeer_AndTheLinkStaysUp()
+    {
+        var (a, b, onA, onB) = await TwoNodesAsync();
+        await using var _ = a;
+        await using var __ = b;
+        var drops = 0;
+        Service<MeshMind.Mesh.PeerDirectory>(b).PeerAppeared += __ => Interlocked.Increment(ref drops);
+        Assert.Empty((await (await onB.GetAsync("/api/files", Ct)).JsonAsync()).GetProperty("files").EnumerateArray());
+
+        await Task.WhenAll(Enumerable.Range(0, 400).Select(i => onA.PostAsync("/api/upload", Upload([(byte)i, (byte)(i >> 8)], $"burst-{i:D3}.bin"), Ct)));
+
+        await Wait.UntilAsync(async () => (await (await onB.GetAsync("/api/files", Ct)).JsonAsync()).GetProperty("files").GetArrayLength() == 400,
+            WaitLimit, "all 400 files on B's list");
+        Assert.Equal(MeshMind.Mesh.LinkState.Up, Service<MeshMind.Mesh.PeerDirectory>(b).Find(Id(a))!.LinkState);
+        Assert.Equal(0, drops);
+    }
+
+    [Fact]
     public async Task UploaderGone_ItsUnpinnedFileLeavesTheListing_AndTheProxyAnswers404()
     {
         var (a, b, onA, onB) = await TwoNodesAsync();
