@@ -1,8 +1,5 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Net.Security;
-using System.Security.Authentication;
-using System.Security.Cryptography.X509Certificates;
 using MeshMind.Mesh;
 using OllamaSharp;
 
@@ -66,42 +63,10 @@ public sealed class PeerLlmClients(NodeIdentity identity) : IDisposable
 
     private (HttpClient, OllamaApiClient) Create(string nodeId, IPAddress address, int port)
     {
-        var handler = new SocketsHttpHandler
-        {
-            ConnectTimeout = TimeSpan.FromSeconds(3),
-            PooledConnectionIdleTimeout = TimeSpan.FromSeconds(60),
-            EnableMultipleHttp2Connections = true,
-            ConnectCallback = async (context, token) =>
-            {
-                var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp) { NoDelay = true };
-                try
-                {
-                    await socket.ConnectAsync(context.DnsEndPoint, token);
-                    return new System.Net.Sockets.NetworkStream(socket, ownsSocket: true);
-                }
-                catch
-                {
-                    socket.Dispose();
-                    throw;
-                }
-            },
-            SslOptions = new SslClientAuthenticationOptions
-            {
-                EnabledSslProtocols = SslProtocols.Tls13,
-                ClientCertificates = [identity.Certificate],
-                LocalCertificateSelectionCallback = (_, _, _, _, _) => identity.Certificate,
-                RemoteCertificateValidationCallback = (_, certificate, _, _) =>
-                {
-                    if (certificate is null)
-                    {
-                        return false;
-                    }
-
-                    using var x509 = new X509Certificate2(certificate);
-                    return NodeIdentity.ComputeNodeId(x509) == nodeId;
-                },
-            },
-        };
+        var handler = MeshClientHandler.Create(identity, serverNodeId => serverNodeId == nodeId);
+        handler.ConnectTimeout = TimeSpan.FromSeconds(3);
+        handler.PooledConnectionIdleTimeout = TimeSpan.FromSeconds(60);
+        handler.EnableMultipleHttp2Connections = true;
         var http = new HttpClient(new AbortOnCancelHandler(new Http2Handler(handler)))
         {
             BaseAddress = new UriBuilder(Uri.UriSchemeHttps, address.ToString(), port).Uri,

@@ -1,8 +1,5 @@
 using System.Net;
-using System.Net.Security;
 using System.Net.WebSockets;
-using System.Security.Authentication;
-using System.Security.Cryptography.X509Certificates;
 using MeshMind.Node;
 
 namespace MeshMind.Mesh;
@@ -23,45 +20,15 @@ public sealed class MeshDialer(NodeIdentity identity, NodeInfo node, MeshKeys ke
     {
         string? serverHash = null;
         IPAddress? remoteAddress = null;
-        var handler = new SocketsHttpHandler
+        // Self-signed by design: the certificate's hash is the node's identity, checked against what we expect here and
+        // bound into both admission proofs.
+        var handler = MeshClientHandler.Create(identity, serverNodeId =>
         {
-            ConnectTimeout = ConnectTimeout,
-            PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
-            ConnectCallback = async (context, token) =>
-            {
-                var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp) { NoDelay = true };
-                try
-                {
-                    await socket.ConnectAsync(context.DnsEndPoint, token);
-                    remoteAddress = (socket.RemoteEndPoint as IPEndPoint)?.Address;
-                    return new System.Net.Sockets.NetworkStream(socket, ownsSocket: true);
-                }
-                catch
-                {
-                    socket.Dispose();
-                    throw;
-                }
-            },
-            SslOptions = new SslClientAuthenticationOptions
-            {
-                EnabledSslProtocols = SslProtocols.Tls13,
-                ClientCertificates = [identity.Certificate],
-                LocalCertificateSelectionCallback = (_, _, _, _, _) => identity.Certificate,
-                RemoteCertificateValidationCallback = (_, certificate, _, _) =>
-                {
-                    // Self-signed by design: the certificate's hash is the node's identity, checked against what we expect
-                    // here and bound into both admission proofs.
-                    if (certificate is null)
-                    {
-                        return false;
-                    }
-
-                    using var x509 = new X509Certificate2(certificate);
-                    serverHash = NodeIdentity.ComputeNodeId(x509);
-                    return expectedNodeId is null || serverHash == expectedNodeId;
-                },
-            },
-        };
+            serverHash = serverNodeId;
+            return expectedNodeId is null || serverNodeId == expectedNodeId;
+        }, address => remoteAddress = address);
+        handler.ConnectTimeout = ConnectTimeout;
+        handler.PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30);
 
         try
         {
