@@ -141,9 +141,7 @@ public static class ChatApi
             {
                 if (body.Stream)
                 {
-                    response.ContentType = "application/x-ndjson";
-                    response.Headers.CacheControl = "no-cache";
-                    context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpResponseBodyFeature>()?.DisableBuffering();
+                    OllamaProtocol.StartStreaming(context, "application/x-ndjson");
                     Write(response, writer, new ChatStartEvent(conversationId, exchangeId, stream.Model, host));
                 }
 

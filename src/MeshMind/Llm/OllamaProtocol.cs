@@ -91,9 +91,7 @@ public static class OllamaProtocol
         await using (stream)
         {
             var response = context.Response;
-            response.ContentType = streaming ? "application/x-ndjson" : "application/json; charset=utf-8";
-            response.Headers.CacheControl = "no-cache";
-            context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpResponseBodyFeature>()?.DisableBuffering();
+            StartStreaming(context, streaming ? "application/x-ndjson" : "application/json; charset=utf-8");
             using var writer = new Utf8JsonWriter((IBufferWriter<byte>)response.BodyWriter);
             var text = streaming ? null : new System.Text.StringBuilder();
             try
@@ -143,6 +141,14 @@ public static class OllamaProtocol
                 // The client went away; disposing the stream cancels the request at the host.
             }
         }
+    }
+
+    /// <summary>Sets up a response whose chunks must reach the client as they are written: no caching, no response buffering.</summary>
+    internal static void StartStreaming(HttpContext context, string contentType)
+    {
+        context.Response.ContentType = contentType;
+        context.Response.Headers.CacheControl = "no-cache";
+        context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpResponseBodyFeature>()?.DisableBuffering();
     }
 
     private static void Write(Utf8JsonWriter writer, ChatResponseStream chunk, bool generate)

@@ -111,9 +111,7 @@ public static class OpenAiApi
     private static async Task StreamAsync(HttpContext context, LlmAnswer stream, string id, long created, bool includeUsage)
     {
         var response = context.Response;
-        response.ContentType = "text/event-stream";
-        response.Headers.CacheControl = "no-cache";
-        context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpResponseBodyFeature>()?.DisableBuffering();
+        OllamaProtocol.StartStreaming(context, "text/event-stream");
         using var writer = new Utf8JsonWriter((IBufferWriter<byte>)response.BodyWriter);
         var first = true;
         try
