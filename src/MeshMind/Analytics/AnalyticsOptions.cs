@@ -16,6 +16,9 @@ public sealed class AnalyticsOptions
 
     /// <summary>How often gauges are sampled and finished minutes are written to the database.</summary>
     public TimeSpan FlushInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Whether every HTTP request is measured per route (the perf analytics); off leaves those empty.</summary>
+    public bool MeasureRequests { get; set; } = true;
 }
 
 /// <summary>Metrics, traces and logs for operators' tools (configuration section <c>Telemetry</c>).</summary>

@@ -66,7 +66,11 @@ public static class AnalyticsServiceCollectionExtensions
     /// <summary>Per-route analytics first, so everything after it is measured.</summary>
     public static WebApplication UseAnalytics(this WebApplication app)
     {
-        app.UseMiddleware<PerfMiddleware>();
+        if (app.Services.GetRequiredService<IOptions<AnalyticsOptions>>().Value.MeasureRequests)
+        {
+            app.UseMiddleware<PerfMiddleware>();
+        }
+
         return app;
     }
 
