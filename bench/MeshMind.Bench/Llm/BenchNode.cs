@@ -41,14 +41,15 @@ internal sealed partial class BenchNode : IAsyncDisposable
 
     public Uri Url(string path) => new(Http.BaseAddress!, path);
 
-    public static async Task<BenchNode> StartAsync(string name, string ollamaUrl, IEnumerable<string> arguments, CancellationToken cancellationToken)
+    public static async Task<BenchNode> StartAsync(string name, string ollamaUrl, IEnumerable<string> arguments, CancellationToken cancellationToken,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         var directory = Directory.CreateTempSubdirectory("meshmind-bench-").FullName;
         var dataDir = Path.Combine(directory, "data");
         var process = NodeProcess.Start(directory,
             ["run", "--name", name, "--data-dir", dataDir, "--http-port", "0", "--http-bind", "127.0.0.1",
                 "--discovery", "off", "--ollama-url", ollamaUrl, .. arguments],
-            new Dictionary<string, string> { ["NODE_PASSWORD"] = Password, ["P2P_HMAC_SECRET"] = Secret });
+            new Dictionary<string, string>(environment ?? new Dictionary<string, string>()) { ["NODE_PASSWORD"] = Password, ["P2P_HMAC_SECRET"] = Secret });
         HttpClient? http = null;
         try
         {

@@ -29,6 +29,9 @@ public sealed class TelemetryOptions
     /// <summary>An OTLP endpoint (e.g. http://collector:4317) to export traces and metrics to; empty = off.</summary>
     public string OtlpEndpoint { get; set; } = "";
 
+    /// <summary>How to talk to <see cref="OtlpEndpoint"/>: <c>grpc</c> (usually port 4317) or <c>http/protobuf</c> (usually 4318).</summary>
+    public string OtlpProtocol { get; set; } = "grpc";
+
     /// <summary>Whether <c>/metrics</c> answers without a session or API key (for a Prometheus without credentials).</summary>
     public bool AnonymousMetrics { get; set; }
 
@@ -56,6 +59,11 @@ public sealed class AnalyticsOptionsValidator : IValidateOptions<AnalyticsOption
         if (options.OtlpEndpoint.Length > 0)
         {
             errors.HttpUrl("Telemetry:OtlpEndpoint", options.OtlpEndpoint);
+        }
+
+        if (options.OtlpProtocol is not ("grpc" or "http/protobuf"))
+        {
+            errors.Add("Telemetry:OtlpProtocol", "must be 'grpc' or 'http/protobuf'");
         }
 
         if (options.LogFormat is not ("simple" or "json"))

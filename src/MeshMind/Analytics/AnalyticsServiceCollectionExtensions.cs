@@ -2,6 +2,7 @@ using MeshMind.Storage;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
+using OpenTelemetry.Exporter;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
@@ -35,6 +36,14 @@ public static class AnalyticsServiceCollectionExtensions
         // Read here, not from IOptions: the exporters are chosen while the container is built. Validated at start like the rest.
         var otlp = configuration[$"{TelemetryOptions.Section}:{nameof(TelemetryOptions.OtlpEndpoint)}"];
         var otlpUri = Uri.TryCreate(otlp, UriKind.Absolute, out var parsed) ? parsed : null;
+        var http = configuration[$"{TelemetryOptions.Section}:{nameof(TelemetryOptions.OtlpProtocol)}"] == "http/protobuf";
+        void Otlp(OtlpExporterOptions o, string signal)
+        {
+            o.Protocol = http ? OtlpExportProtocol.HttpProtobuf : OtlpExportProtocol.Grpc;
+            // Over HTTP an endpoint set in code is used as is, so the signal's path is added here.
+            o.Endpoint = http ? new Uri(otlpUri!, otlpUri!.AbsolutePath.TrimEnd('/') + "/v1/" + signal) : otlpUri!;
+        }
+
         services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService("meshmind", serviceVersion: Node.NodeInfo.Version))
             .WithMetrics(metrics =>
@@ -44,7 +53,7 @@ public static class AnalyticsServiceCollectionExtensions
                     .AddPrometheusExporter();
                 if (otlpUri is not null)
                 {
-                    metrics.AddOtlpExporter(o => o.Endpoint = otlpUri);
+                    metrics.AddOtlpExporter(o => Otlp(o, "metrics"));
                 }
             })
             .WithTracing(tracing =>
@@ -52,7 +61,7 @@ public static class AnalyticsServiceCollectionExtensions
                 tracing.AddSource("Microsoft.AspNetCore", "System.Net.Http", ActivitySourceName);
                 if (otlpUri is not null)
                 {
-                    tracing.SetSampler(new ParentBasedSampler(new AlwaysOnSampler())).AddOtlpExporter(o => o.Endpoint = otlpUri);
+                    tracing.SetSampler(new ParentBasedSampler(new AlwaysOnSampler())).AddOtlpExporter(o => Otlp(o, "traces"));
                 }
                 else
                 {

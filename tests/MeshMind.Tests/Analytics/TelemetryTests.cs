@@ -2,6 +2,10 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using MeshMind.Tests.Infrastructure;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
 using static MeshMind.Tests.Llm.LlmNodes;
 
 namespace MeshMind.Tests.Analytics;
@@ -127,5 +131,39 @@ public sealed partial class TelemetryTests
         Assert.Equal(4, seen.Length);
         Assert.Equal(traceId, seen[1]);
         Assert.NotEqual(callerSpan, seen[2]);   // the span of the host's own backend call, not the caller's
+    }
+
+    [Fact]
+    public async Task Otlp_WhenConfigured_ReceivesTheRequestsTrace()
+    {
+        var received = new System.Collections.Concurrent.ConcurrentQueue<(string Path, string? ContentType, byte[] Body)>();
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        await using var collector = builder.Build();
+        collector.MapPost("/{**path}", async (HttpContext context) =>
+        {
+            using var body = new MemoryStream();
+            await context.Request.Body.CopyToAsync(body, context.RequestAborted);
+            received.Enqueue((context.Request.Path.Value!, context.Request.ContentType, body.ToArray()));
+            return Results.Ok();
+        });
+        await collector.StartAsync(Ct);
+        var address = collector.Urls.First();
+        await using var node = await TestNode.StartAsync(commandLine: new()
+        {
+            ["Telemetry:OtlpEndpoint"] = address,
+            ["Telemetry:OtlpProtocol"] = "http/protobuf",
+        });
+        using var client = node.CreateClient();
+        var traceId = Guid.NewGuid().ToByteArray();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/healthz");
+        request.Headers.Add("traceparent", $"00-{Convert.ToHexStringLower(traceId)}-00f067aa0ba902b7-01");
+        (await client.SendAsync(request, Ct)).EnsureSuccessStatusCode();
+
+        // The batch exporter sends every 5 s by default.
+        await Wait.UntilAsync(() => received.Any(r => r.Path == "/v1/traces" && r.Body.AsSpan().IndexOf(traceId) >= 0), WaitLimit,
+            "the collector to receive a trace with the request's trace id");
+        Assert.Equal("application/x-protobuf", received.First(r => r.Path == "/v1/traces").ContentType);
     }
 }
