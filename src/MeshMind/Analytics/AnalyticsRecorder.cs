@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
+using System.Runtime.CompilerServices;
 
 namespace MeshMind.Analytics;
 
@@ -41,21 +42,22 @@ public sealed class AnalyticsRecorder : IDisposable
     private readonly TimeProvider _time;
     private readonly Meter _meter = new(MeterName);
     private readonly Histogram<double> _httpDuration;
-    private readonly Counter<long> _chats;
-    private readonly Counter<long> _failovers;
-    private readonly Counter<long> _bytes;
-    private readonly Counter<long> _fileBytes;
-    private readonly Counter<long> _logins;
+    private readonly Totals _chats = new("host", "outcome");
+    private readonly Totals _failovers = new();
+    private readonly Totals _bytes = new("channel", "direction");
+    private readonly Totals _fileBytes = new("operation");
+    private readonly Totals _logins = new("outcome");
 
     public AnalyticsRecorder(TimeProvider time)
     {
         _time = time;
         _httpDuration = _meter.CreateHistogram<double>("meshmind.peer_call.duration", "s", "Calls this node makes to peers and to its LLM backend");
-        _chats = _meter.CreateCounter<long>("meshmind.chats", "{chat}", "Chat answers by host kind and outcome");
-        _failovers = _meter.CreateCounter<long>("meshmind.chat.failovers", "{failover}", "Hosts that failed before the first token and were skipped");
-        _bytes = _meter.CreateCounter<long>("meshmind.network.bytes", "By", "Bytes by channel (discovery, links, proxy) and direction");
-        _fileBytes = _meter.CreateCounter<long>("meshmind.files.bytes", "By", "File bytes by operation (upload, download, proxied, served)");
-        _logins = _meter.CreateCounter<long>("meshmind.logins", "{login}", "Login attempts by outcome");
+        // Counters are kept here and observed, so a metrics reader that starts late (at the first scrape) still sees every event.
+        _meter.CreateObservableCounter("meshmind.chats", _chats.Observe, "{chat}", "Chat answers by host kind and outcome");
+        _meter.CreateObservableCounter("meshmind.chat.failovers", _failovers.Observe, "{failover}", "Hosts that failed before the first token and were skipped");
+        _meter.CreateObservableCounter("meshmind.network.bytes", _bytes.Observe, "By", "Bytes by channel (discovery, links, proxy) and direction");
+        _meter.CreateObservableCounter("meshmind.files.bytes", _fileBytes.Observe, "By", "File bytes by operation (upload, download, proxied, served)");
+        _meter.CreateObservableCounter("meshmind.logins", _logins.Observe, "{login}", "Login attempts by outcome");
     }
 
     public Meter Meter => _meter;
@@ -98,7 +100,7 @@ public sealed class AnalyticsRecorder : IDisposable
             Add(Kinds.ChatError, errorReason!);
         }
 
-        _chats.Add(1, new("host", hostId is null ? "none" : hostIsLocal ? "local" : "peer"), new("outcome", error ? "error" : "ok"));
+        _chats.Add(1, hostId is null ? "none" : hostIsLocal ? "local" : "peer", error ? "error" : "ok");
     }
 
     public void Failover()
@@ -120,7 +122,7 @@ public sealed class AnalyticsRecorder : IDisposable
     public void Login(bool succeeded)
     {
         Add(Kinds.Login, succeeded ? "ok" : "failed");
-        _logins.Add(1, new KeyValuePair<string, object?>("outcome", succeeded ? "ok" : "failed"));
+        _logins.Add(1, succeeded ? "ok" : "failed");
     }
 
     public void Upload(long bytes) => FileBytes(Kinds.FileUpload, "", bytes, "upload", inbound: true);
@@ -155,12 +157,12 @@ public sealed class AnalyticsRecorder : IDisposable
         Add(Kinds.Bytes, channel, count: 0, bytesIn: bytesIn, bytesOut: bytesOut);
         if (bytesIn > 0)
         {
-            _bytes.Add(bytesIn, new("channel", channel), new("direction", "in"));
+            _bytes.Add(bytesIn, channel, "in");
         }
 
         if (bytesOut > 0)
         {
-            _bytes.Add(bytesOut, new("channel", channel), new("direction", "out"));
+            _bytes.Add(bytesOut, channel, "out");
         }
     }
 
@@ -169,7 +171,7 @@ public sealed class AnalyticsRecorder : IDisposable
     private void FileBytes(string kind, string key, long bytes, string operation, bool inbound)
     {
         Add(kind, key, bytesIn: inbound ? bytes : 0, bytesOut: inbound ? 0 : bytes);
-        _fileBytes.Add(bytes, new KeyValuePair<string, object?>("operation", operation));
+        _fileBytes.Add(bytes, operation);
     }
 
     public void Add(string kind, string key, long count = 1, double? value = null, bool error = false, bool clientError = false, long bytesIn = 0, long bytesOut = 0)
@@ -197,6 +199,19 @@ public sealed class AnalyticsRecorder : IDisposable
     }
 
     public void Dispose() => _meter.Dispose();
+
+    /// <summary>Running totals per combination of tag values, read by an observable counter.</summary>
+    private sealed class Totals(params string[] tagNames)
+    {
+        private readonly ConcurrentDictionary<string, StrongBox<long>> _totals = new(StringComparer.Ordinal);
+
+        public void Add(long value, params string[] tagValues) =>
+            Interlocked.Add(ref _totals.GetOrAdd(string.Join('\n', tagValues), static _ => new StrongBox<long>()).Value, value);
+
+        public IEnumerable<Measurement<long>> Observe() =>
+            _totals.Select(t => new Measurement<long>(Interlocked.Read(ref t.Value.Value),
+                tagNames.Zip(t.Key.Split('\n'), (name, value) => new KeyValuePair<string, object?>(name, value))));
+    }
 }
 
 /// <summary>One stored tally: the bucket's start (unix seconds), kind, key and data.</summary>

@@ -44,7 +44,7 @@ public static class AnalyticsServiceCollectionExtensions
             o.Endpoint = http ? new Uri(otlpUri!, otlpUri!.AbsolutePath.TrimEnd('/') + "/v1/" + signal) : otlpUri!;
         }
 
-        services.AddOpenTelemetry()
+        var telemetry = services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService("meshmind", serviceVersion: Node.NodeInfo.Version))
             .WithMetrics(metrics =>
             {
@@ -55,20 +55,27 @@ public static class AnalyticsServiceCollectionExtensions
                 {
                     metrics.AddOtlpExporter(o => Otlp(o, "metrics"));
                 }
-            })
-            .WithTracing(tracing =>
-            {
-                tracing.AddSource("Microsoft.AspNetCore", "System.Net.Http", ActivitySourceName);
-                if (otlpUri is not null)
-                {
-                    tracing.SetSampler(new ParentBasedSampler(new AlwaysOnSampler())).AddOtlpExporter(o => Otlp(o, "traces"));
-                }
-                else
-                {
-                    // Nothing is recorded, but every request still gets trace ids and passes them on (traceparent).
-                    tracing.SetSampler(new AlwaysOffSampler());
-                }
             });
+        if (otlpUri is not null)
+        {
+            telemetry.WithTracing(tracing => tracing
+                .AddSource("Microsoft.AspNetCore", "System.Net.Http", ActivitySourceName)
+                .SetSampler(new ParentBasedSampler(new AlwaysOnSampler()))
+                .AddOtlpExporter(o => Otlp(o, "traces")));
+        }
+        else
+        {
+            // Without an exporter the SDK stays unbuilt until the first /metrics scrape (it costs memory and start-up time
+            // at every start otherwise), and trace context is still created and passed on by a bare listener.
+            foreach (var starter in services.Where(d => d.ServiceType == typeof(IHostedService)
+                && d.ImplementationType?.FullName == "OpenTelemetry.Extensions.Hosting.Implementation.TelemetryHostedService").ToList())
+            {
+                services.Remove(starter);
+            }
+
+            services.AddHostedService<TracePropagation>();
+        }
+
         return services;
     }
 
@@ -87,7 +94,9 @@ public static class AnalyticsServiceCollectionExtensions
     public static IEndpointRouteBuilder MapAnalytics(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapAnalyticsApi();
-        var metrics = endpoints.MapPrometheusScrapingEndpoint("/metrics");
+        // Built at the first scrape, with the meter provider: a node nobody scrapes never starts the OpenTelemetry SDK.
+        var scrape = new Lazy<RequestDelegate>(() => endpoints.CreateApplicationBuilder().UseOpenTelemetryPrometheusScrapingEndpoint().Build());
+        var metrics = endpoints.MapGet("/metrics", context => scrape.Value(context));
         if (endpoints.ServiceProvider.GetRequiredService<IOptions<TelemetryOptions>>().Value.AnonymousMetrics)
         {
             metrics.AllowAnonymous();
@@ -126,4 +135,27 @@ public sealed class ReadinessCheck(IHostApplicationLifetime lifetime, Database d
             return HealthCheckResult.Unhealthy("database: " + ex.Message);
         }
     }
+}
+
+/// <summary>
+/// Gives every incoming request and outgoing HTTP call an <see cref="System.Diagnostics.Activity"/> that carries W3C trace
+/// context but records nothing, so a chat delegated across the mesh keeps one trace id without the OpenTelemetry SDK.
+/// </summary>
+public sealed class TracePropagation : IHostedService, IDisposable
+{
+    private readonly System.Diagnostics.ActivityListener _listener = new()
+    {
+        ShouldListenTo = source => source.Name is "Microsoft.AspNetCore" or "System.Net.Http" or AnalyticsServiceCollectionExtensions.ActivitySourceName,
+        Sample = static (ref System.Diagnostics.ActivityCreationOptions<System.Diagnostics.ActivityContext> _) => System.Diagnostics.ActivitySamplingResult.PropagationData,
+    };
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        System.Diagnostics.ActivitySource.AddActivityListener(_listener);
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public void Dispose() => _listener.Dispose();
 }
