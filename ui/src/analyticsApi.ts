@@ -21,7 +21,7 @@ export interface Stats {
 }
 
 /** What every analytics response starts with. */
-export interface Window {
+export interface AnalyticsWindow {
   range: string
   /** Unix milliseconds. */
   from: number
@@ -53,13 +53,13 @@ export type LatencyPoint = {
   p99: number
 }
 
-export interface PerfAnalytics extends Window {
+export interface PerfAnalytics extends AnalyticsWindow {
   routes: RouteStats[]
   calls: CallStats[]
   latency_over_time: LatencyPoint[]
 }
 
-export interface ChatAnalytics extends Window {
+export interface ChatAnalytics extends AnalyticsWindow {
   total: number
   errors: number
   failovers: number
@@ -76,7 +76,7 @@ export interface Traffic {
   bytes: number
 }
 
-export interface FilesAnalytics extends Window {
+export interface FilesAnalytics extends AnalyticsWindow {
   uploads: Traffic
   downloads: Traffic
   proxied: Traffic
@@ -92,7 +92,7 @@ export interface FilesAnalytics extends Window {
   }[]
 }
 
-export interface EngagementAnalytics extends Window {
+export interface EngagementAnalytics extends AnalyticsWindow {
   messages: number
   active_conversations: number
   logins: number
@@ -101,7 +101,7 @@ export interface EngagementAnalytics extends Window {
   messages_per_day: { t: number; count: number }[]
 }
 
-export interface NetworkAnalytics extends Window {
+export interface NetworkAnalytics extends AnalyticsWindow {
   peers_now: number
   links_up: number
   peers_over_time: { t: number; peers: number }[]
@@ -144,7 +144,7 @@ function traffic(value: unknown): Traffic {
   return numbers(obj(value), ['count', 'bytes'])
 }
 
-function windowOf(v: Json): Window {
+function windowOf(v: Json): AnalyticsWindow {
   return { range: str(v.range), ...numbers(v, ['from', 'to', 'bucket_seconds']) }
 }
 
