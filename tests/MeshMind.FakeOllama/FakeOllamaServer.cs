@@ -42,6 +42,9 @@ public sealed class FakeOllamaServer : IAsyncDisposable
     /// <summary>The body of the last chat or generate request, as received.</summary>
     public JsonObject? LastRequest { get; private set; }
 
+    /// <summary>The W3C <c>traceparent</c> header of the last chat or generate request ("" when it had none).</summary>
+    public string LastTraceParent { get; private set; } = "";
+
     public static async Task<FakeOllamaServer> StartAsync(FakeOllamaOptions? options = null, string address = "127.0.0.1", int port = 0,
         CancellationToken cancellationToken = default)
     {
@@ -128,6 +131,7 @@ public sealed class FakeOllamaServer : IAsyncDisposable
         Interlocked.Increment(ref _requests);
         var request = await JsonNode.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted) as JsonObject;
         LastRequest = request;
+        LastTraceParent = context.Request.Headers["traceparent"].ToString();
         var model = request?["model"]?.GetValue<string>() ?? "";
         var known = Options.Models.FirstOrDefault(m => m.Name == model || m.Name == model + ":latest");
         if (known is null)

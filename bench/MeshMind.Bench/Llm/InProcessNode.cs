@@ -31,11 +31,13 @@ internal sealed class InProcessNode : IDisposable
         _data = new DataDirectory(_nodeOptions);
         Identity = new NodeIdentity(_data, TimeProvider.System);
         Info = new NodeInfo(Identity, _nodeOptions, TimeProvider.System);
-        Local = new LocalLlm(_llmOptions, Info);
-        Clients = new PeerLlmClients(Identity);
+        Local = new LocalLlm(_llmOptions, Info, Recorder, TimeProvider.System);
+        Clients = new PeerLlmClients(Identity, Recorder, TimeProvider.System);
     }
 
     public NodeIdentity Identity { get; }
+
+    public MeshMind.Analytics.AnalyticsRecorder Recorder { get; } = new(TimeProvider.System);
 
     public NodeInfo Info { get; }
 
@@ -44,7 +46,7 @@ internal sealed class InProcessNode : IDisposable
     public PeerLlmClients Clients { get; }
 
     public LlmRouter Router(PeerDirectory peers, ILogger<LlmRouter>? logger = null) =>
-        new(Local, peers, Clients, _llmOptions, TimeProvider.System, logger ?? NullLogger<LlmRouter>.Instance);
+        new(Local, peers, Clients, Recorder, _llmOptions, TimeProvider.System, logger ?? NullLogger<LlmRouter>.Instance);
 
     /// <summary>
     /// Joins a real node through its mesh port with <paramref name="secret"/>, as a node dialling a static peer does, so that

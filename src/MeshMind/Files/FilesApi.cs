@@ -69,6 +69,7 @@ public static class FilesApi
                 }
 
                 var stored = await store.SaveAsync(name, section.ContentType, section.Body, context.RequestAborted);
+                context.RequestServices.GetRequiredService<Analytics.AnalyticsRecorder>().Upload(stored.Size);
                 return TypedResults.Json(new UploadResponse(stored.Name, stored.Size, stored.Sha256, stored.ContentType, stored.Modified),
                     FileJsonContext.Default.UploadResponse, statusCode: StatusCodes.Status201Created);
             }
@@ -119,12 +120,14 @@ public static class FilesApi
             FileJsonContext.Default.FileList);
     }
 
-    private static async Task<IResult> DownloadAsync(string filename, FileStore store, CancellationToken cancellationToken)
+    private static async Task<IResult> DownloadAsync(string filename, FileStore store, HttpRequest request, Analytics.AnalyticsRecorder recorder, CancellationToken cancellationToken)
     {
         if (FileNames.Check(filename).Name is not { } name || await store.FindAsync(name, cancellationToken) is not { } file)
         {
             return ApiResults.Error(StatusCodes.Status404NotFound, $"no file named '{Shorten(filename)}' on this node");
         }
+
+        recorder.Download(request.Headers.Range.Count == 0 ? file.Size : 0);
 
         return TypedResults.PhysicalFile(store.BlobPath(file.Sha256), file.ContentType, file.Name, file.Modified,
             new EntityTagHeaderValue($"\"{file.Sha256}\""), enableRangeProcessing: true);

@@ -39,6 +39,13 @@ public static class PeerFileProxy
             return true;
         }
 
+        if (context.Request.Headers.Range.Count == 0 && context.Connection.ClientCertificate is { } peerCertificate)
+        {
+            var peerId = Mesh.NodeIdentity.ComputeNodeId(peerCertificate);
+            var peerName = context.RequestServices.GetRequiredService<Mesh.PeerDirectory>().Find(peerId)?.Name ?? peerId[..12];
+            context.RequestServices.GetRequiredService<Analytics.AnalyticsRecorder>().Served(peerId, peerName, file.Size);
+        }
+
         await TypedResults.PhysicalFile(store.BlobPath(sha256), file.ContentType, lastModified: file.Modified,
             entityTag: new EntityTagHeaderValue($"\"{sha256}\""), enableRangeProcessing: true).ExecuteAsync(context);
         return true;
@@ -110,6 +117,7 @@ public static class PeerFileProxy
             await using var body = await upstream.Content.ReadAsStreamAsync(context.RequestAborted);
             var whole = upstream.StatusCode == HttpStatusCode.OK;
             await CopyAsync(body, context, whole ? file.Id : null);
+            context.RequestServices.GetRequiredService<Analytics.AnalyticsRecorder>().Proxied(peer.NodeId, peer.Name, upstream.Content.Headers.ContentLength ?? 0);
         }
     }
 

@@ -35,6 +35,10 @@ public static class ConfigReport
         });
         Add<DiscoveryOptions>(DiscoveryOptions.Section);
         Add<LlmOptions>(LlmOptions.Section);
+        Add<Conversations.ConversationOptions>(Conversations.ConversationOptions.Section);
+        Add<Files.FileOptions>(Files.FileOptions.Section);
+        Add<Analytics.AnalyticsOptions>(Analytics.AnalyticsOptions.Section);
+        Add<Analytics.TelemetryOptions>(Analytics.TelemetryOptions.Section);
         Add<AuthOptions>(AuthOptions.Section, o => o["password"] = o["password"] is null ? "(generated at first start)" : Masked);
 
         launch.Output.WriteLine(report.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));

@@ -1,4 +1,5 @@
 using System.Net;
+using MeshMind.Analytics;
 using MeshMind.Auth;
 using MeshMind.Discovery;
 using MeshMind.Files;
@@ -10,6 +11,7 @@ using MeshMind.Web;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Options;
 
 namespace MeshMind.Hosting;
@@ -30,12 +32,8 @@ public static class NodeHost
         builder.Configuration.AddConfiguration(configuration);
         builder.Logging.ClearProviders()
             .AddFilter("Microsoft.AspNetCore", LogLevel.Warning)
-            .AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning)
-            .AddSimpleConsole(console =>
-            {
-                console.SingleLine = true;
-                console.TimestampFormat = "HH:mm:ss ";
-            });
+            .AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
+        AddConsoleLogging(builder, configuration);
 
         var services = builder.Services;
         services.AddSingleton(new NodeConsole(launch.Output));
@@ -45,7 +43,8 @@ public static class NodeHost
             .AddMeshMindAuth()
             .AddMesh()
             .AddLlm()
-            .AddFiles();
+            .AddFiles()
+            .AddAnalytics(configuration);
         services.AddHostedService<NodeStartup>();
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default));
         services.AddOptions<KestrelServerOptions>().Configure<IOptions<HttpOptions>>(ConfigureKestrel);
@@ -53,6 +52,7 @@ public static class NodeHost
 
         var app = builder.Build();
         var ui = WebUi.CreateFileProvider(app.Services.GetRequiredService<TimeProvider>());
+        app.UseAnalytics();
         app.UseMeshPort();
         app.UseSecurityHeaders();
         app.UseWebUi(ui);
@@ -67,6 +67,7 @@ public static class NodeHost
         app.MapDiscoveryApi();
         app.MapLlmApis();
         app.MapFilesApi();
+        app.MapAnalytics();
         app.MapWebUi(ui);
         return app;
     }
@@ -119,6 +120,34 @@ public static class NodeHost
         }
 
         return 0;
+    }
+
+    /// <summary>One line per entry (or one JSON object per line with Telemetry:LogFormat=json), repeated lines debounced.</summary>
+    private static void AddConsoleLogging(WebApplicationBuilder builder, IConfiguration configuration)
+    {
+        if (string.Equals(configuration["Telemetry:LogFormat"], "json", StringComparison.OrdinalIgnoreCase))
+        {
+            builder.Logging.AddJsonConsole(json => json.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ");
+        }
+        else
+        {
+            builder.Logging.AddSimpleConsole(console =>
+            {
+                console.SingleLine = true;
+                console.TimestampFormat = "HH:mm:ss ";
+            });
+        }
+
+        var debounce = TimeSpan.TryParse(configuration["Telemetry:LogDebounce"], System.Globalization.CultureInfo.InvariantCulture, out var parsed)
+            ? parsed
+            : new TelemetryOptions().LogDebounce;
+        var services = builder.Services;
+        var console = services.Single(d => d.ServiceType == typeof(ILoggerProvider) && d.ImplementationType == typeof(ConsoleLoggerProvider));
+        services.Remove(console);
+        services.AddSingleton<ILoggerProvider>(provider => new DebouncingLoggerProvider(
+            new ConsoleLoggerProvider(provider.GetRequiredService<IOptionsMonitor<ConsoleLoggerOptions>>(), provider.GetServices<ConsoleFormatter>()),
+            debounce,
+            provider.GetService<TimeProvider>() ?? TimeProvider.System));
     }
 
     private static async Task WriteErrorAsync(NodeLaunch launch, string description)

@@ -117,7 +117,7 @@ public static class ChatApi
         LlmAnswer stream;
         try
         {
-            stream = await router.OpenAsync(request, includePeers: true, aborted);
+            stream = await router.OpenAsync(request, includePeers: true, aborted, conversationId);
         }
         catch (LlmUnavailableException ex)
         {

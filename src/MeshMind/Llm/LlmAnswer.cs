@@ -22,6 +22,7 @@ public sealed class LlmAnswer : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly CancellationToken _clientToken;
     private int _disposed;
+    private int _reported;
     private bool _stallArmed;
     private long _deadlineSetAt;
 
@@ -108,15 +109,16 @@ public sealed class LlmAnswer : IAsyncDisposable
             }
             catch (Exception ex)
             {
-                _router.Finished(Host, TtftMs, succeeded: false);
-                throw new LlmStreamException(_deadline.IsCancellationRequested
+                var stalled = _deadline.IsCancellationRequested;
+                Report(succeeded: false, stalled ? "stalled" : "failed_mid_answer");
+                throw new LlmStreamException(stalled
                     ? $"{Host.Name} sent nothing for {_stallTimeout.TotalSeconds:0.###} s; the answer is incomplete"
                     : $"{Host.Name} failed mid-answer ({LlmRouter.Describe(ex)}); the answer is incomplete", ex);
             }
 
             if (!more)
             {
-                _router.Finished(Host, TtftMs, succeeded: false);
+                Report(succeeded: false, "ended_early");
                 throw new LlmStreamException($"{Host.Name} ended the answer before finishing; the answer is incomplete");
             }
 
@@ -130,11 +132,20 @@ public sealed class LlmAnswer : IAsyncDisposable
     private void Complete(ChatDoneResponseStream? final)
     {
         Final = final;
-        _router.Finished(Host, TtftMs, succeeded: true);
+        Report(succeeded: true, null);
         if (Host.IsLocal)
         {
             double? rate = final is { EvalCount: > 0, EvalDuration: > 0 } ? final.EvalCount / (final.EvalDuration / 1e9) : null;
             _local.Record(TtftMs, rate);
+        }
+    }
+
+    /// <summary>Tells the router how the answer went, once (the first outcome wins: a failure, the finish, or the client leaving).</summary>
+    private void Report(bool succeeded, string? failure)
+    {
+        if (Interlocked.Exchange(ref _reported, 1) == 0)
+        {
+            _router.Finished(this, succeeded, failure);
         }
     }
 
@@ -144,6 +155,9 @@ public sealed class LlmAnswer : IAsyncDisposable
         {
             return;
         }
+
+        // Disposed without a finish or a failure: the client stopped reading (counted, neither success nor error).
+        Report(succeeded: false, null);
 
         if (Final is null)
         {

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using MeshMind.Analytics;
 using MeshMind.Mesh;
 using Microsoft.Extensions.Options;
 using OllamaSharp.Models.Chat;
@@ -14,6 +15,7 @@ public sealed partial class LlmRouter(
     LocalLlm local,
     PeerDirectory peers,
     PeerLlmClients clients,
+    AnalyticsRecorder recorder,
     IOptions<LlmOptions> options,
     TimeProvider time,
     ILogger<LlmRouter> logger)
@@ -83,8 +85,29 @@ public sealed partial class LlmRouter(
     /// <param name="request">The chat; its model is resolved and set per host.</param>
     /// <param name="includePeers">False for requests that came from a peer: they are served here or not at all (no loops).</param>
     /// <param name="cancellationToken">The client's; cancelling it cancels the request at the host.</param>
+    /// <param name="conversationId">The conversation a person's message belongs to, for engagement analytics.</param>
     /// <exception cref="LlmUnavailableException">No host has an LLM, none has the model, or every one failed before answering.</exception>
-    public async Task<LlmAnswer> OpenAsync(ChatRequest request, bool includePeers, CancellationToken cancellationToken)
+    public async Task<LlmAnswer> OpenAsync(ChatRequest request, bool includePeers, CancellationToken cancellationToken, string? conversationId = null)
+    {
+        if (includePeers)
+        {
+            // A person's message (requests from peers are counted by the node the person used).
+            recorder.Message(conversationId);
+        }
+
+        try
+        {
+            return await OpenCoreAsync(request, includePeers, cancellationToken);
+        }
+        catch (LlmUnavailableException ex)
+        {
+            recorder.Chat(request.Model, null, null, false, null, null, null,
+                ex.StatusCode == StatusCodes.Status404NotFound ? "unknown_model" : "unavailable");
+            throw;
+        }
+    }
+
+    private async Task<LlmAnswer> OpenCoreAsync(ChatRequest request, bool includePeers, CancellationToken cancellationToken)
     {
         var model = ResolveModel(request.Model, includePeers)
             ?? throw new LlmUnavailableException(includePeers
@@ -123,7 +146,19 @@ public sealed partial class LlmRouter(
         throw new LlmUnavailableException($"No host could answer with '{model}': {string.Join("; ", failures)}");
     }
 
-    internal void Finished(LlmHost host, double ttftMs, bool succeeded)
+    /// <summary>Called once per answer that started: finished, failed mid-way (<paramref name="failure"/>), or stopped by the client.</summary>
+    internal void Finished(LlmAnswer answer, bool succeeded, string? failure = null)
+    {
+        double? rate = answer.Final is { EvalCount: > 0, EvalDuration: > 0 } final ? final.EvalCount / (final.EvalDuration / 1e9) : null;
+        recorder.Chat(answer.Model, answer.Host.NodeId, answer.Host.Name, answer.Host.IsLocal, answer.Elapsed.TotalMilliseconds,
+            succeeded ? answer.TtftMs : null, succeeded ? rate : null, failure);
+        if (failure is not null || succeeded)
+        {
+            Finished(answer.Host, answer.TtftMs, succeeded);
+        }
+    }
+
+    private void Finished(LlmHost host, double ttftMs, bool succeeded)
     {
         if (host.IsLocal)
         {
@@ -177,6 +212,7 @@ public sealed partial class LlmRouter(
                 : Describe(ex);
             await Release(chunks, slot, deadline, linked);
             health?.Breaker.Failure();
+            recorder.Failover();
             LogFailedOver(host.Name, host.NodeId[..Math.Min(12, host.NodeId.Length)], reason);
             return (null, reason);
         }

@@ -1,3 +1,4 @@
+using MeshMind.Analytics;
 using MeshMind.Node;
 using Microsoft.Extensions.Options;
 using OllamaSharp;
@@ -20,14 +21,14 @@ public sealed class LocalLlm : IDisposable
     private double? _ttftMs;
     private double? _tokensPerS;
 
-    public LocalLlm(IOptions<LlmOptions> options, NodeInfo node)
+    public LocalLlm(IOptions<LlmOptions> options, NodeInfo node, AnalyticsRecorder recorder, TimeProvider time)
     {
         _options = options.Value;
-        _http = new HttpClient(new AbortOnCancelHandler(new SocketsHttpHandler
+        _http = new HttpClient(new CallMetricsHandler("llm", recorder, time, new AbortOnCancelHandler(new SocketsHttpHandler
         {
             ConnectTimeout = TimeSpan.FromSeconds(2),
             PooledConnectionIdleTimeout = TimeSpan.FromSeconds(60),
-        }))
+        })))
         {
             BaseAddress = new Uri(_options.OllamaUrl),
             // The router owns every timeout (first token, stall); a long answer must not be cut by HttpClient.

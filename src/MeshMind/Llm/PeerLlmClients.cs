@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
+using MeshMind.Analytics;
 using MeshMind.Mesh;
 using OllamaSharp;
 
@@ -9,7 +10,7 @@ namespace MeshMind.Llm;
 /// Ollama clients for peers' mesh ports (DESIGN §5): the same OllamaSharp client as for the local LLM, over mutual TLS
 /// with this node's certificate, accepting only the certificate whose hash is the peer's node id.
 /// </summary>
-public sealed class PeerLlmClients(NodeIdentity identity) : IDisposable
+public sealed class PeerLlmClients(NodeIdentity identity, AnalyticsRecorder recorder, TimeProvider time) : IDisposable
 {
     private readonly ConcurrentDictionary<(string NodeId, string Endpoint), Lazy<(HttpClient Http, OllamaApiClient Client)>> _clients = new();
 
@@ -67,7 +68,7 @@ public sealed class PeerLlmClients(NodeIdentity identity) : IDisposable
         handler.ConnectTimeout = TimeSpan.FromSeconds(3);
         handler.PooledConnectionIdleTimeout = TimeSpan.FromSeconds(60);
         handler.EnableMultipleHttp2Connections = true;
-        var http = new HttpClient(new AbortOnCancelHandler(new Http2Handler(handler)))
+        var http = new HttpClient(new CallMetricsHandler("peer", recorder, time, new AbortOnCancelHandler(new Http2Handler(handler))))
         {
             BaseAddress = new UriBuilder(Uri.UriSchemeHttps, address.ToString(), port).Uri,
             Timeout = Timeout.InfiniteTimeSpan,

@@ -85,5 +85,15 @@ public static class Migrations
             );
             CREATE INDEX files_by_sha256 ON files (sha256);
             """),
+        new(6, "analytics", """
+            CREATE TABLE analytics (
+                resolution INTEGER NOT NULL,
+                start      INTEGER NOT NULL,
+                kind       TEXT NOT NULL,
+                key        TEXT NOT NULL,
+                data       TEXT NOT NULL,
+                PRIMARY KEY (resolution, start, kind, key)
+            ) WITHOUT ROWID;
+            """),
     ];
 }

@@ -17,6 +17,8 @@ public sealed class Link(WebSocket socket, string remoteNodeId, string dialerNod
     private long _nextPing;
     private long _pingSentAt;
     private long _lastHeard;
+    private long _bytesIn;
+    private long _bytesOut;
 
     public string RemoteNodeId { get; } = remoteNodeId;
 
@@ -26,6 +28,12 @@ public sealed class Link(WebSocket socket, string remoteNodeId, string dialerNod
     public IPAddress? RemoteAddress { get; } = remoteAddress;
 
     public double? RttMs { get; private set; }
+
+    /// <summary>Message bytes received on this link (WebSocket payloads).</summary>
+    public long BytesIn => Interlocked.Read(ref _bytesIn);
+
+    /// <summary>Message bytes sent on this link (WebSocket payloads).</summary>
+    public long BytesOut => Interlocked.Read(ref _bytesOut);
 
     /// <summary>Queues a message. A peer too slow to drain its queue gets its link closed rather than unbounded memory.</summary>
     public void Send(LinkMessage message)
@@ -79,6 +87,7 @@ public sealed class Link(WebSocket socket, string remoteNodeId, string dialerNod
         await foreach (var message in _outbox.Reader.ReadAllAsync(cancellationToken))
         {
             await socket.SendAsync(message, WebSocketMessageType.Text, endOfMessage: true, cancellationToken);
+            Interlocked.Add(ref _bytesOut, message.Length);
         }
     }
 
@@ -107,6 +116,7 @@ public sealed class Link(WebSocket socket, string remoteNodeId, string dialerNod
             while (!result.EndOfMessage);
 
             Interlocked.Exchange(ref _lastHeard, time.GetTimestamp());
+            Interlocked.Add(ref _bytesIn, buffer.WrittenCount);
             switch (LinkCodec.Parse(buffer.WrittenSpan))
             {
                 case PingMessage ping:

@@ -33,6 +33,8 @@ public sealed partial class LinkManager(
     private readonly SemaphoreSlim _wake = new(0, 1);
     private readonly List<Task> _running = [];
     private CancellationToken _stopping;
+    private long _closedBytesIn;
+    private long _closedBytesOut;
 
     private sealed class DialTarget
     {
@@ -45,8 +47,20 @@ public sealed partial class LinkManager(
     /// <summary>Raised when a link to a peer comes up, after hello; handlers send their opening messages with <see cref="Send"/>.</summary>
     public event Action<string>? LinkUp;
 
+    /// <summary>Raised for every ping answered on a current link, with the peer's node id and the round trip in milliseconds.</summary>
+    public event Action<string, double>? RoundTrip;
+
     /// <summary>Raised for every message the link layer itself does not handle (capability, conversations, ...).</summary>
     public event Action<string, LinkMessage>? MessageReceived;
+
+    /// <summary>Link message bytes in and out since start: links that ended plus the live ones.</summary>
+    public (long In, long Out) Traffic()
+    {
+        lock (_links)
+        {
+            return (_closedBytesIn + _links.Values.Sum(l => l.BytesIn), _closedBytesOut + _links.Values.Sum(l => l.BytesOut));
+        }
+    }
 
     /// <summary>Sends a message to one linked peer; false when there is no link to it.</summary>
     public bool Send(string nodeId, LinkMessage message)
@@ -325,6 +339,7 @@ public sealed partial class LinkManager(
                 if (keepNew)
                 {
                     _links[link.RemoteNodeId] = link;
+                    (_closedBytesIn, _closedBytesOut) = (_closedBytesIn + existing.BytesIn, _closedBytesOut + existing.BytesOut);
                     loser = existing;
                 }
                 else
@@ -346,6 +361,7 @@ public sealed partial class LinkManager(
             if (_links.TryGetValue(link.RemoteNodeId, out var current) && current == link)
             {
                 _links.Remove(link.RemoteNodeId);
+                (_closedBytesIn, _closedBytesOut) = (_closedBytesIn + link.BytesIn, _closedBytesOut + link.BytesOut);
                 wasCurrent = true;
             }
         }
@@ -363,6 +379,10 @@ public sealed partial class LinkManager(
         if (IsCurrent(link))
         {
             peers.SetLink(link.RemoteNodeId, LinkState.Up, link.RttMs);
+            if (link.RttMs is { } rtt)
+            {
+                RoundTrip?.Invoke(link.RemoteNodeId, rtt);
+            }
         }
     }
 

@@ -1,0 +1,155 @@
+namespace MeshMind.Analytics;
+
+/// <summary>
+/// Measures calls this node makes to peers (<c>peer</c>) or to its LLM backend (<c>llm</c>): latency until the response
+/// body was read to its end (or dropped), errors (no response, or 5xx), and bytes each way.
+/// </summary>
+public sealed class CallMetricsHandler(string target, AnalyticsRecorder recorder, TimeProvider time, HttpMessageHandler inner) : DelegatingHandler(inner)
+{
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var started = time.GetTimestamp();
+        var route = $"{request.Method.Method} {Normalize(request.RequestUri?.AbsolutePath ?? "/")}";
+        var sent = request.Content?.Headers.ContentLength ?? 0;
+        HttpResponseMessage response;
+        try
+        {
+            response = await base.SendAsync(request, cancellationToken);
+        }
+        catch (Exception)
+        {
+            recorder.Call(target, route, time.GetElapsedTime(started).TotalMilliseconds, error: true, 0, sent);
+            throw;
+        }
+
+        var error = (int)response.StatusCode >= 500;
+        response.Content = new CountedContent(response.Content, received =>
+            recorder.Call(target, route, time.GetElapsedTime(started).TotalMilliseconds, error, received, sent));
+        return response;
+    }
+
+    /// <summary>Route-like keys: content hashes and ids become placeholders, so keys stay few.</summary>
+    internal static string Normalize(string path) =>
+        path.StartsWith("/mesh/files/", StringComparison.Ordinal) ? "/mesh/files/{sha256}" : path;
+
+    /// <summary>The original content; reports the bytes read once, when the body ends or the response is disposed.</summary>
+    private sealed class CountedContent : HttpContent
+    {
+        private readonly HttpContent _inner;
+        private readonly Action<long> _done;
+        private long _received;
+        private int _reported;
+
+        public CountedContent(HttpContent inner, Action<long> done)
+        {
+            _inner = inner;
+            _done = done;
+            foreach (var header in inner.Headers)
+            {
+                Headers.TryAddWithoutValidation(header.Key, header.Value);
+            }
+        }
+
+        protected override async Task<Stream> CreateContentReadStreamAsync(CancellationToken cancellationToken) =>
+            new CountingReadStream(await _inner.ReadAsStreamAsync(cancellationToken), this);
+
+        protected override Task<Stream> CreateContentReadStreamAsync() => CreateContentReadStreamAsync(CancellationToken.None);
+
+        protected override Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context) =>
+            SerializeToStreamAsync(stream, context, CancellationToken.None);
+
+        protected override async Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context, CancellationToken cancellationToken)
+        {
+            await using var source = await CreateContentReadStreamAsync(cancellationToken);
+            await source.CopyToAsync(stream, cancellationToken);
+        }
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = _inner.Headers.ContentLength ?? -1;
+            return length >= 0;
+        }
+
+        private void Received(int bytes) => Interlocked.Add(ref _received, bytes);
+
+        private void Report()
+        {
+            if (Interlocked.Exchange(ref _reported, 1) == 0)
+            {
+                _done(Interlocked.Read(ref _received));
+            }
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                Report();
+                _inner.Dispose();
+            }
+
+            base.Dispose(disposing);
+        }
+
+        private sealed class CountingReadStream(Stream inner, CountedContent owner) : Stream
+        {
+            public override bool CanRead => true;
+
+            public override bool CanSeek => false;
+
+            public override bool CanWrite => false;
+
+            public override long Length => throw new NotSupportedException();
+
+            public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+            public override void Flush()
+            {
+            }
+
+            public override int Read(byte[] buffer, int offset, int count) => Counted(inner.Read(buffer, offset, count), count);
+
+            public override async Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+                Counted(await inner.ReadAsync(buffer.AsMemory(offset, count), cancellationToken), count);
+
+            public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+                Counted(await inner.ReadAsync(buffer, cancellationToken), buffer.Length);
+
+            public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+            public override void SetLength(long value) => throw new NotSupportedException();
+
+            public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+            protected override void Dispose(bool disposing)
+            {
+                if (disposing)
+                {
+                    owner.Report();
+                    inner.Dispose();
+                }
+
+                base.Dispose(disposing);
+            }
+
+            public override async ValueTask DisposeAsync()
+            {
+                owner.Report();
+                await inner.DisposeAsync();
+                await base.DisposeAsync();
+            }
+
+            /// <summary>Counts a read; a read of nothing into a non-empty buffer is the end of the body.</summary>
+            private int Counted(int read, int asked)
+            {
+                owner.Received(read);
+                if (read == 0 && asked > 0)
+                {
+                    owner.Report();
+                }
+
+                return read;
+            }
+        }
+    }
+}

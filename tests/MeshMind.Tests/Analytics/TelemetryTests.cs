@@ -1,0 +1,131 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.RegularExpressions;
+using MeshMind.Tests.Infrastructure;
+using static MeshMind.Tests.Llm.LlmNodes;
+
+namespace MeshMind.Tests.Analytics;
+
+/// <summary>What operators' tools read: Prometheus text on /metrics, health probes, and W3C trace context across the mesh.</summary>
+public sealed partial class TelemetryTests
+{
+    [GeneratedRegex(@"^# TYPE (?<name>[a-zA-Z_:][a-zA-Z0-9_:]*) (?<type>counter|gauge|histogram|summary|untyped)$")]
+    private static partial Regex TypeLine();
+
+    [GeneratedRegex(@"^# HELP [a-zA-Z_:][a-zA-Z0-9_:]* .*$")]
+    private static partial Regex HelpLine();
+
+    [GeneratedRegex(@"^(?<name>[a-zA-Z_:][a-zA-Z0-9_:]*)(\{(?<labels>[a-zA-Z_][a-zA-Z0-9_]*=""(\\.|[^""\\])*""(,[a-zA-Z_][a-zA-Z0-9_]*=""(\\.|[^""\\])*"")*,?)?\})? (?<value>[^ ]+)( -?[0-9]+)?$")]
+    private static partial Regex SampleLine();
+
+    /// <summary>Parses the Prometheus text exposition format strictly: every line is a HELP, a TYPE or a sample of a declared family.</summary>
+    private static Dictionary<string, string> ParsePrometheus(string text)
+    {
+        var types = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var line in text.Split('\n').Where(l => l.Length > 0))
+        {
+            if (TypeLine().Match(line) is { Success: true } type)
+            {
+                Assert.True(types.TryAdd(type.Groups["name"].Value, type.Groups["type"].Value), $"family declared twice: {line}");
+                continue;
+            }
+
+            if (HelpLine().IsMatch(line) || line.StartsWith("# EOF", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var sample = SampleLine().Match(line);
+            Assert.True(sample.Success, $"not a Prometheus line: {line}");
+            var value = sample.Groups["value"].Value;
+            Assert.True(value is "+Inf" or "-Inf" or "NaN" || double.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, out _), $"bad value: {line}");
+            var name = sample.Groups["name"].Value;
+            var family = types.Keys.Where(f => name == f || name.StartsWith(f + "_", StringComparison.Ordinal)).MaxBy(f => f.Length);
+            Assert.True(family is not null, $"sample of an undeclared family: {line}");
+            if (types[family] == "histogram")
+            {
+                Assert.Contains(name[family.Length..], new[] { "_bucket", "_sum", "_count" });
+            }
+        }
+
+        return types;
+    }
+
+    [Fact]
+    public async Task Metrics_IsPrometheusText_WithRuntimeProcessHttpAndMeshMindFamilies()
+    {
+        await using var ollama = await FixtureAsync();
+        await using var node = await StartAsync("solo", ollama.BaseAddress.ToString());
+        await UntilLocalLlmAsync(node);
+        using var client = await node.CreateLoggedInClientAsync();
+        (await client.PostAsJsonAsync("/api/chat", new { message = "count me" }, Ct)).EnsureSuccessStatusCode();
+
+        var response = await client.GetAsync("/metrics", Ct);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.StartsWith("text/plain", response.Content.Headers.ContentType?.MediaType, StringComparison.Ordinal);
+        var text = await response.Content.ReadAsStringAsync(Ct);
+        var families = ParsePrometheus(text);
+
+        // Nodes of other tests run in this process too and share the meter's name, so counts here are "at least".
+
+        Assert.Equal("counter", families["meshmind_chats_total"]);
+        Assert.Equal("counter", families["meshmind_logins_total"]);
+        Assert.Equal("gauge", families["meshmind_peers_linked"]);
+        Assert.Equal("histogram", families["meshmind_peer_call_duration_seconds"]);
+        Assert.Equal("histogram", families["http_server_request_duration_seconds"]);
+        Assert.Equal("counter", families["dotnet_gc_collections_total"]);
+        Assert.Equal("counter", families["dotnet_process_cpu_time_seconds_total"]);
+        Assert.Equal("gauge", families["dotnet_process_memory_working_set_bytes"]);
+        Assert.Matches(@"(?m)^meshmind_chats_total\{[^}]*host=""local""[^}]*outcome=""ok""[^}]*\} [1-9][0-9]*( |$)", text);
+        Assert.DoesNotContain(TestNode.Password, text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Metrics_NeedsASessionOrKey_UnlessConfiguredAnonymous()
+    {
+        await using var closed = await TestNode.StartAsync();
+        await using var open = await TestNode.StartAsync(commandLine: new() { ["Telemetry:AnonymousMetrics"] = "true" });
+        using var anonymousOnClosed = closed.CreateClient();
+        using var anonymousOnOpen = open.CreateClient();
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymousOnClosed.GetAsync("/metrics", Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await anonymousOnOpen.GetAsync("/metrics", Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymousOnOpen.GetAsync("/api/analytics/perf", Ct)).StatusCode);
+    }
+
+    [Fact]
+    public async Task HealthAndReadiness_AnswerAnonymously()
+    {
+        await using var node = await TestNode.StartAsync();
+        using var anonymous = node.CreateClient();
+
+        var health = await anonymous.GetAsync("/healthz", Ct);
+        var ready = await anonymous.GetAsync("/readyz", Ct);
+
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+        Assert.Equal("Healthy", await ready.Content.ReadAsStringAsync(Ct));
+    }
+
+    [Fact]
+    public async Task Trace_ADelegatedChat_CarriesTheCallersTraceIdToTheHostsBackend()
+    {
+        await using var ollama = await FixtureAsync();
+        await using var host = await StartAsync("host", ollama.BaseAddress.ToString());
+        await using var asker = await StartAsync("asker", NoLlm, [host]);
+        await UntilRoutableAsync(asker, host);
+        using var client = await asker.CreateLoggedInClientAsync();
+        var traceId = Convert.ToHexStringLower(Guid.NewGuid().ToByteArray());
+        var callerSpan = "00f067aa0ba902b7";
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/chat") { Content = JsonContent.Create(new { message = "trace me" }) };
+        request.Headers.Add("traceparent", $"00-{traceId}-{callerSpan}-01");
+        var answer = await (await client.SendAsync(request, Ct)).JsonAsync();
+
+        Assert.Equal("host", answer.GetProperty("host").GetProperty("name").GetString());
+        var seen = ollama.LastTraceParent.Split('-');
+        Assert.Equal(4, seen.Length);
+        Assert.Equal(traceId, seen[1]);
+        Assert.NotEqual(callerSpan, seen[2]);   // the span of the host's own backend call, not the caller's
+    }
+}
