@@ -37,7 +37,8 @@ export function FilesChart({ files }: { files: FilesAnalytics | null }) {
           <TimeChart
             data={files.over_time}
             bucketSeconds={files.bucket_seconds}
-            kind="area"
+            kind="bar"
+            stacked
             series={[
               { key: 'upload_bytes', name: 'Uploaded', color: COLORS.emerald },
               { key: 'download_bytes', name: 'Downloaded', color: COLORS.sky },

@@ -31,7 +31,7 @@ function Traffic({ network }: { network: NetworkAnalytics }) {
       <TimeChart
         data={network.bytes_over_time}
         bucketSeconds={network.bucket_seconds}
-        kind="area"
+        kind="bar"
         stacked
         series={CHANNELS.map((c) => ({ ...c }))}
         format={formatSize}
@@ -106,6 +106,15 @@ function Discovery({ network }: { network: NetworkAnalytics }) {
   )
 }
 
+/**
+ * The series plus a point at `to` holding the last bucket's value: a step line draws each bucket's value across
+ * the bucket, and without it the newest bucket (often the only non-zero one on a new node) would have no width.
+ */
+function withEnd<T extends { t: number }>(series: T[], to: number): T[] {
+  const last = series[series.length - 1]
+  return last ? [...series, { ...last, t: to }] : series
+}
+
 /** Peers over time, link round trips, discovery datagrams, and bytes per channel. */
 export function NetworkCharts({ network }: { network: NetworkAnalytics | null }) {
   return (
@@ -129,7 +138,7 @@ export function NetworkCharts({ network }: { network: NetworkAnalytics | null })
       >
         {network && (
           <TimeChart
-            data={network.peers_over_time}
+            data={withEnd(network.peers_over_time, network.to)}
             bucketSeconds={network.bucket_seconds}
             kind="line"
             step

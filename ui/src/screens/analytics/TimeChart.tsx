@@ -1,4 +1,4 @@
-import { Area, AreaChart, Bar, BarChart, CartesianGrid, Legend, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts'
+import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts'
 import { bucketLabel, tickFormatter } from './format'
 import { ANIMATE, AXIS_TICK, CHART_STYLE, GRID_STROKE, LEGEND_PROPS, LOG_FLOOR, logTicks, TOOLTIP_STYLE } from './chartTheme'
 
@@ -12,15 +12,32 @@ export interface Series {
 }
 
 /**
- * One of the `*_over_time` series as bars, lines or areas; `t` (bucket start, unix ms) on the x axis.
- * `stacked` stacks bars or areas; `step` draws lines as steps (counts that hold between samples);
+ * A point with no neighbour on either side draws no line segment, so it gets a dot (e.g. the first minute of
+ * requests, or one sample between gaps); every other point stays a plain line.
+ */
+function IsolatedDot({ cx, cy, index, data, dataKey, color }: {
+  cx?: number
+  cy?: number
+  index?: number
+  data: Point[]
+  dataKey: string
+  color: string
+}) {
+  const has = (i: number) => data[i]?.[dataKey] != null
+  if (index == null || cx == null || cy == null || !has(index) || has(index - 1) || has(index + 1)) return <g />
+  return <circle className="recharts-dot" cx={cx} cy={cy} r={3} fill={color} stroke="#fff" strokeWidth={1} />
+}
+
+/**
+ * One of the `*_over_time` series as bars or lines; `t` (bucket start, unix ms) on the x axis.
+ * `stacked` stacks bars; `step` draws lines as steps (counts that hold between samples);
  * `log` puts the y axis on a log scale (latencies spanning milliseconds to seconds).
  */
 export function TimeChart({ data, bucketSeconds, series, kind, stacked = false, step = false, log = false, format }: {
   data: Point[]
   bucketSeconds: number
   series: Series[]
-  kind: 'bar' | 'line' | 'area'
+  kind: 'bar' | 'line'
   stacked?: boolean
   step?: boolean
   log?: boolean
@@ -59,27 +76,6 @@ export function TimeChart({ data, bucketSeconds, series, kind, stacked = false, 
       </BarChart>
     )
   }
-  if (kind === 'area') {
-    return (
-      <AreaChart responsive style={CHART_STYLE} data={data} margin={{ top: 4, right: 8, left: 0, bottom: 0 }}>
-        {common}
-        {series.map((s) => (
-          <Area
-            key={s.key}
-            type="monotone"
-            dataKey={s.key}
-            name={s.name}
-            stroke={s.color}
-            fill={s.color}
-            fillOpacity={0.18}
-            strokeWidth={1.5}
-            stackId={stackId}
-            isAnimationActive={ANIMATE}
-          />
-        ))}
-      </AreaChart>
-    )
-  }
   return (
     <LineChart responsive style={CHART_STYLE} data={data} margin={{ top: 4, right: 8, left: 0, bottom: 0 }}>
       {common}
@@ -91,7 +87,9 @@ export function TimeChart({ data, bucketSeconds, series, kind, stacked = false, 
           name={s.name}
           stroke={s.color}
           strokeWidth={2}
-          dot={false}
+          dot={(props: { cx?: number; cy?: number; index?: number }) => (
+            <IsolatedDot key={`${s.key}-${props.index}`} cx={props.cx} cy={props.cy} index={props.index} data={data} dataKey={s.key} color={s.color} />
+          )}
           isAnimationActive={ANIMATE}
         />
       ))}
