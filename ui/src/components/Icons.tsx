@@ -83,11 +83,6 @@ export const CloseIcon = (p: P) => (
     <path d="M6 6l12 12M18 6L6 18" />
   </Icon>
 )
-export const SparkIcon = (p: P) => (
-  <Icon {...p}>
-    <path d="M12 3v4M12 17v4M3 12h4M17 12h4M5.6 5.6l2.8 2.8M15.6 15.6l2.8 2.8M5.6 18.4l2.8-2.8M15.6 8.4l2.8-2.8" />
-  </Icon>
-)
 export const AlertIcon = (p: P) => (
   <Icon {...p}>
     <path d="M12 3l10 18H2z" />

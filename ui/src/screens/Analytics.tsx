@@ -1,16 +1,47 @@
+import { lazy, Suspense } from 'react'
+import { useSearchParams } from 'react-router-dom'
+import { DEFAULT_RANGE, isRange, type Range } from '../analyticsApi'
 import { Page } from '../components/Page'
-import { ComingSoon } from '../components/ComingSoon'
-import { AnalyticsIcon } from '../components/Icons'
+import { Spinner } from '../components/Spinner'
+import { RangePicker } from './analytics/RangePicker'
 
-export default function Analytics() {
+// The charts (and Recharts with them) load only when this screen is opened.
+const AnalyticsBoard = lazy(() => import('./analytics/AnalyticsBoard'))
+
+function LoadingCharts() {
   return (
-    <Page title="Analytics" subtitle="Usage across this node and the mesh">
-      <ComingSoon
-        icon={AnalyticsIcon}
-        feature="analytics"
-        description="Arrives with the analytics work: charts of requests, tokens and peer activity over time."
-        bullets={['Requests and tokens over time', 'Busiest peers and models', 'Response latency']}
-      />
+    <div role="status" className="flex items-center gap-2 py-16 text-sm text-slate-500 justify-center">
+      <Spinner className="h-4 w-4 text-slate-400" />
+      Loading charts…
+    </div>
+  )
+}
+
+/** Usage of this node and the mesh over a range picked in the header (kept in the URL as `?range=`). */
+export default function Analytics() {
+  const [params, setParams] = useSearchParams()
+  const asked = params.get('range')
+  const range: Range = isRange(asked) ? asked : DEFAULT_RANGE
+
+  const pick = (next: Range) =>
+    setParams(
+      (p) => {
+        const copy = new URLSearchParams(p)
+        copy.set('range', next)
+        return copy
+      },
+      { replace: true },
+    )
+
+  return (
+    <Page
+      title="Analytics"
+      subtitle="Usage across this node and the mesh"
+      actions={<RangePicker value={range} onChange={pick} />}
+    >
+      <Suspense fallback={<LoadingCharts />}>
+        <AnalyticsBoard range={range} />
+      </Suspense>
     </Page>
   )
 }

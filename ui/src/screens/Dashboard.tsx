@@ -1,14 +1,23 @@
 import type { ReactNode } from 'react'
 import { Link } from 'react-router-dom'
 import { formatUptime, getModels } from '../api'
+import { getChatAnalytics, getPerfAnalytics, type ChatAnalytics, type PerfAnalytics } from '../analyticsApi'
 import { useNodeStatus } from '../status'
+import { usePageVisible } from '../usePageVisible'
 import { usePoll } from '../usePoll'
+import { formatCount, formatLatency, formatRate } from './analytics/format'
 import { Page } from '../components/Page'
 import { DuplicateNodeIdBanner } from '../components/DuplicateNodeIdBanner'
 import { ArrowRightIcon, ChatIcon, FilesIcon } from '../components/Icons'
 import { RetryingBanner } from '../components/RetryingBanner'
 
 const MODELS_POLL_MS = 10000
+const STATS_POLL_MS = 10000
+/** The route whose p95 the Dashboard shows: how long answers take is the latency people feel. */
+const CHAT_ROUTE = 'POST /api/chat'
+
+const getChatDay = (signal: AbortSignal) => getChatAnalytics('24h', signal)
+const getPerfHour = (signal: AbortSignal) => getPerfAnalytics('1h', signal)
 
 function Card({ label, children, className = '' }: { label: string; children: ReactNode; className?: string }) {
   return (
@@ -24,6 +33,52 @@ function SkeletonCard() {
     <div className="rounded-xl border border-slate-200 bg-white p-5 shadow-sm" aria-hidden="true">
       <div className="h-3 w-20 animate-pulse rounded bg-slate-200" />
       <div className="mt-3 h-6 w-32 animate-pulse rounded bg-slate-100" />
+    </div>
+  )
+}
+
+function QuickStat({ label, value, hint, testId }: { label: string; value: ReactNode; hint: ReactNode; testId: string }) {
+  return (
+    <div className="rounded-xl border border-slate-200 bg-white p-5 shadow-sm">
+      <p className="text-xs font-medium tracking-wide text-slate-500 uppercase">{label}</p>
+      <p data-testid={testId} className="mt-2 text-2xl font-semibold text-slate-900 tabular-nums">
+        {value}
+      </p>
+      <p className="mt-1 text-xs text-slate-500">{hint}</p>
+    </div>
+  )
+}
+
+/** Chats in 24 h, median tokens/s, p95 chat latency of the last hour, peers (from the live status). */
+function QuickStats({ chat, perf, peers }: { chat: ChatAnalytics | null; perf: PerfAnalytics | null; peers: number | null }) {
+  const chatRoute = perf?.routes.find((r) => r.route === CHAT_ROUTE)
+  const speed = chat?.tokens_per_second
+  return (
+    <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
+      <QuickStat
+        label="Chats · 24 h"
+        testId="stat-chats"
+        value={chat ? formatCount(chat.total) : '…'}
+        hint={chat && chat.errors > 0 ? `${formatCount(chat.errors)} failed` : 'Answers to this node’s questions'}
+      />
+      <QuickStat
+        label="Median speed · 24 h"
+        testId="stat-tokens-per-second"
+        value={speed ? formatRate(speed.p50, speed.count) : '…'}
+        hint="Tokens per second of an answer"
+      />
+      <QuickStat
+        label="p95 chat latency · 1 h"
+        testId="stat-p95-latency"
+        value={perf ? formatLatency(chatRoute?.latency_ms.p95 ?? 0, chatRoute?.count ?? 0) : '…'}
+        hint={perf && !chatRoute?.count ? 'No chats in the last hour' : 'Whole answers, question to last token'}
+      />
+      <QuickStat
+        label="Connected peers"
+        testId="peer-count"
+        value={peers ?? '…'}
+        hint="Nodes linked to this one now"
+      />
     </div>
   )
 }
@@ -56,13 +111,18 @@ function QuickAction({ to, icon, title, text, testId }: {
 /**
  * Live overview of this node. Test ids: `node-name`, `dashboard-llm-host` (text "This node hosts
  * an LLM" or "Uses the mesh's LLMs"; `data-llm-host` true/false), `dashboard-model-count`,
- * `peer-count`, `uptime`, `version`, `node-id`, `quick-chat`, `quick-files`, `status-error`, `models-error`.
+ * `uptime`, `version`, `node-id`, quick stats `stat-chats`, `stat-tokens-per-second`, `stat-p95-latency`,
+ * `peer-count`, `quick-chat`, `quick-files`, `quick-analytics`, `status-error`, `models-error`, `stats-error`.
  */
 export default function Dashboard() {
   // live: poll GET /api/status every 3 s while this screen is shown.
   const { status, error } = useNodeStatus({ live: true })
   const models = usePoll(getModels, MODELS_POLL_MS, 'Model list request failed')
   const modelCount = models.data?.length ?? null
+  const visible = usePageVisible()
+  const chat = usePoll(visible ? getChatDay : null, STATS_POLL_MS, 'Chat statistics request failed')
+  const perf = usePoll(visible ? getPerfHour : null, STATS_POLL_MS, 'Latency statistics request failed')
+  const statsError = chat.error ?? perf.error
 
   return (
     <Page title="Dashboard" subtitle="Live overview of this node">
@@ -71,6 +131,7 @@ export default function Dashboard() {
       {error && <RetryingBanner message={error} testId="status-error" />}
       {/* One banner is enough while the node itself is unreachable. */}
       {models.error && !error && <RetryingBanner message={models.error} testId="models-error" />}
+      {statsError && !error && !models.error && <RetryingBanner message={statsError} testId="stats-error" />}
 
       <section aria-label="Node status" className="grid gap-4 sm:grid-cols-2 lg:grid-cols-3">
         {status ? (
@@ -80,7 +141,7 @@ export default function Dashboard() {
                 {status.name}
               </span>
             </Card>
-            <Card label="LLM">
+            <Card label="LLM" className="lg:col-span-2">
               <span
                 data-testid="dashboard-llm-host"
                 data-llm-host={status.is_llm_host ? 'true' : 'false'}
@@ -102,11 +163,6 @@ export default function Dashboard() {
                     : `${modelCount} ${modelCount === 1 ? 'model' : 'models'} in the mesh`}
               </span>
             </Card>
-            <Card label="Connected peers">
-              <span data-testid="peer-count" className="tabular-nums">
-                {status.peer_count}
-              </span>
-            </Card>
             <Card label="Uptime">
               <span data-testid="uptime" className="tabular-nums">
                 {formatUptime(status.uptime_s)}
@@ -122,8 +178,24 @@ export default function Dashboard() {
             </Card>
           </>
         ) : (
-          Array.from({ length: 6 }, (_, i) => <SkeletonCard key={i} />)
+          Array.from({ length: 5 }, (_, i) => <SkeletonCard key={i} />)
         )}
+      </section>
+
+      <section aria-labelledby="quick-stats" className="mt-10">
+        <div className="mb-3 flex items-baseline justify-between gap-4">
+          <h2 id="quick-stats" className="text-sm font-semibold tracking-wide text-slate-500 uppercase">
+            Activity
+          </h2>
+          <Link
+            to="/analytics"
+            data-testid="quick-analytics"
+            className="inline-flex items-center gap-1 text-sm font-medium text-sky-700 hover:text-sky-900 focus-visible:outline-2 focus-visible:outline-sky-500"
+          >
+            All charts <ArrowRightIcon />
+          </Link>
+        </div>
+        <QuickStats chat={chat.data} perf={perf.data} peers={status?.peer_count ?? null} />
       </section>
 
       <section aria-labelledby="quick-actions" className="mt-10">
