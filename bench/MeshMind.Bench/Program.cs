@@ -12,7 +12,7 @@ using MeshMind.Bench.Llm;
 //   files [--size-mib 1024] [--runs 3] [--peers 10] [--files 1000] [--listings 300] [--stale-runs 3] [--cold-runs 10]
 //                                                 upload/download of a large file, direct and through a peer; listing latency
 //   routing [BenchmarkDotNet options]             cost of ranking LLM hosts (BenchmarkDotNet, in process)
-//   perf-middleware [--rounds 5] [--seconds 10] [--concurrency 32] [--warmup-seconds 3]
+//   perf-middleware [--rounds 5] [--seconds 10] [--concurrency 32] [--warmup-seconds 3] [--pin 1]
 //                                                 requests/s and CPU per request of GET /api/status with and without PerfMiddleware
 //   perf-middleware-micro [BenchmarkDotNet options]  PerfMiddleware.InvokeAsync around a trivial endpoint (in process)
 return args switch
@@ -35,7 +35,7 @@ static int Usage()
     Console.Error.WriteLine("                          [--long-tokens N] [--long-runs N] [--paced-tokens N] [--paced-delay-us N] [--failovers N]");
     Console.Error.WriteLine("       MeshMind.Bench files [--size-mib N] [--runs N] [--peers N] [--files N] [--listings N] [--stale-runs N] [--cold-runs N]");
     Console.Error.WriteLine("       MeshMind.Bench routing [BenchmarkDotNet options, e.g. --filter '*Rank*']");
-    Console.Error.WriteLine("       MeshMind.Bench perf-middleware [--rounds N] [--seconds S] [--concurrency C] [--warmup-seconds S]");
+    Console.Error.WriteLine("       MeshMind.Bench perf-middleware [--rounds N] [--seconds S] [--concurrency C] [--warmup-seconds S] [--pin 0|1]");
     Console.Error.WriteLine("       MeshMind.Bench perf-middleware-micro [BenchmarkDotNet options]");
     return 2;
 }

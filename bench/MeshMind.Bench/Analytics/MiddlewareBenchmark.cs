@@ -16,7 +16,7 @@ namespace MeshMind.Bench.Analytics;
 /// </remarks>
 internal static class MiddlewareBenchmark
 {
-    private const int MaxWarmUpPasses = 12;
+    private const int MaxWarmUpPasses = 8;
 
     public static async Task<int> RunAsync(string[] options)
     {
@@ -24,6 +24,8 @@ internal static class MiddlewareBenchmark
         var seconds = BenchArgs.Int(options, "--seconds", 10);
         var concurrency = BenchArgs.Int(options, "--concurrency", 32);
         var warmUpSeconds = BenchArgs.Int(options, "--warmup-seconds", 3);
+        // --pin 1 (default): each node on the last CPU, this process (the client) on the others; --pin 0: no pinning.
+        var pin = BenchArgs.Int(options, "--pin", 1) != 0 && Environment.ProcessorCount >= 2;
         var cancellationToken = CancellationToken.None;
 
         Console.WriteLine($"load average at start: {File.ReadAllText("/proc/loadavg").Trim()}");
@@ -34,6 +36,15 @@ internal static class MiddlewareBenchmark
         var targets = new[] { Target("on", on), Target("off", off) };
         Console.WriteLine($"node on  {on.Http.BaseAddress} (pid {on.ProcessId}, measuring requests, the default)");
         Console.WriteLine($"node off {off.Http.BaseAddress} (pid {off.ProcessId}, MESHMIND__Analytics__MeasureRequests=false)");
+        if (pin)
+        {
+            var last = Environment.ProcessorCount - 1;
+            await PinAsync(on.ProcessId, $"{last}");
+            await PinAsync(off.ProcessId, $"{last}");
+            await PinAsync(Environment.ProcessId, last == 1 ? "0" : $"0-{last - 1}");
+            Console.WriteLine($"pinned: nodes to CPU {last}, this process (client) to the others");
+        }
+
         await CheckMeasuringAsync(on, expected: true, cancellationToken);
         await CheckMeasuringAsync(off, expected: false, cancellationToken);
 
@@ -41,7 +52,7 @@ internal static class MiddlewareBenchmark
 
         Console.WriteLine();
         Console.WriteLine($"GET /api/status, closed loop of {concurrency} keep-alive connections, {seconds} s measured per run after 1 s of load");
-        Console.WriteLine($"  {"round",-6} {"config",-7} {"requests/s",12} {"node CPU ms/req",16} {"node cores",11} {"bench CPU ms/req",17}");
+        Console.WriteLine($"  {"round",-6} {"config",-7} {"requests/s",12} {"node CPU ms/req",16} {"node cores",11} {"bench CPU ms/req",17} {"node RSS MB",12}");
         var results = targets.ToDictionary(t => t.Name, _ => new List<LoadResult>());
         for (var round = 1; round <= rounds; round++)
         {
@@ -50,15 +61,15 @@ internal static class MiddlewareBenchmark
             {
                 var result = await StatusLoad.RunAsync(target, concurrency, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(seconds), cancellationToken);
                 results[target.Name].Add(result);
-                Console.WriteLine($"  {round,-6} {target.Name,-7} {result.RequestsPerSecond,12:N0} {result.NodeCpuMsPerRequest,16:F4} {result.NodeCores,11:F2} {result.BenchCpuMsPerRequest,17:F4}");
+                Console.WriteLine($"  {round,-6} {target.Name,-7} {result.RequestsPerSecond,12:N0} {result.NodeCpuMsPerRequest,16:F4} {result.NodeCores,11:F2} {result.BenchCpuMsPerRequest,17:F4} {ResidentMegabytes(target.ProcessId),12:F1}");
             }
         }
 
-        var onRps = Percentiles.Median(results["on"].Select(r => r.RequestsPerSecond));
-        var offRps = Percentiles.Median(results["off"].Select(r => r.RequestsPerSecond));
-        var onCpu = Percentiles.Median(results["on"].Select(r => r.NodeCpuMsPerRequest));
-        var offCpu = Percentiles.Median(results["off"].Select(r => r.NodeCpuMsPerRequest));
-        var pairedLoss = Percentiles.Median(results["on"].Zip(results["off"], (a, b) => 1 - (a.RequestsPerSecond / b.RequestsPerSecond)));
+        var onRps = Median(results["on"].Select(r => r.RequestsPerSecond));
+        var offRps = Median(results["off"].Select(r => r.RequestsPerSecond));
+        var onCpu = Median(results["on"].Select(r => r.NodeCpuMsPerRequest));
+        var offCpu = Median(results["off"].Select(r => r.NodeCpuMsPerRequest));
+        var pairedLoss = Median(results["on"].Zip(results["off"], (a, b) => 1 - (a.RequestsPerSecond / b.RequestsPerSecond)));
         var loss = 1 - (onRps / offRps);
         Console.WriteLine();
         Console.WriteLine($"  median requests/s: on {onRps:N0}, off {offRps:N0}; loss 1 - on/off = {Percent(loss)} " +
@@ -121,10 +132,38 @@ internal static class MiddlewareBenchmark
             cpu.AddJitSince(before, jit);
             passes.Add(string.Join("/", jit.Select(t => t.TotalMilliseconds.ToString("F0", CultureInfo.InvariantCulture))));
         }
+        // A negative figure: the JIT thread ended during the pass, idle (its time went with it).
         while (jit.Any(t => t > TimeSpan.FromMilliseconds(10)) && passes.Count < MaxWarmUpPasses);
 
         Console.WriteLine($"warm-up: {passes.Count} passes of {seconds} s per node in {clock.Elapsed.TotalSeconds:F0} s; " +
             $"background JIT ms per pass ({string.Join("/", cpu.Names)}): {string.Join(", ", passes)}");
+    }
+
+    /// <summary><c>taskset -a -p -c CPUS PID</c>: every thread of the process, and the threads it starts later.</summary>
+    private static async Task PinAsync(int processId, string cpus)
+    {
+        using var taskset = Process.Start(new ProcessStartInfo("taskset", ["-a", "-p", "-c", cpus, processId.ToString(CultureInfo.InvariantCulture)])
+        {
+            RedirectStandardOutput = true,
+        })!;
+        await taskset.StandardOutput.ReadToEndAsync();
+        await taskset.WaitForExitAsync();
+        if (taskset.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"taskset failed for {processId} (exit {taskset.ExitCode})");
+        }
+    }
+
+    private static double ResidentMegabytes(int processId)
+    {
+        var line = File.ReadLines($"/proc/{processId}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+        return double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024;
+    }
+
+    private static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
     }
 
     private static string Percent(double share) => (share * 100).ToString("+0.00;-0.00;0.00", CultureInfo.InvariantCulture) + " %";
