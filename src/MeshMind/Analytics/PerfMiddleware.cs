@@ -10,6 +10,8 @@ namespace MeshMind.Analytics;
 /// </summary>
 public sealed class PerfMiddleware(RequestDelegate next, AnalyticsRecorder recorder, TimeProvider time)
 {
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(RouteEndpoint Endpoint, string Method), string> s_labels = new();
+
     public async Task InvokeAsync(HttpContext context)
     {
         var started = time.GetTimestamp();
@@ -43,9 +45,11 @@ public sealed class PerfMiddleware(RequestDelegate next, AnalyticsRecorder recor
             return $"MESH {method} {MeshRoute(context.Request.Path.Value ?? "/")}";
         }
 
-        if (context.GetEndpoint() is RouteEndpoint { RoutePattern.RawText: { } pattern })
+        if (context.GetEndpoint() is RouteEndpoint { RoutePattern.RawText: { } pattern } endpoint)
         {
-            return $"{method} {(pattern.StartsWith('/') ? pattern : "/" + pattern)}";
+            // One string per endpoint and method, built once.
+            return s_labels.GetOrAdd((endpoint, method), static key =>
+                $"{key.Method} {(key.Endpoint.RoutePattern.RawText!.StartsWith('/') ? "" : "/")}{key.Endpoint.RoutePattern.RawText}");
         }
 
         var path = context.Request.Path.Value ?? "/";
