@@ -34,7 +34,7 @@ public static class ConfigReport
             o["previous_secrets"] = new JsonArray([.. o["previous_secrets"]!.AsArray().Select(_ => (JsonNode?)Masked)]);
         });
         Add<DiscoveryOptions>(DiscoveryOptions.Section);
-        Add<LlmOptions>(LlmOptions.Section);
+        Add<LlmOptions>(LlmOptions.Section, o => o["open_ai_key"] = string.IsNullOrEmpty((string?)o["open_ai_key"]) ? "" : Masked);
         Add<Conversations.ConversationOptions>(Conversations.ConversationOptions.Section);
         Add<Files.FileOptions>(Files.FileOptions.Section);
         Add<Analytics.AnalyticsOptions>(Analytics.AnalyticsOptions.Section);

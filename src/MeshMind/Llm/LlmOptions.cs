@@ -8,6 +8,18 @@ public sealed class LlmOptions
     /// <summary>The local Ollama. Nothing listening there means this node has no LLM and delegates to peers.</summary>
     public string OllamaUrl { get; set; } = "http://127.0.0.1:11434";
 
+    /// <summary>The local backend's protocol: <c>ollama</c> (at <see cref="OllamaUrl"/>) or <c>openai</c> (at <see cref="OpenAiUrl"/>).</summary>
+    public string Backend { get; set; } = "ollama";
+
+    /// <summary>An OpenAI-compatible server's API base, e.g. <c>http://127.0.0.1:8080/v1</c> (llama.cpp server, vLLM, LM Studio).</summary>
+    public string OpenAiUrl { get; set; } = "";
+
+    /// <summary>The bearer key for <see cref="OpenAiUrl"/>; empty sends none. Never logged.</summary>
+    public string OpenAiKey { get; set; } = "";
+
+    /// <summary>Where this node's LLM is, whichever the backend.</summary>
+    public string BackendUrl => Backend == "openai" ? OpenAiUrl : OllamaUrl;
+
     /// <summary>How often <c>/api/tags</c> and <c>/api/ps</c> are probed.</summary>
     public TimeSpan ProbeInterval { get; set; } = TimeSpan.FromSeconds(5);
 

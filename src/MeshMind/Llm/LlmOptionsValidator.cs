@@ -9,6 +9,16 @@ public sealed class LlmOptionsValidator : IValidateOptions<LlmOptions>
     {
         var errors = new ValidationErrors();
         errors.HttpUrl("Llm:OllamaUrl", options.OllamaUrl);
+        if (options.Backend is not ("ollama" or "openai"))
+        {
+            errors.Add("Llm:Backend", "must be 'ollama' or 'openai'");
+        }
+        else if (options.Backend == "openai")
+        {
+            errors.HttpUrl("Llm:OpenAiUrl", options.OpenAiUrl);
+        }
+
+        errors.Text("Llm:OpenAiKey", options.OpenAiKey, 4096, required: false);
         errors.Range("Llm:ProbeInterval", options.ProbeInterval, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(10));
         errors.Range("Llm:FirstTokenTimeout", options.FirstTokenTimeout, TimeSpan.FromMilliseconds(100), TimeSpan.FromHours(1));
         errors.Range("Llm:StallTimeout", options.StallTimeout, TimeSpan.FromMilliseconds(100), TimeSpan.FromHours(1));

@@ -24,11 +24,11 @@ public sealed partial class LlmProbe(LocalLlm local, LlmLinkSync sync, IOptions<
                     if (capability.HasLlm)
                     {
                         var names = string.Join(", ", capability.Models.Select(m => m.Name));
-                        LogFound(options.Value.OllamaUrl, names);
+                        LogFound(options.Value.BackendUrl, names);
                     }
                     else
                     {
-                        LogNone(options.Value.OllamaUrl);
+                        LogNone(options.Value.BackendUrl);
                     }
                 }
             }

@@ -6,7 +6,8 @@ using OllamaSharp;
 namespace MeshMind.Llm;
 
 /// <summary>
-/// This node's own LLM: an Ollama at <see cref="LlmOptions.OllamaUrl"/>, reached through OllamaSharp. Keeps the last probe's
+/// This node's own LLM: an Ollama at <see cref="LlmOptions.OllamaUrl"/> (or an OpenAI-compatible server, translated by
+/// <see cref="OpenAiBackendHandler"/>), reached through OllamaSharp. Keeps the last probe's
 /// result, the requests it is serving now, and running averages of time to first token and tokens per second.
 /// </summary>
 public sealed class LocalLlm : IDisposable
@@ -24,13 +25,23 @@ public sealed class LocalLlm : IDisposable
     public LocalLlm(IOptions<LlmOptions> options, NodeInfo node, AnalyticsRecorder recorder, TimeProvider time)
     {
         _options = options.Value;
-        _http = new HttpClient(new CallMetricsHandler("llm", recorder, time, new AbortOnCancelHandler(new SocketsHttpHandler
+        HttpMessageHandler backend = new SocketsHttpHandler
         {
             ConnectTimeout = TimeSpan.FromSeconds(2),
             PooledConnectionIdleTimeout = TimeSpan.FromSeconds(60),
-        })))
+        };
+        var baseAddress = new Uri(_options.OllamaUrl);
+        if (_options.Backend == "openai")
         {
-            BaseAddress = new Uri(_options.OllamaUrl),
+            // Ollama's API, translated per call; requests go to the server's root, the handler adds the API base.
+            var openAi = new Uri(_options.OpenAiUrl);
+            backend = new OpenAiBackendHandler(openAi, _options.OpenAiKey, time, backend);
+            baseAddress = new Uri(openAi.GetLeftPart(UriPartial.Authority) + "/");
+        }
+
+        _http = new HttpClient(new CallMetricsHandler("llm", recorder, time, new AbortOnCancelHandler(backend)))
+        {
+            BaseAddress = baseAddress,
             // The router owns every timeout (first token, stall); a long answer must not be cut by HttpClient.
             Timeout = Timeout.InfiniteTimeSpan,
         };
@@ -72,7 +83,7 @@ public sealed class LocalLlm : IDisposable
             {
                 // Nothing listens there (the usual case on a node without Ollama): no HTTP client work at all, which
                 // keeps the HTTP and JSON machinery for Ollama out of an idle node's memory.
-                throw new HttpRequestException("nothing listens at " + _options.OllamaUrl);
+                throw new HttpRequestException("nothing listens at " + _options.BackendUrl);
             }
 
             var tags = (await Client.ListLocalModelsAsync(timeout.Token)).ToList();
