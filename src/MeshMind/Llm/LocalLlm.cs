@@ -38,7 +38,11 @@ public sealed class LocalLlm : IDisposable
         Host = new LlmHost(node.NodeId, node.Name, LanAddress.Current, HasLlm: false, IsLocal: true);
     }
 
+    /// <summary>OllamaSharp over <see cref="Http"/>, for probing.</summary>
     public OllamaApiClient Client { get; }
+
+    /// <summary>The HTTP client for the local Ollama (base address set), for chats read line by line.</summary>
+    public HttpClient Http => _http;
 
     public LlmHost Host { get; private set; }
 
