@@ -15,6 +15,8 @@ namespace MeshMind.Llm;
 /// </summary>
 public sealed class LlmAnswer : IAsyncDisposable
 {
+    /// <summary>Written but not flushed output beyond which the answer waits for the client before reading on.</summary>
+    private const int MaxUnflushedBytes = 64 * 1024;
     private static readonly byte[] s_newline = "\n"u8.ToArray();
     private readonly LlmRouter _router;
     private readonly LocalLlm _local;
@@ -113,9 +115,20 @@ public sealed class LlmAnswer : IAsyncDisposable
         {
             _firstPending = false;
         }
-        else if (!_lines.TryRead())
+        else
         {
-            await WaitAsync(output);
+            KeepStallTimer();
+            if (output is { CanGetUnflushedBytes: true, UnflushedBytes: >= MaxUnflushedBytes })
+            {
+                // A host that is always ahead would otherwise never let the output be flushed: bound what waits in
+                // memory, and let a slow client hold back the host.
+                await output.FlushAsync(_clientToken);
+            }
+
+            if (!_lines.TryRead())
+            {
+                await WaitAsync(output);
+            }
         }
 
         switch (_lines.Kind)
@@ -131,9 +144,10 @@ public sealed class LlmAnswer : IAsyncDisposable
         }
     }
 
-    private async ValueTask WaitAsync(PipeWriter? output)
+    /// <summary>Restarts the stall timeout: the host is sending.</summary>
+    private void KeepStallTimer()
     {
-        // Restarting the stall timer costs a timer update; at thousands of lines a second, doing it once per 1/16 of the
+        // Restarting the timer costs a timer update; at thousands of lines a second, doing it once per 1/16 of the
         // timeout is enough (a stall is then noticed after 15/16 to 16/16 of it).
         if (!_stallArmed || _time.GetElapsedTime(_deadlineSetAt) >= _stallTimeout / 16)
         {
@@ -141,7 +155,10 @@ public sealed class LlmAnswer : IAsyncDisposable
             _deadline.CancelAfter(_stallTimeout);
             _deadlineSetAt = _time.GetTimestamp();
         }
+    }
 
+    private async ValueTask WaitAsync(PipeWriter? output)
+    {
         bool more;
         try
         {
