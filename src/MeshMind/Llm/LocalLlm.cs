@@ -6,7 +6,8 @@ using OllamaSharp;
 namespace MeshMind.Llm;
 
 /// <summary>
-/// This node's own LLM: an Ollama at <see cref="LlmOptions.OllamaUrl"/>, reached through OllamaSharp. Keeps the last probe's
+/// This node's own LLM: an Ollama at <see cref="LlmOptions.OllamaUrl"/>, probed through OllamaSharp (chats are read line by
+/// line by <see cref="LlmRouter"/> over the same <see cref="Http"/> client). Keeps the last probe's
 /// result, the requests it is serving now, and running averages of time to first token and tokens per second.
 /// </summary>
 public sealed class LocalLlm : IDisposable
