@@ -140,7 +140,7 @@ public sealed class LlmAnswer : IAsyncDisposable
                 throw new LlmStreamException($"{Host.Name} failed mid-answer ({_lines.Error}); the answer is incomplete");
             default:
                 Report(succeeded: false, "failed_mid_answer");
-                throw new LlmStreamException($"{Host.Name} sent a line that is not Ollama's JSON; the answer is incomplete");
+                throw new LlmStreamException($"{Host.Name} sent {_lines.Error ?? "a line that is not Ollama's JSON"}; the answer is incomplete");
         }
     }
 

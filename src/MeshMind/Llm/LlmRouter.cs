@@ -218,7 +218,7 @@ public sealed partial class LlmRouter(
                 case OllamaLineKind.Error:
                     throw new LlmStreamException(lines.Error ?? "an error");
                 case OllamaLineKind.Invalid:
-                    throw new LlmStreamException("the answer is not Ollama's NDJSON");
+                    throw new LlmStreamException(lines.Error ?? "the answer is not Ollama's NDJSON");
             }
 
             var ttft = time.GetElapsedTime(started).TotalMilliseconds;

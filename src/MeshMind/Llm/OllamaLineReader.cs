@@ -28,7 +28,7 @@ public sealed class OllamaLineReader : IAsyncDisposable
 
     public OllamaLineKind Kind { get; private set; }
 
-    /// <summary>The message of an <see cref="OllamaLineKind.Error"/> line.</summary>
+    /// <summary>The message of an <see cref="OllamaLineKind.Error"/> line, or why a line is <see cref="OllamaLineKind.Invalid"/> when known.</summary>
     public string? Error { get; private set; }
 
     public static async Task<OllamaLineReader> OpenAsync(HttpResponseMessage response, CancellationToken cancellationToken) =>
@@ -66,7 +66,13 @@ public sealed class OllamaLineReader : IAsyncDisposable
 
             if (_buffer.Length > OllamaLines.MaxLineBytes)
             {
-                throw new InvalidDataException($"a line of the answer is longer than {OllamaLines.MaxLineBytes} bytes");
+                // Not an answer any client should get; reported as a broken line, and nothing is read after it.
+                Line = default;
+                Kind = OllamaLineKind.Invalid;
+                Error = $"a line longer than {OllamaLines.MaxLineBytes} bytes";
+                _buffer = _buffer.Slice(_buffer.End);
+                _ended = true;
+                return true;
             }
 
             // Everything before the partial line is used; keep that, ask for more.
