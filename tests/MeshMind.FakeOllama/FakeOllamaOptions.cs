@@ -53,4 +53,7 @@ public enum FakeFault
 
     /// <summary>Stream some tokens, then end the response properly but without the final line.</summary>
     EndAfterTokens,
+
+    /// <summary>Stream every token, then a final line whose statistics are not numbers.</summary>
+    BrokenFinalLine,
 }

@@ -217,7 +217,13 @@ public sealed class FakeOllamaServer : IAsyncDisposable
                 await WriteLineAsync(context, chunk, sent);
             }
 
-            await WriteLineAsync(context, Final(known.Name, chat, "", tokens.Count, prompt, started), sent);
+            var final = Final(known.Name, chat, "", tokens.Count, prompt, started);
+            if (Options.Fault == FakeFault.BrokenFinalLine)
+            {
+                final["eval_count"] = "many";
+            }
+
+            await WriteLineAsync(context, final, sent);
             Interlocked.Increment(ref _completed);
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)

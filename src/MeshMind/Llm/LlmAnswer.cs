@@ -75,16 +75,18 @@ public sealed class LlmAnswer : IAsyncDisposable
     {
         while (true)
         {
-            var kind = await NextAsync(output);
+            // The last line is parsed before it is passed on: if its statistics are broken, the client gets an error
+            // line instead of a finish.
+            var final = await NextAsync(output) == OllamaLineKind.Done ? Parse(OllamaWireContext.Default.ChatDoneResponseStream) : null;
             foreach (var segment in _lines.Line)
             {
                 output.Write(segment.Span);
             }
 
             output.Write(s_newline);
-            if (kind == OllamaLineKind.Done)
+            if (final is not null)
             {
-                Complete(Parse(OllamaWireContext.Default.ChatDoneResponseStream));
+                Complete(final);
                 return;
             }
         }

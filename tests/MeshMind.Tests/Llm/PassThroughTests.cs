@@ -122,6 +122,25 @@ public sealed class PassThroughTests
     }
 
     [Fact]
+    public async Task OllamaChat_FinalLineWithBrokenStatistics_EndsWithAnErrorLine_NotAFinish()
+    {
+        var (ollama, host, thin) = await ThroughAPeerAsync(new FakeOllamaOptions { Fault = FakeFault.BrokenFinalLine });
+        await using (ollama)
+        await using (host)
+        await using (thin)
+        {
+            using var client = await thin.CreateLoggedInClientAsync();
+
+            var (status, body) = await PostAsync(client, "/ollama/api/chat", OllamaChat("one two"));
+
+            Assert.Equal(HttpStatusCode.OK, status);
+            var lines = Lines(body);
+            Assert.DoesNotContain(lines, l => l.TryGetProperty("done", out var done) && done.GetBoolean());
+            Assert.Contains("incomplete", lines[^1].GetProperty("error").GetString());
+        }
+    }
+
+    [Fact]
     public async Task ErrorLineBeforeTheFirstToken_IsAFailureToStart_NotAnAnswer()
     {
         await using var ollama = await FixtureAsync(new FakeOllamaOptions { Fault = FakeFault.ErrorAfterTokens, FaultAfterTokens = 0 });
