@@ -20,10 +20,14 @@ public sealed class FakeOllamaOptions
 
     public FakeFault Fault { get; set; } = FakeFault.None;
 
-    /// <summary>For <see cref="FakeFault.DieAfterTokens"/> and <see cref="FakeFault.StallAfterTokens"/>.</summary>
+    /// <summary>For the faults that happen after some tokens: <see cref="FakeFault.DieAfterTokens"/>, <see cref="FakeFault.StallAfterTokens"/>,
+    /// <see cref="FakeFault.ErrorAfterTokens"/>, <see cref="FakeFault.EndAfterTokens"/>.</summary>
     public int FaultAfterTokens { get; set; } = 3;
 
     public string Version { get; set; } = "0.12.6";
+
+    /// <summary>Keep the bytes of the last streamed answer in <see cref="FakeOllamaServer.LastStream"/>.</summary>
+    public bool KeepLastStream { get; set; }
 }
 
 public sealed record FakeModel(string Name, string Family, string ParameterSize, long Size);
@@ -43,4 +47,13 @@ public enum FakeFault
 
     /// <summary>Stream some tokens, then send nothing more while keeping the connection open.</summary>
     StallAfterTokens,
+
+    /// <summary>Stream some tokens, then Ollama's error line (<c>{"error": "..."}</c>) and end the response.</summary>
+    ErrorAfterTokens,
+
+    /// <summary>Stream some tokens, then end the response properly but without the final line.</summary>
+    EndAfterTokens,
+
+    /// <summary>Stream every token, then a final line whose statistics are not numbers.</summary>
+    BrokenFinalLine,
 }

@@ -42,6 +42,12 @@ public sealed class FakeOllamaServer : IAsyncDisposable
     /// <summary>The body of the last chat or generate request, as received.</summary>
     public JsonObject? LastRequest { get; private set; }
 
+    /// <summary>The bytes of the last streamed answer, as sent, when <see cref="FakeOllamaOptions.KeepLastStream"/> is set.</summary>
+    public string LastStream { get; private set; } = "";
+
+    /// <summary>The message of the error line that <see cref="FakeFault.ErrorAfterTokens"/> sends.</summary>
+    public const string ScriptedError = "scripted failure mid-answer";
+
     /// <summary>The W3C <c>traceparent</c> header of the last chat or generate request ("" when it had none).</summary>
     public string LastTraceParent { get; private set; } = "";
 
@@ -162,10 +168,22 @@ public sealed class FakeOllamaServer : IAsyncDisposable
         }
 
         context.Response.ContentType = "application/x-ndjson";
+        var sent = Options.KeepLastStream ? new System.Text.StringBuilder() : null;
         try
         {
             for (var i = 0; i < tokens.Count; i++)
             {
+                if (Options.Fault == FakeFault.ErrorAfterTokens && i == Options.FaultAfterTokens)
+                {
+                    await WriteLineAsync(context, new JsonObject { ["error"] = ScriptedError }, sent);
+                    return;
+                }
+
+                if (Options.Fault == FakeFault.EndAfterTokens && i == Options.FaultAfterTokens)
+                {
+                    return;
+                }
+
                 if (Options.Fault == FakeFault.DieAfterTokens && i == Options.FaultAfterTokens)
                 {
                     // Let the client read what was sent (an abort resets the connection, and a reset discards unread
@@ -196,10 +214,16 @@ public sealed class FakeOllamaServer : IAsyncDisposable
                 }
 
                 chunk["done"] = false;
-                await WriteLineAsync(context, chunk);
+                await WriteLineAsync(context, chunk, sent);
             }
 
-            await WriteLineAsync(context, Final(known.Name, chat, "", tokens.Count, prompt, started));
+            var final = Final(known.Name, chat, "", tokens.Count, prompt, started);
+            if (Options.Fault == FakeFault.BrokenFinalLine)
+            {
+                final["eval_count"] = "many";
+            }
+
+            await WriteLineAsync(context, final, sent);
             Interlocked.Increment(ref _completed);
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
@@ -209,6 +233,13 @@ public sealed class FakeOllamaServer : IAsyncDisposable
         catch (IOException)
         {
             Interlocked.Increment(ref _cancelled);
+        }
+        finally
+        {
+            if (sent is not null)
+            {
+                LastStream = sent.ToString();
+            }
         }
     }
 
@@ -239,9 +270,11 @@ public sealed class FakeOllamaServer : IAsyncDisposable
 
     private static string Now() => DateTimeOffset.UtcNow.ToString("o", CultureInfo.InvariantCulture);
 
-    private static async Task WriteLineAsync(HttpContext context, JsonObject line)
+    private static async Task WriteLineAsync(HttpContext context, JsonObject line, System.Text.StringBuilder? sent)
     {
-        await context.Response.WriteAsync(line.ToJsonString(JsonSerializerOptions.Default) + "\n", context.RequestAborted);
+        var text = line.ToJsonString(JsonSerializerOptions.Default) + "\n";
+        sent?.Append(text);
+        await context.Response.WriteAsync(text, context.RequestAborted);
         await context.Response.Body.FlushAsync(context.RequestAborted);
     }
 }

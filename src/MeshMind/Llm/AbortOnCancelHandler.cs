@@ -2,8 +2,8 @@ namespace MeshMind.Llm;
 
 /// <summary>
 /// Makes an answer's cancellation reach the response body too. Once headers are in, HttpClient stops watching the
-/// request's token (its linked source is disposed), and a client that reads lines without a token, as OllamaSharp
-/// does, would wait on a stalled host forever. The router sets <see cref="AnswerToken"/> around the call that sends the
+/// request's token (its linked source is disposed), and any read of the body made without the answer's token (a
+/// library's line reader, a copy) would wait on a stalled host forever. The router sets <see cref="AnswerToken"/> around the call that sends the
 /// request; cancelling it disposes the response, so a pending read fails at once and the connection closes at the host.
 /// </summary>
 public sealed class AbortOnCancelHandler(HttpMessageHandler inner) : DelegatingHandler(inner)

@@ -1,19 +1,26 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using OllamaSharp.Models.Chat;
 
 namespace MeshMind.Llm;
 
 /// <summary>
-/// An answer that has started on one host. <see cref="ReadAsync"/> yields Ollama chunks as they arrive and ends after the
-/// chunk with <c>done</c>; a host that fails, ends early, or sends nothing for the stall timeout raises
-/// <see cref="LlmStreamException"/> — a broken answer is never passed off as a finished one. Disposing cancels the
-/// request at the host.
+/// An answer that has started on one host, read from the host's Ollama NDJSON. <see cref="CopyToAsync"/> passes its lines
+/// on as the bytes that came (for clients that speak Ollama's protocol); <see cref="ReadAsync"/> yields them as chunks
+/// (for the other protocols). Both end after the line with <c>done</c>; a host that fails, sends an error, ends early, or
+/// sends nothing for the stall timeout raises <see cref="LlmStreamException"/> — a broken answer is never passed off as
+/// a finished one. Disposing cancels the request at the host.
 /// </summary>
 public sealed class LlmAnswer : IAsyncDisposable
 {
+    /// <summary>Written but not flushed output beyond which the answer waits for the client before reading on.</summary>
+    private const int MaxUnflushedBytes = 64 * 1024;
+    private static readonly byte[] s_newline = "\n"u8.ToArray();
     private readonly LlmRouter _router;
     private readonly LocalLlm _local;
-    private readonly IAsyncEnumerator<ChatResponseStream?> _chunks;
-    private readonly ChatResponseStream _first;
+    private readonly OllamaLineReader _lines;
     private readonly long _started;
     private readonly IDisposable _slot;
     private readonly CancellationTokenSource _deadline;
@@ -21,21 +28,22 @@ public sealed class LlmAnswer : IAsyncDisposable
     private readonly TimeSpan _stallTimeout;
     private readonly TimeProvider _time;
     private readonly CancellationToken _clientToken;
+    private bool _firstPending = true;
     private int _disposed;
     private int _reported;
     private bool _stallArmed;
     private long _deadlineSetAt;
 
-    internal LlmAnswer(LlmRouter router, LocalLlm local, LlmHost host, string model, IAsyncEnumerator<ChatResponseStream?> chunks,
-        ChatResponseStream first, double ttftMs, long started, IDisposable slot, CancellationTokenSource deadline,
-        CancellationTokenSource linked, TimeSpan stallTimeout, TimeProvider time, CancellationToken clientToken)
+    /// <remarks><paramref name="lines"/> is positioned on the first line, which the router has read and found a chunk or the end.</remarks>
+    internal LlmAnswer(LlmRouter router, LocalLlm local, LlmHost host, string model, OllamaLineReader lines, double ttftMs, long started,
+        IDisposable slot, CancellationTokenSource deadline, CancellationTokenSource linked, TimeSpan stallTimeout, TimeProvider time,
+        CancellationToken clientToken)
     {
         _router = router;
         _local = local;
         Host = host;
         Model = model;
-        _chunks = chunks;
-        _first = first;
+        _lines = lines;
         TtftMs = ttftMs;
         _started = started;
         _slot = slot;
@@ -58,78 +66,142 @@ public sealed class LlmAnswer : IAsyncDisposable
 
     public TimeSpan Elapsed => _time.GetElapsedTime(_started);
 
-    /// <param name="output">
-    /// Flushed whenever the next chunk is not there yet, so every chunk reaches the client as soon as it exists, while a
-    /// burst of chunks that are already here goes out in one write instead of one per token.
-    /// </param>
-    public async IAsyncEnumerable<ChatResponseStream> ReadAsync(System.IO.Pipelines.PipeWriter? output = null)
+    /// <summary>
+    /// Writes the answer to <paramref name="output"/> as Ollama NDJSON, each line the host's own bytes; only the last line
+    /// is parsed (for its statistics). Flushed whenever the next line is not there yet, so every line reaches the client as
+    /// soon as it exists, while a burst of lines that are already here goes out in one write instead of one per token.
+    /// </summary>
+    public async Task CopyToAsync(PipeWriter output)
     {
-        var chunk = _first;
         while (true)
         {
-            yield return chunk;
-            if (chunk.Done)
+            // The last line is parsed before it is passed on: if its statistics are broken, the client gets an error
+            // line instead of a finish.
+            var final = await NextAsync(output) == OllamaLineKind.Done ? Parse(OllamaWireContext.Default.ChatDoneResponseStream) : null;
+            foreach (var segment in _lines.Line)
             {
-                Complete(chunk as ChatDoneResponseStream);
+                output.Write(segment.Span);
+            }
+
+            output.Write(s_newline);
+            if (final is not null)
+            {
+                Complete(final);
+                return;
+            }
+        }
+    }
+
+    /// <summary>The answer as Ollama chunks; the last one is a <see cref="ChatDoneResponseStream"/>.</summary>
+    /// <param name="output">Flushed whenever the next chunk is not there yet (see <see cref="CopyToAsync"/>).</param>
+    public async IAsyncEnumerable<ChatResponseStream> ReadAsync(PipeWriter? output = null)
+    {
+        while (true)
+        {
+            if (await NextAsync(output) == OllamaLineKind.Done)
+            {
+                var final = Parse(OllamaWireContext.Default.ChatDoneResponseStream);
+                Complete(final);
+                yield return final;
                 yield break;
             }
 
-            chunk = await NextAsync(output);
+            yield return Parse(OllamaWireContext.Default.ChatResponseStream);
         }
     }
 
-    private async Task<ChatResponseStream> NextAsync(System.IO.Pipelines.PipeWriter? output)
+    /// <summary>Moves to the next line, a chunk or the final one; anything else ends the answer as failed.</summary>
+    private async ValueTask<OllamaLineKind> NextAsync(PipeWriter? output)
     {
-        while (true)
+        if (_firstPending)
         {
-            // Restarting the stall timer costs a timer update; at thousands of chunks a second, doing it once per
-            // 1/16 of the timeout is enough (a stall is then noticed after 15/16 to 16/16 of it).
-            if (!_stallArmed || _time.GetElapsedTime(_deadlineSetAt) >= _stallTimeout / 16)
+            _firstPending = false;
+        }
+        else
+        {
+            KeepStallTimer();
+            if (output is { CanGetUnflushedBytes: true, UnflushedBytes: >= MaxUnflushedBytes })
             {
-                _stallArmed = true;
-                _deadline.CancelAfter(_stallTimeout);
-                _deadlineSetAt = _time.GetTimestamp();
+                // A host that is always ahead would otherwise never let the output be flushed: bound what waits in
+                // memory, and let a slow client hold back the host.
+                await output.FlushAsync(_clientToken);
             }
 
-            bool more;
-            try
+            if (!_lines.TryRead())
             {
-                var next = _chunks.MoveNextAsync();
-                if (!next.IsCompleted && output is not null)
-                {
-                    await output.FlushAsync(_clientToken);
-                }
+                await WaitAsync(output);
+            }
+        }
 
-                more = await next;
-            }
-            catch (Exception ex) when (_clientToken.IsCancellationRequested)
-            {
-                // The client went away; whatever the read failed with, that is the reason.
-                throw new OperationCanceledException("the client cancelled the answer", ex, _clientToken);
-            }
-            catch (Exception ex)
-            {
-                var stalled = _deadline.IsCancellationRequested;
-                Report(succeeded: false, stalled ? "stalled" : "failed_mid_answer");
-                throw new LlmStreamException(stalled
-                    ? $"{Host.Name} sent nothing for {_stallTimeout.TotalSeconds:0.###} s; the answer is incomplete"
-                    : $"{Host.Name} failed mid-answer ({LlmRouter.Describe(ex)}); the answer is incomplete", ex);
-            }
-
-            if (!more)
-            {
-                Report(succeeded: false, "ended_early");
-                throw new LlmStreamException($"{Host.Name} ended the answer before finishing; the answer is incomplete");
-            }
-
-            if (_chunks.Current is { } chunk)
-            {
-                return chunk;
-            }
+        switch (_lines.Kind)
+        {
+            case OllamaLineKind.Chunk or OllamaLineKind.Done:
+                return _lines.Kind;
+            case OllamaLineKind.Error:
+                Report(succeeded: false, "failed_mid_answer");
+                throw new LlmStreamException($"{Host.Name} failed mid-answer ({_lines.Error}); the answer is incomplete");
+            default:
+                Report(succeeded: false, "failed_mid_answer");
+                throw new LlmStreamException($"{Host.Name} sent {_lines.Error ?? "a line that is not Ollama's JSON"}; the answer is incomplete");
         }
     }
 
-    private void Complete(ChatDoneResponseStream? final)
+    /// <summary>Restarts the stall timeout: the host is sending.</summary>
+    private void KeepStallTimer()
+    {
+        // Restarting the timer costs a timer update; at thousands of lines a second, doing it once per 1/16 of the
+        // timeout is enough (a stall is then noticed after 15/16 to 16/16 of it).
+        if (!_stallArmed || _time.GetElapsedTime(_deadlineSetAt) >= _stallTimeout / 16)
+        {
+            _stallArmed = true;
+            _deadline.CancelAfter(_stallTimeout);
+            _deadlineSetAt = _time.GetTimestamp();
+        }
+    }
+
+    private async ValueTask WaitAsync(PipeWriter? output)
+    {
+        bool more;
+        try
+        {
+            more = await _lines.ReadAsync(output, _clientToken, _linked.Token);
+        }
+        catch (Exception ex) when (_clientToken.IsCancellationRequested)
+        {
+            // The client went away; whatever the read failed with, that is the reason.
+            throw new OperationCanceledException("the client cancelled the answer", ex, _clientToken);
+        }
+        catch (Exception ex)
+        {
+            var stalled = _deadline.IsCancellationRequested;
+            Report(succeeded: false, stalled ? "stalled" : "failed_mid_answer");
+            throw new LlmStreamException(stalled
+                ? $"{Host.Name} sent nothing for {_stallTimeout.TotalSeconds:0.###} s; the answer is incomplete"
+                : $"{Host.Name} failed mid-answer ({LlmRouter.Describe(ex)}); the answer is incomplete", ex);
+        }
+
+        if (!more)
+        {
+            Report(succeeded: false, "ended_early");
+            throw new LlmStreamException($"{Host.Name} ended the answer before finishing; the answer is incomplete");
+        }
+    }
+
+    private T Parse<T>(JsonTypeInfo<T> type) where T : class
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(_lines.Line);
+            return JsonSerializer.Deserialize(ref reader, type) ?? throw new JsonException("null");
+        }
+        catch (JsonException ex)
+        {
+            Report(succeeded: false, "failed_mid_answer");
+            throw new LlmStreamException($"{Host.Name} sent a line that is not Ollama's chat chunk ({ex.Message}); the answer is incomplete", ex);
+        }
+    }
+
+    private void Complete(ChatDoneResponseStream final)
     {
         Final = final;
         Report(succeeded: true, null);
@@ -167,7 +239,7 @@ public sealed class LlmAnswer : IAsyncDisposable
 
         try
         {
-            await _chunks.DisposeAsync();
+            await _lines.DisposeAsync();
         }
         catch (Exception)
         {

@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using System.Net.Http.Headers;
+using System.Text.Json;
 using MeshMind.Analytics;
 using MeshMind.Mesh;
 using Microsoft.Extensions.Options;
@@ -181,36 +183,54 @@ public sealed partial class LlmRouter(
     {
         var host = candidate.Host;
         var health = host.IsLocal ? null : Health(host.NodeId);
-        var client = host.IsLocal ? local.Client : clients.For(host.NodeId, candidate.Address!, candidate.Port);
+        var http = host.IsLocal ? local.Http : clients.HttpFor(host.NodeId, candidate.Address!, candidate.Port);
         IDisposable slot = host.IsLocal ? local.Enter() : health!.Enter();
         var deadline = new CancellationTokenSource(Timeout.InfiniteTimeSpan, time);
         var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
         deadline.CancelAfter(_options.FirstTokenTimeout);
         var started = time.GetTimestamp();
-        IAsyncEnumerator<ChatResponseStream?>? chunks = null;
+        HttpResponseMessage? response = null;
+        OllamaLineReader? lines = null;
         try
         {
             // Flows into the HTTP handler, which ties the response body's lifetime to this answer (AbortOnCancelHandler).
             AbortOnCancelHandler.AnswerToken.Value = linked.Token;
-            chunks = client.ChatAsync(request, linked.Token).GetAsyncEnumerator(linked.Token);
-            while (await chunks.MoveNextAsync())
+            using (var message = new HttpRequestMessage(HttpMethod.Post, "api/chat")
             {
-                if (chunks.Current is { } first)
+                Content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(request, OllamaWireContext.Default.ChatRequest))
                 {
-                    var ttft = time.GetElapsedTime(started).TotalMilliseconds;
-                    return (new LlmAnswer(this, local, host, request.Model, chunks, first, ttft, started, slot, deadline, linked,
-                        _options.StallTimeout, time, cancellationToken), null);
-                }
+                    Headers = { ContentType = new MediaTypeHeaderValue("application/json") },
+                },
+            })
+            {
+                response = await http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, linked.Token);
             }
 
-            throw new LlmStreamException("the stream ended before the first token");
+            response.EnsureSuccessStatusCode();
+            lines = await OllamaLineReader.OpenAsync(response, linked.Token);
+            if (!await lines.ReadAsync(null, default, linked.Token))
+            {
+                throw new LlmStreamException("the stream ended before the first token");
+            }
+
+            switch (lines.Kind)
+            {
+                case OllamaLineKind.Error:
+                    throw new LlmStreamException(lines.Error ?? "an error");
+                case OllamaLineKind.Invalid:
+                    throw new LlmStreamException(lines.Error ?? "the answer is not Ollama's NDJSON");
+            }
+
+            var ttft = time.GetElapsedTime(started).TotalMilliseconds;
+            return (new LlmAnswer(this, local, host, request.Model, lines, ttft, started, slot, deadline, linked,
+                _options.StallTimeout, time, cancellationToken), null);
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
             var reason = deadline.IsCancellationRequested
                 ? $"no first token within {_options.FirstTokenTimeout.TotalSeconds:0.###} s"
                 : Describe(ex);
-            await Release(chunks, slot, deadline, linked);
+            await Release(response, lines, slot, deadline, linked);
             health?.Breaker.Failure();
             recorder.Failover();
             LogFailedOver(host.Name, host.NodeId[..Math.Min(12, host.NodeId.Length)], reason);
@@ -218,26 +238,28 @@ public sealed partial class LlmRouter(
         }
         catch (Exception ex)
         {
-            await Release(chunks, slot, deadline, linked);
+            await Release(response, lines, slot, deadline, linked);
             throw new OperationCanceledException("the client cancelled the request", ex, cancellationToken);
         }
     }
 
-    private static async ValueTask Release(IAsyncEnumerator<ChatResponseStream?>? chunks, IDisposable slot, CancellationTokenSource deadline, CancellationTokenSource linked)
+    private static async ValueTask Release(HttpResponseMessage? response, OllamaLineReader? lines, IDisposable slot, CancellationTokenSource deadline,
+        CancellationTokenSource linked)
     {
         await linked.CancelAsync();
-        if (chunks is not null)
+        try
         {
-            try
+            if (lines is not null)
             {
-                await chunks.DisposeAsync();
-            }
-            catch (Exception)
-            {
-                // The request is being abandoned; how its disposal went does not matter.
+                await lines.DisposeAsync();
             }
         }
+        catch (Exception)
+        {
+            // The request is being abandoned; how its disposal went does not matter.
+        }
 
+        response?.Dispose();
         slot.Dispose();
         linked.Dispose();
         deadline.Dispose();

@@ -7,7 +7,8 @@ namespace MeshMind.Llm;
 
 /// <summary>
 /// This node's own LLM: an Ollama at <see cref="LlmOptions.OllamaUrl"/> (or an OpenAI-compatible server, translated by
-/// <see cref="OpenAiBackendHandler"/>), reached through OllamaSharp. Keeps the last probe's
+/// <see cref="OpenAiBackendHandler"/>), probed through OllamaSharp (chats are read line by line by <see cref="LlmRouter"/>
+/// over the same <see cref="Http"/> client). Keeps the last probe's
 /// result, the requests it is serving now, and running averages of time to first token and tokens per second.
 /// </summary>
 public sealed class LocalLlm : IDisposable
@@ -49,7 +50,11 @@ public sealed class LocalLlm : IDisposable
         Host = new LlmHost(node.NodeId, node.Name, LanAddress.Current, HasLlm: false, IsLocal: true);
     }
 
+    /// <summary>OllamaSharp over <see cref="Http"/>, for probing.</summary>
     public OllamaApiClient Client { get; }
+
+    /// <summary>The HTTP client for the local Ollama (base address set), for chats read line by line.</summary>
+    public HttpClient Http => _http;
 
     public LlmHost Host { get; private set; }
 

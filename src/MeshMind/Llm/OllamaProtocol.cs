@@ -68,7 +68,10 @@ public static class OllamaProtocol
         };
     }
 
-    /// <summary>Routes a chat and writes it in Ollama's form: NDJSON when streaming, one object otherwise; errors as <c>{"error": ...}</c>.</summary>
+    /// <summary>
+    /// Routes a chat and writes it in Ollama's form: NDJSON when streaming, one object otherwise; errors as
+    /// <c>{"error": ...}</c>. A streamed chat is passed on line by line as the host's bytes (<see cref="LlmAnswer.CopyToAsync"/>).
+    /// </summary>
     public static async Task ServeAsync(HttpContext context, LlmRouter router, ChatRequest request, bool includePeers, bool generate)
     {
         var streaming = request.Stream;
@@ -96,6 +99,14 @@ public static class OllamaProtocol
             var text = streaming ? null : new System.Text.StringBuilder();
             try
             {
+                if (streaming && !generate)
+                {
+                    // Ollama's own chat stream: the host's lines go out as they came, unparsed but for the last.
+                    await stream.CopyToAsync(response.BodyWriter);
+                    await response.BodyWriter.FlushAsync(context.RequestAborted);
+                    return;
+                }
+
                 await foreach (var chunk in stream.ReadAsync(streaming ? response.BodyWriter : null))
                 {
                     if (!streaming)

@@ -2,27 +2,22 @@ using System.Collections.Concurrent;
 using System.Net;
 using MeshMind.Analytics;
 using MeshMind.Mesh;
-using OllamaSharp;
 
 namespace MeshMind.Llm;
 
 /// <summary>
-/// Ollama clients for peers' mesh ports (DESIGN §5): the same OllamaSharp client as for the local LLM, over mutual TLS
-/// with this node's certificate, accepting only the certificate whose hash is the peer's node id.
+/// HTTP clients for peers' mesh ports (DESIGN §5), which speak the same Ollama protocol as the local LLM: mutual TLS
+/// with this node's certificate, accepting only the certificate whose hash is the peer's node id; one pool per peer.
 /// </summary>
 public sealed class PeerLlmClients(NodeIdentity identity, AnalyticsRecorder recorder, TimeProvider time) : IDisposable
 {
-    private readonly ConcurrentDictionary<(string NodeId, string Endpoint), Lazy<(HttpClient Http, OllamaApiClient Client)>> _clients = new();
+    private readonly ConcurrentDictionary<(string NodeId, string Endpoint), Lazy<HttpClient>> _clients = new();
 
-    public OllamaApiClient For(string nodeId, IPAddress address, int port) => Get(nodeId, address, port).Client;
-
-    /// <summary>The same mutual-TLS connection pool for the peer's other mesh routes (files), base address set.</summary>
-    public HttpClient HttpFor(string nodeId, IPAddress address, int port) => Get(nodeId, address, port).Http;
-
-    private (HttpClient Http, OllamaApiClient Client) Get(string nodeId, IPAddress address, int port)
+    /// <summary>The client for a peer's mesh routes (its Ollama API, files), base address set.</summary>
+    public HttpClient HttpFor(string nodeId, IPAddress address, int port)
     {
         var endpoint = new IPEndPoint(address, port).ToString();
-        return _clients.GetOrAdd((nodeId, endpoint), key => new Lazy<(HttpClient, OllamaApiClient)>(() => Create(key.NodeId, address, port))).Value;
+        return _clients.GetOrAdd((nodeId, endpoint), key => new Lazy<HttpClient>(() => Create(key.NodeId, address, port))).Value;
     }
 
     /// <summary>Drops a peer's clients (revoked, or gone); open requests finish on their own.</summary>
@@ -32,7 +27,7 @@ public sealed class PeerLlmClients(NodeIdentity identity, AnalyticsRecorder reco
         {
             if (_clients.TryRemove(key, out var client) && client.IsValueCreated)
             {
-                client.Value.Http.Dispose();
+                client.Value.Dispose();
             }
         }
     }
@@ -41,7 +36,7 @@ public sealed class PeerLlmClients(NodeIdentity identity, AnalyticsRecorder reco
     {
         foreach (var client in _clients.Values.Where(c => c.IsValueCreated))
         {
-            client.Value.Http.Dispose();
+            client.Value.Dispose();
         }
 
         _clients.Clear();
@@ -50,7 +45,7 @@ public sealed class PeerLlmClients(NodeIdentity identity, AnalyticsRecorder reco
     /// <summary>
     /// Sends every request as HTTP/2 (DESIGN §5), so concurrent chats to one peer share one authenticated connection:
     /// no TLS handshake per chat, and a burst never looks like a flood of unauthenticated connections to the peer's gate.
-    /// OllamaSharp builds its own requests, which would otherwise default to HTTP/1.1.
+    /// Callers build their own requests, which would otherwise default to HTTP/1.1.
     /// </summary>
     private sealed class Http2Handler(HttpMessageHandler inner) : DelegatingHandler(inner)
     {
@@ -62,17 +57,16 @@ public sealed class PeerLlmClients(NodeIdentity identity, AnalyticsRecorder reco
         }
     }
 
-    private (HttpClient, OllamaApiClient) Create(string nodeId, IPAddress address, int port)
+    private HttpClient Create(string nodeId, IPAddress address, int port)
     {
         var handler = MeshClientHandler.Create(identity, serverNodeId => serverNodeId == nodeId);
         handler.ConnectTimeout = TimeSpan.FromSeconds(3);
         handler.PooledConnectionIdleTimeout = TimeSpan.FromSeconds(60);
         handler.EnableMultipleHttp2Connections = true;
-        var http = new HttpClient(new CallMetricsHandler("peer", recorder, time, new AbortOnCancelHandler(new Http2Handler(handler))))
+        return new HttpClient(new CallMetricsHandler("peer", recorder, time, new AbortOnCancelHandler(new Http2Handler(handler))))
         {
             BaseAddress = new UriBuilder(Uri.UriSchemeHttps, address.ToString(), port).Uri,
             Timeout = Timeout.InfiniteTimeSpan,
         };
-        return (http, new OllamaApiClient(http));
     }
 }

@@ -1,0 +1,17 @@
+namespace MeshMind.Llm;
+
+/// <summary>What one line of an Ollama NDJSON answer is, as far as passing it on needs to know.</summary>
+public enum OllamaLineKind
+{
+    /// <summary>A part of the answer (<c>"done": false</c>).</summary>
+    Chunk,
+
+    /// <summary>The last line, with Ollama's statistics (<c>"done": true</c>).</summary>
+    Done,
+
+    /// <summary>Ollama's error form, <c>{"error": "..."}</c>.</summary>
+    Error,
+
+    /// <summary>Not one JSON object: a broken or cut-off line.</summary>
+    Invalid,
+}
