@@ -157,8 +157,9 @@ public static class FilesApi
             ? TypedResults.Json(unpinned, FileJsonContext.Default.PinResponse)
             : ApiResults.Error(StatusCodes.Status404NotFound, $"no file named '{Shorten(filename)}' on this node (only a node's own files can be pinned)");
 
-    private static async Task<IResult> DownloadAsync(string filename, FileStore store, CancellationToken cancellationToken)
+    private static async Task<IResult> DownloadAsync(string filename, HttpRequest request, FileStore store, CancellationToken cancellationToken)
     {
+        ByteRanges.IgnoreOtherUnits(request);
         if (FileNames.Check(filename).Name is not { } name || await store.FindAsync(name, cancellationToken) is not { } file)
         {
             return ApiResults.Error(StatusCodes.Status404NotFound, $"no file named '{Shorten(filename)}' on this node");

@@ -41,6 +41,7 @@ public static class PeerFileProxy
             return true;
         }
 
+        ByteRanges.IgnoreOtherUnits(context.Request);
         await TypedResults.PhysicalFile(store.BlobPath(sha256), file.ContentType, lastModified: file.Modified,
             entityTag: new EntityTagHeaderValue($"\"{sha256}\""), enableRangeProcessing: true).ExecuteAsync(context);
         return true;
@@ -71,6 +72,7 @@ public static class PeerFileProxy
 
         if (await store.FindReplicaAsync(nodeId, name, context.RequestAborted) is { } replica)
         {
+            ByteRanges.IgnoreOtherUnits(context.Request);
             await TypedResults.PhysicalFile(store.BlobPath(replica.Sha256), replica.ContentType, replica.Name, replica.Modified,
                 new EntityTagHeaderValue($"\"{replica.Sha256}\""), enableRangeProcessing: true).ExecuteAsync(context);
             return;
@@ -107,6 +109,7 @@ public static class PeerFileProxy
     {
 
         using var request = new HttpRequestMessage(HttpMethod.Get, "/mesh/files/" + file.Id);
+        ByteRanges.IgnoreOtherUnits(context.Request);
         var range = context.Request.Headers.Range.ToString();
         if (range.Length > 0)
         {
