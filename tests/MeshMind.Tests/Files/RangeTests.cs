@@ -48,8 +48,11 @@ public sealed class RangeTests
             await UntilLinkedAsync(reader, owner);
             client = await reader.CreateLoggedInClientAsync();
             path = via == "peer-id" ? $"/api/peers/{Id(owner)}/files/r.bin" : "/api/peer-file/127.0.0.1/r.bin";
-            await Wait.UntilAsync(async () => (await client.GetAsync(path, HttpCompletionOption.ResponseHeadersRead, Ct)).StatusCode == HttpStatusCode.OK,
-                WaitLimit, "the owner's file to be listed on the reader");
+            await Wait.UntilAsync(async () =>
+            {
+                using var probe = await client.GetAsync(path, HttpCompletionOption.ResponseHeadersRead, Ct);
+                return probe.StatusCode == HttpStatusCode.OK;
+            }, WaitLimit, "the owner's file to be listed on the reader");
         }
 
         using var request = new HttpRequestMessage(HttpMethod.Get, path);
