@@ -111,10 +111,11 @@ public static class FilesApi
                 : entry with { AvailableFrom = [source], Replicas = replica ? [source.NodeId] : [] };
         }
 
+        // An origin that is offline is named as the directory last knew it, else as the replica holder reported it.
         FileOrigin OriginOf(string nodeId, string name) =>
             nodeId == node.NodeId ? new FileOrigin(node.NodeId, node.Name, LanAddress.Current)
-            : new FileOrigin(nodeId, directory.Find(nodeId) is { } known ? known.Name : name,
-                directory.Find(nodeId) is { Addresses: [var address, ..] } ? address.ToString() : "");
+            : directory.Find(nodeId) is { } known ? new FileOrigin(nodeId, known.Name, known.Addresses is [var address, ..] ? address.ToString() : "")
+            : new FileOrigin(nodeId, name, "");
 
         string ByNode(string nodeId, string name) =>
             nodeId == node.NodeId ? "/api/files/" + Uri.EscapeDataString(name) : $"/api/peers/{nodeId}/files/{Uri.EscapeDataString(name)}";

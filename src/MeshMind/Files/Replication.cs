@@ -29,6 +29,9 @@ public sealed partial class Replication(
 
     private static readonly TimeSpan s_listTimeout = TimeSpan.FromSeconds(5);
 
+    /// <summary>A pull is given a minute plus a second per MB (a stalled origin cannot hold the queue forever).</summary>
+    private static TimeSpan PullLimit(long size) => TimeSpan.FromSeconds(60 + (size / 1_000_000));
+
     private readonly Channel<Job> _jobs = Channel.CreateBounded<Job>(new BoundedChannelOptions(4096) { SingleReader = true, FullMode = BoundedChannelFullMode.DropWrite });
     private readonly ConcurrentDictionary<(string NodeId, string Sha256, string Name), TaskCompletionSource<FilePinResultMessage>> _answers = new();
 
@@ -162,17 +165,24 @@ public sealed partial class Replication(
             return (false, $"no room: {file.Size} bytes asked, {Math.Max(0, room)} of the replica quota left");
         }
 
+        using var limit = new CancellationTokenSource(PullLimit(file.Size), time);
+        using var pull = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, limit.Token);
         try
         {
-            using var response = await peerFiles.Client(peer).GetAsync("/mesh/files/" + file.Id, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+            using var response = await peerFiles.Client(peer).GetAsync("/mesh/files/" + file.Id, HttpCompletionOption.ResponseHeadersRead, pull.Token);
             if (response.StatusCode != HttpStatusCode.OK)
             {
                 return (false, $"the origin answered {(int)response.StatusCode} for the file");
             }
 
-            await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
-            await store.SaveReplicaAsync(origin, peer.Name, file, body, cancellationToken);
+            await using var body = await response.Content.ReadAsStreamAsync(pull.Token);
+            await store.SaveReplicaAsync(origin, peer.Name, file, body, pull.Token);
             return (true, null);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            LogPullFailed(file.Name, peer.Name, $"not done within {PullLimit(file.Size).TotalSeconds:F0} s");
+            return (false, "the copy took too long");
         }
         catch (FileStore.QuotaException ex)
         {
@@ -195,9 +205,9 @@ public sealed partial class Replication(
         }
 
         MeshFileList? list;
-        using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+        using (var limit = new CancellationTokenSource(s_listTimeout, time))
+        using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, limit.Token))
         {
-            timeout.CancelAfter(s_listTimeout);
             try
             {
                 list = await peerFiles.Client(peer).GetFromJsonAsync("/mesh/files", MeshFileJsonContext.Default.MeshFileList, timeout.Token);
