@@ -175,6 +175,28 @@ public sealed class ReplicationTests
     }
 
     [Fact]
+    public async Task Pin_OfBytesThatDoNotMatchTheirHash_IsDeclined_AndThePeerKeepsNothing()
+    {
+        var a = await StartAsync("alpha", NoLlm);
+        await using var _ = a;
+        await using var b = await StartAsync("bravo", NoLlm, [a]);
+        await UntilLinkedAsync(a, b);
+        using var onA = await a.CreateLoggedInClientAsync();
+        var content = Content(100_000, 4);
+        var sha = (await (await onA.PostAsync("/api/upload", Upload(content, "tampered.bin"), Ct)).JsonAsync()).GetProperty("sha256").GetString()!;
+        content[^1] ^= 0xFF; // the blob changes on A's disk behind the store's back: same size, other bytes
+        await File.WriteAllBytesAsync(Path.Combine(a.DataDir, "files", "blobs", sha), content, Ct);
+
+        using var pinned = await onA.PostAsync("/api/files/tampered.bin/pin", null, Ct);
+
+        var body = await pinned.JsonAsync();
+        Assert.Empty(Ids(body, "accepted"));
+        Assert.Contains("sha256", Assert.Single(body.GetProperty("declined").EnumerateArray()).GetProperty("reason").GetString(), StringComparison.Ordinal);
+        Assert.Empty(Files(b, "blobs"));
+        Assert.Empty(Files(b, "tmp"));
+    }
+
+    [Fact]
     public async Task Pin_ANameThisNodeDoesNotOwn_Is404()
     {
         await using var node = await TestNode.StartAsync();
