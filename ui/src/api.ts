@@ -127,6 +127,8 @@ export interface SharedFile {
   available: boolean
   /** Nodes the file can be fetched from. */
   available_from: FileNode[]
+  /** Node ids holding a replica of this pinned file (not counting its origin). */
+  replicas: string[]
   /** Same-origin URL that downloads the file (for a peer's file, a proxy route of this node). */
   download_url: string
 }
@@ -327,6 +329,7 @@ function sharedFile(value: unknown): SharedFile | null {
     available_from: Array.isArray(v.available_from)
       ? v.available_from.map(fileNode).filter((n): n is FileNode => n != null)
       : [],
+    replicas: Array.isArray(v.replicas) ? v.replicas.filter((id): id is string => typeof id === 'string') : [],
     download_url: str(v.download_url) ?? filePath(v.name),
   }
 }
@@ -349,8 +352,19 @@ export function deleteFile(name: string): Promise<void> {
 }
 
 /** POST (pin) or DELETE (unpin) /api/files/{name}/pin. */
-export async function setFilePinned(name: string, pinned: boolean): Promise<void> {
-  await request<unknown>(`${filePath(name)}/pin`, pinned ? { method: 'POST', body: {} } : { method: 'DELETE' })
+/** Answer of POST/DELETE /api/files/{name}/pin: the live peers asked, and which keep a replica, declined or have not answered yet. */
+export interface PinResult {
+  name: string
+  sha256: string
+  pinned: boolean
+  peers: number
+  accepted: string[]
+  declined: { node_id: string; reason: string }[]
+  pending: string[]
+}
+
+export async function setFilePinned(name: string, pinned: boolean): Promise<PinResult> {
+  return await request<PinResult>(`${filePath(name)}/pin`, pinned ? { method: 'POST', body: {} } : { method: 'DELETE' })
 }
 
 /** An upload in flight: settles with the stored file, an ApiError, or an AbortError after `abort()`. */

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using MeshMind.Storage;
 using Microsoft.AspNetCore.StaticFiles;
 using Microsoft.Data.Sqlite;
@@ -53,65 +52,24 @@ public sealed partial class FileStore : IDisposable
     /// <exception cref="TooLargeException">More than <see cref="FileOptions.MaxUploadBytes"/> bytes; nothing is kept.</exception>
     public async Task<StoredFile> SaveAsync(string name, string? contentType, Stream content, CancellationToken cancellationToken)
     {
-        Directory.CreateDirectory(TempDirectory);
-        Directory.CreateDirectory(BlobDirectory);
-        var temp = Path.Combine(TempDirectory, Guid.NewGuid().ToString("N"));
-        string sha256;
-        long size = 0;
-        try
-        {
-            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-            await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, System.IO.FileOptions.Asynchronous))
-            {
-                var buffer = new byte[1 << 16];
-                int read;
-                while ((read = await content.ReadAsync(buffer, cancellationToken)) > 0)
-                {
-                    size += read;
-                    if (size > Options.MaxUploadBytes)
-                    {
-                        throw new TooLargeException(Options.MaxUploadBytes);
-                    }
-
-                    hash.AppendData(buffer, 0, read);
-                    await file.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
-                }
-
-                file.Flush(flushToDisk: true);
-            }
-
-            sha256 = Convert.ToHexStringLower(hash.GetHashAndReset());
-            var blob = BlobPath(sha256);
-            if (File.Exists(blob))
-            {
-                File.Delete(temp);
-            }
-            else
-            {
-                File.Move(temp, blob);
-            }
-        }
-        catch
-        {
-            TryDelete(temp);
-            throw;
-        }
-
-        var stored = new StoredFile(name, sha256, size, ContentTypeOf(name, contentType), _time.GetUtcNow(), Pinned: false);
-        string? replaced;
+        var blob = await ReceiveAsync(content, Options.MaxUploadBytes, () => new TooLargeException(Options.MaxUploadBytes), cancellationToken);
+        var type = ContentTypeOf(name, contentType);
+        var modified = _time.GetUtcNow();
+        bool pinned;
         await _writeLock.WaitAsync(CancellationToken.None);
         try
         {
-            await using var connection = await _database.OpenAsync(CancellationToken.None);
+            await using var connection = await OpenAndCommitAsync(blob);
             await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(CancellationToken.None);
-            replaced = await ScalarAsync(connection, "SELECT sha256 FROM files WHERE name = $name;", ("$name", name)) as string;
-            await ExecuteAsync(connection, """
+            var replaced = await ScalarAsync(connection, "SELECT sha256 FROM files WHERE name = $name;", ("$name", name)) as string;
+            pinned = await ScalarAsync(connection, """
                 INSERT INTO files (name, sha256, size, content_type, modified) VALUES ($name, $sha, $size, $type, $modified)
                 ON CONFLICT(name) DO UPDATE SET sha256 = excluded.sha256, size = excluded.size, content_type = excluded.content_type,
-                    modified = excluded.modified;
-                """, ("$name", name), ("$sha", sha256), ("$size", size), ("$type", stored.ContentType), ("$modified", Text(stored.Modified)));
+                    modified = excluded.modified
+                RETURNING pinned;
+                """, ("$name", name), ("$sha", blob.Sha256), ("$size", blob.Size), ("$type", type), ("$modified", Text(modified))) is long and not 0;
             await transaction.CommitAsync(CancellationToken.None);
-            if (replaced is not null && replaced != sha256)
+            if (replaced is not null && replaced != blob.Sha256)
             {
                 await DeleteBlobIfUnreferencedAsync(connection, replaced);
             }
@@ -121,9 +79,27 @@ public sealed partial class FileStore : IDisposable
             _writeLock.Release();
         }
 
-        LogStored(name, size, sha256[..12]);
+        var stored = new StoredFile(name, blob.Sha256, blob.Size, type, modified, pinned);
+        LogStored(name, blob.Size, blob.Sha256[..12]);
         Stored?.Invoke(stored);
         return stored;
+    }
+
+    /// <summary>Marks this node's own file pinned (to be replicated to peers) or not; null when there is no such file.</summary>
+    public async Task<StoredFile?> SetPinnedAsync(string name, bool pinned, CancellationToken cancellationToken)
+    {
+        await _writeLock.WaitAsync(cancellationToken);
+        try
+        {
+            await using var connection = await _database.OpenAsync(cancellationToken);
+            await ExecuteAsync(connection, "UPDATE files SET pinned = $pinned WHERE name = $name;", ("$name", name), ("$pinned", pinned));
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+
+        return await FindAsync(name, cancellationToken);
     }
 
     public async Task<bool> DeleteAsync(string name, CancellationToken cancellationToken)
@@ -152,8 +128,12 @@ public sealed partial class FileStore : IDisposable
     public async Task<StoredFile?> FindAsync(string name, CancellationToken cancellationToken) =>
         await QueryAsync("WHERE name = $name", cancellationToken, ("$name", name)) is [var file, ..] ? file : null;
 
+    /// <summary>A blob this node holds, as its own file or as a replica (for <c>GET /mesh/files/{sha256}</c>).</summary>
     public async Task<StoredFile?> FindBySha256Async(string sha256, CancellationToken cancellationToken) =>
-        await QueryAsync("WHERE sha256 = $sha LIMIT 1", cancellationToken, ("$sha", sha256)) is [var file, ..] ? file : null;
+        await QueryAsync("WHERE sha256 = $sha LIMIT 1", cancellationToken, ("$sha", sha256)) is [var file, ..] ? file
+        : await QueryReplicasAsync("WHERE sha256 = $sha LIMIT 1", cancellationToken, ("$sha", sha256)) is [var replica, ..]
+            ? new StoredFile(replica.Name, replica.Sha256, replica.Size, replica.ContentType, replica.Modified, Pinned: true)
+            : null;
 
     public Task<IReadOnlyList<StoredFile>> ListAsync(CancellationToken cancellationToken) => QueryAsync("ORDER BY name", cancellationToken);
 
@@ -196,7 +176,8 @@ public sealed partial class FileStore : IDisposable
 
     private async Task DeleteBlobIfUnreferencedAsync(SqliteConnection connection, string sha256)
     {
-        if (await ScalarAsync(connection, "SELECT 1 FROM files WHERE sha256 = $sha LIMIT 1;", ("$sha", sha256)) is null)
+        if (await ScalarAsync(connection, "SELECT 1 FROM files WHERE sha256 = $sha UNION ALL SELECT 1 FROM replicas WHERE sha256 = $sha LIMIT 1;",
+            ("$sha", sha256)) is null)
         {
             TryDelete(BlobPath(sha256));
         }

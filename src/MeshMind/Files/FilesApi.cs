@@ -1,3 +1,4 @@
+using MeshMind.Mesh;
 using MeshMind.Node;
 using MeshMind.Web;
 using Microsoft.AspNetCore.Http.Features;
@@ -21,14 +22,11 @@ public static class FilesApi
         endpoints.MapGet("/api/files", ListAsync);
         endpoints.MapGet("/api/files/{filename}", DownloadAsync);
         endpoints.MapDelete("/api/files/{filename}", DeleteAsync);
-        endpoints.MapPost("/api/files/{filename}/pin", NotYet);
-        endpoints.MapDelete("/api/files/{filename}/pin", NotYet);
+        endpoints.MapPost("/api/files/{filename}/pin", PinAsync);
+        endpoints.MapDelete("/api/files/{filename}/pin", UnpinAsync);
         endpoints.MapPeerFileProxy();
         return endpoints;
     }
-
-    private static Microsoft.AspNetCore.Http.HttpResults.JsonHttpResult<ErrorResponse> NotYet() =>
-        ApiResults.Error(StatusCodes.Status501NotImplemented, "pinning (replicating a file to peers) is not available on this node yet");
 
     private static async Task<IResult> UploadAsync(HttpContext context, FileStore store)
     {
@@ -90,17 +88,49 @@ public static class FilesApi
         }
     }
 
-    /// <summary>This node's files and every live peer's, one entry per (sha256, name) with every node that has it.</summary>
-    private static async Task<IResult> ListAsync(FileStore store, PeerFiles peerFiles, NodeInfo node, CancellationToken cancellationToken)
+    /// <summary>
+    /// This node's files, the replicas it holds and every live peer's files and replicas, one entry per (sha256, name)
+    /// with every node that has it. A replica is listed under its origin, also while the origin is offline.
+    /// </summary>
+    private static async Task<IResult> ListAsync(FileStore store, PeerFiles peerFiles, PeerDirectory directory, NodeInfo node, CancellationToken cancellationToken)
     {
         var local = await store.ListAsync(cancellationToken);
+        var replicas = await store.ListReplicasAsync(cancellationToken);
         var remote = await peerFiles.ListAsync(cancellationToken);
-        var origin = new FileOrigin(node.NodeId, node.Name, LanAddress.Current);
+        var self = new FileSource(node.NodeId, node.Name);
         var entries = new Dictionary<(string Sha256, string Name), FileEntry>();
+        void Add(FileEntry entry, FileSource source, bool replica)
+        {
+            var key = (entry.Sha256, entry.Name);
+            entries[key] = entries.TryGetValue(key, out var known)
+                ? known with
+                {
+                    Pinned = known.Pinned || entry.Pinned,
+                    AvailableFrom = known.AvailableFrom.Any(s => s.NodeId == source.NodeId) ? known.AvailableFrom : [.. known.AvailableFrom, source],
+                    Replicas = replica && !known.Replicas.Contains(source.NodeId) ? [.. known.Replicas, source.NodeId] : known.Replicas,
+                }
+                : entry with { AvailableFrom = [source], Replicas = replica ? [source.NodeId] : [] };
+        }
+
+        // An origin that is offline is named as the directory last knew it, else as the replica holder reported it.
+        FileOrigin OriginOf(string nodeId, string name) =>
+            nodeId == node.NodeId ? new FileOrigin(node.NodeId, node.Name, LanAddress.Current)
+            : directory.Find(nodeId) is { } known ? new FileOrigin(nodeId, known.Name, known.Addresses is [var address, ..] ? address.ToString() : "")
+            : new FileOrigin(nodeId, name, "");
+
+        string ByNode(string nodeId, string name) =>
+            nodeId == node.NodeId ? "/api/files/" + Uri.EscapeDataString(name) : $"/api/peers/{nodeId}/files/{Uri.EscapeDataString(name)}";
+
         foreach (var f in local)
         {
-            entries[(f.Sha256, f.Name)] = new FileEntry(f.Name, f.Size, f.Sha256, f.ContentType, f.Modified, origin, Local: true, f.Pinned,
-                Available: true, [new FileSource(node.NodeId, node.Name)], "/api/files/" + Uri.EscapeDataString(f.Name));
+            Add(new FileEntry(f.Name, f.Size, f.Sha256, f.ContentType, f.Modified, OriginOf(node.NodeId, node.Name), Local: true, f.Pinned,
+                Available: true, [], ByNode(node.NodeId, f.Name)), self, replica: false);
+        }
+
+        foreach (var r in replicas)
+        {
+            Add(new FileEntry(r.Name, r.Size, r.Sha256, r.ContentType, r.Modified, OriginOf(r.OriginNodeId, r.OriginName), Local: false, Pinned: true,
+                Available: true, [], ByNode(r.OriginNodeId, r.Name)), self, replica: true);
         }
 
         foreach (var (peer, files) in remote)
@@ -108,11 +138,9 @@ public static class FilesApi
             var source = new FileSource(peer.NodeId, peer.Name);
             foreach (var f in files)
             {
-                entries[(f.Id, f.Name)] = entries.TryGetValue((f.Id, f.Name), out var known)
-                    ? known with { AvailableFrom = [.. known.AvailableFrom, source] }
-                    : new FileEntry(f.Name, f.Size, f.Id, f.ContentType, f.Modified, new FileOrigin(peer.NodeId, peer.Name, peer.Addresses[0].ToString()),
-                        Local: false, Pinned: false, Available: true, [source],
-                        $"/api/peers/{peer.NodeId}/files/{Uri.EscapeDataString(f.Name)}");
+                var origin = f.Origin ?? peer.NodeId;
+                Add(new FileEntry(f.Name, f.Size, f.Id, f.ContentType, f.Modified, OriginOf(origin, f.OriginName ?? peer.Name), Local: false,
+                    f.Pinned, Available: true, [], ByNode(origin, f.Name)), source, replica: f.Origin is not null);
             }
         }
 
@@ -120,8 +148,20 @@ public static class FilesApi
             FileJsonContext.Default.FileList);
     }
 
-    private static async Task<IResult> DownloadAsync(string filename, FileStore store, HttpRequest request, Analytics.AnalyticsRecorder recorder, CancellationToken cancellationToken)
+    /// <summary>Pins one of this node's files: every live peer with room keeps a hash-checked replica. 200 when all answered, else 202 with who is pending.</summary>
+    private static async Task<IResult> PinAsync(string filename, Replication replication, CancellationToken cancellationToken) =>
+        FileNames.Check(filename).Name is { } name && await replication.PinAsync(name, cancellationToken) is { } pinned
+            ? TypedResults.Json(pinned, FileJsonContext.Default.PinResponse, statusCode: pinned.Pending.Count == 0 ? StatusCodes.Status200OK : StatusCodes.Status202Accepted)
+            : ApiResults.Error(StatusCodes.Status404NotFound, $"no file named '{Shorten(filename)}' on this node (only a node's own files can be pinned)");
+
+    private static async Task<IResult> UnpinAsync(string filename, Replication replication, CancellationToken cancellationToken) =>
+        FileNames.Check(filename).Name is { } name && await replication.UnpinAsync(name, cancellationToken) is { } unpinned
+            ? TypedResults.Json(unpinned, FileJsonContext.Default.PinResponse)
+            : ApiResults.Error(StatusCodes.Status404NotFound, $"no file named '{Shorten(filename)}' on this node (only a node's own files can be pinned)");
+
+    private static async Task<IResult> DownloadAsync(string filename, HttpRequest request, FileStore store, Analytics.AnalyticsRecorder recorder, CancellationToken cancellationToken)
     {
+        ByteRanges.IgnoreOtherUnits(request);
         if (FileNames.Check(filename).Name is not { } name || await store.FindAsync(name, cancellationToken) is not { } file)
         {
             return ApiResults.Error(StatusCodes.Status404NotFound, $"no file named '{Shorten(filename)}' on this node");

@@ -11,13 +11,18 @@ public static class FilesServiceCollectionExtensions
         services.TryAddSingleton<FileStore>();
         services.TryAddSingleton<PeerFiles>();
         services.AddHostedService(provider => provider.GetRequiredService<PeerFiles>());
+        services.TryAddSingleton<Replication>();
+        services.AddHostedService(provider => provider.GetRequiredService<Replication>());
         services.TryAddSingleton<IChatFileSource, StoredChatFiles>();
         services.AddHostedService<FileStoreCleanup>();
         return services;
     }
 }
 
-/// <summary>Chat attachments: this node's file of that name, else a live peer's (fetched over the mesh and hash-checked).</summary>
+/// <summary>
+/// Chat attachments: this node's file of that name, else a replica it holds, else a live peer's file or replica (fetched
+/// over the mesh and hash-checked).
+/// </summary>
 public sealed class StoredChatFiles(FileStore store, PeerFiles peers) : IChatFileSource
 {
     public async Task<byte[]?> ReadAsync(string fileName, CancellationToken cancellationToken)
@@ -27,21 +32,21 @@ public sealed class StoredChatFiles(FileStore store, PeerFiles peers) : IChatFil
             return null;
         }
 
-        if (await store.FindAsync(name, cancellationToken) is { } file)
+        var sha256 = (await store.FindAsync(name, cancellationToken))?.Sha256 ?? (await store.FindReplicaByNameAsync(name, cancellationToken))?.Sha256;
+        if (sha256 is not null)
         {
-            await using var stream = File.OpenRead(store.BlobPath(file.Sha256));
+            await using var stream = File.OpenRead(store.BlobPath(sha256));
             var buffer = new byte[(int)Math.Min(stream.Length, ChatFiles.MaxFileBytes)];
             await stream.ReadExactlyAsync(buffer, cancellationToken);
             return buffer;
         }
 
-        foreach (var peer in peers.LivePeers())
+        // Peers' own files first, then replicas they hold for a node that may be offline.
+        var candidates = (await peers.ListAsync(cancellationToken))
+            .SelectMany(p => p.Files.Where(f => f.Name == name && f.Size <= ChatFiles.MaxFileBytes).Select(f => (p.Peer, File: f)))
+            .OrderBy(c => c.File.Origin is null ? 0 : 1);
+        foreach (var (peer, shared) in candidates)
         {
-            if (await peers.FindAsync(peer, name, cancellationToken) is not { Size: <= ChatFiles.MaxFileBytes } shared)
-            {
-                continue;
-            }
-
             try
             {
                 var bytes = await peers.Client(peer).GetByteArrayAsync("/mesh/files/" + shared.Id, cancellationToken);

@@ -27,7 +27,9 @@ public static class PeerFileProxy
         if (path == "/mesh/files")
         {
             var files = await store.ListAsync(context.RequestAborted);
-            await TypedResults.Json(new MeshFileList([.. files.Select(AnnouncedFile.From)]), MeshFileJsonContext.Default.MeshFileList).ExecuteAsync(context);
+            var replicas = await store.ListReplicasAsync(context.RequestAborted);
+            await TypedResults.Json(new MeshFileList([.. files.Select(AnnouncedFile.From), .. replicas.Select(AnnouncedFile.From)]),
+                MeshFileJsonContext.Default.MeshFileList).ExecuteAsync(context);
             return true;
         }
 
@@ -39,6 +41,7 @@ public static class PeerFileProxy
             return true;
         }
 
+        ByteRanges.IgnoreOtherUnits(context.Request);
         if (context.Request.Headers.Range.Count == 0 && context.Connection.ClientCertificate is { } peerCertificate)
         {
             var peerId = Mesh.NodeIdentity.ComputeNodeId(peerCertificate);
@@ -57,9 +60,38 @@ public static class PeerFileProxy
         endpoints.MapGet("/api/peer-file/{ip}/{filename}", (string ip, string filename, HttpContext context, PeerFiles files) =>
             ProxyAsync(context, files, IPAddress.TryParse(ip, out var address) && ip.Contains('.', StringComparison.Ordinal)
                 ? files.LivePeers().FirstOrDefault(p => p.Addresses.Contains(address)) : null, filename));
-        endpoints.MapGet("/api/peers/{nodeId}/files/{filename}", (string nodeId, string filename, HttpContext context, PeerFiles files) =>
-            ProxyAsync(context, files, files.LivePeers().FirstOrDefault(p => p.NodeId == nodeId), filename));
+        endpoints.MapGet("/api/peers/{nodeId}/files/{filename}", ByNodeAsync);
         return endpoints;
+    }
+
+    /// <summary>
+    /// A node's file by its id: from that node while it is linked; while it is not, from a replica of its pinned file
+    /// (this node's own, else a live peer's). The file is only ever fetched from admitted peers over the mesh port.
+    /// </summary>
+    private static async Task ByNodeAsync(string nodeId, string filename, HttpContext context, PeerFiles files, FileStore store)
+    {
+        var live = files.LivePeers().FirstOrDefault(p => p.NodeId == nodeId);
+        if (live is not null || FileNames.Check(filename).Name is not { } name || !PeerFiles.IsSha256(nodeId))
+        {
+            await ProxyAsync(context, files, live, filename);
+            return;
+        }
+
+        if (await store.FindReplicaAsync(nodeId, name, context.RequestAborted) is { } replica)
+        {
+            ByteRanges.IgnoreOtherUnits(context.Request);
+            await TypedResults.PhysicalFile(store.BlobPath(replica.Sha256), replica.ContentType, replica.Name, replica.Modified,
+                new EntityTagHeaderValue($"\"{replica.Sha256}\""), enableRangeProcessing: true).ExecuteAsync(context);
+            return;
+        }
+
+        if (await files.ReplicaHoldersAsync(nodeId, name, context.RequestAborted) is [var (holder, held), ..])
+        {
+            await ProxyAsync(context, files, holder, held);
+            return;
+        }
+
+        await ApiResults.WriteErrorAsync(context, StatusCodes.Status404NotFound, "that node is not linked and no replica of its file is reachable");
     }
 
     private static async Task ProxyAsync(HttpContext context, PeerFiles files, PeerInfo? peer, string filename)
@@ -76,7 +108,15 @@ public static class PeerFileProxy
             return;
         }
 
+        await ProxyAsync(context, files, peer, file);
+    }
+
+    /// <summary>Streams <paramref name="file"/> (the peer's own, or a replica it holds) from <paramref name="peer"/>'s mesh port.</summary>
+    private static async Task ProxyAsync(HttpContext context, PeerFiles files, PeerInfo peer, AnnouncedFile file)
+    {
+
         using var request = new HttpRequestMessage(HttpMethod.Get, "/mesh/files/" + file.Id);
+        ByteRanges.IgnoreOtherUnits(context.Request);
         var range = context.Request.Headers.Range.ToString();
         if (range.Length > 0)
         {

@@ -48,6 +48,8 @@ public sealed partial class PeerFiles(
         links.MessageReceived += OnMessage;
         store.Stored += OnStored;
         store.Removed += OnRemoved;
+        store.ReplicaStored += OnReplicaStored;
+        store.ReplicaRemoved += OnReplicaRemoved;
         return Task.CompletedTask;
     }
 
@@ -57,6 +59,8 @@ public sealed partial class PeerFiles(
         links.MessageReceived -= OnMessage;
         store.Stored -= OnStored;
         store.Removed -= OnRemoved;
+        store.ReplicaStored -= OnReplicaStored;
+        store.ReplicaRemoved -= OnReplicaRemoved;
         return Task.CompletedTask;
     }
 
@@ -72,8 +76,24 @@ public sealed partial class PeerFiles(
         return [.. live.Zip(lists)];
     }
 
+    /// <summary>The peer's own file of that name (not a replica it holds).</summary>
     public async Task<AnnouncedFile?> FindAsync(PeerInfo peer, string name, CancellationToken cancellationToken) =>
-        (await FilesOfAsync(peer, cancellationToken)).FirstOrDefault(f => f.Name == name);
+        (await FilesOfAsync(peer, cancellationToken)).FirstOrDefault(f => f.Origin is null && f.Name == name);
+
+    /// <summary>Live peers holding a replica of <paramref name="originNodeId"/>'s file <paramref name="name"/>, with what they hold.</summary>
+    public async Task<IReadOnlyList<(PeerInfo Peer, AnnouncedFile File)>> ReplicaHoldersAsync(string originNodeId, string name, CancellationToken cancellationToken)
+    {
+        var holders = new List<(PeerInfo, AnnouncedFile)>();
+        foreach (var (peer, files) in await ListAsync(cancellationToken))
+        {
+            if (files.FirstOrDefault(f => f.Origin == originNodeId && f.Name == name) is { } replica)
+            {
+                holders.Add((peer, replica));
+            }
+        }
+
+        return holders;
+    }
 
     public HttpClient Client(PeerInfo peer) => clients.HttpFor(peer.NodeId, peer.Addresses[0], peer.MeshPort);
 
@@ -111,7 +131,12 @@ public sealed partial class PeerFiles(
         {
             using var timeout = new CancellationTokenSource(FetchTimeout, time);
             var list = await Client(peer).GetFromJsonAsync("/mesh/files", MeshFileJsonContext.Default.MeshFileList, timeout.Token);
-            var files = (list?.Files ?? []).Take(MaxFilesPerPeer).Where(Valid).ToDictionary(f => f.Name, StringComparer.Ordinal);
+            var files = new Dictionary<string, AnnouncedFile>(StringComparer.Ordinal);
+            foreach (var file in (list?.Files ?? []).Take(MaxFilesPerPeer).Where(Valid))
+            {
+                files[file.Key] = file;
+            }
+
             lock (entry.Lock)
             {
                 entry.Files = files;
@@ -131,9 +156,14 @@ public sealed partial class PeerFiles(
         }
     }
 
-    private static bool Valid(AnnouncedFile file) =>
-        file.Id is { Length: 64 } && file.Id.All(char.IsAsciiHexDigitLower) && FileNames.Check(file.Name).Name == file.Name && file.Size >= 0
-        && file.ContentType is { Length: <= 200 };
+    /// <summary>What a peer says about a file is used only when it is well formed: a hash, a name this node accepts, and a node id for a replica's origin.</summary>
+    public static bool Valid(AnnouncedFile file) =>
+        IsSha256(file.Id) && file.Name is not null && FileNames.Check(file.Name).Name == file.Name && file.Size >= 0
+        && file.ContentType is { Length: <= 200 }
+        && (file.Origin is null || (IsSha256(file.Origin) && file.OriginName is { Length: > 0 and <= 200 }));
+
+    /// <summary>64 lowercase hex digits: a blob's SHA-256 or a node id.</summary>
+    public static bool IsSha256(string? value) => value is { Length: 64 } && value.All(char.IsAsciiHexDigitLower);
 
     private void OnLinkUp(string nodeId) => _ = AnnounceAllAsync(nodeId);
 
@@ -141,8 +171,9 @@ public sealed partial class PeerFiles(
     {
         try
         {
-            var files = await store.ListAsync(CancellationToken.None);
-            foreach (var chunk in files.Select(AnnouncedFile.From).Chunk(FilesPerAnnouncement))
+            var own = await store.ListAsync(CancellationToken.None);
+            var replicas = await store.ListReplicasAsync(CancellationToken.None);
+            foreach (var chunk in own.Select(AnnouncedFile.From).Concat(replicas.Select(AnnouncedFile.From)).Chunk(FilesPerAnnouncement))
             {
                 links.Send(nodeId, new FileAnnounceMessage(chunk));
             }
@@ -153,11 +184,15 @@ public sealed partial class PeerFiles(
         }
     }
 
-    private void OnStored(StoredFile file)
+    private void OnStored(StoredFile file) => Announce(AnnouncedFile.From(file));
+
+    private void OnReplicaStored(ReplicaFile replica) => Announce(AnnouncedFile.From(replica));
+
+    private void Announce(AnnouncedFile file)
     {
         lock (_pendingLock)
         {
-            _pending[file.Name] = AnnouncedFile.From(file);
+            _pending[file.Key] = file;
             if (_flushScheduled)
             {
                 return;
@@ -196,6 +231,16 @@ public sealed partial class PeerFiles(
         links.Broadcast(new FileRemovedMessage(name));
     }
 
+    private void OnReplicaRemoved(string originNodeId, string name)
+    {
+        lock (_pendingLock)
+        {
+            _pending.Remove(originNodeId + "/" + name);
+        }
+
+        links.Broadcast(new FileRemovedMessage(name, originNodeId));
+    }
+
     private void OnMessage(string nodeId, LinkMessage message)
     {
         switch (message)
@@ -207,9 +252,9 @@ public sealed partial class PeerFiles(
                     var files = new Dictionary<string, AnnouncedFile>(entry.Files, StringComparer.Ordinal);
                     foreach (var file in announce.Files.Take(FilesPerAnnouncement).Where(Valid))
                     {
-                        if (files.Count < MaxFilesPerPeer || files.ContainsKey(file.Name))
+                        if (files.Count < MaxFilesPerPeer || files.ContainsKey(file.Key))
                         {
-                            files[file.Name] = file;
+                            files[file.Key] = file;
                         }
                     }
 
@@ -221,7 +266,7 @@ public sealed partial class PeerFiles(
                 lock (known.Lock)
                 {
                     var files = new Dictionary<string, AnnouncedFile>(known.Files, StringComparer.Ordinal);
-                    files.Remove(removed.Name);
+                    files.Remove(removed.Origin is null ? removed.Name : removed.Origin + "/" + removed.Name);
                     known.Files = files;
                 }
 

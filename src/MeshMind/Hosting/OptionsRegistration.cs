@@ -32,6 +32,7 @@ public static class OptionsRegistration
             ServiceDescriptor.Singleton<IValidateOptions<DiscoveryOptions>, DiscoveryOptionsValidator>(),
             ServiceDescriptor.Singleton<IValidateOptions<LlmOptions>, LlmOptionsValidator>(),
             ServiceDescriptor.Singleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>(),
+            ServiceDescriptor.Singleton<IValidateOptions<Files.FileOptions>, Files.FileOptionsValidator>(),
         ]);
         return services;
     }

@@ -85,6 +85,20 @@ public static class Migrations
             );
             CREATE INDEX files_by_sha256 ON files (sha256);
             """),
+        new(5, "replicas", """
+            CREATE TABLE replicas (
+                origin_node_id TEXT NOT NULL,
+                origin_name    TEXT NOT NULL,
+                name           TEXT NOT NULL,
+                sha256         TEXT NOT NULL,
+                size           INTEGER NOT NULL,
+                content_type   TEXT NOT NULL,
+                modified       TEXT NOT NULL,
+                stored_at      TEXT NOT NULL,
+                PRIMARY KEY (origin_node_id, name)
+            );
+            CREATE INDEX replicas_by_sha256 ON replicas (sha256);
+            """),
         new(6, "analytics", """
             CREATE TABLE analytics (
                 resolution INTEGER NOT NULL,

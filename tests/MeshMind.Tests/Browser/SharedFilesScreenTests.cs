@@ -5,11 +5,11 @@ using static Microsoft.Playwright.Assertions;
 
 namespace MeshMind.Tests.Browser;
 
-/// <summary>Shared Files in a real browser: upload with progress, the file listed, downloaded and deleted; a peer's file listed too.</summary>
+/// <summary>Shared Files in a real browser: upload with progress, the file listed, downloaded, pinned to the peer and unpinned, deleted; a peer's file listed too.</summary>
 public sealed class SharedFilesScreenTests
 {
     [Fact]
-    public async Task Upload_ShowsProgress_ListsDownloadsAndDeletes_AndAPeersFileIsListed()
+    public async Task Upload_ShowsProgress_ListsDownloadsPinsAndDeletes_AndAPeersFileIsListed()
     {
         Infrastructure.Browser.RequireChromium();
         await using var peer = await StartAsync("peer-box", NoLlm);
@@ -49,6 +49,15 @@ public sealed class SharedFilesScreenTests
         await download.SaveAsAsync(saved);
         Assert.Equal(bytes, await File.ReadAllBytesAsync(saved, Ct));
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Infrastructure.Browser.ArtifactPath("shared-files.png"), FullPage = true });
+
+        // Pin: the peer keeps a copy, and the row says so; unpin takes it back.
+        await row.GetByTestId("file-pin").ClickAsync();
+        await Expect(row).ToHaveAttributeAsync("data-pinned", "true", new() { Timeout = 15_000 });
+        await Expect(row.GetByTestId("file-replicas")).ToContainTextAsync("1 copy", new() { Timeout = 15_000 });
+        await Expect(row.GetByTestId("file-row-error")).ToHaveCountAsync(0);
+        await row.GetByTestId("file-pin").ClickAsync();
+        await Expect(row).ToHaveAttributeAsync("data-pinned", "false", new() { Timeout = 15_000 });
+        await Expect(row.GetByTestId("file-pinned")).ToHaveCountAsync(0);
 
         await row.GetByTestId("file-delete").ClickAsync();
         await page.GetByTestId("confirm-delete").ClickAsync();

@@ -55,4 +55,24 @@ public sealed class FileNamesTests
 
     [Fact]
     public void LoneSurrogate_IsRefused() => Assert.Null(FileNames.Check("bad\ud800.txt").Name);
+
+    [Theory]
+    [InlineData("cafe\u0301.txt", "caf\u00e9.txt")] // e + combining acute, as macOS spells it
+    [InlineData("A\u030angstr\u00f6m.txt", "\u00c5ngstr\u00f6m.txt")]
+    [InlineData("\u1100\u1161.txt", "\uac00.txt")] // Hangul jamo compose to one syllable
+    [InlineData("\u2126.txt", "\u03a9.txt")] // the ohm sign is a Greek omega in NFC
+    public void NfdAndNfcSpellings_BecomeOneName(string decomposed, string composed)
+    {
+        Assert.NotEqual(composed, decomposed);
+
+        Assert.Equal(composed, FileNames.Check(decomposed).Name);
+        Assert.Equal(composed, FileNames.Check(composed).Name);
+    }
+
+    [Theory]
+    [InlineData("caf\u00e9.txt")]
+    [InlineData("\u65e5\u672c\u8a9e.txt")]
+    [InlineData("\u0645\u0644\u0641.pdf")]
+    [InlineData("emoji \ud83d\ude80.txt")]
+    public void NamesAlreadyInNfc_AreUnchanged(string name) => Assert.Equal(name, FileNames.Check(name).Name);
 }

@@ -97,6 +97,28 @@ public sealed class FilesApiTests
     }
 
     [Fact]
+    public async Task Upload_WithAnNfdName_IsOneFile_FetchedAndReplacedByItsNfcName()
+    {
+        await using var node = await TestNode.StartAsync();
+        using var client = await node.CreateLoggedInClientAsync();
+        const string nfd = "cafe\u0301 menu.txt";
+        const string nfc = "caf\u00e9 menu.txt";
+
+        var uploaded = await client.PostAsync("/api/upload", Upload("first"u8.ToArray(), nfd, contentType: "text/plain"), Ct);
+
+        Assert.Equal(HttpStatusCode.Created, uploaded.StatusCode);
+        Assert.Equal(nfc, (await uploaded.JsonAsync()).GetProperty("name").GetString());
+        Assert.Equal("first"u8.ToArray(), await client.GetByteArrayAsync("/api/files/" + Uri.EscapeDataString(nfc), Ct));
+        Assert.Equal("first"u8.ToArray(), await client.GetByteArrayAsync("/api/files/" + Uri.EscapeDataString(nfd), Ct));
+
+        await client.PostAsync("/api/upload", Upload("second"u8.ToArray(), nfc, contentType: "text/plain"), Ct);
+
+        var entry = Assert.Single((await (await client.GetAsync("/api/files", Ct)).JsonAsync()).GetProperty("files").EnumerateArray());
+        Assert.Equal(nfc, entry.GetProperty("name").GetString());
+        Assert.Equal("second"u8.ToArray(), await client.GetByteArrayAsync("/api/files/" + Uri.EscapeDataString(nfd), Ct));
+    }
+
+    [Fact]
     public async Task SameContentUnderTwoNames_OneBlob_KeptUntilBothAreGone()
     {
         await using var node = await TestNode.StartAsync();

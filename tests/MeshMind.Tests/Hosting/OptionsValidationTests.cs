@@ -80,6 +80,16 @@ public sealed class OptionsValidationTests
         Assert.DoesNotContain(error.Failures, f => f.Contains("short'", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("Files:MaxUploadBytes", "0")]
+    [InlineData("Files:ReplicaQuotaBytes", "-1")]
+    public void Files_BadValue_Rejected(string key, string value)
+    {
+        var error = Fails<MeshMind.Files.FileOptions>(new() { [key] = value });
+
+        Assert.Contains(error.Failures, f => f.StartsWith(key, StringComparison.Ordinal));
+    }
+
     [Fact]
     public void OllamaUrl_NotHttp_Rejected()
     {

@@ -16,6 +16,13 @@ public sealed class LinkCodecTests
             new LlmAccessResponseMessage(true, 7878),
             new FileAnnounceMessage([new MeshMind.Files.AnnouncedFile(new string('c', 64), "a.txt", 3, "text/plain", DateTimeOffset.UnixEpoch)]),
             new FileRemovedMessage("a.txt"),
+            new FileRemovedMessage("a.txt", new string('d', 64)),
+            new FileAnnounceMessage([new MeshMind.Files.AnnouncedFile(new string('c', 64), "a.txt", 3, "text/plain", DateTimeOffset.UnixEpoch,
+                Pinned: true, Origin: new string('d', 64), OriginName: "origin")]),
+            new FilePinMessage([new MeshMind.Files.AnnouncedFile(new string('c', 64), "a.txt", 3, "text/plain", DateTimeOffset.UnixEpoch, Pinned: true)]),
+            new FilePinMessage([], Sync: true),
+            new FilePinResultMessage(new string('c', 64), "a.txt", Accepted: false, "no room"),
+            new FileUnpinMessage("a.txt"),
             new PingMessage(7),
             new PongMessage(7),
             new PeerExchangeMessage([new ExchangedPeer(new string('b', 64), ["10.0.0.2"], 7878)]),
@@ -30,6 +37,19 @@ public sealed class LinkCodecTests
         }
 
         Assert.StartsWith("{\"type\":\"ping\"", Encoding.UTF8.GetString(LinkCodec.Encode(new PingMessage(1))), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_AFileAnnouncementFromANodeWithoutReplication_HasNoOriginAndIsNotPinned()
+    {
+        var parsed = LinkCodec.Parse("""
+            {"type":"file_announce","files":[{"id":"cc","name":"a.txt","size":3,"content_type":"text/plain","modified":"2026-01-01T00:00:00Z"}]}
+            """u8);
+
+        var file = Assert.Single(Assert.IsType<FileAnnounceMessage>(parsed).Files);
+        Assert.Null(file.Origin);
+        Assert.False(file.Pinned);
+        Assert.Equal("a.txt", file.Key);
     }
 
     [Theory]

@@ -54,7 +54,7 @@ public sealed class FilesLabTests
         Assert.Equal(200, await c.DownloadAsync($"/api/peer-file/{a.Host.Address}/lab%20file.bin", byAddress, Ct));
         Assert.Equal(sha, Convert.ToHexStringLower(SHA256.HashData(await File.ReadAllBytesAsync(byAddress, Ct))));
 
-        // Not pinned (replication is not built): once A is gone, so is its file from everyone's list.
+        // Not pinned: once A is gone, so is its file from everyone's list.
         await a.KillAsync();
         foreach (var other in new[] { b, c })
         {
@@ -62,5 +62,51 @@ public sealed class FilesLabTests
         }
 
         Assert.Equal(404, await b.DownloadAsync(entry.GetProperty("download_url").GetString()!, dir.Combine("after.bin"), Ct));
+    }
+
+    [Fact]
+    public async Task PinnedOnA_BAndCStillListAndServeItAfterAIsKilled_AnUnpinnedOneIsGone()
+    {
+        await using var lab = await Labs.CreateAsync();
+        var network = await lab.AddSwitchAsync(25);
+        // C keeps no replicas (quota 0): it declines the pin and later serves the file through B.
+        var noRoom = new Dictionary<string, string>(s_fast) { ["MESHMIND__Files__ReplicaQuotaBytes"] = "0" };
+        var a = await lab.StartNodeAsync(await lab.AddHostAsync(network, 11), "pin-a", Secret, [], s_fast, Ct);
+        var b = await lab.StartNodeAsync(await lab.AddHostAsync(network, 12), "pin-b", Secret, [], s_fast, Ct);
+        var c = await lab.StartNodeAsync(await lab.AddHostAsync(network, 13), "pin-c", Secret, [], noRoom, Ct);
+        await Labs.WaitForFullMeshAsync([a, b, c]);
+        using var dir = new TempDirectory();
+        var content = new byte[2 * 1024 * 1024];
+        new Random(12).NextBytes(content);
+        var sha = Convert.ToHexStringLower(SHA256.HashData(content));
+        await File.WriteAllBytesAsync(dir.Combine("pinned.bin"), content, Ct);
+        await File.WriteAllBytesAsync(dir.Combine("loose.bin"), "not pinned"u8.ToArray(), Ct);
+        Assert.Equal(201, await a.UploadAsync(dir.Combine("pinned.bin"), "kept file.bin", Ct));
+        Assert.Equal(201, await a.UploadAsync(dir.Combine("loose.bin"), "loose.bin", Ct));
+        foreach (var other in new[] { b, c })
+        {
+            await Wait.UntilAsync(async () => await EntryAsync(other, "loose.bin") is not null, Labs.Timeout, $"{other.Name} to list A's files");
+        }
+
+        var pinned = await a.PostJsonAsync("/api/files/kept%20file.bin/pin", "{}", TimeSpan.FromSeconds(30), cancellationToken: Ct);
+
+        Assert.Equal(200, pinned.Status);
+        using (var body = System.Text.Json.JsonDocument.Parse(pinned.Body))
+        {
+            Assert.Equal([b.NodeId], body.RootElement.GetProperty("accepted").EnumerateArray().Select(e => e.GetString()));
+            Assert.Equal(c.NodeId, Assert.Single(body.RootElement.GetProperty("declined").EnumerateArray()).GetProperty("node_id").GetString());
+        }
+
+        await a.KillAsync();
+        foreach (var other in new[] { b, c })
+        {
+            await Wait.UntilAsync(async () => await EntryAsync(other, "loose.bin") is null, Labs.Timeout, $"{other.Name} to drop A's unpinned file");
+            var entry = (await EntryAsync(other, "kept file.bin"))!.Value;
+            Assert.Equal(a.NodeId, entry.GetProperty("origin").GetProperty("node_id").GetString());
+            Assert.Equal([b.NodeId], entry.GetProperty("available_from").EnumerateArray().Select(e => e.GetProperty("node_id").GetString()));
+            var saved = dir.Combine($"from-{other.Name}.bin");
+            Assert.Equal(200, await other.DownloadAsync(entry.GetProperty("download_url").GetString()!, saved, Ct));
+            Assert.Equal(sha, Convert.ToHexStringLower(SHA256.HashData(await File.ReadAllBytesAsync(saved, Ct))));
+        }
     }
 }

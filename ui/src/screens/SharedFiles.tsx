@@ -76,7 +76,7 @@ export default function SharedFiles() {
       s.key === key ? { key, direction: s.direction === 'asc' ? 'desc' : 'asc' } : { key, direction: DEFAULT_DIRECTION[key] },
     )
 
-  // Pin / unpin: per-row progress and error, so a failure (e.g. 501 while pinning is not implemented) stays on its row.
+  // Pin / unpin: per-row progress and error, so a failure (or peers declining a copy) stays on its row.
   const [rowStates, setRowStates] = useState<Record<string, RowState | undefined>>({})
   const setRow = (name: string, state: RowState | undefined) => setRowStates((rows) => ({ ...rows, [name]: state }))
   const dismissRowError = useCallback(
@@ -90,9 +90,19 @@ export default function SharedFiles() {
     if (rowStates[name]?.pinning) return
     setRow(name, { pinning: true, error: null })
     try {
-      await setFilePinned(name, pinned)
+      const result = await setFilePinned(name, pinned)
       mutate((list) => list.map((f) => (f.name === name && f.local ? { ...f, pinned } : f)))
-      setRow(name, undefined)
+      // Peers that declined (no room under their replica quota, or a failed copy) are worth saying on the row.
+      const declined = result.declined ?? []
+      setRow(
+        name,
+        declined.length > 0
+          ? {
+              pinning: false,
+              error: `Pinned; ${declined.length} of ${result.peers} peers declined a copy: ${declined.map((d) => d.reason).join('; ')}`,
+            }
+          : undefined,
+      )
       refresh()
     } catch (err) {
       if (err instanceof ApiError && err.status === 401) return // handled globally

@@ -18,6 +18,9 @@ namespace MeshMind.Mesh.Links;
 [JsonDerivedType(typeof(ConversationDeltaMessage), "conversation_delta")]
 [JsonDerivedType(typeof(FileAnnounceMessage), "file_announce")]
 [JsonDerivedType(typeof(FileRemovedMessage), "file_removed")]
+[JsonDerivedType(typeof(FilePinMessage), "file_pin")]
+[JsonDerivedType(typeof(FilePinResultMessage), "file_pin_result")]
+[JsonDerivedType(typeof(FileUnpinMessage), "file_unpin")]
 public abstract record LinkMessage;
 
 public sealed record HelloMessage(string NodeId, string InstanceId, string Name, string Version, int HttpPort, int MeshPort) : LinkMessage;
@@ -50,5 +53,19 @@ public sealed record ExchangedPeer(string NodeId, IReadOnlyList<string> Addresse
 /// <summary>Files a node has (all of them on link-up, then each new one), so peers list them without polling.</summary>
 public sealed record FileAnnounceMessage(IReadOnlyList<Files.AnnouncedFile> Files) : LinkMessage;
 
-/// <summary>A file the node no longer has.</summary>
-public sealed record FileRemovedMessage(string Name) : LinkMessage;
+/// <summary>A file the node no longer has: its own, or (with <paramref name="Origin"/>) its replica of that node's file.</summary>
+public sealed record FileRemovedMessage(string Name, string? Origin = null) : LinkMessage;
+
+/// <summary>
+/// The sender pinned these files of its own: the receiver, if it has room under <c>Files:ReplicaQuotaBytes</c>, pulls each
+/// from the sender's <c>GET /mesh/files/{sha256}</c>, checks its SHA-256 and keeps it as a replica. Answered per file with
+/// <see cref="FilePinResultMessage"/>. With <paramref name="Sync"/> (sent on link-up, after hello) the receiver also reads
+/// the sender's whole list and brings its replicas of the sender's files in line: pins it missed, unpins it missed.
+/// </summary>
+public sealed record FilePinMessage(IReadOnlyList<Files.AnnouncedFile> Files, bool Sync = false) : LinkMessage;
+
+/// <summary>Whether the receiver of a <see cref="FilePinMessage"/> now holds a verified replica of the file, or why not.</summary>
+public sealed record FilePinResultMessage(string Id, string Name, bool Accepted, string? Reason = null) : LinkMessage;
+
+/// <summary>The sender unpinned (or deleted) its file of this name: replicas of it are dropped.</summary>
+public sealed record FileUnpinMessage(string Name) : LinkMessage;

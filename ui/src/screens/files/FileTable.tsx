@@ -139,7 +139,7 @@ const DISABLED = `${ACTION} cursor-not-allowed border-slate-200 bg-slate-50 text
  * `data-pinned` as "true" | "false"), `file-download` (a link with the `download` attribute;
  * a disabled button when the file is unavailable), `file-ask` (link to /chat?file=NAME; disabled
  * button when unavailable), `file-pin` (own files; `aria-pressed` / `data-pinned`), `file-delete`
- * (own files), `file-unavailable` (badge), `file-pinned` (badge), `file-row-error` (a failed pin
+ * (own files), `file-unavailable` (badge), `file-pinned` (badge, with `file-replicas`: how many peers hold a copy), `file-row-error` (a failed pin
  * or unpin, with `file-row-error-dismiss`).
  */
 export function FileTable({
@@ -230,6 +230,7 @@ function FileRow({ file, state, onTogglePin, onDelete, onDismissError }: {
   onDismissError: (name: string) => void
 }) {
   const { name, available, local, pinned } = file
+  const { replicas } = file
   const pinning = state?.pinning ?? false
   const dim = available ? '' : 'text-slate-400'
   return (
@@ -255,6 +256,11 @@ function FileRow({ file, state, onTogglePin, onDelete, onDismissError }: {
             >
               <PinIcon aria-hidden="true" />
               pinned
+              {replicas.length > 0 && (
+                <span data-testid="file-replicas" title={`Replicas on ${replicas.map((id) => id.slice(0, 12)).join(', ')}`}>
+                  · {replicas.length} {replicas.length === 1 ? 'copy' : 'copies'}
+                </span>
+              )}
             </span>
           )}
           {!available && (
