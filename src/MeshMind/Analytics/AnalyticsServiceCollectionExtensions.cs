@@ -44,40 +44,29 @@ public static class AnalyticsServiceCollectionExtensions
             o.Endpoint = http ? new Uri(otlpUri!, otlpUri!.AbsolutePath.TrimEnd('/') + "/v1/" + signal) : otlpUri!;
         }
 
-        var telemetry = services.AddOpenTelemetry()
-            .ConfigureResource(resource => resource.AddService("meshmind", serviceVersion: Node.NodeInfo.Version))
-            .WithMetrics(metrics =>
-            {
-                metrics.AddMeter(AnalyticsRecorder.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel",
-                        "System.Net.Http", "System.Runtime")
-                    .AddPrometheusExporter();
-                if (otlpUri is not null)
-                {
-                    metrics.AddOtlpExporter(o => Otlp(o, "metrics"));
-                }
-            });
-        if (otlpUri is not null)
+        if (otlpUri is null)
         {
-            telemetry.WithTracing(tracing => tracing
+            // No exporter: the OpenTelemetry SDK is not even registered (it costs memory and start-up time at every start);
+            // /metrics builds its own meter provider at the first scrape, and trace context is created and passed on by a
+            // bare listener.
+            services.TryAddSingleton<ScrapeMeterProvider>();
+            services.AddHostedService<TracePropagation>();
+            return services;
+        }
+
+        services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService("meshmind", serviceVersion: Node.NodeInfo.Version))
+            .WithMetrics(metrics => AddMeters(metrics).AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0).AddOtlpExporter(o => Otlp(o, "metrics")))
+            .WithTracing(tracing => tracing
                 .AddSource("Microsoft.AspNetCore", "System.Net.Http", ActivitySourceName)
                 .SetSampler(new ParentBasedSampler(new AlwaysOnSampler()))
                 .AddOtlpExporter(o => Otlp(o, "traces")));
-        }
-        else
-        {
-            // Without an exporter the SDK stays unbuilt until the first /metrics scrape (it costs memory and start-up time
-            // at every start otherwise), and trace context is still created and passed on by a bare listener.
-            foreach (var starter in services.Where(d => d.ServiceType == typeof(IHostedService)
-                && d.ImplementationType?.FullName == "OpenTelemetry.Extensions.Hosting.Implementation.TelemetryHostedService").ToList())
-            {
-                services.Remove(starter);
-            }
-
-            services.AddHostedService<TracePropagation>();
-        }
-
         return services;
     }
+
+    /// <summary>What <c>/metrics</c> and OTLP carry: MeshMind's own, ASP.NET Core's, Kestrel's, HttpClient's, and the runtime's (GC, JIT, threads, process CPU and memory).</summary>
+    internal static MeterProviderBuilder AddMeters(MeterProviderBuilder metrics) =>
+        metrics.AddMeter(AnalyticsRecorder.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "System.Net.Http", "System.Runtime");
 
     /// <summary>Per-route analytics first, so everything after it is measured.</summary>
     public static WebApplication UseAnalytics(this WebApplication app)
@@ -94,8 +83,14 @@ public static class AnalyticsServiceCollectionExtensions
     public static IEndpointRouteBuilder MapAnalytics(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapAnalyticsApi();
-        // Built at the first scrape, with the meter provider: a node nobody scrapes never starts the OpenTelemetry SDK.
-        var scrape = new Lazy<RequestDelegate>(() => endpoints.CreateApplicationBuilder().UseOpenTelemetryPrometheusScrapingEndpoint().Build());
+        // Built at the first scrape: a node nobody scrapes never starts the OpenTelemetry SDK.
+        var scrape = new Lazy<RequestDelegate>(() =>
+        {
+            var provider = endpoints.ServiceProvider.GetService<MeterProvider>() ?? endpoints.ServiceProvider.GetRequiredService<ScrapeMeterProvider>().Provider;
+            return endpoints.CreateApplicationBuilder()
+                .UseOpenTelemetryPrometheusScrapingEndpoint(provider, predicate: null, path: "/metrics", configureBranchedPipeline: null, optionsName: null)
+                .Build();
+        });
         var metrics = endpoints.MapGet("/metrics", context => scrape.Value(context));
         if (endpoints.ServiceProvider.GetRequiredService<IOptions<TelemetryOptions>>().Value.AnonymousMetrics)
         {
@@ -158,4 +153,23 @@ public sealed class TracePropagation : IHostedService, IDisposable
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     public void Dispose() => _listener.Dispose();
+}
+
+/// <summary>The meter provider behind <c>/metrics</c> when no OTLP exporter is configured, built at the first scrape.</summary>
+public sealed class ScrapeMeterProvider : IDisposable
+{
+    private readonly Lazy<MeterProvider> _provider = new(() => AnalyticsServiceCollectionExtensions.AddMeters(
+            OpenTelemetry.Sdk.CreateMeterProviderBuilder().ConfigureResource(resource => resource.AddService("meshmind", serviceVersion: Node.NodeInfo.Version)))
+        .AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0)
+        .Build());
+
+    public MeterProvider Provider => _provider.Value;
+
+    public void Dispose()
+    {
+        if (_provider.IsValueCreated)
+        {
+            _provider.Value.Dispose();
+        }
+    }
 }

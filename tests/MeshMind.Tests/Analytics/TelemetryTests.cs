@@ -63,6 +63,11 @@ public sealed partial class TelemetryTests
         await UntilLocalLlmAsync(node);
         using var client = await node.CreateLoggedInClientAsync();
         (await client.PostAsJsonAsync("/api/chat", new { message = "count me" }, Ct)).EnsureSuccessStatusCode();
+        // The first scrape starts the meter provider: counters and gauges count from the node's start, latency
+        // histograms from that scrape on. So one scrape, one more chat (an HTTP request and a call to the LLM), then read.
+        var first = ParsePrometheus(await client.GetStringAsync("/metrics", Ct));
+        Assert.Equal("counter", first["meshmind_chats_total"]);
+        (await client.PostAsJsonAsync("/api/chat", new { message = "and me" }, Ct)).EnsureSuccessStatusCode();
 
         var response = await client.GetAsync("/metrics", Ct);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
