@@ -139,6 +139,13 @@ public static class FilesApi
             foreach (var f in files)
             {
                 var origin = f.Origin ?? peer.NodeId;
+                if (origin == node.NodeId && !local.Any(l => l.Pinned && l.Sha256 == f.Id && l.Name == f.Name))
+                {
+                    // A peer's copy of one of our files that is no longer pinned (its list here is up to 15 s old): this
+                    // node's own pin state is the truth.
+                    continue;
+                }
+
                 Add(new FileEntry(f.Name, f.Size, f.Id, f.ContentType, f.Modified, OriginOf(origin, f.OriginName ?? peer.Name), Local: false,
                     f.Pinned, Available: true, [], ByNode(origin, f.Name)), source, replica: f.Origin is not null);
             }
