@@ -10,6 +10,7 @@ namespace MeshMind.Tests.Analytics;
 /// <summary>Scripted traffic through real in-process nodes, then the analytics API must report exactly that traffic.</summary>
 public sealed class AnalyticsApiTests
 {
+    private const string Secret = "analytics-test-secret-0123456789";
     private static readonly Dictionary<string, string?> FastFlush = new() { ["Analytics:FlushInterval"] = "00:00:00.200" };
 
     private static async Task<JsonElement> AnalyticsAsync(HttpClient client, string what, string range = "1h")
@@ -251,5 +252,53 @@ public sealed class AnalyticsApiTests
             Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync($"/api/analytics/{what}", Ct)).StatusCode);
             Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/api/analytics/{what}?range=30d", Ct)).StatusCode);
         }
+    }
+
+    [Fact]
+    public async Task Network_DiscoveryCounts_MatchTheDatagramsEachNodeSawAndDropped()
+    {
+        var port = FreePort.Udp();
+        Dictionary<string, string?> Loopback(string name) => new(FastFlush)
+        {
+            ["Node:Name"] = name,
+            ["Discovery:Mode"] = "loopback",
+            ["Discovery:Port"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
+        await using var a = await TestNode.StartAsync(environment: new() { ["P2P_HMAC_SECRET"] = Secret }, commandLine: Loopback("alpha"));
+        await using var b = await TestNode.StartAsync(environment: new() { ["P2P_HMAC_SECRET"] = Secret }, commandLine: Loopback("bravo"));
+        using var onA = await a.CreateLoggedInClientAsync();
+        using var onB = await b.CreateLoggedInClientAsync();
+        using (var udp = new System.Net.Sockets.UdpClient())
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                await udp.SendAsync("not a meshmind datagram"u8.ToArray(), new IPEndPoint(IPAddress.Loopback, port), Ct);
+            }
+        }
+
+        // Each node's analytics must come to agree with its own discovery counters (sampled every 200 ms here).
+        long garbage = 0;
+        foreach (var client in new[] { onA, onB })
+        {
+            await Wait.UntilAsync(async () =>
+            {
+                var stats = await (await client.GetAsync("/api/discovery", Ct)).JsonAsync();
+                var network = await AnalyticsAsync(client, "network");
+                var discovery = network.GetProperty("discovery");
+                var bytes = Find(network.GetProperty("bytes"), "channel", "discovery")!.Value;
+                var dropped = Find(discovery.GetProperty("dropped"), "reason", "Garbage") is { } d ? Long(d, "count") : 0;
+                if (Long(discovery, "sent") == 0 || Long(discovery, "sent") != Long(stats, "sent") || Long(discovery, "received") != Long(stats, "received")
+                    || Long(bytes, "in") != Long(stats, "bytes_in") || Long(bytes, "out") != Long(stats, "bytes_out")
+                    || dropped != stats.GetProperty("dropped").GetProperty("Garbage").GetInt64())
+                {
+                    return false;
+                }
+
+                garbage += dropped;
+                return true;
+            }, WaitLimit, "the node's network analytics to match its discovery counters");
+        }
+
+        Assert.Equal(3, garbage);
     }
 }
