@@ -35,16 +35,7 @@ public static class AnalyticsServiceCollectionExtensions
 
         // Read here, not from IOptions: the exporters are chosen while the container is built. Validated at start like the rest.
         var otlp = configuration[$"{TelemetryOptions.Section}:{nameof(TelemetryOptions.OtlpEndpoint)}"];
-        var otlpUri = Uri.TryCreate(otlp, UriKind.Absolute, out var parsed) ? parsed : null;
-        var http = configuration[$"{TelemetryOptions.Section}:{nameof(TelemetryOptions.OtlpProtocol)}"] == "http/protobuf";
-        void Otlp(OtlpExporterOptions o, string signal)
-        {
-            o.Protocol = http ? OtlpExportProtocol.HttpProtobuf : OtlpExportProtocol.Grpc;
-            // Over HTTP an endpoint set in code is used as is, so the signal's path is added here.
-            o.Endpoint = http ? new Uri(otlpUri!, otlpUri!.AbsolutePath.TrimEnd('/') + "/v1/" + signal) : otlpUri!;
-        }
-
-        if (otlpUri is null)
+        if (!Uri.TryCreate(otlp, UriKind.Absolute, out var otlpUri))
         {
             // No exporter: the OpenTelemetry SDK is not even registered (it costs memory and start-up time at every start);
             // /metrics builds its own meter provider at the first scrape, and trace context is created and passed on by a
@@ -54,6 +45,21 @@ public static class AnalyticsServiceCollectionExtensions
             return services;
         }
 
+        AddOpenTelemetry(services, otlpUri, configuration[$"{TelemetryOptions.Section}:{nameof(TelemetryOptions.OtlpProtocol)}"] == "http/protobuf");
+        return services;
+    }
+
+    /// <summary>The OpenTelemetry SDK with OTLP export of traces and metrics (its own method, so a node without OTLP never loads it).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static void AddOpenTelemetry(IServiceCollection services, Uri otlpUri, bool http)
+    {
+        void Otlp(OtlpExporterOptions o, string signal)
+        {
+            o.Protocol = http ? OtlpExportProtocol.HttpProtobuf : OtlpExportProtocol.Grpc;
+            // Over HTTP an endpoint set in code is used as is, so the signal's path is added here.
+            o.Endpoint = http ? new Uri(otlpUri, otlpUri.AbsolutePath.TrimEnd('/') + "/v1/" + signal) : otlpUri;
+        }
+
         services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService("meshmind", serviceVersion: Node.NodeInfo.Version))
             .WithMetrics(metrics => AddMeters(metrics).AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0).AddOtlpExporter(o => Otlp(o, "metrics")))
@@ -61,7 +67,6 @@ public static class AnalyticsServiceCollectionExtensions
                 .AddSource("Microsoft.AspNetCore", "System.Net.Http", ActivitySourceName)
                 .SetSampler(new ParentBasedSampler(new AlwaysOnSampler()))
                 .AddOtlpExporter(o => Otlp(o, "traces")));
-        return services;
     }
 
     /// <summary>What <c>/metrics</c> and OTLP carry: MeshMind's own, ASP.NET Core's, Kestrel's, HttpClient's, and the runtime's (GC, JIT, threads, process CPU and memory).</summary>
@@ -158,18 +163,35 @@ public sealed class TracePropagation : IHostedService, IDisposable
 /// <summary>The meter provider behind <c>/metrics</c> when no OTLP exporter is configured, built at the first scrape.</summary>
 public sealed class ScrapeMeterProvider : IDisposable
 {
-    private readonly Lazy<MeterProvider> _provider = new(() => AnalyticsServiceCollectionExtensions.AddMeters(
+    private readonly Lock _lock = new();
+
+    // Typed as IDisposable so that loading this class does not load the OpenTelemetry assemblies.
+#pragma warning disable CA1859 // on purpose, see above
+    private IDisposable? _provider;
+#pragma warning restore CA1859
+
+    public MeterProvider Provider
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return (MeterProvider)(_provider ??= Build());
+            }
+        }
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static MeterProvider Build() => AnalyticsServiceCollectionExtensions.AddMeters(
             OpenTelemetry.Sdk.CreateMeterProviderBuilder().ConfigureResource(resource => resource.AddService("meshmind", serviceVersion: Node.NodeInfo.Version)))
         .AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0)
-        .Build());
-
-    public MeterProvider Provider => _provider.Value;
+        .Build();
 
     public void Dispose()
     {
-        if (_provider.IsValueCreated)
+        lock (_lock)
         {
-            _provider.Value.Dispose();
+            _provider?.Dispose();
         }
     }
 }

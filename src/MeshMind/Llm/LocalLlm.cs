@@ -16,6 +16,7 @@ public sealed class LocalLlm : IDisposable
     private const double Smoothing = 0.2;
     private static readonly TimeSpan s_probeTimeout = TimeSpan.FromSeconds(3);
     private readonly HttpClient _http;
+    private readonly Lazy<OllamaApiClient> _client;
     private readonly LlmOptions _options;
     private readonly Lock _lock = new();
     private LlmCapability _capability = LlmCapability.None;
@@ -46,12 +47,13 @@ public sealed class LocalLlm : IDisposable
             // The router owns every timeout (first token, stall); a long answer must not be cut by HttpClient.
             Timeout = Timeout.InfiniteTimeSpan,
         };
-        Client = new OllamaApiClient(_http);
+        // Made at the first probe that finds something listening: a node without an LLM never loads OllamaSharp.
+        _client = new Lazy<OllamaApiClient>(() => new OllamaApiClient(_http));
         Host = new LlmHost(node.NodeId, node.Name, LanAddress.Current, HasLlm: false, IsLocal: true);
     }
 
     /// <summary>OllamaSharp over <see cref="Http"/>, for probing.</summary>
-    public OllamaApiClient Client { get; }
+    public OllamaApiClient Client => _client.Value;
 
     /// <summary>The HTTP client for the local Ollama (base address set), for chats read line by line.</summary>
     public HttpClient Http => _http;
@@ -159,7 +161,11 @@ public sealed class LocalLlm : IDisposable
 
     public void Dispose()
     {
-        Client.Dispose();
+        if (_client.IsValueCreated)
+        {
+            _client.Value.Dispose();
+        }
+
         _http.Dispose();
     }
 
