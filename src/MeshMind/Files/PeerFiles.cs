@@ -30,17 +30,33 @@ public sealed partial class PeerFiles(
     private readonly Lock _pendingLock = new();
     private readonly Dictionary<string, AnnouncedFile> _pending = new(StringComparer.Ordinal);
     private bool _flushScheduled;
+    private long _version;
 
+    /// <summary>
+    /// One peer's list. <see cref="Files"/> is never changed once published, only replaced (under <see cref="Lock"/>), so
+    /// readers may keep and enumerate it without a copy.
+    /// </summary>
     private sealed class Entry
     {
         public Lock Lock { get; } = new();
 
-        public Dictionary<string, AnnouncedFile> Files { get; set; } = new(StringComparer.Ordinal);
+        public Dictionary<string, AnnouncedFile> Files { get; private set; } = new(StringComparer.Ordinal);
 
         public long FetchedAt { get; set; } = -1;
 
         public Task? Refreshing { get; set; }
+
+        /// <summary>Publishes <paramref name="files"/> (caller holds <see cref="Lock"/>); false when it holds the same files as before.</summary>
+        public bool Replace(Dictionary<string, AnnouncedFile> files)
+        {
+            var same = files.Count == Files.Count && files.All(f => Files.TryGetValue(f.Key, out var known) && known == f.Value);
+            Files = files;
+            return !same;
+        }
     }
+
+    /// <summary>Goes up whenever a peer's list changes (fetched, announced, removed), so a listing built from an older version is known to be out of date.</summary>
+    public long Version => Interlocked.Read(ref _version);
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -65,13 +81,19 @@ public sealed partial class PeerFiles(
     }
 
     /// <summary>Linked, admitted peers that can be asked for files.</summary>
-    public IReadOnlyList<PeerInfo> LivePeers() =>
-        [.. peers.Snapshot().Where(p => p is { LinkState: LinkState.Up, Revoked: false, MeshPort: > 0, Addresses.Count: > 0 })];
+    public IReadOnlyList<PeerInfo> LivePeers() => [.. peers.Snapshot().Where(IsLive)];
+
+    /// <summary>Whether <paramref name="peer"/> is linked, admitted and reachable on its mesh port.</summary>
+    public static bool IsLive(PeerInfo peer) => peer is { LinkState: LinkState.Up, Revoked: false, MeshPort: > 0, Addresses.Count: > 0 };
 
     /// <summary>Every live peer's files, fetched in parallel; a slow or dead peer contributes what was last known of it.</summary>
-    public async Task<IReadOnlyList<(PeerInfo Peer, IReadOnlyList<AnnouncedFile> Files)>> ListAsync(CancellationToken cancellationToken)
+    public Task<IReadOnlyList<(PeerInfo Peer, IReadOnlyCollection<AnnouncedFile> Files)>> ListAsync(CancellationToken cancellationToken) =>
+        ListAsync(peers.Snapshot(), cancellationToken);
+
+    /// <summary>The files of the live peers among <paramref name="snapshot"/> (a <see cref="PeerDirectory.Snapshot"/>).</summary>
+    public async Task<IReadOnlyList<(PeerInfo Peer, IReadOnlyCollection<AnnouncedFile> Files)>> ListAsync(IReadOnlyList<PeerInfo> snapshot, CancellationToken cancellationToken)
     {
-        var live = LivePeers();
+        var live = snapshot.Where(IsLive).ToList();
         var lists = await Task.WhenAll(live.Select(p => FilesOfAsync(p, cancellationToken)));
         return [.. live.Zip(lists)];
     }
@@ -97,7 +119,7 @@ public sealed partial class PeerFiles(
 
     public HttpClient Client(PeerInfo peer) => clients.HttpFor(peer.NodeId, peer.Addresses[0], peer.MeshPort);
 
-    private async Task<IReadOnlyList<AnnouncedFile>> FilesOfAsync(PeerInfo peer, CancellationToken cancellationToken)
+    private async Task<IReadOnlyCollection<AnnouncedFile>> FilesOfAsync(PeerInfo peer, CancellationToken cancellationToken)
     {
         var entry = _cache.GetOrAdd(peer.NodeId, _ => new Entry());
         Task refresh;
@@ -106,21 +128,21 @@ public sealed partial class PeerFiles(
             var fresh = entry.FetchedAt >= 0 && time.GetElapsedTime(entry.FetchedAt) < CacheFor;
             if (fresh)
             {
-                return [.. entry.Files.Values];
+                return entry.Files.Values;
             }
 
             refresh = entry.Refreshing ??= RefreshAsync(peer, entry);
             if (entry.FetchedAt >= 0)
             {
                 // Stale but known: answer now, the refresh finishes in the background.
-                return [.. entry.Files.Values];
+                return entry.Files.Values;
             }
         }
 
         await refresh.WaitAsync(cancellationToken);
         lock (entry.Lock)
         {
-            return [.. entry.Files.Values];
+            return entry.Files.Values;
         }
     }
 
@@ -139,7 +161,7 @@ public sealed partial class PeerFiles(
 
             lock (entry.Lock)
             {
-                entry.Files = files;
+                Changed(entry.Replace(files));
                 entry.FetchedAt = time.GetTimestamp();
             }
         }
@@ -258,7 +280,7 @@ public sealed partial class PeerFiles(
                         }
                     }
 
-                    entry.Files = files;
+                    Changed(entry.Replace(files));
                 }
 
                 break;
@@ -267,10 +289,18 @@ public sealed partial class PeerFiles(
                 {
                     var files = new Dictionary<string, AnnouncedFile>(known.Files, StringComparer.Ordinal);
                     files.Remove(removed.Origin is null ? removed.Name : removed.Origin + "/" + removed.Name);
-                    known.Files = files;
+                    Changed(known.Replace(files));
                 }
 
                 break;
+        }
+    }
+
+    private void Changed(bool changed)
+    {
+        if (changed)
+        {
+            Interlocked.Increment(ref _version);
         }
     }
 
