@@ -20,6 +20,13 @@ public sealed partial class PeerFiles(
 {
     public static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(15);
     public static readonly TimeSpan FetchTimeout = TimeSpan.FromMilliseconds(1500);
+
+    /// <summary>
+    /// How long a fetch of a peer's list may run. Longer than <see cref="FetchTimeout"/>, which is only how long a listing
+    /// waits for it: a loaded peer that answers in 3 s still has its list for the next listing, instead of every fetch being
+    /// cut off and repeated.
+    /// </summary>
+    public static readonly TimeSpan FetchLimit = TimeSpan.FromSeconds(15);
     private const int FilesPerAnnouncement = 1_000;
     private const int MaxFilesPerPeer = 100_000;
 
@@ -45,6 +52,33 @@ public sealed partial class PeerFiles(
         public long FetchedAt { get; set; } = -1;
 
         public Task? Refreshing { get; set; }
+
+        /// <summary>
+        /// While a fetch is under way, what the link said meanwhile (by key: the file, or null when it was removed); replayed
+        /// onto the fetched list, which the peer may have built before those changes. Null when no fetch runs or too much came.
+        /// </summary>
+        public List<(string Key, AnnouncedFile? File)>? SinceFetch { get; set; }
+
+        /// <summary>More changes came during the fetch than are kept: its answer is dropped, the announced list stays.</summary>
+        public bool SinceFetchOverflowed { get; set; }
+
+        /// <summary>Notes a change that came over the link (caller holds <see cref="Lock"/>).</summary>
+        public void Journal(string key, AnnouncedFile? file)
+        {
+            if (SinceFetch is null)
+            {
+                return;
+            }
+
+            if (SinceFetch.Count >= MaxFilesPerPeer)
+            {
+                SinceFetch = null;
+                SinceFetchOverflowed = true;
+                return;
+            }
+
+            SinceFetch.Add((key, file));
+        }
 
         /// <summary>Publishes <paramref name="files"/> (caller holds <see cref="Lock"/>); false when it holds the same files as before.</summary>
         public bool Replace(Dictionary<string, AnnouncedFile> files)
@@ -131,7 +165,15 @@ public sealed partial class PeerFiles(
                 return entry.Files.Values;
             }
 
-            refresh = entry.Refreshing ??= RefreshAsync(peer, entry);
+            if (entry.Refreshing is null)
+            {
+                // Changes that come over the link from now on are kept, to be replayed onto the fetched list.
+                entry.SinceFetch = [];
+                entry.SinceFetchOverflowed = false;
+                entry.Refreshing = RefreshAsync(peer, entry);
+            }
+
+            refresh = entry.Refreshing;
             if (entry.FetchedAt >= 0)
             {
                 // Stale but known: answer now, the refresh finishes in the background.
@@ -139,7 +181,15 @@ public sealed partial class PeerFiles(
             }
         }
 
-        await refresh.WaitAsync(cancellationToken);
+        try
+        {
+            await refresh.WaitAsync(FetchTimeout, time, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            // Not waited for any longer; what the link has announced so far is listed, the fetch goes on.
+        }
+
         lock (entry.Lock)
         {
             return entry.Files.Values;
@@ -151,7 +201,7 @@ public sealed partial class PeerFiles(
         await Task.Yield();
         try
         {
-            using var timeout = new CancellationTokenSource(FetchTimeout, time);
+            using var timeout = new CancellationTokenSource(FetchLimit, time);
             var list = await Client(peer).GetFromJsonAsync("/mesh/files", MeshFileJsonContext.Default.MeshFileList, timeout.Token);
             var files = new Dictionary<string, AnnouncedFile>(StringComparer.Ordinal);
             foreach (var file in (list?.Files ?? []).Take(MaxFilesPerPeer).Where(Valid))
@@ -161,6 +211,18 @@ public sealed partial class PeerFiles(
 
             lock (entry.Lock)
             {
+                if (entry.SinceFetchOverflowed)
+                {
+                    LogListFailed(peer.Name, "too many changes were announced while its list was fetched");
+                    return;
+                }
+
+                // The peer may have built its answer before changes it announced while it was on the way.
+                foreach (var (key, file) in entry.SinceFetch ?? [])
+                {
+                    Apply(files, key, file);
+                }
+
                 Changed(entry.Replace(files));
                 entry.FetchedAt = time.GetTimestamp();
             }
@@ -174,6 +236,8 @@ public sealed partial class PeerFiles(
             lock (entry.Lock)
             {
                 entry.Refreshing = null;
+                entry.SinceFetch = null;
+                entry.SinceFetchOverflowed = false;
             }
         }
     }
@@ -274,10 +338,8 @@ public sealed partial class PeerFiles(
                     var files = new Dictionary<string, AnnouncedFile>(entry.Files, StringComparer.Ordinal);
                     foreach (var file in announce.Files.Take(FilesPerAnnouncement).Where(Valid))
                     {
-                        if (files.Count < MaxFilesPerPeer || files.ContainsKey(file.Key))
-                        {
-                            files[file.Key] = file;
-                        }
+                        Apply(files, file.Key, file);
+                        entry.Journal(file.Key, file);
                     }
 
                     Changed(entry.Replace(files));
@@ -288,11 +350,26 @@ public sealed partial class PeerFiles(
                 lock (known.Lock)
                 {
                     var files = new Dictionary<string, AnnouncedFile>(known.Files, StringComparer.Ordinal);
-                    files.Remove(removed.Origin is null ? removed.Name : removed.Origin + "/" + removed.Name);
+                    var key = removed.Origin is null ? removed.Name : removed.Origin + "/" + removed.Name;
+                    Apply(files, key, null);
+                    known.Journal(key, null);
                     Changed(known.Replace(files));
                 }
 
                 break;
+        }
+    }
+
+    /// <summary>Adds, replaces or (for null) removes one file, keeping to <see cref="MaxFilesPerPeer"/>.</summary>
+    private static void Apply(Dictionary<string, AnnouncedFile> files, string key, AnnouncedFile? file)
+    {
+        if (file is null)
+        {
+            files.Remove(key);
+        }
+        else if (files.Count < MaxFilesPerPeer || files.ContainsKey(key))
+        {
+            files[key] = file;
         }
     }
 
