@@ -153,6 +153,9 @@ public sealed partial class PeerFiles(
 
     public HttpClient Client(PeerInfo peer) => clients.HttpFor(peer.NodeId, peer.Addresses[0], peer.MeshPort);
 
+    /// <summary>The client for a file's bytes from <paramref name="peer"/> (<see cref="PeerLlmClients.BulkHttpFor"/>).</summary>
+    public HttpClient BulkClient(PeerInfo peer) => clients.BulkHttpFor(peer.NodeId, peer.Addresses[0], peer.MeshPort);
+
     private async Task<IReadOnlyCollection<AnnouncedFile>> FilesOfAsync(PeerInfo peer, CancellationToken cancellationToken)
     {
         var entry = _cache.GetOrAdd(peer.NodeId, _ => new Entry());
