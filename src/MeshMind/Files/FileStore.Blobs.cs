@@ -5,6 +5,8 @@ namespace MeshMind.Files;
 
 public sealed partial class FileStore
 {
+    private const int ReceiveBufferSize = 256 * 1024;
+
     /// <summary>Bytes written to a temporary file and hashed, not yet in the blob folder.</summary>
     private sealed record ReceivedBlob(string Temp, string Sha256, long Size);
 
@@ -22,9 +24,10 @@ public sealed partial class FileStore
         {
             long size = 0;
             using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-            await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, System.IO.FileOptions.Asynchronous))
+            // Reads are large, so the file stream keeps no buffer of its own (no second copy).
+            await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0, System.IO.FileOptions.Asynchronous))
             {
-                var buffer = new byte[1 << 16];
+                var buffer = new byte[ReceiveBufferSize];
                 int read;
                 while ((read = await content.ReadAsync(buffer, cancellationToken)) > 0)
                 {

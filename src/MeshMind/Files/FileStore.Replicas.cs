@@ -53,6 +53,7 @@ public sealed partial class FileStore
                 """, ("$origin", originNodeId), ("$originName", originName), ("$name", file.Name), ("$sha", file.Id), ("$size", file.Size),
                 ("$type", file.ContentType), ("$modified", Text(file.Modified)), ("$storedAt", Text(_time.GetUtcNow())));
             await transaction.CommitAsync(CancellationToken.None);
+            Interlocked.Increment(ref _version);
             if (replaced is not null && replaced != file.Id)
             {
                 await DeleteBlobIfUnreferencedAsync(connection, replaced);
@@ -80,6 +81,7 @@ public sealed partial class FileStore
                 return false;
             }
 
+            Interlocked.Increment(ref _version);
             await DeleteBlobIfUnreferencedAsync(connection, sha256);
         }
         finally

@@ -18,6 +18,7 @@ public sealed partial class FileStore : IDisposable
     private readonly TimeProvider _time;
     private readonly ILogger<FileStore> _logger;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private long _version;
 
     public FileStore(DataDirectory data, Database database, IOptions<FileOptions> options, TimeProvider time, ILogger<FileStore> logger)
     {
@@ -34,6 +35,9 @@ public sealed partial class FileStore : IDisposable
     public void Dispose() => _writeLock.Dispose();
 
     public string BlobDirectory { get; }
+
+    /// <summary>Goes up after every change to this node's files or replicas (after the change is committed), so a listing built from an older version is known to be out of date.</summary>
+    public long Version => Interlocked.Read(ref _version);
 
     public string TempDirectory { get; }
 
@@ -69,6 +73,7 @@ public sealed partial class FileStore : IDisposable
                 RETURNING pinned;
                 """, ("$name", name), ("$sha", blob.Sha256), ("$size", blob.Size), ("$type", type), ("$modified", Text(modified))) is long and not 0;
             await transaction.CommitAsync(CancellationToken.None);
+            Interlocked.Increment(ref _version);
             if (replaced is not null && replaced != blob.Sha256)
             {
                 await DeleteBlobIfUnreferencedAsync(connection, replaced);
@@ -93,6 +98,7 @@ public sealed partial class FileStore : IDisposable
         {
             await using var connection = await _database.OpenAsync(cancellationToken);
             await ExecuteAsync(connection, "UPDATE files SET pinned = $pinned WHERE name = $name;", ("$name", name), ("$pinned", pinned));
+            Interlocked.Increment(ref _version);
         }
         finally
         {
@@ -114,6 +120,7 @@ public sealed partial class FileStore : IDisposable
             }
 
             await ExecuteAsync(connection, "DELETE FROM files WHERE name = $name;", ("$name", name));
+            Interlocked.Increment(ref _version);
             await DeleteBlobIfUnreferencedAsync(connection, sha256);
         }
         finally

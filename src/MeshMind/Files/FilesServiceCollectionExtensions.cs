@@ -10,6 +10,7 @@ public static class FilesServiceCollectionExtensions
     {
         services.TryAddSingleton<FileStore>();
         services.TryAddSingleton<PeerFiles>();
+        services.TryAddSingleton<FileListing>();
         services.AddHostedService(provider => provider.GetRequiredService<PeerFiles>());
         services.TryAddSingleton<Replication>();
         services.AddHostedService(provider => provider.GetRequiredService<Replication>());

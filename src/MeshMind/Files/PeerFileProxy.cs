@@ -12,7 +12,7 @@ namespace MeshMind.Files;
 /// </summary>
 public static class PeerFileProxy
 {
-    private const int BufferSize = 64 * 1024;
+    private const int BufferSize = 256 * 1024;
 
     /// <summary><c>GET /mesh/files</c> and <c>GET /mesh/files/{sha256}</c> (Range) for admitted peers.</summary>
     public static async Task<bool> TryServePeerAsync(HttpContext context)
@@ -114,7 +114,6 @@ public static class PeerFileProxy
     /// <summary>Streams <paramref name="file"/> (the peer's own, or a replica it holds) from <paramref name="peer"/>'s mesh port.</summary>
     private static async Task ProxyAsync(HttpContext context, PeerFiles files, PeerInfo peer, AnnouncedFile file)
     {
-
         using var request = new HttpRequestMessage(HttpMethod.Get, "/mesh/files/" + file.Id);
         ByteRanges.IgnoreOtherUnits(context.Request);
         var range = context.Request.Headers.Range.ToString();
@@ -126,7 +125,7 @@ public static class PeerFileProxy
         HttpResponseMessage upstream;
         try
         {
-            upstream = await files.Client(peer).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, context.RequestAborted);
+            upstream = await files.BulkClient(peer).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, context.RequestAborted);
         }
         catch (HttpRequestException ex)
         {

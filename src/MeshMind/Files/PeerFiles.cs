@@ -20,6 +20,13 @@ public sealed partial class PeerFiles(
 {
     public static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(15);
     public static readonly TimeSpan FetchTimeout = TimeSpan.FromMilliseconds(1500);
+
+    /// <summary>
+    /// How long a fetch of a peer's list may run. Longer than <see cref="FetchTimeout"/>, which is only how long a listing
+    /// waits for it: a loaded peer that answers in 3 s still has its list for the next listing, instead of every fetch being
+    /// cut off and repeated.
+    /// </summary>
+    public static readonly TimeSpan FetchLimit = TimeSpan.FromSeconds(15);
     private const int FilesPerAnnouncement = 1_000;
     private const int MaxFilesPerPeer = 100_000;
 
@@ -30,17 +37,60 @@ public sealed partial class PeerFiles(
     private readonly Lock _pendingLock = new();
     private readonly Dictionary<string, AnnouncedFile> _pending = new(StringComparer.Ordinal);
     private bool _flushScheduled;
+    private long _version;
 
+    /// <summary>
+    /// One peer's list. <see cref="Files"/> is never changed once published, only replaced (under <see cref="Lock"/>), so
+    /// readers may keep and enumerate it without a copy.
+    /// </summary>
     private sealed class Entry
     {
         public Lock Lock { get; } = new();
 
-        public Dictionary<string, AnnouncedFile> Files { get; set; } = new(StringComparer.Ordinal);
+        public Dictionary<string, AnnouncedFile> Files { get; private set; } = new(StringComparer.Ordinal);
 
         public long FetchedAt { get; set; } = -1;
 
         public Task? Refreshing { get; set; }
+
+        /// <summary>
+        /// While a fetch is under way, what the link said meanwhile (by key: the file, or null when it was removed); replayed
+        /// onto the fetched list, which the peer may have built before those changes. Null when no fetch runs or too much came.
+        /// </summary>
+        public List<(string Key, AnnouncedFile? File)>? SinceFetch { get; set; }
+
+        /// <summary>More changes came during the fetch than are kept: its answer is dropped, the announced list stays.</summary>
+        public bool SinceFetchOverflowed { get; set; }
+
+        /// <summary>Notes a change that came over the link (caller holds <see cref="Lock"/>).</summary>
+        public void Journal(string key, AnnouncedFile? file)
+        {
+            if (SinceFetch is null)
+            {
+                return;
+            }
+
+            if (SinceFetch.Count >= MaxFilesPerPeer)
+            {
+                SinceFetch = null;
+                SinceFetchOverflowed = true;
+                return;
+            }
+
+            SinceFetch.Add((key, file));
+        }
+
+        /// <summary>Publishes <paramref name="files"/> (caller holds <see cref="Lock"/>); false when it holds the same files as before.</summary>
+        public bool Replace(Dictionary<string, AnnouncedFile> files)
+        {
+            var same = files.Count == Files.Count && files.All(f => Files.TryGetValue(f.Key, out var known) && known == f.Value);
+            Files = files;
+            return !same;
+        }
     }
+
+    /// <summary>Goes up whenever a peer's list changes (fetched, announced, removed), so a listing built from an older version is known to be out of date.</summary>
+    public long Version => Interlocked.Read(ref _version);
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -65,13 +115,19 @@ public sealed partial class PeerFiles(
     }
 
     /// <summary>Linked, admitted peers that can be asked for files.</summary>
-    public IReadOnlyList<PeerInfo> LivePeers() =>
-        [.. peers.Snapshot().Where(p => p is { LinkState: LinkState.Up, Revoked: false, MeshPort: > 0, Addresses.Count: > 0 })];
+    public IReadOnlyList<PeerInfo> LivePeers() => [.. peers.Snapshot().Where(IsLive)];
+
+    /// <summary>Whether <paramref name="peer"/> is linked, admitted and reachable on its mesh port.</summary>
+    public static bool IsLive(PeerInfo peer) => peer is { LinkState: LinkState.Up, Revoked: false, MeshPort: > 0, Addresses.Count: > 0 };
 
     /// <summary>Every live peer's files, fetched in parallel; a slow or dead peer contributes what was last known of it.</summary>
-    public async Task<IReadOnlyList<(PeerInfo Peer, IReadOnlyList<AnnouncedFile> Files)>> ListAsync(CancellationToken cancellationToken)
+    public Task<IReadOnlyList<(PeerInfo Peer, IReadOnlyCollection<AnnouncedFile> Files)>> ListAsync(CancellationToken cancellationToken) =>
+        ListAsync(peers.Snapshot(), cancellationToken);
+
+    /// <summary>The files of the live peers among <paramref name="snapshot"/> (a <see cref="PeerDirectory.Snapshot"/>).</summary>
+    public async Task<IReadOnlyList<(PeerInfo Peer, IReadOnlyCollection<AnnouncedFile> Files)>> ListAsync(IReadOnlyList<PeerInfo> snapshot, CancellationToken cancellationToken)
     {
-        var live = LivePeers();
+        var live = snapshot.Where(IsLive).ToList();
         var lists = await Task.WhenAll(live.Select(p => FilesOfAsync(p, cancellationToken)));
         return [.. live.Zip(lists)];
     }
@@ -97,7 +153,10 @@ public sealed partial class PeerFiles(
 
     public HttpClient Client(PeerInfo peer) => clients.HttpFor(peer.NodeId, peer.Addresses[0], peer.MeshPort);
 
-    private async Task<IReadOnlyList<AnnouncedFile>> FilesOfAsync(PeerInfo peer, CancellationToken cancellationToken)
+    /// <summary>The client for a file's bytes from <paramref name="peer"/> (<see cref="PeerLlmClients.BulkHttpFor"/>).</summary>
+    public HttpClient BulkClient(PeerInfo peer) => clients.BulkHttpFor(peer.NodeId, peer.Addresses[0], peer.MeshPort);
+
+    private async Task<IReadOnlyCollection<AnnouncedFile>> FilesOfAsync(PeerInfo peer, CancellationToken cancellationToken)
     {
         var entry = _cache.GetOrAdd(peer.NodeId, _ => new Entry());
         Task refresh;
@@ -106,21 +165,37 @@ public sealed partial class PeerFiles(
             var fresh = entry.FetchedAt >= 0 && time.GetElapsedTime(entry.FetchedAt) < CacheFor;
             if (fresh)
             {
-                return [.. entry.Files.Values];
+                return entry.Files.Values;
             }
 
-            refresh = entry.Refreshing ??= RefreshAsync(peer, entry);
+            if (entry.Refreshing is null)
+            {
+                // Changes that come over the link from now on are kept, to be replayed onto the fetched list.
+                entry.SinceFetch = [];
+                entry.SinceFetchOverflowed = false;
+                entry.Refreshing = RefreshAsync(peer, entry);
+            }
+
+            refresh = entry.Refreshing;
             if (entry.FetchedAt >= 0)
             {
                 // Stale but known: answer now, the refresh finishes in the background.
-                return [.. entry.Files.Values];
+                return entry.Files.Values;
             }
         }
 
-        await refresh.WaitAsync(cancellationToken);
+        try
+        {
+            await refresh.WaitAsync(FetchTimeout, time, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            // Not waited for any longer; what the link has announced so far is listed, the fetch goes on.
+        }
+
         lock (entry.Lock)
         {
-            return [.. entry.Files.Values];
+            return entry.Files.Values;
         }
     }
 
@@ -129,7 +204,7 @@ public sealed partial class PeerFiles(
         await Task.Yield();
         try
         {
-            using var timeout = new CancellationTokenSource(FetchTimeout, time);
+            using var timeout = new CancellationTokenSource(FetchLimit, time);
             var list = await Client(peer).GetFromJsonAsync("/mesh/files", MeshFileJsonContext.Default.MeshFileList, timeout.Token);
             var files = new Dictionary<string, AnnouncedFile>(StringComparer.Ordinal);
             foreach (var file in (list?.Files ?? []).Take(MaxFilesPerPeer).Where(Valid))
@@ -139,7 +214,19 @@ public sealed partial class PeerFiles(
 
             lock (entry.Lock)
             {
-                entry.Files = files;
+                if (entry.SinceFetchOverflowed)
+                {
+                    LogListFailed(peer.Name, "too many changes were announced while its list was fetched");
+                    return;
+                }
+
+                // The peer may have built its answer before changes it announced while it was on the way.
+                foreach (var (key, file) in entry.SinceFetch ?? [])
+                {
+                    Apply(files, key, file);
+                }
+
+                Changed(entry.Replace(files));
                 entry.FetchedAt = time.GetTimestamp();
             }
         }
@@ -152,6 +239,8 @@ public sealed partial class PeerFiles(
             lock (entry.Lock)
             {
                 entry.Refreshing = null;
+                entry.SinceFetch = null;
+                entry.SinceFetchOverflowed = false;
             }
         }
     }
@@ -252,13 +341,11 @@ public sealed partial class PeerFiles(
                     var files = new Dictionary<string, AnnouncedFile>(entry.Files, StringComparer.Ordinal);
                     foreach (var file in announce.Files.Take(FilesPerAnnouncement).Where(Valid))
                     {
-                        if (files.Count < MaxFilesPerPeer || files.ContainsKey(file.Key))
-                        {
-                            files[file.Key] = file;
-                        }
+                        Apply(files, file.Key, file);
+                        entry.Journal(file.Key, file);
                     }
 
-                    entry.Files = files;
+                    Changed(entry.Replace(files));
                 }
 
                 break;
@@ -266,11 +353,34 @@ public sealed partial class PeerFiles(
                 lock (known.Lock)
                 {
                     var files = new Dictionary<string, AnnouncedFile>(known.Files, StringComparer.Ordinal);
-                    files.Remove(removed.Origin is null ? removed.Name : removed.Origin + "/" + removed.Name);
-                    known.Files = files;
+                    var key = removed.Origin is null ? removed.Name : removed.Origin + "/" + removed.Name;
+                    Apply(files, key, null);
+                    known.Journal(key, null);
+                    Changed(known.Replace(files));
                 }
 
                 break;
+        }
+    }
+
+    /// <summary>Adds, replaces or (for null) removes one file, keeping to <see cref="MaxFilesPerPeer"/>.</summary>
+    private static void Apply(Dictionary<string, AnnouncedFile> files, string key, AnnouncedFile? file)
+    {
+        if (file is null)
+        {
+            files.Remove(key);
+        }
+        else if (files.Count < MaxFilesPerPeer || files.ContainsKey(key))
+        {
+            files[key] = file;
+        }
+    }
+
+    private void Changed(bool changed)
+    {
+        if (changed)
+        {
+            Interlocked.Increment(ref _version);
         }
     }
 

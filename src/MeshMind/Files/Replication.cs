@@ -169,7 +169,7 @@ public sealed partial class Replication(
         using var pull = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, limit.Token);
         try
         {
-            using var response = await peerFiles.Client(peer).GetAsync("/mesh/files/" + file.Id, HttpCompletionOption.ResponseHeadersRead, pull.Token);
+            using var response = await peerFiles.BulkClient(peer).GetAsync("/mesh/files/" + file.Id, HttpCompletionOption.ResponseHeadersRead, pull.Token);
             if (response.StatusCode != HttpStatusCode.OK)
             {
                 return (false, $"the origin answered {(int)response.StatusCode} for the file");

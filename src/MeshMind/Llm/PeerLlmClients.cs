@@ -17,7 +17,17 @@ public sealed class PeerLlmClients(NodeIdentity identity, AnalyticsRecorder reco
     public HttpClient HttpFor(string nodeId, IPAddress address, int port)
     {
         var endpoint = new IPEndPoint(address, port).ToString();
-        return _clients.GetOrAdd((nodeId, endpoint), key => new Lazy<HttpClient>(() => Create(key.NodeId, address, port))).Value;
+        return _clients.GetOrAdd((nodeId, endpoint), key => new Lazy<HttpClient>(() => Create(key.NodeId, address, port, http2: true))).Value;
+    }
+
+    /// <summary>
+    /// A client for bulk transfers from a peer's mesh port (<c>GET /mesh/files/{sha256}</c>): HTTP/1.1, one TLS connection per
+    /// transfer, without HTTP/2's framing and flow-control windows, which cost a proxied 1 GiB download most of its rate.
+    /// </summary>
+    public HttpClient BulkHttpFor(string nodeId, IPAddress address, int port)
+    {
+        var endpoint = "bulk " + new IPEndPoint(address, port);
+        return _clients.GetOrAdd((nodeId, endpoint), key => new Lazy<HttpClient>(() => Create(key.NodeId, address, port, http2: false))).Value;
     }
 
     /// <summary>Drops a peer's clients (revoked, or gone); open requests finish on their own.</summary>
@@ -57,13 +67,14 @@ public sealed class PeerLlmClients(NodeIdentity identity, AnalyticsRecorder reco
         }
     }
 
-    private HttpClient Create(string nodeId, IPAddress address, int port)
+    private HttpClient Create(string nodeId, IPAddress address, int port, bool http2)
     {
         var handler = MeshClientHandler.Create(identity, serverNodeId => serverNodeId == nodeId);
         handler.ConnectTimeout = TimeSpan.FromSeconds(3);
         handler.PooledConnectionIdleTimeout = TimeSpan.FromSeconds(60);
         handler.EnableMultipleHttp2Connections = true;
-        return new HttpClient(new CallMetricsHandler("peer", recorder, time, new AbortOnCancelHandler(new Http2Handler(handler))))
+        HttpMessageHandler versioned = http2 ? new Http2Handler(handler) : handler;
+        return new HttpClient(new CallMetricsHandler("peer", recorder, time, new AbortOnCancelHandler(versioned)))
         {
             BaseAddress = new UriBuilder(Uri.UriSchemeHttps, address.ToString(), port).Uri,
             Timeout = Timeout.InfiniteTimeSpan,

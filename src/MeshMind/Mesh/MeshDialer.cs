@@ -68,7 +68,7 @@ public sealed class MeshDialer(NodeIdentity identity, NodeInfo node, MeshKeys ke
             }
 
             await store.AdmitAsync(serverHash, response.Name, remoteAddress?.ToString() ?? host, cancellationToken);
-            peers.Admit(serverHash, response.Name, remoteAddress);
+            peers.Admit(serverHash, response.Name, remoteAddress, port);
 
             var socket = new ClientWebSocket();
             socket.Options.HttpVersion = HttpVersion.Version11;

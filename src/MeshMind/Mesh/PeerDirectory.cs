@@ -52,8 +52,12 @@ public sealed class PeerDirectory(TimeProvider time)
             return (peer ?? New(nodeId) with { Online = true }) with { Addresses = merged, MeshPort = peer?.MeshPort > 0 ? peer.MeshPort : meshPort };
         }, (before, _) => before is null);
 
-    /// <summary>Records a completed admission (either direction).</summary>
-    public void Admit(string nodeId, string name, IPAddress? address)
+    /// <summary>
+    /// Records a completed admission (either direction). <paramref name="meshPort"/> is the port this node dialled and was
+    /// admitted on (0 when the peer dialled us): the peer is reachable there before its hello arrives, which on a busy node
+    /// can take seconds after the link is up.
+    /// </summary>
+    public void Admit(string nodeId, string name, IPAddress? address, int meshPort = 0)
     {
         lock (_lock)
         {
@@ -64,6 +68,7 @@ public sealed class PeerDirectory(TimeProvider time)
         {
             Name = string.IsNullOrEmpty(name) ? (peer?.Name ?? "") : name,
             Addresses = address is null ? (peer?.Addresses ?? []) : Merge(address, peer?.Addresses),
+            MeshPort = meshPort is > 0 and <= 65535 ? meshPort : peer?.MeshPort ?? 0,
             LastSeen = time.GetUtcNow(),
         }, (_, _) => false);
     }
