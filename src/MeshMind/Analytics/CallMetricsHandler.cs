@@ -33,42 +33,13 @@ public sealed class CallMetricsHandler(string target, AnalyticsRecorder recorder
         path.StartsWith("/mesh/files/", StringComparison.Ordinal) ? "/mesh/files/{sha256}" : path;
 
     /// <summary>The original content; reports the bytes read once, when the body ends or the response is disposed.</summary>
-    private sealed class CountedContent : HttpContent
+    private sealed class CountedContent(HttpContent inner, Action<long> done) : Web.ForwardingContent(inner)
     {
-        private readonly HttpContent _inner;
-        private readonly Action<long> _done;
         private long _received;
         private int _reported;
 
-        public CountedContent(HttpContent inner, Action<long> done)
-        {
-            _inner = inner;
-            _done = done;
-            foreach (var header in inner.Headers)
-            {
-                Headers.TryAddWithoutValidation(header.Key, header.Value);
-            }
-        }
-
         protected override async Task<Stream> CreateContentReadStreamAsync(CancellationToken cancellationToken) =>
-            new CountingReadStream(await _inner.ReadAsStreamAsync(cancellationToken), this);
-
-        protected override Task<Stream> CreateContentReadStreamAsync() => CreateContentReadStreamAsync(CancellationToken.None);
-
-        protected override Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context) =>
-            SerializeToStreamAsync(stream, context, CancellationToken.None);
-
-        protected override async Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context, CancellationToken cancellationToken)
-        {
-            await using var source = await CreateContentReadStreamAsync(cancellationToken);
-            await source.CopyToAsync(stream, cancellationToken);
-        }
-
-        protected override bool TryComputeLength(out long length)
-        {
-            length = _inner.Headers.ContentLength ?? -1;
-            return length >= 0;
-        }
+            new CountingReadStream(await Inner.ReadAsStreamAsync(cancellationToken), this);
 
         private void Received(int bytes) => Interlocked.Add(ref _received, bytes);
 
@@ -76,7 +47,7 @@ public sealed class CallMetricsHandler(string target, AnalyticsRecorder recorder
         {
             if (Interlocked.Exchange(ref _reported, 1) == 0)
             {
-                _done(Interlocked.Read(ref _received));
+                done(Interlocked.Read(ref _received));
             }
         }
 
@@ -85,7 +56,6 @@ public sealed class CallMetricsHandler(string target, AnalyticsRecorder recorder
             if (disposing)
             {
                 Report();
-                _inner.Dispose();
             }
 
             base.Dispose(disposing);

@@ -25,42 +25,13 @@ public sealed class AbortOnCancelHandler(HttpMessageHandler inner) : DelegatingH
     }
 
     /// <summary>The original content, releasing the cancellation registration when the response is disposed normally.</summary>
-    private sealed class OwnedContent : HttpContent
+    private sealed class OwnedContent(HttpContent inner, CancellationTokenRegistration registration) : Web.ForwardingContent(inner)
     {
-        private readonly HttpContent _inner;
-        private readonly CancellationTokenRegistration _registration;
-
-        public OwnedContent(HttpContent inner, CancellationTokenRegistration registration)
-        {
-            _inner = inner;
-            _registration = registration;
-            foreach (var header in inner.Headers)
-            {
-                Headers.TryAddWithoutValidation(header.Key, header.Value);
-            }
-        }
-
-        protected override Task<Stream> CreateContentReadStreamAsync(CancellationToken cancellationToken) => _inner.ReadAsStreamAsync(cancellationToken);
-
-        protected override Task<Stream> CreateContentReadStreamAsync() => _inner.ReadAsStreamAsync();
-
-        protected override Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context) => _inner.CopyToAsync(stream);
-
-        protected override Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context, CancellationToken cancellationToken) =>
-            _inner.CopyToAsync(stream, cancellationToken);
-
-        protected override bool TryComputeLength(out long length)
-        {
-            length = _inner.Headers.ContentLength ?? -1;
-            return length >= 0;
-        }
-
         protected override void Dispose(bool disposing)
         {
             if (disposing)
             {
-                _registration.Dispose();
-                _inner.Dispose();
+                registration.Dispose();
             }
 
             base.Dispose(disposing);
