@@ -1,3 +1,4 @@
+using System.IO.Compression;
 using System.Text.Json;
 using MeshMind.Mesh;
 using MeshMind.Node;
@@ -31,8 +32,40 @@ public sealed class FileListing(FileStore store, PeerFiles peerFiles, PeerDirect
 
     private sealed record Built(Inputs Inputs, Listing Listing);
 
-    /// <summary>The listing as UTF-8 JSON (<see cref="FileList"/>), and an entity tag that changes whenever the bytes do.</summary>
-    public sealed record Listing(byte[] Utf8Json, EntityTagHeaderValue ETag, int Count);
+    /// <summary>
+    /// The listing as UTF-8 JSON (<see cref="FileList"/>), and an entity tag that changes whenever the bytes do; the same
+    /// bytes gzip-compressed (made at the first request that accepts them, then kept), with their own entity tag.
+    /// </summary>
+    /// <remarks>
+    /// 10,000 entries are ~5.9 MB of JSON and ~0.5 MB gzipped: moving the compressed bytes through Kestrel and TCP is what
+    /// keeps a cached listing within milliseconds. Fastest level: compressing 6 MB once costs ~20 ms, paid by one request
+    /// per change.
+    /// </remarks>
+    public sealed class Listing(byte[] utf8Json, EntityTagHeaderValue etag, int count)
+    {
+        private readonly Lazy<byte[]> _gzip = new(() => Compress(utf8Json), LazyThreadSafetyMode.ExecutionAndPublication);
+
+        public byte[] Utf8Json => utf8Json;
+
+        public EntityTagHeaderValue ETag => etag;
+
+        public int Count => count;
+
+        public byte[] Gzip => _gzip.Value;
+
+        public EntityTagHeaderValue GzipETag { get; } = new(etag.Tag.Value![..^1] + "-gzip\"");
+
+        private static byte[] Compress(byte[] bytes)
+        {
+            using var compressed = new MemoryStream(bytes.Length / 8);
+            using (var gzip = new GZipStream(compressed, CompressionLevel.Fastest, leaveOpen: true))
+            {
+                gzip.Write(bytes);
+            }
+
+            return compressed.ToArray();
+        }
+    }
 
     public async Task<Listing> GetAsync(CancellationToken cancellationToken)
     {

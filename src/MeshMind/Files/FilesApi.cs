@@ -96,11 +96,35 @@ public static class FilesApi
     /// This node's files, the replicas it holds and every live peer's files and replicas (<see cref="FileListing"/>), served
     /// as kept bytes; <c>If-None-Match</c> with the current entity tag is answered 304.
     /// </summary>
-    private static async Task<IResult> ListAsync(FileListing listing, HttpResponse response, CancellationToken cancellationToken)
+    private static async Task<IResult> ListAsync(FileListing listing, HttpRequest request, HttpResponse response, CancellationToken cancellationToken)
     {
         var current = await listing.GetAsync(cancellationToken);
         response.Headers.CacheControl = "no-cache";
+        response.Headers.Vary = HeaderNames.AcceptEncoding;
+        if (AcceptsGzip(request))
+        {
+            response.Headers.ContentEncoding = "gzip";
+            return TypedResults.Bytes(current.Gzip, "application/json; charset=utf-8", entityTag: current.GzipETag);
+        }
+
         return TypedResults.Bytes(current.Utf8Json, "application/json; charset=utf-8", entityTag: current.ETag);
+    }
+
+    /// <summary>Whether <c>Accept-Encoding</c> accepts gzip: named with a quality above zero, or not named and <c>*</c> accepted.</summary>
+    internal static bool AcceptsGzip(HttpRequest request)
+    {
+        var any = false;
+        foreach (var value in request.GetTypedHeaders().AcceptEncoding)
+        {
+            if (value.Value.Equals("gzip", StringComparison.OrdinalIgnoreCase))
+            {
+                return value.Quality is not <= 0;
+            }
+
+            any |= value.Value.Equals("*", StringComparison.Ordinal) && value.Quality is not <= 0;
+        }
+
+        return any;
     }
 
     /// <summary>Pins one of this node's files: every live peer with room keeps a hash-checked replica. 200 when all answered, else 202 with who is pending.</summary>
