@@ -25,6 +25,9 @@ public static class NodeHost
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
             ApplicationName = "meshmind",
+            // Only for the builder's own defaults, which are cleared below: without it, they watch appsettings.json
+            // (a file-watcher thread and its assembly) for the life of the node.
+            Args = ["--hostBuilder:reloadConfigOnChange=false"],
             ContentRootPath = launch.WorkingDirectory,
             EnvironmentName = Environments.Production,
         });

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using MeshMind.Analytics;
 using MeshMind.Node;
 using Microsoft.Extensions.Options;
@@ -16,7 +17,7 @@ public sealed class LocalLlm : IDisposable
     private const double Smoothing = 0.2;
     private static readonly TimeSpan s_probeTimeout = TimeSpan.FromSeconds(3);
     private readonly HttpClient _http;
-    private readonly Lazy<OllamaApiClient> _client;
+    private object? _client; // an OllamaApiClient: typed object so that loading this class does not load OllamaSharp
     private readonly LlmOptions _options;
     private readonly Lock _lock = new();
     private LlmCapability _capability = LlmCapability.None;
@@ -47,13 +48,12 @@ public sealed class LocalLlm : IDisposable
             // The router owns every timeout (first token, stall); a long answer must not be cut by HttpClient.
             Timeout = Timeout.InfiniteTimeSpan,
         };
-        // Made at the first probe that finds something listening: a node without an LLM never loads OllamaSharp.
-        _client = new Lazy<OllamaApiClient>(() => new OllamaApiClient(_http));
         Host = new LlmHost(node.NodeId, node.Name, LanAddress.Current, HasLlm: false, IsLocal: true);
     }
 
     /// <summary>OllamaSharp over <see cref="Http"/>, for probing.</summary>
-    public OllamaApiClient Client => _client.Value;
+    /// <remarks>Made at the first probe that finds something listening: a node without an LLM never loads OllamaSharp.</remarks>
+    public OllamaApiClient Client => (OllamaApiClient)(Volatile.Read(ref _client) ?? CreateClient());
 
     /// <summary>The HTTP client for the local Ollama (base address set), for chats read line by line.</summary>
     public HttpClient Http => _http;
@@ -161,11 +161,7 @@ public sealed class LocalLlm : IDisposable
 
     public void Dispose()
     {
-        if (_client.IsValueCreated)
-        {
-            _client.Value.Dispose();
-        }
-
+        (_client as IDisposable)?.Dispose();
         _http.Dispose();
     }
 
@@ -180,5 +176,12 @@ public sealed class LocalLlm : IDisposable
                 Interlocked.Decrement(ref owner._inFlight);
             }
         }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private object CreateClient()
+    {
+        var client = new OllamaApiClient(_http);
+        return Interlocked.CompareExchange(ref _client, client, null) ?? client;
     }
 }

@@ -37,7 +37,9 @@ public sealed class NodeIdentity : IDisposable
     {
         try
         {
-            return X509CertificateLoader.LoadPkcs12FromFile(path, password: null, X509KeyStorageFlags.Exportable);
+            // From bytes: loading from a file path maps it and captures a stack trace with source lines (loading the PDB
+            // reader and every frame's symbols, megabytes for the life of the process).
+            return X509CertificateLoader.LoadPkcs12(File.ReadAllBytes(path), password: null, X509KeyStorageFlags.Exportable);
         }
         catch (CryptographicException ex)
         {
