@@ -19,8 +19,9 @@ internal static class LlmBenchmark
         var replyTokens = BenchArgs.Int(options, "--reply-tokens", 20);
         var longTokens = BenchArgs.Int(options, "--long-tokens", 20_000);
         var longRuns = BenchArgs.Int(options, "--long-runs", 5);
-        var pacedTokens = BenchArgs.Int(options, "--paced-tokens", 2000);
-        var pacedDelayUs = BenchArgs.Int(options, "--paced-delay-us", 1000);
+        var pacedRates = BenchArgs.Ints(options, "--rates", [1_000, 5_000, 20_000]);
+        var pacedSeconds = BenchArgs.Int(options, "--paced-seconds", 2);
+        var pacedRuns = BenchArgs.Int(options, "--paced-runs", 3);
         var failovers = BenchArgs.Int(options, "--failovers", 300);
         var cancellationToken = CancellationToken.None;
 
@@ -54,17 +55,21 @@ internal static class LlmBenchmark
         await HopLatency.RunAsync(fixture, direct, hop, local, cpu, body, concurrentRequests, concurrency, warmup, cancellationToken);
 
         fixture.Options.Reply = Words(longTokens);
-        await HopThroughput.RunAsync("2. Streaming throughput, no token delay", direct, hop, local, cpu, body, longRuns, cancellationToken);
-        if (pacedTokens > 0)
+        var rates = new List<ThroughputResult>
         {
-            // A source that produces tokens at a set pace (Task.Delay, so a little slower than asked): does the hop keep up?
-            fixture.Options.Reply = Words(pacedTokens);
-            fixture.Options.TokenDelay = TimeSpan.FromMicroseconds(pacedDelayUs);
-            await HopThroughput.RunAsync($"2b. Streaming throughput, {pacedDelayUs} us delay asked per token at the fixture", direct, hop, local, cpu, body, 3, cancellationToken,
-                absoluteTarget: false);
-            fixture.Options.TokenDelay = TimeSpan.Zero;
+            await HopThroughput.RunAsync("2. Streaming throughput, no token delay", direct, hop, local, cpu, body, longRuns, cancellationToken),
+        };
+        foreach (var rate in pacedRates)
+        {
+            // A source that produces tokens at a set rate, on a schedule (FakeOllamaOptions.TokensPerSecond): does the hop keep up?
+            fixture.Options.Reply = Words(rate * pacedSeconds);
+            fixture.Options.TokensPerSecond = rate;
+            rates.Add(await HopThroughput.RunAsync($"2b. Streaming throughput, fixture paced at {rate:N0} tokens/s", direct, hop, local, cpu, body, pacedRuns,
+                cancellationToken, askedRate: rate));
+            fixture.Options.TokensPerSecond = 0;
         }
 
+        HopThroughput.Summarize(rates, cpu);
         fixture.Options.Reply = Words(replyTokens);
 
         await FailoverBenchmark.RunAsync(host, Model, failovers, cancellationToken);
