@@ -23,6 +23,7 @@ internal static class LlmBenchmark
         var pacedSeconds = BenchArgs.Int(options, "--paced-seconds", 2);
         var pacedRuns = BenchArgs.Int(options, "--paced-runs", 3);
         var failovers = BenchArgs.Int(options, "--failovers", 300);
+        var loadSeconds = BenchArgs.Int(options, "--load-seconds", 0);
         var cancellationToken = CancellationToken.None;
 
         var fixtureOptions = new FakeOllamaOptions
@@ -50,6 +51,11 @@ internal static class LlmBenchmark
         await ColdBurst.RunAsync(hop, body, concurrency, cancellationToken);
 
         await WarmUp.RunAsync([direct, hop, local], body, concurrency, cpu, cancellationToken);
+        if (loadSeconds > 0)
+        {
+            await LoadAsync(hop, body, concurrency, loadSeconds, cpu, host, delegator, cancellationToken);
+            return 0;
+        }
 
         await HopLatency.RunAsync(fixture, direct, hop, local, cpu, body, single, 1, warmup, cancellationToken);
         await HopLatency.RunAsync(fixture, direct, hop, local, cpu, body, concurrentRequests, concurrency, warmup, cancellationToken);
@@ -76,6 +82,30 @@ internal static class LlmBenchmark
         Console.WriteLine();
         Console.WriteLine($"load average at end: {File.ReadAllText("/proc/loadavg").Trim()}");
         return 0;
+    }
+
+    /// <summary>
+    /// Only a steady load through T at <paramref name="concurrency"/> for <paramref name="seconds"/>, for a profiler attached
+    /// to the node processes (their ids are printed first, and written to <c>/tmp/meshmind-llm-load.pids</c>).
+    /// </summary>
+    private static async Task LoadAsync(ChatPath hop, byte[] body, int concurrency, int seconds, CpuMeter cpu, BenchNode host, BenchNode delegator,
+        CancellationToken cancellationToken)
+    {
+        await File.WriteAllTextAsync("/tmp/meshmind-llm-load.pids", $"H {host.ProcessId}\nT {delegator.ProcessId}\n", cancellationToken);
+        Console.WriteLine($"load: {hop.Name} at concurrency {concurrency} for {seconds} s; H is process {host.ProcessId}, T is process {delegator.ProcessId}");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var requests = 0;
+        var sums = new TimeSpan[cpu.Names.Count];
+        var before = cpu.Read();
+        while (clock.Elapsed < TimeSpan.FromSeconds(seconds))
+        {
+            await ChatLoad.RunAsync(hop, body, concurrency * 100, concurrency, cancellationToken);
+            requests += concurrency * 100;
+        }
+
+        cpu.AddSince(before, sums);
+        Console.WriteLine($"load: {requests} requests in {clock.Elapsed.TotalSeconds:F1} s ({requests / clock.Elapsed.TotalSeconds:F0}/s); CPU ms per request: " +
+            cpu.Describe(sums, requests, t => t.TotalMilliseconds));
     }
 
     /// <summary>A reply the fixture streams as <paramref name="count"/> tokens (it splits on spaces).</summary>
