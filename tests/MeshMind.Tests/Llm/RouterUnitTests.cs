@@ -122,6 +122,13 @@ public sealed class CandidateRankerTests
     }
 
     [Fact]
+    public void AllElseEqual_ByNodeId_WhateverTheInputOrder()
+    {
+        Assert.Equal(["a", "b", "c", "d"], Order(Candidate("c"), Candidate("a"), Candidate("d"), Candidate("b")));
+        Assert.Equal(["a", "b", "c", "d"], Order(Candidate("d"), Candidate("c"), Candidate("b"), Candidate("a")));
+    }
+
+    [Fact]
     public void OpenBreaker_Excluded_HalfOpenAfterHealthy_OtherModelsExcluded()
     {
         Assert.Equal(["healthy", "trial"], Order(
