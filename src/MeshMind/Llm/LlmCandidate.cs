@@ -35,7 +35,7 @@ public static class CandidateRanker
 {
     public static IReadOnlyList<LlmCandidate> Rank(string model, IEnumerable<LlmCandidate> candidates)
     {
-        var keyed = new List<(RankKey Key, LlmCandidate Candidate)>();
+        var keyed = new List<(RankKey Key, LlmCandidate Candidate)>(candidates.TryGetNonEnumeratedCount(out var count) ? count : 4);
         foreach (var c in candidates)
         {
             if (c.Breaker != BreakerState.Open && c.Capability.Serves(model))
