@@ -12,8 +12,17 @@ public sealed class FakeOllamaOptions
     /// <summary>Models reported by <c>/api/ps</c> as loaded; by default the first one.</summary>
     public List<string>? Loaded { get; set; }
 
-    /// <summary>Pause before each streamed token (token pacing).</summary>
+    /// <summary>Pause before each streamed token (token pacing); ignored when <see cref="TokensPerSecond"/> is set.</summary>
     public TimeSpan TokenDelay { get; set; } = TimeSpan.Zero;
+
+    /// <summary>
+    /// Stream at this many tokens per second, on a schedule (see <see cref="TokenSchedule"/>): the first token at once, and
+    /// after each wake-up every token whose time has come, so timer granularity does not lower the rate. 0: not paced.
+    /// </summary>
+    public double TokensPerSecond { get; set; }
+
+    /// <summary>The clock that <see cref="TokensPerSecond"/> is paced by.</summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
     /// <summary>A fixed reply; otherwise the reply echoes the last user message.</summary>
     public string? Reply { get; set; }

@@ -11,7 +11,7 @@ namespace MeshMind.FakeOllama;
 /// <summary>
 /// A scripted server speaking Ollama's documented HTTP API (<c>/api/version</c>, <c>/api/tags</c>, <c>/api/ps</c>,
 /// <c>/api/chat</c>, <c>/api/generate</c>; NDJSON streaming with Ollama's field names and final statistics).
-/// Replies are deterministic; pacing and faults come from <see cref="FakeOllamaOptions"/>.
+/// Replies are deterministic; pacing (a pause per token or a fixed rate) and faults come from <see cref="FakeOllamaOptions"/>.
 /// </summary>
 public sealed class FakeOllamaServer : IAsyncDisposable
 {
@@ -169,6 +169,8 @@ public sealed class FakeOllamaServer : IAsyncDisposable
 
         context.Response.ContentType = "application/x-ndjson";
         var sent = Options.KeepLastStream ? new System.Text.StringBuilder() : null;
+        var schedule = Options.TokensPerSecond > 0 ? new TokenSchedule(Options.TokensPerSecond, Options.TimeProvider) : null;
+        var due = 0;
         try
         {
             for (var i = 0; i < tokens.Count; i++)
@@ -198,7 +200,15 @@ public sealed class FakeOllamaServer : IAsyncDisposable
                     await Task.Delay(Timeout.Infinite, context.RequestAborted);
                 }
 
-                if (Options.TokenDelay > TimeSpan.Zero)
+                if (schedule is not null)
+                {
+                    // Every token whose time has come goes out before the next wait, each as its own flushed line.
+                    if (i >= due)
+                    {
+                        due = await schedule.WaitForAsync(i, context.RequestAborted);
+                    }
+                }
+                else if (Options.TokenDelay > TimeSpan.Zero)
                 {
                     await Task.Delay(Options.TokenDelay, context.RequestAborted);
                 }

@@ -2,7 +2,7 @@ using System.Globalization;
 using MeshMind.FakeOllama;
 
 // A scripted Ollama-protocol server for tests, benchmarks and demos (never the product's LLM):
-//   dotnet run --project tests/MeshMind.FakeOllama -- [--port 11434] [--address 127.0.0.1] [--token-delay-ms 20]
+//   dotnet run --project tests/MeshMind.FakeOllama -- [--port 11434] [--address 127.0.0.1] [--token-delay-ms 20 | --tokens-per-second 1000]
 //        [--models llama3:latest,phi3:mini] [--reply TEXT] [--fault none|refuse|servererror|dieaftertokens|stallaftertokens] [--fault-after N]
 var options = new FakeOllamaOptions();
 var port = 11434;
@@ -15,6 +15,7 @@ for (var i = 0; i + 1 < args.Length; i += 2)
         case "--port": port = int.Parse(value, CultureInfo.InvariantCulture); break;
         case "--address": address = value; break;
         case "--token-delay-ms": options.TokenDelay = TimeSpan.FromMilliseconds(double.Parse(value, CultureInfo.InvariantCulture)); break;
+        case "--tokens-per-second": options.TokensPerSecond = double.Parse(value, CultureInfo.InvariantCulture); break;
         case "--models": options.Models = [.. value.Split(',').Select(n => new FakeModel(n, n.Split(':')[0], "7B", 4_000_000_000))]; break;
         case "--reply": options.Reply = value; break;
         case "--fault": options.Fault = Enum.Parse<FakeFault>(value, ignoreCase: true); break;

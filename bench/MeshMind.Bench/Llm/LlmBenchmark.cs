@@ -19,9 +19,11 @@ internal static class LlmBenchmark
         var replyTokens = BenchArgs.Int(options, "--reply-tokens", 20);
         var longTokens = BenchArgs.Int(options, "--long-tokens", 20_000);
         var longRuns = BenchArgs.Int(options, "--long-runs", 5);
-        var pacedTokens = BenchArgs.Int(options, "--paced-tokens", 2000);
-        var pacedDelayUs = BenchArgs.Int(options, "--paced-delay-us", 1000);
+        var pacedRates = BenchArgs.Ints(options, "--rates", [1_000, 5_000, 20_000]);
+        var pacedSeconds = BenchArgs.Int(options, "--paced-seconds", 2);
+        var pacedRuns = BenchArgs.Int(options, "--paced-runs", 3);
         var failovers = BenchArgs.Int(options, "--failovers", 300);
+        var loadSeconds = BenchArgs.Int(options, "--load-seconds", 0);
         var cancellationToken = CancellationToken.None;
 
         var fixtureOptions = new FakeOllamaOptions
@@ -49,28 +51,61 @@ internal static class LlmBenchmark
         await ColdBurst.RunAsync(hop, body, concurrency, cancellationToken);
 
         await WarmUp.RunAsync([direct, hop, local], body, concurrency, cpu, cancellationToken);
+        if (loadSeconds > 0)
+        {
+            await LoadAsync(hop, body, concurrency, loadSeconds, cpu, host, delegator, cancellationToken);
+            return 0;
+        }
 
         await HopLatency.RunAsync(fixture, direct, hop, local, cpu, body, single, 1, warmup, cancellationToken);
         await HopLatency.RunAsync(fixture, direct, hop, local, cpu, body, concurrentRequests, concurrency, warmup, cancellationToken);
 
         fixture.Options.Reply = Words(longTokens);
-        await HopThroughput.RunAsync("2. Streaming throughput, no token delay", direct, hop, local, cpu, body, longRuns, cancellationToken);
-        if (pacedTokens > 0)
+        var rates = new List<ThroughputResult>
         {
-            // A source that produces tokens at a set pace (Task.Delay, so a little slower than asked): does the hop keep up?
-            fixture.Options.Reply = Words(pacedTokens);
-            fixture.Options.TokenDelay = TimeSpan.FromMicroseconds(pacedDelayUs);
-            await HopThroughput.RunAsync($"2b. Streaming throughput, {pacedDelayUs} us delay asked per token at the fixture", direct, hop, local, cpu, body, 3, cancellationToken,
-                absoluteTarget: false);
-            fixture.Options.TokenDelay = TimeSpan.Zero;
+            await HopThroughput.RunAsync("2. Streaming throughput, no token delay", direct, hop, local, cpu, body, longRuns, cancellationToken),
+        };
+        foreach (var rate in pacedRates)
+        {
+            // A source that produces tokens at a set rate, on a schedule (FakeOllamaOptions.TokensPerSecond): does the hop keep up?
+            fixture.Options.Reply = Words(rate * pacedSeconds);
+            fixture.Options.TokensPerSecond = rate;
+            rates.Add(await HopThroughput.RunAsync($"2b. Streaming throughput, fixture paced at {rate:N0} tokens/s", direct, hop, local, cpu, body, pacedRuns,
+                cancellationToken, askedRate: rate));
+            fixture.Options.TokensPerSecond = 0;
         }
 
+        HopThroughput.Summarize(rates, cpu);
         fixture.Options.Reply = Words(replyTokens);
 
         await FailoverBenchmark.RunAsync(host, Model, failovers, cancellationToken);
         Console.WriteLine();
         Console.WriteLine($"load average at end: {File.ReadAllText("/proc/loadavg").Trim()}");
         return 0;
+    }
+
+    /// <summary>
+    /// Only a steady load through T at <paramref name="concurrency"/> for <paramref name="seconds"/>, for a profiler attached
+    /// to the node processes (their ids are printed first, and written to <c>/tmp/meshmind-llm-load.pids</c>).
+    /// </summary>
+    private static async Task LoadAsync(ChatPath hop, byte[] body, int concurrency, int seconds, CpuMeter cpu, BenchNode host, BenchNode delegator,
+        CancellationToken cancellationToken)
+    {
+        await File.WriteAllTextAsync("/tmp/meshmind-llm-load.pids", $"H {host.ProcessId}\nT {delegator.ProcessId}\n", cancellationToken);
+        Console.WriteLine($"load: {hop.Name} at concurrency {concurrency} for {seconds} s; H is process {host.ProcessId}, T is process {delegator.ProcessId}");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var requests = 0;
+        var sums = new TimeSpan[cpu.Names.Count];
+        var before = cpu.Read();
+        while (clock.Elapsed < TimeSpan.FromSeconds(seconds))
+        {
+            await ChatLoad.RunAsync(hop, body, concurrency * 100, concurrency, cancellationToken);
+            requests += concurrency * 100;
+        }
+
+        cpu.AddSince(before, sums);
+        Console.WriteLine($"load: {requests} requests in {clock.Elapsed.TotalSeconds:F1} s ({requests / clock.Elapsed.TotalSeconds:F0}/s); CPU ms per request: " +
+            cpu.Describe(sums, requests, t => t.TotalMilliseconds));
     }
 
     /// <summary>A reply the fixture streams as <paramref name="count"/> tokens (it splits on spaces).</summary>

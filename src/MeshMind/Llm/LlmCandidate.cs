@@ -27,15 +27,55 @@ public sealed record LlmCandidate(
 /// first while it has a free slot; then the model already loaded, fewest requests per slot, lowest time to first token.
 /// Half-open peers come after healthy ones, so a trial never delays an answer that a healthy host could give.
 /// </summary>
+/// <remarks>
+/// Runs for every chat: each candidate's sort key is computed once and the few candidates sorted in place (the node id
+/// last makes the order total), instead of a chain of LINQ <c>ThenBy</c>s that allocated about 1.7 KB for one candidate.
+/// </remarks>
 public static class CandidateRanker
 {
-    public static IReadOnlyList<LlmCandidate> Rank(string model, IEnumerable<LlmCandidate> candidates) =>
-        [.. candidates
-            .Where(c => c.Breaker != BreakerState.Open && c.Capability.Serves(model))
-            .OrderBy(c => c.Host.IsLocal && c.HasFreeSlot ? 0 : 1)
-            .ThenBy(c => c.Breaker == BreakerState.HalfOpen ? 1 : 0)
-            .ThenBy(c => c.Capability.Find(model) is { Loaded: true } ? 0 : 1)
-            .ThenBy(c => c.Load)
-            .ThenBy(c => c.ObservedTtftMs ?? c.Capability.TtftMs ?? double.MaxValue)
-            .ThenBy(c => c.Host.NodeId, StringComparer.Ordinal)];
+    public static IReadOnlyList<LlmCandidate> Rank(string model, IEnumerable<LlmCandidate> candidates)
+    {
+        var keyed = new List<(RankKey Key, LlmCandidate Candidate)>(candidates.TryGetNonEnumeratedCount(out var count) ? count : 4);
+        foreach (var c in candidates)
+        {
+            if (c.Breaker != BreakerState.Open && c.Capability.Serves(model))
+            {
+                keyed.Add((new RankKey(
+                    c.Host.IsLocal && c.HasFreeSlot ? 0 : 1,
+                    c.Breaker == BreakerState.HalfOpen ? 1 : 0,
+                    c.Capability.Find(model) is { Loaded: true } ? 0 : 1,
+                    c.Load,
+                    c.ObservedTtftMs ?? c.Capability.TtftMs ?? double.MaxValue,
+                    c.Host.NodeId), c));
+            }
+        }
+
+        if (keyed.Count > 1)
+        {
+            keyed.Sort(static (a, b) => a.Key.CompareTo(b.Key));
+        }
+
+        var ranked = new LlmCandidate[keyed.Count];
+        for (var i = 0; i < ranked.Length; i++)
+        {
+            ranked[i] = keyed[i].Candidate;
+        }
+
+        return ranked;
+    }
+
+    /// <summary>A candidate's place, compared field by field in the order of the rules above.</summary>
+    private readonly record struct RankKey(int LocalWithFreeSlot, int HalfOpen, int NotLoaded, double Load, double TtftMs, string NodeId)
+        : IComparable<RankKey>
+    {
+        public int CompareTo(RankKey other)
+        {
+            var order = LocalWithFreeSlot.CompareTo(other.LocalWithFreeSlot);
+            order = order != 0 ? order : HalfOpen.CompareTo(other.HalfOpen);
+            order = order != 0 ? order : NotLoaded.CompareTo(other.NotLoaded);
+            order = order != 0 ? order : Load.CompareTo(other.Load);
+            order = order != 0 ? order : TtftMs.CompareTo(other.TtftMs);
+            return order != 0 ? order : string.CompareOrdinal(NodeId, other.NodeId);
+        }
+    }
 }

@@ -100,6 +100,50 @@ public sealed class SessionTokensTests : IDisposable
         Assert.NotNull(await restarted.ValidateAsync(restarted.Issue("admin").Token, TestContext.Current.CancellationToken));
     }
 
+    [Fact]
+    public async Task Revoke_AfterValidated_NextValidateNull()
+    {
+        var tokens = await CreateAsync();
+        var issued = tokens.Issue("admin");
+        var copy = new string(issued.Token.AsSpan());
+        Assert.NotNull(await tokens.ValidateAsync(issued.Token, TestContext.Current.CancellationToken));
+
+        // Revoked from the session another request found (logout), the remembered validation must not outlive it.
+        await tokens.RevokeAsync(new SessionToken(copy, issued.Id, issued.Username, issued.Expires), TestContext.Current.CancellationToken);
+
+        Assert.Null(await tokens.ValidateAsync(copy, TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task Validate_Twice_SameSessionWithoutRecheck()
+    {
+        var tokens = await CreateAsync();
+        var issued = tokens.Issue("admin");
+
+        var first = await tokens.ValidateAsync(issued.Token, TestContext.Current.CancellationToken);
+        var second = await tokens.ValidateAsync(issued.Token, TestContext.Current.CancellationToken);
+
+        Assert.NotNull(first);
+        Assert.Same(first, second);
+    }
+
+    [Fact]
+    public async Task Validate_ManySessions_EachStillValidAndTamperedStillRefused()
+    {
+        var tokens = await CreateAsync();
+        var issued = Enumerable.Range(0, SessionTokens.MaxRemembered + 10).Select(i => tokens.Issue($"user{i}")).ToList();
+
+        foreach (var session in issued)
+        {
+            Assert.Equal(session.Username, (await tokens.ValidateAsync(session.Token, TestContext.Current.CancellationToken))?.Username);
+        }
+
+        Assert.Equal("user0", (await tokens.ValidateAsync(issued[0].Token, TestContext.Current.CancellationToken))?.Username);
+        var parts = issued[1].Token.Split('.');
+        parts[2] = (parts[2][0] == 'A' ? "B" : "A") + parts[2][1..];
+        Assert.Null(await tokens.ValidateAsync(string.Join('.', parts), TestContext.Current.CancellationToken));
+    }
+
     private static byte[] Base64UrlDecode(string text)
     {
         var s = text.Replace('-', '+').Replace('_', '/');

@@ -71,6 +71,28 @@ public sealed class FakeOllamaTests
     }
 
     [Fact]
+    public async Task Chat_TokensPerSecond_NoTokenBeforeItsTimeAndEveryTokenSent()
+    {
+        const int Count = 200;
+        const double Rate = 2_000;
+        var reply = string.Join(' ', Enumerable.Range(1, Count).Select(i => $"w{i}"));
+        await using var server = await FakeOllamaServer.StartAsync(new FakeOllamaOptions { Reply = reply, TokensPerSecond = Rate }, cancellationToken: Ct);
+        using var http = new HttpClient { BaseAddress = server.BaseAddress };
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        using var response = await http.PostAsJsonAsync("/api/chat",
+            new { model = "llama3:latest", messages = new[] { new { role = "user", content = "count" } } }, Ct);
+        var lines = (await response.Content.ReadAsStringAsync(Ct)).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var elapsed = clock.Elapsed;
+
+        // The last token is due (Count - 1) / Rate after the first, so the answer cannot take less (99.5 ms here).
+        Assert.True(elapsed >= TimeSpan.FromSeconds((Count - 1) / Rate), $"{Count} tokens at {Rate}/s arrived in {elapsed.TotalMilliseconds:F1} ms");
+        Assert.Equal(Count + 1, lines.Length);
+        Assert.Equal(reply, string.Concat(lines[..^1].Select(l => JsonDocument.Parse(l).RootElement.GetProperty("message").GetProperty("content").GetString())));
+        Assert.True(JsonDocument.Parse(lines[^1]).RootElement.GetProperty("done").GetBoolean());
+    }
+
+    [Fact]
     public async Task Chat_NotStreamed_OneObjectWithMessageAndStatistics()
     {
         await using var server = await FakeOllamaServer.StartAsync(cancellationToken: Ct);

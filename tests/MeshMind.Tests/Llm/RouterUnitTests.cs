@@ -18,6 +18,21 @@ public sealed class ModelNamesTests
     [InlineData("llama3", "llama3.1:latest", false)]
     [InlineData("registry.local:5000/team/model", "registry.local:5000/team/model:latest", true)]
     public void Matches(string requested, string available, bool expected) => Assert.Equal(expected, ModelNames.Matches(requested, available));
+
+    [Fact]
+    public void Matches_AgreesWithNormalize_ForEveryPair()
+    {
+        string[] names = ["llama3", "llama3:latest", " LLAMA3 ", "llama3:8b", "llama3:8B", "llama3.1", "a:b/c", "a:b/c:latest", "a/b:c", "a/b", "a/b:latest",
+            "host:5000/ns/m", "host:5000/ns/m:latest", "host:5000/ns/m:v2", "m:", "m::x", ":latest", "", "/", "x/:y"];
+
+        foreach (var a in names)
+        {
+            foreach (var b in names)
+            {
+                Assert.True(string.Equals(ModelNames.Normalize(a), ModelNames.Normalize(b), StringComparison.OrdinalIgnoreCase) == ModelNames.Matches(a, b), $"'{a}' vs '{b}'");
+            }
+        }
+    }
 }
 
 public sealed class CircuitBreakerTests
@@ -119,6 +134,13 @@ public sealed class CandidateRankerTests
     public void EqualLoad_LowestTtftWins_UnknownLast()
     {
         Assert.Equal(["fast", "slow", "unknown"], Order(Candidate("unknown"), Candidate("slow", ttft: 80), Candidate("fast", ttft: 20)));
+    }
+
+    [Fact]
+    public void AllElseEqual_ByNodeId_WhateverTheInputOrder()
+    {
+        Assert.Equal(["a", "b", "c", "d"], Order(Candidate("c"), Candidate("a"), Candidate("d"), Candidate("b")));
+        Assert.Equal(["a", "b", "c", "d"], Order(Candidate("d"), Candidate("c"), Candidate("b"), Candidate("a")));
     }
 
     [Fact]
