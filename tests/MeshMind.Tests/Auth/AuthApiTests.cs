@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
+using System.Text.Json;
 using MeshMind.Tests.Infrastructure;
 using Microsoft.Extensions.Time.Testing;
 
@@ -159,6 +160,36 @@ public sealed class AuthApiTests
         Assert.Equal(HttpStatusCode.NoContent, (await person.DeleteAsync($"/api/keys/{id}", Ct)).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await program.GetAsync("/api/status", Ct)).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await person.DeleteAsync($"/api/keys/{id}", Ct)).StatusCode);
+    }
+
+    [Fact]
+    public async Task ApiKey_LastUsedAt_WrittenAtFirstUse_ThenAtMostOncePerMinute()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 26, 12, 0, 0, TimeSpan.Zero));
+        await using var node = await TestNode.StartAsync(time: time);
+        using var person = await node.CreateLoggedInClientAsync();
+        using var program = new HttpClient { BaseAddress = node.BaseAddress };
+        var created = await (await person.PostAsJsonAsync("/api/keys", new { name = "chat client" }, Ct)).JsonAsync();
+        program.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", created.GetProperty("key").GetString());
+
+        async Task<DateTimeOffset?> LastUsedAsync()
+        {
+            var key = Assert.Single((await person.GetFromJsonAsync<JsonElement>("/api/keys", Ct)).EnumerateArray());
+            return key.GetProperty("last_used_at").ValueKind == JsonValueKind.Null ? null : key.GetProperty("last_used_at").GetDateTimeOffset();
+        }
+
+        Assert.Null(await LastUsedAsync());
+        var first = time.GetUtcNow();
+        Assert.Equal(HttpStatusCode.OK, (await program.GetAsync("/api/status", Ct)).StatusCode);
+        Assert.Equal(first, await LastUsedAsync());
+
+        time.Advance(TimeSpan.FromSeconds(30));
+        Assert.Equal(HttpStatusCode.OK, (await program.GetAsync("/api/status", Ct)).StatusCode);
+        Assert.Equal(first, await LastUsedAsync());
+
+        time.Advance(TimeSpan.FromSeconds(31));
+        Assert.Equal(HttpStatusCode.OK, (await program.GetAsync("/api/status", Ct)).StatusCode);
+        Assert.Equal(first + TimeSpan.FromSeconds(61), await LastUsedAsync());
     }
 
     [Theory]
