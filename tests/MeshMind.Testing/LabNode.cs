@@ -33,11 +33,26 @@ public sealed class LabNode : IAsyncDisposable
 
     public string Output => _process?.Output ?? "";
 
-    /// <summary>From process start to the node's "listening" line, for the last <see cref="StartAsync"/>.</summary>
+    /// <summary>The current process's output lines with their arrival times (<see cref="System.Diagnostics.Stopwatch.GetTimestamp"/>).</summary>
+    public IReadOnlyList<(long Timestamp, string Line)> OutputLines => _process?.Lines ?? [];
+
+    /// <summary>The current process's id (the node itself: <c>ip netns exec</c> replaces itself with it).</summary>
+    public int? ProcessId => _process?.ProcessId;
+
+    /// <summary><see cref="System.Diagnostics.Stopwatch.GetTimestamp"/> when the current process was started.</summary>
+    public long StartedAt { get; private set; }
+
+    /// <summary>From process start to the node's "listening" line, for the current process.</summary>
     public TimeSpan StartupTime { get; private set; }
 
     /// <summary>Starts (or restarts, keeping the data directory) the node and waits until it serves HTTP.</summary>
-    public async Task StartAsync(CancellationToken cancellationToken = default)
+    public Task StartAsync(CancellationToken cancellationToken = default) => StartAsync(identify: true, cancellationToken);
+
+    /// <summary>
+    /// <see cref="StartAsync(CancellationToken)"/>; with <paramref name="identify"/> false it sends the node no request (no login
+    /// either), and <see cref="NodeId"/> stays unknown until <see cref="IdentifyAsync"/>.
+    /// </summary>
+    public async Task StartAsync(bool identify, CancellationToken cancellationToken = default)
     {
         var environment = new Dictionary<string, string>(_environment ?? new Dictionary<string, string>())
         {
@@ -45,11 +60,21 @@ public sealed class LabNode : IAsyncDisposable
             ["P2P_HMAC_SECRET"] = Secret,
         };
         var clock = System.Diagnostics.Stopwatch.StartNew();
+        StartedAt = System.Diagnostics.Stopwatch.GetTimestamp();
         _process = NodeProcess.Start(Directory,
             ["run", "--name", Name, "--http-bind", "127.0.0.1", "--discovery", "lan", .. _arguments], environment, Host.Namespace, isolateMesh: false);
         await _process.WaitForListeningAsync(TimeSpan.FromSeconds(60), cancellationToken);
         StartupTime = clock.Elapsed;
         File.Delete(CookieJar);
+        if (identify)
+        {
+            await IdentifyAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>Logs in and learns the node's id from <c>/api/status</c>.</summary>
+    public async Task IdentifyAsync(CancellationToken cancellationToken = default)
+    {
         var status = await GetJsonAsync("/api/status", cancellationToken);
         NodeId = status?.GetProperty("node_id").GetString();
     }

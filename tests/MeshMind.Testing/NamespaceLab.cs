@@ -97,14 +97,27 @@ public sealed class NamespaceLab : IAsyncDisposable
     }
 
     /// <summary>Starts a node on a host: LAN discovery, default ports, HTTP on the host's own loopback.</summary>
-    public async Task<LabNode> StartNodeAsync(LabHost host, string name, string secret, IEnumerable<string>? extraArguments = null,
-        IDictionary<string, string>? environment = null, CancellationToken cancellationToken = default)
+    public Task<LabNode> StartNodeAsync(LabHost host, string name, string secret, IEnumerable<string>? extraArguments = null,
+        IDictionary<string, string>? environment = null, CancellationToken cancellationToken = default) =>
+        StartNodeAsync(host, name, secret, extraArguments, environment, identify: true, cancellationToken);
+
+    /// <summary>
+    /// Starts a node as <see cref="StartNodeAsync(LabHost, string, string, IEnumerable{string}?, IDictionary{string, string}?, CancellationToken)"/>
+    /// does, but sends it no request: its <see cref="LabNode.NodeId"/> is unknown until <see cref="LabNode.IdentifyAsync"/>
+    /// (for timing a node without loading it).
+    /// </summary>
+    public Task<LabNode> StartUnidentifiedNodeAsync(LabHost host, string name, string secret, CancellationToken cancellationToken = default) =>
+        StartNodeAsync(host, name, secret, extraArguments: null, environment: null, identify: false, cancellationToken);
+
+    private async Task<LabNode> StartNodeAsync(LabHost host, string name, string secret, IEnumerable<string>? extraArguments,
+        IDictionary<string, string>? environment, bool identify, CancellationToken cancellationToken)
     {
         var directory = Path.Combine(Root, name);
         Directory.CreateDirectory(directory);
         var node = new LabNode(host, name, secret, directory, extraArguments?.ToArray() ?? [], environment);
-        await node.StartAsync(cancellationToken);
+        // Owned by the lab from the start, so a node that fails to start is still killed when the lab is disposed.
         _nodes.Add(node);
+        await node.StartAsync(identify, cancellationToken);
         return node;
     }
 

@@ -13,6 +13,7 @@ public sealed partial class NodeProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _output = new();
+    private readonly List<(long Timestamp, string Line)> _lines = [];
     private readonly TaskCompletionSource<Uri> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly string _program;
@@ -35,6 +36,20 @@ public sealed partial class NodeProcess : IAsyncDisposable
     }
 
     public int? ExitCode => _process.HasExited ? _process.ExitCode : null;
+
+    public int ProcessId => _process.Id;
+
+    /// <summary>Each output line with the <see cref="Stopwatch.GetTimestamp"/> of its arrival, to time events from the node's own log.</summary>
+    public IReadOnlyList<(long Timestamp, string Line)> Lines
+    {
+        get
+        {
+            lock (_output)
+            {
+                return [.. _lines];
+            }
+        }
+    }
 
     /// <summary>
     /// The meshmind build to run: <c>MESHMIND_NODE_ASSEMBLY</c> (e.g. a published build being benchmarked), else the one next to
@@ -173,9 +188,11 @@ public sealed partial class NodeProcess : IAsyncDisposable
             return;
         }
 
+        var arrived = Stopwatch.GetTimestamp();
         lock (_output)
         {
             _output.AppendLine(line);
+            _lines.Add((arrived, line));
         }
 
         if (ListeningLine().Match(line) is { Success: true } match)

@@ -307,6 +307,7 @@ public sealed partial class LinkManager(
             {
                 link.Send(new HelloMessage(node.NodeId, node.InstanceId, node.Name, NodeInfo.Version, bound.HttpPort, bound.MeshPort));
                 peers.SetLink(link.RemoteNodeId, LinkState.Up, null);
+                LogLinkUp(link.RemoteNodeId[..12], link.DialerNodeId == node.NodeId ? "this node" : "the peer");
                 LinkUp?.Invoke(link.RemoteNodeId);
                 BroadcastPeerExchange();
                 await link.RunAsync(OnMessage, OnRtt, _options.PingInterval, _options.MissedPongs, cancellationToken);
@@ -461,6 +462,9 @@ public sealed partial class LinkManager(
 
     [LoggerMessage(EventId = 421, Level = LogLevel.Information, Message = "Link to {NodeId} is down")]
     private partial void LogLinkDown(string nodeId);
+
+    [LoggerMessage(EventId = 423, Level = LogLevel.Information, Message = "Link to {NodeId} is up (dialled by {Dialer})")]
+    private partial void LogLinkUp(string nodeId, string dialer);
 
     [LoggerMessage(EventId = 422, Level = LogLevel.Debug, Message = "Could not link to {Host}:{Port}: {Reason}; next try in about {Seconds:F1} s")]
     private partial void LogDialFailed(string host, int port, string reason, double seconds);
