@@ -10,7 +10,7 @@ using MeshMind.Bench.Llm;
 //       [--long-tokens 20000] [--long-runs 5] [--rates 1000,5000,20000] [--paced-seconds 2] [--paced-runs 3] [--failovers 300]
 //       [--load-seconds S]  (only a load through T at the concurrency, after warm-up, for attaching a profiler)
 //                                                 chat through a peer vs straight to the LLM, streaming throughput, failover
-//   files [--size-mib 1024] [--runs 3] [--peers 10] [--files 1000] [--listings 300] [--stale-runs 3] [--cold-runs 10]
+//   files [--size-mib 1024] [--runs 3] [--peers 10] [--files 1000] [--listings 300] [--stale-runs 3] [--cold-runs 10] [--settle 1]
 //                                                 upload/download of a large file, direct and through a peer; listing latency
 //   routing [BenchmarkDotNet options]             cost of ranking LLM hosts (BenchmarkDotNet, in process)
 //   perf-middleware [--rounds 5] [--seconds 10] [--concurrency 32] [--warmup-seconds 3] [--pin 1]
@@ -35,7 +35,7 @@ static int Usage()
     Console.Error.WriteLine("       MeshMind.Bench llm [--requests N] [--concurrent-requests N] [--concurrency C] [--warmup N] [--reply-tokens N]");
     Console.Error.WriteLine("                          [--long-tokens N] [--long-runs N] [--rates R1,R2,...] [--paced-seconds S] [--paced-runs N] [--failovers N]");
     Console.Error.WriteLine("                          [--load-seconds S]");
-    Console.Error.WriteLine("       MeshMind.Bench files [--size-mib N] [--runs N] [--peers N] [--files N] [--listings N] [--stale-runs N] [--cold-runs N]");
+    Console.Error.WriteLine("       MeshMind.Bench files [--size-mib N] [--runs N] [--peers N] [--files N] [--listings N] [--stale-runs N] [--cold-runs N] [--settle 0|1]");
     Console.Error.WriteLine("       MeshMind.Bench routing [BenchmarkDotNet options, e.g. --filter '*Rank*']");
     Console.Error.WriteLine("       MeshMind.Bench perf-middleware [--rounds N] [--seconds S] [--concurrency C] [--warmup-seconds S] [--pin 0|1]");
     Console.Error.WriteLine("       MeshMind.Bench perf-middleware-micro [BenchmarkDotNet options]");

@@ -20,6 +20,7 @@ internal static class FilesBenchmark
         var listings = BenchArgs.Int(options, "--listings", 300);
         var staleRuns = BenchArgs.Int(options, "--stale-runs", 3);
         var coldRuns = BenchArgs.Int(options, "--cold-runs", 10);
+        var warm = BenchArgs.Int(options, "--settle", 1) != 0;
         var cancellationToken = CancellationToken.None;
 
         Console.WriteLine($"load average at start: {File.ReadAllText("/proc/loadavg").Trim()}");
@@ -35,7 +36,7 @@ internal static class FilesBenchmark
 
         if (peerCount > 0)
         {
-            await ListingBenchmark.RunAsync(peerCount, filesPerPeer, listings, staleRuns, coldRuns, cancellationToken);
+            await ListingBenchmark.RunAsync(peerCount, filesPerPeer, listings, staleRuns, coldRuns, warm, cancellationToken);
         }
 
         Console.WriteLine();
