@@ -109,7 +109,7 @@ public sealed class LargeDownloadTests
     /// <paramref name="length"/> bytes made on the fly from one random block of a prime length (so misplaced chunks
     /// change the hash), hashed as they are read.
     /// </summary>
-    private sealed class GeneratedContent(long length) : Stream
+    private sealed class GeneratedContent(long length) : ReadOnlyTestStream
     {
         private readonly byte[] _block = RandomBlock();
         private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
@@ -117,17 +117,9 @@ public sealed class LargeDownloadTests
 
         public string? Sha256 { get; private set; }
 
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
         public override long Length => length;
 
         public override long Position { get => _position; set => throw new NotSupportedException(); }
-
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
         public override int Read(Span<byte> buffer)
         {
@@ -149,21 +141,6 @@ public sealed class LargeDownloadTests
 
             return total;
         }
-
-        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => new(Read(buffer.Span));
-
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            Task.FromResult(Read(buffer.AsSpan(offset, count)));
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
         protected override void Dispose(bool disposing)
         {

@@ -26,17 +26,9 @@ public sealed class UploadCrashTests : IDisposable
     }
 
     /// <summary>Sends a few megabytes, then nothing more until cancelled: an upload that is always "in the middle".</summary>
-    private sealed class EndlessStream(CancellationToken cancellation) : Stream
+    private sealed class EndlessStream(CancellationToken cancellation) : ReadOnlyTestStream
     {
         private long _sent;
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
 
         public override long Position { get => _sent; set => throw new NotSupportedException(); }
 
@@ -53,17 +45,7 @@ public sealed class UploadCrashTests : IDisposable
             return n;
         }
 
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override int Read(Span<byte> buffer) => throw new NotSupportedException();
     }
 
     [Fact]

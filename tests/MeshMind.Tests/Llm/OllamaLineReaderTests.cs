@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text;
 using MeshMind.Llm;
+using MeshMind.Tests.Infrastructure;
 
 namespace MeshMind.Tests.Llm;
 
@@ -59,22 +60,10 @@ public sealed class OllamaLineReaderTests
     }
 
     /// <summary>Returns at most one piece per read (the rest of it on the next), as a network stream returns what has arrived.</summary>
-    private sealed class PiecesStream(string[] pieces) : Stream
+    private sealed class PiecesStream(string[] pieces) : ReadOnlyTestStream
     {
         private int _next;
         private byte[] _rest = [];
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
         public override int Read(Span<byte> buffer)
         {
@@ -93,21 +82,5 @@ public sealed class OllamaLineReaderTests
             _rest = _rest[count..];
             return count;
         }
-
-        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-            ValueTask.FromResult(Read(buffer.Span));
-
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            Task.FromResult(Read(buffer.AsSpan(offset, count)));
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }
