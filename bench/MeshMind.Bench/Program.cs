@@ -8,6 +8,7 @@ using MeshMind.Bench.Llm;
 //   mesh [--hosts 5] [--idle-seconds 60]          mesh timings in a network-namespace lab (root)
 //   llm [--requests 300] [--concurrent-requests 1000] [--concurrency 32] [--warmup 200] [--reply-tokens 20]
 //       [--long-tokens 20000] [--long-runs 5] [--rates 1000,5000,20000] [--paced-seconds 2] [--paced-runs 3] [--failovers 300]
+//       [--model-rate 100] [--model-requests 960]  (part 1 again at concurrency 32 with the fixture paced at a model's rate; 0 skips)
 //       [--load-seconds S]  (only a load through T at the concurrency, after warm-up, for attaching a profiler)
 //                                                 chat through a peer vs straight to the LLM, streaming throughput, failover
 //   files [--size-mib 1024] [--runs 3] [--peers 10] [--files 1000] [--listings 300] [--stale-runs 3] [--cold-runs 10] [--settle 1]
@@ -34,7 +35,7 @@ static int Usage()
     Console.Error.WriteLine("       MeshMind.Bench mesh [--hosts N] [--idle-seconds S]   (root: builds a network-namespace lab)");
     Console.Error.WriteLine("       MeshMind.Bench llm [--requests N] [--concurrent-requests N] [--concurrency C] [--warmup N] [--reply-tokens N]");
     Console.Error.WriteLine("                          [--long-tokens N] [--long-runs N] [--rates R1,R2,...] [--paced-seconds S] [--paced-runs N] [--failovers N]");
-    Console.Error.WriteLine("                          [--load-seconds S]");
+    Console.Error.WriteLine("                          [--model-rate TOKENS_PER_S] [--model-requests N] [--load-seconds S]");
     Console.Error.WriteLine("       MeshMind.Bench files [--size-mib N] [--runs N] [--peers N] [--files N] [--listings N] [--stale-runs N] [--cold-runs N] [--settle 0|1]");
     Console.Error.WriteLine("       MeshMind.Bench routing [BenchmarkDotNet options, e.g. --filter '*Rank*']");
     Console.Error.WriteLine("       MeshMind.Bench perf-middleware [--rounds N] [--seconds S] [--concurrency C] [--warmup-seconds S] [--pin 0|1]");

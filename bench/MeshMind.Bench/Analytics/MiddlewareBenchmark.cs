@@ -128,8 +128,7 @@ internal static class MiddlewareBenchmark
             }
 
             await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken);
-            jit = new TimeSpan[before.Length];
-            cpu.AddJitSince(before, jit);
+            jit = cpu.ReadJit().Since(before);
             passes.Add(string.Join("/", jit.Select(t => t.TotalMilliseconds.ToString("F0", CultureInfo.InvariantCulture))));
         }
         // A negative figure: the JIT thread ended during the pass, idle (its time went with it).

@@ -190,7 +190,7 @@ internal static class ListingBenchmark
                 await ListAsync(lister, cancellationToken, gzip: i % 2 == 0);
             }
 
-            jit = cpu.ReadJit()[1] - before[1];
+            jit = cpu.ReadJit().Since(before)[1];
             rounds++;
         }
         while (jit > quietTick && rounds < 30);

@@ -31,13 +31,24 @@ internal sealed class CpuMeter(IReadOnlyList<(string Name, int ProcessId)> proce
         return times;
     }
 
-    /// <summary>CPU time of each process's background JIT thread so far.</summary>
-    public TimeSpan[] ReadJit() => [.. _processes.Select(p => JitTime(p.Id))];
+    /// <summary>CPU time of each process's background JIT thread so far, per thread.</summary>
+    /// <remarks>
+    /// The runtime ends that thread when it has had nothing to do for a while and starts a new one later, so a reading keeps
+    /// each thread's own time: a thread gone by the next reading drops out instead of making the difference negative.
+    /// </remarks>
+    public JitReading ReadJit() => new([.. _processes.Select(p => JitTimes(p.Id))]);
 
     /// <summary>Adds the CPU time spent since <paramref name="before"/> to <paramref name="sums"/>.</summary>
     public void AddSince(TimeSpan[] before, TimeSpan[] sums) => Add(Read(), before, sums);
 
-    public void AddJitSince(TimeSpan[] before, TimeSpan[] sums) => Add(ReadJit(), before, sums);
+    public void AddJitSince(JitReading before, TimeSpan[] sums)
+    {
+        var since = ReadJit().Since(before);
+        for (var i = 0; i < sums.Length; i++)
+        {
+            sums[i] += since[i];
+        }
+    }
 
     /// <summary>E.g. <c>bench 0.12 + H 0.31 + T 0.00</c>, each sum divided by <paramref name="per"/>, in <paramref name="unit"/>.</summary>
     public string Describe(TimeSpan[] sums, double per, Func<TimeSpan, double> unit) =>
@@ -51,9 +62,9 @@ internal sealed class CpuMeter(IReadOnlyList<(string Name, int ProcessId)> proce
         }
     }
 
-    private static TimeSpan JitTime(int processId)
+    private static Dictionary<int, TimeSpan> JitTimes(int processId)
     {
-        long ticks = 0;
+        var times = new Dictionary<int, TimeSpan>();
         foreach (var task in Directory.EnumerateDirectories($"/proc/{processId}/task"))
         {
             try
@@ -66,7 +77,8 @@ internal sealed class CpuMeter(IReadOnlyList<(string Name, int ProcessId)> proce
                 // Fields after the parenthesised name: state is the 3rd field of the line, utime the 14th, stime the 15th.
                 var stat = File.ReadAllText(Path.Combine(task, "stat"));
                 var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-                ticks += long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+                var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+                times[int.Parse(Path.GetFileName(task), CultureInfo.InvariantCulture)] = TimeSpan.FromSeconds(ticks / TicksPerSecond);
             }
             catch (IOException)
             {
@@ -74,6 +86,16 @@ internal sealed class CpuMeter(IReadOnlyList<(string Name, int ProcessId)> proce
             }
         }
 
-        return TimeSpan.FromSeconds(ticks / TicksPerSecond);
+        return times;
     }
+}
+
+/// <summary>Each process's background JIT threads and their CPU time so far (<see cref="CpuMeter.ReadJit"/>).</summary>
+internal sealed class JitReading(Dictionary<int, TimeSpan>[] threads)
+{
+    private readonly Dictionary<int, TimeSpan>[] _threads = threads;
+
+    /// <summary>Per process, the JIT CPU time spent since <paramref name="before"/> by the threads alive now.</summary>
+    public TimeSpan[] Since(JitReading before) =>
+        [.. _threads.Select((now, i) => TimeSpan.FromTicks(now.Sum(t => (t.Value - before._threads[i].GetValueOrDefault(t.Key)).Ticks)))];
 }

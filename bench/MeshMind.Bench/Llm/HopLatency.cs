@@ -30,12 +30,12 @@ internal static class HopLatency
     }
 
     public static async Task RunAsync(FakeOllamaServer fixture, ChatPath direct, ChatPath hop, ChatPath local, CpuMeter cpu, byte[] body,
-        int requests, int concurrency, int warmup, CancellationToken cancellationToken)
+        int requests, int concurrency, int warmup, CancellationToken cancellationToken, string pace = "no token delay", TimeSpan stagger = default)
     {
         var runs = new[] { direct, hop, local }.Select(p => new PathRun(p, cpu.Names.Count)).ToArray();
         foreach (var run in runs)
         {
-            await ChatLoad.RunAsync(run.Path, body, warmup, concurrency, cancellationToken);
+            await ChatLoad.RunAsync(run.Path, body, warmup, concurrency, cancellationToken, stagger);
         }
 
         var rounds = Math.Clamp(requests / Math.Max(50, concurrency * 4), 1, 10);
@@ -48,7 +48,7 @@ internal static class HopLatency
                 var completed = fixture.Completed;
                 var before = cpu.Read();
                 var jitBefore = cpu.ReadJit();
-                var (timings, elapsed) = await ChatLoad.RunAsync(run.Path, body, count, concurrency, cancellationToken);
+                var (timings, elapsed) = await ChatLoad.RunAsync(run.Path, body, count, concurrency, cancellationToken, stagger);
                 cpu.AddSince(before, run.Cpu);
                 cpu.AddJitSince(jitBefore, run.Jit);
                 if (fixture.Completed - completed != count)
@@ -63,7 +63,7 @@ internal static class HopLatency
 
         Console.WriteLine();
         Console.WriteLine($"1. Chat latency, concurrency {concurrency}: {requests} streaming requests per path in {rounds} interleaved rounds, after {warmup} " +
-            $"warm-up; {runs[0].Timings[0].Tokens}-token reply, no token delay (ms)");
+            $"warm-up; {runs[0].Timings[0].Tokens}-token reply, {pace} (ms)");
         Console.WriteLine(Table.Header("path", "first token", "done", "requests/s | CPU ms per request"));
         foreach (var run in runs)
         {

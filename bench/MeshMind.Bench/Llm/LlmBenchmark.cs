@@ -24,6 +24,8 @@ internal static class LlmBenchmark
         var pacedRuns = BenchArgs.Int(options, "--paced-runs", 3);
         var failovers = BenchArgs.Int(options, "--failovers", 300);
         var loadSeconds = BenchArgs.Int(options, "--load-seconds", 0);
+        var modelRate = BenchArgs.Int(options, "--model-rate", 100);
+        var modelRequests = BenchArgs.Int(options, "--model-requests", 960);
         var cancellationToken = CancellationToken.None;
 
         var fixtureOptions = new FakeOllamaOptions
@@ -59,6 +61,20 @@ internal static class LlmBenchmark
 
         await HopLatency.RunAsync(fixture, direct, hop, local, cpu, body, single, 1, warmup, cancellationToken);
         await HopLatency.RunAsync(fixture, direct, hop, local, cpu, body, concurrentRequests, concurrency, warmup, cancellationToken);
+        if (modelRate > 0)
+        {
+            // The same at a model's pace: 32 chats in flight that each stream at a GPU-served model's rate, the load such a
+            // network carries, instead of 32 clients that each start the next chat the moment 20 unpaced tokens are in.
+            // First with the workers in step (all 32 start together, every reply's length), then staggered over one reply.
+            fixture.Options.TokensPerSecond = modelRate;
+            var reply = TimeSpan.FromSeconds((double)replyTokens / modelRate);
+            await HopLatency.RunAsync(fixture, direct, hop, local, cpu, body, modelRequests, concurrency, concurrency * 2, cancellationToken,
+                $"fixture paced at {modelRate:N0} tokens/s per chat, workers in step");
+            await HopLatency.RunAsync(fixture, direct, hop, local, cpu, body, modelRequests, concurrency, concurrency * 2, cancellationToken,
+                $"fixture paced at {modelRate:N0} tokens/s per chat, worker k starts k × {(reply / concurrency).TotalMilliseconds:F2} ms late",
+                reply / concurrency);
+            fixture.Options.TokensPerSecond = 0;
+        }
 
         fixture.Options.Reply = Words(longTokens);
         var rates = new List<ThroughputResult>

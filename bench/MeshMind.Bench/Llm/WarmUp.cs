@@ -40,8 +40,7 @@ internal static class WarmUp
 
             // Tier-1 compiles wait until no method has been newly called for 100 ms; let the queued ones run in this pass.
             await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken);
-            jit = new TimeSpan[before.Length];
-            cpu.AddJitSince(before, jit);
+            jit = cpu.ReadJit().Since(before);
             passes.Add(string.Join("/", jit.Select(t => t.TotalMilliseconds.ToString("F0", System.Globalization.CultureInfo.InvariantCulture))));
         }
         while (jit.Any(t => t > s_quiet) && passes.Count < MaxPasses);
