@@ -38,7 +38,7 @@ public sealed partial class DiscoveryService(
     private readonly DiscoveryOptions _options = options.Value;
     private readonly Channel<(byte[] Datagram, IPEndPoint From)> _queue =
         Channel.CreateBounded<(byte[], IPEndPoint)>(new BoundedChannelOptions(QueueCapacity) { SingleReader = true, SingleWriter = true });
-    private readonly SemaphoreSlim _announceNow = new(0, 1);
+    private readonly WakeSignal _announceNow = new();
     private readonly ReplayGuard _replays = new();
     private readonly Dictionary<IPAddress, DateTimeOffset> _lastDropLog = [];
     private readonly Lock _sendLock = new();
@@ -50,17 +50,7 @@ public sealed partial class DiscoveryService(
     private bool Enabled => !string.Equals(_options.Mode, "off", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Sends an ONLINE now rather than at the next interval (capability changed).</summary>
-    public void AnnounceSoon()
-    {
-        try
-        {
-            _announceNow.Release();
-        }
-        catch (SemaphoreFullException)
-        {
-            // One is already pending.
-        }
-    }
+    public void AnnounceSoon() => _announceNow.Set();
 
     /// <summary>Binds the socket before the node reports itself started, so nothing sent to it from then on is missed.</summary>
     public override Task StartAsync(CancellationToken cancellationToken)
@@ -242,12 +232,7 @@ public sealed partial class DiscoveryService(
             }
 
             var jitter = 0.8 + (Random.Shared.NextDouble() * 0.4);
-            using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            var delay = Task.Delay(_options.Interval * jitter, time, wait.Token);
-            var signal = _announceNow.WaitAsync(wait.Token);
-            await Task.WhenAny(delay, signal);
-            await wait.CancelAsync();
-            cancellationToken.ThrowIfCancellationRequested();
+            await _announceNow.WaitAsync(_options.Interval * jitter, time, cancellationToken);
         }
     }
 

@@ -30,7 +30,7 @@ public sealed partial class LinkManager(
     private readonly MeshOptions _options = options.Value;
     private readonly Dictionary<string, Link> _links = new(StringComparer.Ordinal);
     private readonly Dictionary<string, DialTarget> _targets = new(StringComparer.Ordinal);
-    private readonly SemaphoreSlim _wake = new(0, 1);
+    private readonly WakeSignal _wake = new();
     private readonly List<Task> _running = [];
     private CancellationToken _stopping;
     private long _closedBytesIn;
@@ -137,9 +137,7 @@ public sealed partial class LinkManager(
             while (!stoppingToken.IsCancellationRequested)
             {
                 DialDueTargets();
-                using var wait = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-                await Task.WhenAny(Task.Delay(TimeSpan.FromMilliseconds(500), time, wait.Token), _wake.WaitAsync(wait.Token));
-                await wait.CancelAsync();
+                await _wake.WaitAsync(TimeSpan.FromMilliseconds(500), time, stoppingToken);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -176,19 +174,7 @@ public sealed partial class LinkManager(
         base.Dispose();
     }
 
-    private void OnPeerAppeared(string nodeId) => Wake();
-
-    private void Wake()
-    {
-        try
-        {
-            _wake.Release();
-        }
-        catch (Exception ex) when (ex is SemaphoreFullException or ObjectDisposedException)
-        {
-            // Already awake, or stopping.
-        }
-    }
+    private void OnPeerAppeared(string nodeId) => _wake.Set();
 
     private void DialDueTargets()
     {
@@ -371,7 +357,7 @@ public sealed partial class LinkManager(
         {
             peers.SetLink(link.RemoteNodeId, LinkState.Down, null);
             LogLinkDown(link.RemoteNodeId[..12]);
-            Wake();
+            _wake.Set();
         }
     }
 
@@ -412,7 +398,7 @@ public sealed partial class LinkManager(
 
                 if (learned)
                 {
-                    Wake();
+                    _wake.Set();
                 }
 
                 break;
