@@ -23,7 +23,9 @@ public static class ChatApi
     {
         endpoints.MapGet("/api/models", (LlmRouter router) =>
             TypedResults.Json(new ModelCatalogResponse(router.Catalog()), ChatJsonContext.Default.ModelCatalogResponse));
-        endpoints.MapPost("/api/chat", ChatAsync);
+        // A plain lambda, not the async method itself: see OllamaApi (its state machine would load OllamaSharp at start-up).
+        endpoints.MapPost("/api/chat", (HttpContext context, LlmRouter router, ConversationStore store, IChatFileSource files,
+            IOptions<LlmOptions> options, TimeProvider time) => ChatAsync(context, router, store, files, options, time));
         return endpoints;
     }
 

@@ -23,7 +23,8 @@ public static class OpenAiApi
         v1.MapGet("/models", (LlmRouter router) => TypedResults.Json(
             new OpenAiModelList("list", [.. router.Catalog().Select(m => new OpenAiModel(m.Name, "model", 0, "meshmind"))]),
             OpenAiJsonContext.Default.OpenAiModelList));
-        v1.MapPost("/chat/completions", CompleteAsync);
+        // A plain lambda, not the async method itself: see OllamaApi (its state machine would load OllamaSharp at start-up).
+        v1.MapPost("/chat/completions", (HttpContext context, LlmRouter router) => CompleteAsync(context, router));
         return endpoints;
     }
 
