@@ -90,7 +90,7 @@ public sealed class LocalLlm : IDisposable
                 // Nothing listens there (the usual case on a node without Ollama): no HTTP client work at all, which
                 // keeps OllamaSharp and the HTTP and JSON machinery for Ollama out of an idle node's memory.
                 ? LlmCapability.None
-                : await AskOllamaAsync(timeout.Token);
+                : await OllamaModels.ListAsync(this, _options.MaxParallel, timeout.Token);
         }
         catch (Exception) when (!cancellationToken.IsCancellationRequested)
         {
@@ -113,21 +113,6 @@ public sealed class LocalLlm : IDisposable
         }
 
         return Capability;
-    }
-
-    /// <remarks>
-    /// Its own method, so that only calling it loads OllamaSharp: the state machine of an async method that awaits
-    /// OllamaSharp's results holds awaiters of its types, and loading that state machine loads the assembly.
-    /// </remarks>
-    private async Task<LlmCapability> AskOllamaAsync(CancellationToken cancellationToken)
-    {
-        var tags = (await Client.ListLocalModelsAsync(cancellationToken)).ToList();
-        var running = (await Client.ListRunningModelsAsync(cancellationToken)).Select(m => m.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
-        var models = tags
-            .Select(m => new ModelInfo(m.Name, running.Contains(m.Name), m.Size, m.Details?.Family ?? "", m.Details?.ParameterSize ?? ""))
-            .OrderBy(m => m.Name, StringComparer.Ordinal)
-            .ToList();
-        return new LlmCapability(models.Count > 0, models, 0, _options.MaxParallel, null, null);
     }
 
     private async Task<bool> ListeningAsync(CancellationToken cancellationToken)
