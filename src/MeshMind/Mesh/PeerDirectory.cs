@@ -17,6 +17,7 @@ public sealed class PeerDirectory(TimeProvider time)
     private readonly HashSet<string> _revoked = new(StringComparer.Ordinal);
     private readonly HashSet<string> _admitted = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
+    private IReadOnlyList<PeerInfo>? _snapshot; // sorted, made at the first read after a change (the router reads it per chat)
 
     /// <summary>Raised (outside the lock) when a node becomes worth dialling: newly heard of, or back online.</summary>
     public event Action<string>? PeerAppeared;
@@ -112,7 +113,8 @@ public sealed class PeerDirectory(TimeProvider time)
     {
         lock (_lock)
         {
-            return [.. _peers.Values.OrderBy(p => p.Name, StringComparer.Ordinal).ThenBy(p => p.NodeId, StringComparer.Ordinal)];
+            return _snapshot ??= Array.AsReadOnly(
+                [.. _peers.Values.OrderBy(p => p.Name, StringComparer.Ordinal).ThenBy(p => p.NodeId, StringComparer.Ordinal)]);
         }
     }
 
@@ -158,6 +160,7 @@ public sealed class PeerDirectory(TimeProvider time)
             if (_peers.TryGetValue(nodeId, out var peer))
             {
                 _peers[nodeId] = peer with { Revoked = true, LinkState = LinkState.Down, RttMs = null };
+                _snapshot = null;
             }
         }
     }
@@ -187,6 +190,7 @@ public sealed class PeerDirectory(TimeProvider time)
 
             var after = update(before) with { Revoked = _revoked.Contains(nodeId) };
             _peers[nodeId] = after;
+            _snapshot = null;
             raise = appeared(before, after);
         }
 

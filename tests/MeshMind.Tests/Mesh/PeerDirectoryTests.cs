@@ -5,7 +5,7 @@ using MeshMind.Mesh.Links;
 
 namespace MeshMind.Tests.Mesh;
 
-/// <summary>What the directory knows of a peer between admission and its hello.</summary>
+/// <summary>What the directory knows of a peer between admission and its hello, and its sorted snapshot.</summary>
 public sealed class PeerDirectoryTests
 {
     private static readonly string s_peerId = new('a', 64);
@@ -34,5 +34,25 @@ public sealed class PeerDirectoryTests
         peers.Admit(s_peerId, "peer", IPAddress.Loopback);
 
         Assert.Equal(42000, peers.Find(s_peerId)!.MeshPort);
+    }
+
+    [Fact]
+    public void Snapshot_SortedByName_AndFollowsEveryChange()
+    {
+        var peers = new PeerDirectory(TimeProvider.System);
+        var other = new string('b', 64);
+        peers.Admit(s_peerId, "zulu", IPAddress.Loopback, meshPort: 41000);
+        peers.Admit(other, "alpha", IPAddress.Loopback, meshPort: 41001);
+
+        var first = peers.Snapshot();
+        Assert.Equal(["alpha", "zulu"], first.Select(p => p.Name));
+        Assert.Same(first, peers.Snapshot()); // unchanged: the same list, not sorted again
+
+        peers.SetLink(s_peerId, LinkState.Up, 1.5);
+        Assert.Equal(LinkState.Up, peers.Snapshot().Single(p => p.NodeId == s_peerId).LinkState);
+        Assert.NotEqual(LinkState.Up, first.Single(p => p.NodeId == s_peerId).LinkState); // a snapshot already taken stays as it was
+
+        peers.Revoke(other);
+        Assert.True(peers.Snapshot().Single(p => p.NodeId == other).Revoked);
     }
 }
