@@ -35,6 +35,12 @@ public sealed class FakeOllamaOptions
 
     public string Version { get; set; } = "0.12.6";
 
+    /// <summary>
+    /// Pause before answering <c>/api/tags</c> and <c>/api/ps</c> (a busy machine, or Ollama loading a model); the pause
+    /// ends early when the client gives up. <see cref="Timeout.InfiniteTimeSpan"/> answers only a client that waits forever.
+    /// </summary>
+    public TimeSpan ListDelay { get; set; } = TimeSpan.Zero;
+
     /// <summary>Keep the bytes of the last streamed answer in <see cref="FakeOllamaServer.LastStream"/>.</summary>
     public bool KeepLastStream { get; set; }
 }

@@ -19,6 +19,7 @@ public sealed class FakeOllamaServer : IAsyncDisposable
     private int _requests;
     private int _completed;
     private int _cancelled;
+    private int _listRequests;
 
     private FakeOllamaServer(WebApplication app, FakeOllamaOptions options)
     {
@@ -35,6 +36,9 @@ public sealed class FakeOllamaServer : IAsyncDisposable
 
     /// <summary>Streams that ran to their final line.</summary>
     public int Completed => Volatile.Read(ref _completed);
+
+    /// <summary><c>/api/tags</c> and <c>/api/ps</c> requests received (counted when they arrive, before any <see cref="FakeOllamaOptions.ListDelay"/>).</summary>
+    public int ListRequests => Volatile.Read(ref _listRequests);
 
     /// <summary>Streams the client abandoned before the end (cancellation reached the backend).</summary>
     public int Cancelled => Volatile.Read(ref _cancelled);
@@ -74,8 +78,8 @@ public sealed class FakeOllamaServer : IAsyncDisposable
         var server = new FakeOllamaServer(app, options);
         app.MapGet("/", () => "Ollama is running");
         app.MapGet("/api/version", () => Results.Json(new JsonObject { ["version"] = options.Version }));
-        app.MapGet("/api/tags", () => Results.Json(new JsonObject { ["models"] = new JsonArray([.. options.Models.Select(server.Tag)]) }));
-        app.MapGet("/api/ps", () => Results.Json(new JsonObject { ["models"] = new JsonArray([.. server.LoadedModels().Select(server.Running)]) }));
+        app.MapGet("/api/tags", context => server.ListAsync(context, () => [.. options.Models.Select(server.Tag)]));
+        app.MapGet("/api/ps", context => server.ListAsync(context, () => [.. server.LoadedModels().Select(server.Running)]));
         app.MapPost("/api/chat", context => server.AnswerAsync(context, chat: true));
         app.MapPost("/api/generate", context => server.AnswerAsync(context, chat: false));
         await app.StartAsync(cancellationToken);
@@ -94,6 +98,24 @@ public sealed class FakeOllamaServer : IAsyncDisposable
         [.. reply.Split(' ').Select((word, i) => i == 0 ? word : " " + word)];
 
     public string ReplyFor(string model, string prompt) => Options.Reply ?? $"Echo from {model}: {prompt}";
+
+    private async Task ListAsync(HttpContext context, Func<JsonNode?[]> models)
+    {
+        Interlocked.Increment(ref _listRequests);
+        if (Options.ListDelay != TimeSpan.Zero)
+        {
+            try
+            {
+                await Task.Delay(Options.ListDelay, context.RequestAborted);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+
+        await context.Response.WriteAsJsonAsync(new JsonObject { ["models"] = new JsonArray(models()) });
+    }
 
     private IEnumerable<FakeModel> LoadedModels() =>
         Options.Loaded is { } loaded ? Options.Models.Where(m => loaded.Contains(m.Name)) : Options.Models.Take(1);

@@ -63,7 +63,9 @@ public static class AuthApi
             SameSite = SameSiteMode.Lax,
             Secure = context.Request.IsHttps,
             Path = "/",
-            Expires = session.Expires,
+            // Max-Age, not Expires: the browser counts the lifetime on its own clock, so a node whose clock is ahead of or
+            // behind the browser's still gives a cookie that lasts the session's lifetime (the token's own expiry is checked here).
+            MaxAge = sessions.Lifetime,
             IsEssential = true,
         });
         return TypedResults.Json(new LoginResponse(session.Username, session.Expires), ApiJsonContext.Default.LoginResponse);

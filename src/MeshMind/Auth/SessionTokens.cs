@@ -54,6 +54,9 @@ public sealed class SessionTokens
     /// <summary>Cookie names ignore ports, so nodes sharing a host would overwrite each other's session: the name carries the node id.</summary>
     public string CookieName => "meshmind_session_" + _issuer[^12..];
 
+    /// <summary>How long a session lasts from its issue (<see cref="AuthOptions.SessionLifetime"/>).</summary>
+    public TimeSpan Lifetime => _lifetime;
+
     public SessionToken Issue(string username)
     {
         var now = _time.GetUtcNow().UtcDateTime;

@@ -25,7 +25,8 @@ public sealed record LlmCandidate(
 /// <summary>
 /// The order candidates are tried in (DESIGN §6): only hosts with the model and a breaker that is not open; this node
 /// first while it has a free slot; then the model already loaded, fewest requests per slot, lowest time to first token.
-/// Half-open peers come after healthy ones, so a trial never delays an answer that a healthy host could give.
+/// A host whose last probe was late comes after those that answered theirs, and half-open peers after both, so neither
+/// delays an answer a healthy host could give, yet a late host is still tried before the mesh answers 503.
 /// </summary>
 /// <remarks>
 /// Runs for every chat: each candidate's sort key is computed once and the few candidates sorted in place (the node id
@@ -41,8 +42,8 @@ public static class CandidateRanker
             if (c.Breaker != BreakerState.Open && c.Capability.Serves(model))
             {
                 keyed.Add((new RankKey(
-                    c.Host.IsLocal && c.HasFreeSlot ? 0 : 1,
-                    c.Breaker == BreakerState.HalfOpen ? 1 : 0,
+                    c.Host.IsLocal && c.HasFreeSlot && !c.Capability.ProbeLate ? 0 : 1,
+                    c.Breaker == BreakerState.HalfOpen ? 2 : c.Capability.ProbeLate ? 1 : 0,
                     c.Capability.Find(model) is { Loaded: true } ? 0 : 1,
                     c.Load,
                     c.ObservedTtftMs ?? c.Capability.TtftMs ?? double.MaxValue,
@@ -65,13 +66,13 @@ public static class CandidateRanker
     }
 
     /// <summary>A candidate's place, compared field by field in the order of the rules above.</summary>
-    private readonly record struct RankKey(int LocalWithFreeSlot, int HalfOpen, int NotLoaded, double Load, double TtftMs, string NodeId)
+    private readonly record struct RankKey(int LocalWithFreeSlot, int Doubt, int NotLoaded, double Load, double TtftMs, string NodeId)
         : IComparable<RankKey>
     {
         public int CompareTo(RankKey other)
         {
             var order = LocalWithFreeSlot.CompareTo(other.LocalWithFreeSlot);
-            order = order != 0 ? order : HalfOpen.CompareTo(other.HalfOpen);
+            order = order != 0 ? order : Doubt.CompareTo(other.Doubt);
             order = order != 0 ? order : NotLoaded.CompareTo(other.NotLoaded);
             order = order != 0 ? order : Load.CompareTo(other.Load);
             order = order != 0 ? order : TtftMs.CompareTo(other.TtftMs);

@@ -21,6 +21,12 @@ public sealed record LlmCapability(
 {
     public static LlmCapability None { get; } = new(false, [], 0, 0, null, null);
 
+    /// <summary>
+    /// The last probe of this LLM failed without a refusal (too slow, an error), but fewer than
+    /// <see cref="LocalLlm.FailedProbesToDrop"/> in a row: it is still offered, after hosts whose probe answered.
+    /// </summary>
+    public bool ProbeLate { get; init; }
+
     public bool Serves(string model) => HasLlm && Models.Any(m => ModelNames.Matches(model, m.Name));
 
     public ModelInfo? Find(string model) => Models.FirstOrDefault(m => ModelNames.Matches(model, m.Name));

@@ -43,7 +43,7 @@ public sealed class LlmLinkSync(
         var message = Message();
         lock (_lock)
         {
-            if (_lastSent is { } last && last.HasLlm == message.HasLlm && last.InFlight == message.InFlight
+            if (_lastSent is { } last && last.HasLlm == message.HasLlm && last.ProbeLate == message.ProbeLate && last.InFlight == message.InFlight
                 && last.TtftMs == message.TtftMs && last.TokensPerS == message.TokensPerS && last.Models.SequenceEqual(message.Models))
             {
                 return;
@@ -59,7 +59,7 @@ public sealed class LlmLinkSync(
     {
         var capability = local.Capability;
         return new CapabilityMessage(capability.HasLlm, capability.Models, capability.InFlight, capability.MaxParallel,
-            capability.TtftMs is { } t ? Math.Round(t, 2) : null, capability.TokensPerS is { } r ? Math.Round(r, 2) : null);
+            capability.TtftMs is { } t ? Math.Round(t, 2) : null, capability.TokensPerS is { } r ? Math.Round(r, 2) : null, capability.ProbeLate);
     }
 
     private void OnCapabilityChanged()

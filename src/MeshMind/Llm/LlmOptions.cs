@@ -23,6 +23,13 @@ public sealed class LlmOptions
     /// <summary>How often <c>/api/tags</c> and <c>/api/ps</c> are probed.</summary>
     public TimeSpan ProbeInterval { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// How long one probe may take. A probe that takes longer is late, not a verdict: the LLM stays a candidate (ranked
+    /// after hosts that answered) until <see cref="LocalLlm.FailedProbesToDrop"/> probes in a row failed; a refused
+    /// connection drops it at once.
+    /// </summary>
+    public TimeSpan ProbeTimeout { get; set; } = TimeSpan.FromSeconds(3);
+
     /// <summary>Requests the local LLM takes at once before peers are preferred (Ollama's OLLAMA_NUM_PARALLEL).</summary>
     public int MaxParallel { get; set; } = 4;
 

@@ -20,6 +20,7 @@ public sealed class LlmOptionsValidator : IValidateOptions<LlmOptions>
 
         errors.Text("Llm:OpenAiKey", options.OpenAiKey, 4096, required: false);
         errors.Range("Llm:ProbeInterval", options.ProbeInterval, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(10));
+        errors.Range("Llm:ProbeTimeout", options.ProbeTimeout, TimeSpan.FromMilliseconds(50), TimeSpan.FromMinutes(10));
         errors.Range("Llm:FirstTokenTimeout", options.FirstTokenTimeout, TimeSpan.FromMilliseconds(100), TimeSpan.FromHours(1));
         errors.Range("Llm:StallTimeout", options.StallTimeout, TimeSpan.FromMilliseconds(100), TimeSpan.FromHours(1));
         if (options.MaxParallel is < 1 or > 1024)

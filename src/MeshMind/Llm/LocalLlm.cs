@@ -14,12 +14,16 @@ namespace MeshMind.Llm;
 /// </summary>
 public sealed class LocalLlm : IDisposable
 {
+    /// <summary>Probes that fail in a row (without a refused connection) before this node stops offering its LLM.</summary>
+    public const int FailedProbesToDrop = 3;
+
     private const double Smoothing = 0.2;
-    private static readonly TimeSpan s_probeTimeout = TimeSpan.FromSeconds(3);
     private readonly HttpClient _http;
     private object? _client; // an OllamaApiClient: typed object so that loading this class does not load OllamaSharp
     private readonly LlmOptions _options;
+    private readonly TimeProvider _time;
     private readonly Lock _lock = new();
+    private int _failedProbes;
     private LlmCapability _capability = LlmCapability.None;
     private int _inFlight;
     private double? _ttftMs;
@@ -28,6 +32,7 @@ public sealed class LocalLlm : IDisposable
     public LocalLlm(IOptions<LlmOptions> options, NodeInfo node, AnalyticsRecorder recorder, TimeProvider time)
     {
         _options = options.Value;
+        _time = time;
         HttpMessageHandler backend = new SocketsHttpHandler
         {
             ConnectTimeout = TimeSpan.FromSeconds(2),
@@ -78,31 +83,47 @@ public sealed class LocalLlm : IDisposable
 
     public bool HasFreeSlot => Capability is { HasLlm: true } c && c.InFlight < c.MaxParallel;
 
-    /// <summary>Asks Ollama what it has (<c>/api/tags</c>) and what is loaded (<c>/api/ps</c>). Never throws but for cancellation.</summary>
+    /// <summary>
+    /// Asks Ollama what it has (<c>/api/tags</c>) and what is loaded (<c>/api/ps</c>). Never throws but for cancellation.
+    /// </summary>
+    /// <remarks>
+    /// One slow or failed probe is not a verdict: a busy machine, or Ollama loading a model, can answer late, and dropping
+    /// the LLM at once would make every peer stop routing to a host that still answers chats. Only a refused connection
+    /// (nothing listens) or <see cref="FailedProbesToDrop"/> failures in a row take the LLM away; until then the last
+    /// capability stays, marked <see cref="LlmCapability.ProbeLate"/>.
+    /// </remarks>
     public async Task<LlmCapability> ProbeAsync(CancellationToken cancellationToken)
     {
         LlmCapability probed;
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(s_probeTimeout);
+        var failed = false;
+        using var timeout = new CancellationTokenSource(_options.ProbeTimeout, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         try
         {
-            probed = !_capability.HasLlm && !await ListeningAsync(timeout.Token)
+            probed = !_capability.HasLlm && !await ListeningAsync(linked.Token)
                 // Nothing listens there (the usual case on a node without Ollama): no HTTP client work at all, which
                 // keeps OllamaSharp and the HTTP and JSON machinery for Ollama out of an idle node's memory.
                 ? LlmCapability.None
-                : await OllamaModels.ListAsync(this, _options.MaxParallel, timeout.Token);
+                : await OllamaModels.ListAsync(this, _options.MaxParallel, linked.Token);
         }
-        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
-            // Not running, not Ollama, or too slow: either way this node has no LLM to offer right now.
+            // A refusal means nothing listens: the LLM is gone. Anything else (too slow, an error) may pass.
+            failed = !IsRefused(ex);
             probed = LlmCapability.None;
         }
 
         bool changed;
         lock (_lock)
         {
+            _failedProbes = failed ? _failedProbes + 1 : 0;
+            if (failed && _capability.HasLlm && _failedProbes < FailedProbesToDrop)
+            {
+                probed = _capability with { ProbeLate = true };
+            }
+
             changed = probed.HasLlm != _capability.HasLlm || probed.MaxParallel != _capability.MaxParallel
-                || !probed.Models.SequenceEqual(_capability.Models);
+                || probed.ProbeLate != _capability.ProbeLate || !probed.Models.SequenceEqual(_capability.Models);
             _capability = probed;
             Host = Host with { HasLlm = probed.HasLlm };
         }
@@ -113,6 +134,19 @@ public sealed class LocalLlm : IDisposable
         }
 
         return Capability;
+    }
+
+    private static bool IsRefused(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.ConnectionRefused })
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private async Task<bool> ListeningAsync(CancellationToken cancellationToken)

@@ -92,7 +92,7 @@ public sealed class PeerDirectory(TimeProvider time)
             HasLlm = capability.HasLlm,
             Models = [.. capability.Models.Take(256).Select(m => m.Name)],
             Llm = new Llm.LlmCapability(capability.HasLlm, [.. capability.Models.Take(256)], capability.InFlight, capability.MaxParallel,
-                capability.TtftMs, capability.TokensPerS),
+                capability.TtftMs, capability.TokensPerS) { ProbeLate = capability.ProbeLate },
             LlmGrantedPort = capability.HasLlm ? peer?.LlmGrantedPort ?? 0 : 0,
         }, (_, _) => false);
 

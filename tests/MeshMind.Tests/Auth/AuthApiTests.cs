@@ -26,6 +26,9 @@ public sealed class AuthApiTests
         Assert.Contains("httponly", cookie, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("samesite=lax", cookie, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain("secure", cookie, StringComparison.OrdinalIgnoreCase);
+        // A lifetime, not a date: the browser counts it on its own clock, whatever the node's clock says.
+        Assert.Contains("max-age=86400", cookie, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("expires=", cookie, StringComparison.OrdinalIgnoreCase);
         var status = await (await client.GetAsync("/api/auth/status", Ct)).JsonAsync();
         Assert.True(status.GetProperty("authenticated").GetBoolean());
         Assert.Equal("admin", status.GetProperty("username").GetString());
@@ -165,6 +168,7 @@ public sealed class AuthApiTests
     [Fact]
     public async Task ApiKey_LastUsedAt_WrittenAtFirstUse_ThenAtMostOncePerMinute()
     {
+        // A fixed date long before any run: the login cookie must not depend on the node's clock agreeing with the client's.
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 26, 12, 0, 0, TimeSpan.Zero));
         await using var node = await TestNode.StartAsync(time: time);
         using var person = await node.CreateLoggedInClientAsync();

@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using MeshMind.FakeOllama;
 using MeshMind.Llm;
 using MeshMind.Tests.Infrastructure;
+using Microsoft.Extensions.Time.Testing;
 using static MeshMind.Tests.Llm.LlmNodes;
 
 namespace MeshMind.Tests.Llm;
@@ -38,5 +39,53 @@ public sealed class ProbeTests
         await Wait.UntilAsync(() => Service<LlmRouter>(peer).Candidates().Count == 0, WaitLimit, "the peer to stop routing to it");
         using var onPeer = await peer.CreateLoggedInClientAsync();
         Assert.Equal(HttpStatusCode.ServiceUnavailable, (await onPeer.PostAsJsonAsync("/api/chat", new { message = "still there?" }, Ct)).StatusCode);
+    }
+
+    [Fact]
+    public async Task SlowProbes_KeepTheLlmOfferedAsLate_UntilThreeInARow_WhileARefusalDropsItAtOnce()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 5, 9, 0, 0, TimeSpan.Zero));
+        var ollama = await FixtureAsync();
+        await using var node = await TestNode.StartAsync(time: time, commandLine: new()
+        {
+            ["Llm:OllamaUrl"] = ollama.BaseAddress.ToString(),
+            // The node's own probe loop runs once at start; the probes below are made by the test, on the fake clock.
+            ["Llm:ProbeInterval"] = "00:10:00",
+            ["Llm:ProbeTimeout"] = "00:00:03",
+        });
+        var local = Service<LocalLlm>(node);
+        await UntilLocalLlmAsync(node);
+        using var client = await node.CreateLoggedInClientAsync();
+
+        // Ollama stops answering its listings (a busy machine, a model loading) but still answers chats.
+        ollama.Options.ListDelay = Timeout.InfiniteTimeSpan;
+        async Task<LlmCapability> TimedOutProbeAsync()
+        {
+            var asked = ollama.ListRequests;
+            var probe = local.ProbeAsync(Ct);
+            await Wait.UntilAsync(() => ollama.ListRequests > asked, WaitLimit, "the probe to reach Ollama");
+            time.Advance(TimeSpan.FromSeconds(3));
+            return await probe;
+        }
+
+        for (var late = 1; late < LocalLlm.FailedProbesToDrop; late++)
+        {
+            var capability = await TimedOutProbeAsync();
+            Assert.True(capability is { HasLlm: true, ProbeLate: true }, $"after {late} late probe(s): {capability}");
+            Assert.Single(Service<LlmRouter>(node).Candidates());
+            var answer = await client.PostAsJsonAsync("/api/chat", new { message = $"still there after {late}?" }, Ct);
+            Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+            Assert.Equal(Id(node), (await answer.JsonAsync()).GetProperty("host").GetProperty("node_id").GetString());
+        }
+
+        Assert.False((await TimedOutProbeAsync()).HasLlm);
+        Assert.Empty(Service<LlmRouter>(node).Candidates());
+
+        ollama.Options.ListDelay = TimeSpan.Zero;
+        Assert.True(await local.ProbeAsync(Ct) is { HasLlm: true, ProbeLate: false });
+
+        // Nothing listening is not a slow answer: one refused probe is enough.
+        await ollama.DisposeAsync();
+        Assert.False((await local.ProbeAsync(Ct)).HasLlm);
     }
 }

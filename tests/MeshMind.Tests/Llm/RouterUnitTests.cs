@@ -96,9 +96,9 @@ public sealed class CircuitBreakerTests
 public sealed class CandidateRankerTests
 {
     private static LlmCandidate Candidate(string id, bool local = false, bool loaded = true, int inFlight = 0, int slots = 4, int outstanding = 0,
-        double? ttft = null, BreakerState breaker = BreakerState.Closed, string model = "llama3:latest") =>
+        double? ttft = null, BreakerState breaker = BreakerState.Closed, string model = "llama3:latest", bool probeLate = false) =>
         new(new LlmHost(id, id, "127.0.0.1", true, local),
-            new LlmCapability(true, [new ModelInfo(model, loaded, 1, "llama", "8B")], inFlight, slots, null, null),
+            new LlmCapability(true, [new ModelInfo(model, loaded, 1, "llama", "8B")], inFlight, slots, null, null) { ProbeLate = probeLate },
             outstanding, ttft, breaker);
 
     private static string[] Order(params LlmCandidate[] candidates) => [.. CandidateRanker.Rank("llama3", candidates).Select(c => c.Host.NodeId)];
@@ -151,6 +151,17 @@ public sealed class CandidateRankerTests
             Candidate("open", breaker: BreakerState.Open, ttft: 1),
             Candidate("other", model: "phi3:mini"),
             Candidate("healthy", ttft: 500)));
+    }
+
+    [Fact]
+    public void LateProbe_AfterHostsThatAnswered_BeforeHalfOpen_AndStillTriedAlone()
+    {
+        Assert.Equal(["answered", "late", "trial"], Order(
+            Candidate("trial", breaker: BreakerState.HalfOpen, ttft: 1),
+            Candidate("late", probeLate: true, ttft: 1),
+            Candidate("answered", inFlight: 3, ttft: 900)));
+        Assert.Equal(["peer", "me"], Order(Candidate("me", local: true, probeLate: true), Candidate("peer", inFlight: 3)));
+        Assert.Equal(["late"], Order(Candidate("late", local: true, probeLate: true)));
     }
 }
 

@@ -25,9 +25,12 @@ public abstract record LinkMessage;
 
 public sealed record HelloMessage(string NodeId, string InstanceId, string Name, string Version, int HttpPort, int MeshPort) : LinkMessage;
 
-/// <summary>What a node's LLM can serve right now (seed <c>LLMCapability</c>); sent on link-up and whenever it changes.</summary>
+/// <summary>
+/// What a node's LLM can serve right now (seed <c>LLMCapability</c>); sent on link-up and whenever it changes.
+/// <c>probe_late</c>: the host's last probe of its LLM was late or failed (see <c>LlmCapability.ProbeLate</c>); older peers omit it.
+/// </summary>
 public sealed record CapabilityMessage(
-    bool HasLlm, IReadOnlyList<Llm.ModelInfo> Models, int InFlight, int MaxParallel, double? TtftMs, double? TokensPerS) : LinkMessage;
+    bool HasLlm, IReadOnlyList<Llm.ModelInfo> Models, int InFlight, int MaxParallel, double? TtftMs, double? TokensPerS, bool ProbeLate = false) : LinkMessage;
 
 /// <summary>Asks a peer that announced an LLM whether it will serve this node (seed <c>LLMAccessRequest</c>).</summary>
 public sealed record LlmAccessRequestMessage : LinkMessage;
