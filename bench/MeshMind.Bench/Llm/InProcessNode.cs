@@ -1,13 +1,13 @@
 using System.Net;
-using MeshMind.Hosting;
+using MeshMind.Infrastructure;
 using MeshMind.Llm;
-using MeshMind.Mesh;
 using MeshMind.Mesh.Links;
+using MeshMind.Mesh;
 using MeshMind.Node;
 using MeshMind.Storage;
 using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace MeshMind.Bench.Llm;

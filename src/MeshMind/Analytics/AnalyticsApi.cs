@@ -1,6 +1,6 @@
+using MeshMind.Infrastructure;
 using MeshMind.Mesh;
 using Microsoft.AspNetCore.Http.HttpResults;
-using MeshMind.Web;
 
 namespace MeshMind.Analytics;
 

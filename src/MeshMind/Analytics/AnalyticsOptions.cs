@@ -1,6 +1,3 @@
-using MeshMind.Hosting;
-using Microsoft.Extensions.Options;
-
 namespace MeshMind.Analytics;
 
 /// <summary>Analytics history (configuration section <c>Analytics</c>).</summary>
@@ -19,59 +16,4 @@ public sealed class AnalyticsOptions
 
     /// <summary>Whether every HTTP request is measured per route (the perf analytics); off leaves those empty.</summary>
     public bool MeasureRequests { get; set; } = true;
-}
-
-/// <summary>Metrics, traces and logs for operators' tools (configuration section <c>Telemetry</c>).</summary>
-public sealed class TelemetryOptions
-{
-    public const string Section = "Telemetry";
-
-    /// <summary>An OTLP endpoint (e.g. http://collector:4317) to export traces and metrics to; empty = off.</summary>
-    public string OtlpEndpoint { get; set; } = "";
-
-    /// <summary>How to talk to <see cref="OtlpEndpoint"/>: <c>grpc</c> (usually port 4317) or <c>http/protobuf</c> (usually 4318).</summary>
-    public string OtlpProtocol { get; set; } = "grpc";
-
-    /// <summary>Whether <c>/metrics</c> answers without a session or API key (for a Prometheus without credentials).</summary>
-    public bool AnonymousMetrics { get; set; }
-
-    /// <summary>Console log format: <c>simple</c> (one line each) or <c>json</c> (structured, one object per line).</summary>
-    public string LogFormat { get; set; } = "simple";
-
-    /// <summary>The same log line repeated within this time is written once, then once more with how often it was repeated.</summary>
-    public TimeSpan LogDebounce { get; set; } = TimeSpan.FromSeconds(30);
-}
-
-public sealed class AnalyticsOptionsValidator : IValidateOptions<AnalyticsOptions>, IValidateOptions<TelemetryOptions>
-{
-    public ValidateOptionsResult Validate(string? name, AnalyticsOptions options)
-    {
-        var errors = new ValidationErrors();
-        errors.Range("Analytics:Retention", options.Retention, TimeSpan.FromDays(1), TimeSpan.FromDays(3650));
-        errors.Range("Analytics:MinuteRetention", options.MinuteRetention, TimeSpan.FromHours(24), TimeSpan.FromDays(31));
-        errors.Range("Analytics:FlushInterval", options.FlushInterval, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(1));
-        return errors.Result();
-    }
-
-    public ValidateOptionsResult Validate(string? name, TelemetryOptions options)
-    {
-        var errors = new ValidationErrors();
-        if (options.OtlpEndpoint.Length > 0)
-        {
-            errors.HttpUrl("Telemetry:OtlpEndpoint", options.OtlpEndpoint);
-        }
-
-        if (options.OtlpProtocol is not ("grpc" or "http/protobuf"))
-        {
-            errors.Add("Telemetry:OtlpProtocol", "must be 'grpc' or 'http/protobuf'");
-        }
-
-        if (options.LogFormat is not ("simple" or "json"))
-        {
-            errors.Add("Telemetry:LogFormat", "must be 'simple' or 'json'");
-        }
-
-        errors.Range("Telemetry:LogDebounce", options.LogDebounce, TimeSpan.Zero, TimeSpan.FromHours(1));
-        return errors.Result();
-    }
 }

@@ -1,3 +1,4 @@
+
 namespace MeshMind.Analytics;
 
 /// <summary>
@@ -33,7 +34,7 @@ public sealed class CallMetricsHandler(string target, AnalyticsRecorder recorder
         path.StartsWith("/mesh/files/", StringComparison.Ordinal) ? "/mesh/files/{sha256}" : path;
 
     /// <summary>The original content; reports the bytes read once, when the body ends or the response is disposed.</summary>
-    private sealed class CountedContent(HttpContent inner, Action<long> done) : Web.ForwardingContent(inner)
+    private sealed class CountedContent(HttpContent inner, Action<long> done) : Infrastructure.ForwardingContent(inner)
     {
         private long _received;
         private int _reported;

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Net;
-using MeshMind.Web;
+using MeshMind.Infrastructure;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace MeshMind.Auth;
@@ -33,7 +33,7 @@ public static class AuthApi
             return TooManyAttempts(context, wait);
         }
 
-        var (request, error) = await JsonBody.ReadAsync(context.Request, ApiJsonContext.Default.LoginRequest);
+        var (request, error) = await JsonBody.ReadAsync(context.Request, AuthJsonContext.Default.LoginRequest);
         if (error is not null)
         {
             return error;
@@ -68,7 +68,7 @@ public static class AuthApi
             MaxAge = sessions.Lifetime,
             IsEssential = true,
         });
-        return TypedResults.Json(new LoginResponse(session.Username, session.Expires), ApiJsonContext.Default.LoginResponse);
+        return TypedResults.Json(new LoginResponse(session.Username, session.Expires), AuthJsonContext.Default.LoginResponse);
     }
 
     private static async Task<NoContent> LogoutAsync(HttpContext context, SessionTokens sessions, CancellationToken cancellationToken)
@@ -89,12 +89,12 @@ public static class AuthApi
         return TypedResults.Json(
             new AuthStatusResponse(authenticated, authenticated ? user.Identity!.Name : null,
                 authenticated ? user.FindFirst(MeshMindAuthentication.MethodClaim)?.Value : null),
-            ApiJsonContext.Default.AuthStatusResponse);
+            AuthJsonContext.Default.AuthStatusResponse);
     }
 
     private static async Task<IResult> CreateKeyAsync(HttpContext context, ApiKeyStore keys, CancellationToken cancellationToken)
     {
-        var (request, error) = await JsonBody.ReadAsync(context.Request, ApiJsonContext.Default.CreateApiKeyRequest);
+        var (request, error) = await JsonBody.ReadAsync(context.Request, AuthJsonContext.Default.CreateApiKeyRequest);
         if (error is not null)
         {
             return error;
@@ -108,13 +108,13 @@ public static class AuthApi
 
         var (key, secret) = await keys.CreateAsync(name, cancellationToken);
         return TypedResults.Json(new CreatedApiKeyResponse(key.Id, key.Name, key.Prefix, key.CreatedAt, secret),
-            ApiJsonContext.Default.CreatedApiKeyResponse, statusCode: StatusCodes.Status201Created);
+            AuthJsonContext.Default.CreatedApiKeyResponse, statusCode: StatusCodes.Status201Created);
     }
 
     private static async Task<JsonHttpResult<ApiKeyResponse[]>> ListKeysAsync(ApiKeyStore keys, CancellationToken cancellationToken)
     {
         var list = await keys.ListAsync(cancellationToken);
-        return TypedResults.Json(list.Select(ApiKeyResponse.From).ToArray(), ApiJsonContext.Default.ApiKeyResponseArray);
+        return TypedResults.Json(list.Select(ApiKeyResponse.From).ToArray(), AuthJsonContext.Default.ApiKeyResponseArray);
     }
 
     private static async Task<IResult> DeleteKeyAsync(string id, ApiKeyStore keys, CancellationToken cancellationToken) =>

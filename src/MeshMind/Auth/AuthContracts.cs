@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace MeshMind.Auth;
 
 public sealed record LoginRequest(string? Username, string? Password);
@@ -14,3 +16,12 @@ public sealed record ApiKeyResponse(string Id, string Name, string Prefix, DateT
 {
     public static ApiKeyResponse From(ApiKey key) => new(key.Id, key.Name, key.Prefix, key.CreatedAt, key.LastUsedAt);
 }
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
+[JsonSerializable(typeof(LoginRequest))]
+[JsonSerializable(typeof(LoginResponse))]
+[JsonSerializable(typeof(AuthStatusResponse))]
+[JsonSerializable(typeof(CreateApiKeyRequest))]
+[JsonSerializable(typeof(CreatedApiKeyResponse))]
+[JsonSerializable(typeof(ApiKeyResponse[]))]
+internal sealed partial class AuthJsonContext : JsonSerializerContext;

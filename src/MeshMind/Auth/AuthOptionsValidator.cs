@@ -1,4 +1,4 @@
-using MeshMind.Hosting;
+using MeshMind.Infrastructure;
 using Microsoft.Extensions.Options;
 
 namespace MeshMind.Auth;

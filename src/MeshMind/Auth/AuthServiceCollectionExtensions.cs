@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace MeshMind.Auth;
 
@@ -10,6 +11,9 @@ public static class AuthServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddMeshMindAuth(this IServiceCollection services)
     {
+        services.AddAuthOptions();
+        services.AddHostedService<AuthStartup>();
+        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Add(AuthJsonContext.Default));
         services.TryAddSingleton<UserStore>();
         services.TryAddSingleton<SessionTokens>();
         services.TryAddSingleton<ApiKeyStore>();
@@ -25,6 +29,13 @@ public static class AuthServiceCollectionExtensions
         services.TryAddTransient<MeshMindAuthentication>();
         services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new AuthorizationPolicyBuilder(MeshMindAuthentication.SchemeName).RequireAuthenticatedUser().Build());
+        return services;
+    }
+
+    internal static IServiceCollection AddAuthOptions(this IServiceCollection services)
+    {
+        services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>());
         return services;
     }
 }

@@ -1,3 +1,4 @@
+using MeshMind.Infrastructure;
 using MeshMind.Web;
 using Microsoft.Extensions.Options;
 

@@ -1,7 +1,8 @@
 using System.Collections.Concurrent;
 using System.Security.Claims;
 using System.Security.Cryptography;
-using MeshMind.Mesh;
+using MeshMind.Infrastructure;
+using MeshMind.Node;
 using MeshMind.Storage;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;

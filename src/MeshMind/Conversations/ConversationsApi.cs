@@ -1,5 +1,5 @@
+using MeshMind.Infrastructure;
 using MeshMind.Node;
-using MeshMind.Web;
 
 namespace MeshMind.Conversations;
 

@@ -1,4 +1,3 @@
-using MeshMind.Web;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
@@ -16,7 +15,5 @@ public static class DiscoveryApi
     private static JsonHttpResult<DiscoveryStatsResponse> Stats(DiscoveryStats stats, IOptions<DiscoveryOptions> options) =>
         TypedResults.Json(
             new DiscoveryStatsResponse(options.Value.Mode, options.Value.Port, stats.Sent, stats.Received, stats.BytesOut, stats.BytesIn, stats.DroppedByReason()),
-            ApiJsonContext.Default.DiscoveryStatsResponse);
+            DiscoveryApiJsonContext.Default.DiscoveryStatsResponse);
 }
-
-public sealed record DiscoveryStatsResponse(string Mode, int Port, long Sent, long Received, long BytesOut, long BytesIn, IReadOnlyDictionary<string, long> Dropped);

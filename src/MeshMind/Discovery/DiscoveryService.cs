@@ -1,10 +1,10 @@
-using System.Net;
 using System.Net.NetworkInformation;
 using System.Net.Sockets;
+using System.Net;
 using System.Threading.Channels;
+using MeshMind.Infrastructure;
 using MeshMind.Mesh;
 using MeshMind.Node;
-using MeshMind.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace MeshMind.Discovery;

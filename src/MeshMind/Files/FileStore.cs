@@ -1,4 +1,5 @@
 using System.Globalization;
+using MeshMind.Node;
 using MeshMind.Storage;
 using Microsoft.AspNetCore.StaticFiles;
 using Microsoft.Data.Sqlite;

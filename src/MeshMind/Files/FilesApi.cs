@@ -1,4 +1,4 @@
-using MeshMind.Web;
+using MeshMind.Infrastructure;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Net.Http.Headers;

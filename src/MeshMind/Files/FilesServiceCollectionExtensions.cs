@@ -1,68 +1,30 @@
-using MeshMind.Llm;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace MeshMind.Files;
 
 public static class FilesServiceCollectionExtensions
 {
-    /// <summary>The content-addressed file store; chats read attached files from it.</summary>
+    /// <summary>The content-addressed file store, peers' file lists, replication of pinned files, and reading a file from anywhere in the mesh.</summary>
     public static IServiceCollection AddFiles(this IServiceCollection services)
     {
+        services.AddFileOptions();
         services.TryAddSingleton<FileStore>();
         services.TryAddSingleton<PeerFiles>();
         services.TryAddSingleton<FileListing>();
         services.AddHostedService(provider => provider.GetRequiredService<PeerFiles>());
         services.TryAddSingleton<Replication>();
         services.AddHostedService(provider => provider.GetRequiredService<Replication>());
-        services.TryAddSingleton<IChatFileSource, StoredChatFiles>();
+        services.TryAddSingleton<MeshFileReader>();
         services.AddHostedService<FileStoreCleanup>();
         return services;
     }
-}
 
-/// <summary>
-/// Chat attachments: this node's file of that name, else a replica it holds, else a live peer's file or replica (fetched
-/// over the mesh and hash-checked).
-/// </summary>
-public sealed class StoredChatFiles(FileStore store, PeerFiles peers) : IChatFileSource
-{
-    public async Task<byte[]?> ReadAsync(string fileName, CancellationToken cancellationToken)
+    internal static IServiceCollection AddFileOptions(this IServiceCollection services)
     {
-        if (FileNames.Check(fileName).Name is not { } name)
-        {
-            return null;
-        }
-
-        var sha256 = (await store.FindAsync(name, cancellationToken))?.Sha256 ?? (await store.FindReplicaByNameAsync(name, cancellationToken))?.Sha256;
-        if (sha256 is not null)
-        {
-            await using var stream = File.OpenRead(store.BlobPath(sha256));
-            var buffer = new byte[(int)Math.Min(stream.Length, ChatFiles.MaxFileBytes)];
-            await stream.ReadExactlyAsync(buffer, cancellationToken);
-            return buffer;
-        }
-
-        // Peers' own files first, then replicas they hold for a node that may be offline.
-        var candidates = (await peers.ListAsync(cancellationToken))
-            .SelectMany(p => p.Files.Where(f => f.Name == name && f.Size <= ChatFiles.MaxFileBytes).Select(f => (p.Peer, File: f)))
-            .OrderBy(c => c.File.Origin is null ? 0 : 1);
-        foreach (var (peer, shared) in candidates)
-        {
-            try
-            {
-                var bytes = await peers.Client(peer).GetByteArrayAsync("/mesh/files/" + shared.Id, cancellationToken);
-                if (Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)) == shared.Id)
-                {
-                    return bytes;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // Try the next peer that has it.
-            }
-        }
-
-        return null;
+        services.AddOptions<FileOptions>().BindConfiguration(FileOptions.Section).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FileOptions>, FileOptionsValidator>());
+        return services;
     }
 }
 

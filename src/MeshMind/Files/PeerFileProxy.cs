@@ -1,7 +1,7 @@
 using System.Net;
 using System.Security.Cryptography;
+using MeshMind.Infrastructure;
 using MeshMind.Mesh;
-using MeshMind.Web;
 using Microsoft.Net.Http.Headers;
 
 namespace MeshMind.Files;
@@ -44,7 +44,7 @@ public static class PeerFileProxy
         ByteRanges.IgnoreOtherUnits(context.Request);
         if (context.Request.Headers.Range.Count == 0 && context.Connection.ClientCertificate is { } peerCertificate)
         {
-            var peerId = Mesh.NodeIdentity.ComputeNodeId(peerCertificate);
+            var peerId = Node.NodeIdentity.ComputeNodeId(peerCertificate);
             var peerName = context.RequestServices.GetRequiredService<Mesh.PeerDirectory>().Find(peerId)?.Name ?? peerId[..12];
             context.RequestServices.GetRequiredService<Analytics.AnalyticsRecorder>().Served(peerId, peerName, file.Size);
         }

@@ -21,7 +21,7 @@ public static class ConfigReport
         var configuration = NodeConfiguration.Build(launch.CommandLine, launch.Environment, launch.WorkingDirectory, launch.BaseDirectory);
         using var provider = new ServiceCollection()
             .AddSingleton<Microsoft.Extensions.Configuration.IConfiguration>(configuration)
-            .AddNodeOptions()
+            .AddAllOptions()
             .BuildServiceProvider();
 
         var report = new JsonObject();
@@ -38,7 +38,7 @@ public static class ConfigReport
         Add<Conversations.ConversationOptions>(Conversations.ConversationOptions.Section);
         Add<Files.FileOptions>(Files.FileOptions.Section);
         Add<Analytics.AnalyticsOptions>(Analytics.AnalyticsOptions.Section);
-        Add<Analytics.TelemetryOptions>(Analytics.TelemetryOptions.Section);
+        Add<Telemetry.TelemetryOptions>(Telemetry.TelemetryOptions.Section);
         Add<AuthOptions>(AuthOptions.Section, o => o["password"] = o["password"] is null ? "(generated at first start)" : Masked);
 
         launch.Output.WriteLine(report.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));

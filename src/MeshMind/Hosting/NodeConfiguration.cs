@@ -1,4 +1,5 @@
 using System.Collections;
+using MeshMind.Infrastructure;
 
 namespace MeshMind.Hosting;
 

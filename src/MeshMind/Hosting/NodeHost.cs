@@ -1,17 +1,18 @@
-using System.Net;
 using MeshMind.Analytics;
 using MeshMind.Auth;
+using MeshMind.Conversations;
 using MeshMind.Discovery;
 using MeshMind.Files;
+using MeshMind.Infrastructure;
 using MeshMind.Llm;
 using MeshMind.Mesh;
 using MeshMind.Node;
+using MeshMind.Overview;
 using MeshMind.Storage;
+using MeshMind.Telemetry;
 using MeshMind.Web;
-using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.Extensions.Logging.Console;
+using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.Extensions.Options;
 
 namespace MeshMind.Hosting;
@@ -36,21 +37,22 @@ public static class NodeHost
         builder.Logging.ClearProviders()
             .AddFilter("Microsoft.AspNetCore", LogLevel.Warning)
             .AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
-        AddConsoleLogging(builder, configuration);
+        builder.Logging.AddTelemetryConsole(configuration);
 
         var services = builder.Services;
         services.AddSingleton(new NodeConsole(launch.Output));
-        services.AddNodeOptions()
-            .AddNode()
+        services.AddNode()
             .AddStorage()
+            .AddWeb()
+            .AddTelemetry(configuration)
             .AddMeshMindAuth()
             .AddMesh()
+            .AddDiscovery()
             .AddLlm()
             .AddFiles()
-            .AddAnalytics(configuration);
-        services.AddHostedService<NodeStartup>();
-        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default));
-        services.AddOptions<KestrelServerOptions>().Configure<IOptions<HttpOptions>>(ConfigureKestrel);
+            .AddConversations()
+            .AddAnalytics()
+            .AddOverview();
         launch.ConfigureServices?.Invoke(services);
 
         var app = builder.Build();
@@ -64,11 +66,13 @@ public static class NodeHost
         app.UseMiddleware<CrossOriginGuard>();
         app.UseAuthorization();
 
-        app.MapStatusApi();
+        app.MapTelemetry();
         app.MapAuthApi();
-        app.MapPeersApi();
+        app.MapMeshApi();
         app.MapDiscoveryApi();
+        app.MapOverview();
         app.MapLlmApis();
+        app.MapConversations();
         app.MapFilesApi();
         app.MapAnalytics();
         app.MapWebUi(ui);
@@ -125,47 +129,11 @@ public static class NodeHost
         return 0;
     }
 
-    /// <summary>One line per entry (or one JSON object per line with Telemetry:LogFormat=json), repeated lines debounced.</summary>
-    private static void AddConsoleLogging(WebApplicationBuilder builder, IConfiguration configuration)
-    {
-        if (string.Equals(configuration["Telemetry:LogFormat"], "json", StringComparison.OrdinalIgnoreCase))
-        {
-            builder.Logging.AddJsonConsole(json => json.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ");
-        }
-        else
-        {
-            builder.Logging.AddSimpleConsole(console =>
-            {
-                console.SingleLine = true;
-                console.TimestampFormat = "HH:mm:ss ";
-            });
-        }
-
-        var debounce = TimeSpan.TryParse(configuration["Telemetry:LogDebounce"], System.Globalization.CultureInfo.InvariantCulture, out var parsed)
-            ? parsed
-            : new TelemetryOptions().LogDebounce;
-        var services = builder.Services;
-        var console = services.Single(d => d.ServiceType == typeof(ILoggerProvider) && d.ImplementationType == typeof(ConsoleLoggerProvider));
-        services.Remove(console);
-        services.AddSingleton<ILoggerProvider>(provider => new DebouncingLoggerProvider(
-            new ConsoleLoggerProvider(provider.GetRequiredService<IOptionsMonitor<ConsoleLoggerOptions>>(), provider.GetServices<ConsoleFormatter>()),
-            debounce,
-            provider.GetService<TimeProvider>() ?? TimeProvider.System));
-    }
-
     private static async Task WriteErrorAsync(NodeLaunch launch, string description)
     {
         foreach (var line in description.Split(Environment.NewLine))
         {
             await launch.Error.WriteLineAsync("meshmind: error: " + line);
         }
-    }
-
-    private static void ConfigureKestrel(KestrelServerOptions kestrel, IOptions<HttpOptions> options)
-    {
-        var http = options.Value;
-        kestrel.AddServerHeader = false;
-        kestrel.Limits.MaxRequestBodySize = http.MaxRequestBodyBytes;
-        kestrel.Listen(IPAddress.TryParse(http.BindAddress, out var address) ? address : IPAddress.Loopback, http.Port);
     }
 }

@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using System.Text.RegularExpressions;
+using MeshMind.Infrastructure;
 using MeshMind.Web;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Options;

@@ -1,3 +1,4 @@
+
 namespace MeshMind.Llm;
 
 /// <summary>
@@ -25,7 +26,7 @@ public sealed class AbortOnCancelHandler(HttpMessageHandler inner) : DelegatingH
     }
 
     /// <summary>The original content, releasing the cancellation registration when the response is disposed normally.</summary>
-    private sealed class OwnedContent(HttpContent inner, CancellationTokenRegistration registration) : Web.ForwardingContent(inner)
+    private sealed class OwnedContent(HttpContent inner, CancellationTokenRegistration registration) : Infrastructure.ForwardingContent(inner)
     {
         protected override void Dispose(bool disposing)
         {

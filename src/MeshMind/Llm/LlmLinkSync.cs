@@ -1,7 +1,7 @@
 using MeshMind.Discovery;
-using MeshMind.Hosting;
-using MeshMind.Mesh;
+using MeshMind.Infrastructure;
 using MeshMind.Mesh.Links;
+using MeshMind.Mesh;
 using Microsoft.Extensions.Options;
 
 namespace MeshMind.Llm;

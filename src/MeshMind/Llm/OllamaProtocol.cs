@@ -1,10 +1,10 @@
 using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
+using MeshMind.Infrastructure;
 using MeshMind.Node;
-using MeshMind.Web;
-using OllamaSharp.Models;
 using OllamaSharp.Models.Chat;
+using OllamaSharp.Models;
 
 namespace MeshMind.Llm;
 

@@ -1,9 +1,9 @@
 using System.Buffers;
-using System.Text;
 using System.Text.Json;
-using MeshMind.Web;
-using OllamaSharp.Models;
+using System.Text;
+using MeshMind.Infrastructure;
 using OllamaSharp.Models.Chat;
+using OllamaSharp.Models;
 
 namespace MeshMind.Llm;
 
@@ -33,7 +33,7 @@ public static class OpenAiApi
         var (body, error) = await JsonBody.ReadAsync(context.Request, OpenAiJsonContext.Default.OpenAiChatRequest, OllamaProtocol.MaxRequestBytes);
         if (error is not null || body is null)
         {
-            var message = error is IValueHttpResult { Value: MeshMind.Web.ErrorResponse e } ? e.Error : "the request body is not valid";
+            var message = error is IValueHttpResult { Value: MeshMind.Infrastructure.ErrorResponse e } ? e.Error : "the request body is not valid";
             await WriteErrorAsync(context, (error as IStatusCodeHttpResult)?.StatusCode ?? 400, message, "invalid_request_error");
             return;
         }

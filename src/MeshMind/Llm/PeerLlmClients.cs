@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using MeshMind.Analytics;
 using MeshMind.Mesh;
+using MeshMind.Node;
 
 namespace MeshMind.Llm;
 

@@ -1,8 +1,9 @@
-using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
+using System.Net;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
+using MeshMind.Node;
 
 namespace MeshMind.Mesh;
 

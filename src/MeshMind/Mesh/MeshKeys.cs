@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
-using MeshMind.Hosting;
-using MeshMind.Storage;
+using MeshMind.Infrastructure;
+using MeshMind.Node;
 using Microsoft.Extensions.Options;
 
 namespace MeshMind.Mesh;

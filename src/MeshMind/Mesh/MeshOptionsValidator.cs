@@ -1,4 +1,4 @@
-using MeshMind.Hosting;
+using MeshMind.Infrastructure;
 using MeshMind.Web;
 using Microsoft.Extensions.Options;
 

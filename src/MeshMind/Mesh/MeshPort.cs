@@ -1,8 +1,9 @@
-using System.Net;
 using System.Net.Security;
+using System.Net;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using MeshMind.Mesh.Links;
+using MeshMind.Node;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 

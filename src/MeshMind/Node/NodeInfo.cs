@@ -1,5 +1,4 @@
 using System.Reflection;
-using MeshMind.Mesh;
 using Microsoft.Extensions.Options;
 
 namespace MeshMind.Node;

@@ -1,15 +1,28 @@
-using MeshMind.Mesh;
+using MeshMind.Infrastructure;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace MeshMind.Node;
 
 public static class NodeServiceCollectionExtensions
 {
+    /// <summary>Who this node is: its options, data directory, identity (<c>node.pfx</c>), name, version, bound ports and clock.</summary>
     public static IServiceCollection AddNode(this IServiceCollection services)
     {
+        services.AddNodeOptions();
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<DataDirectory>();
         services.TryAddSingleton<NodeIdentity>();
         services.TryAddSingleton<NodeInfo>();
+        services.TryAddSingleton<BoundEndpoints>();
+        services.AddHostedService<NodeIdentityStartup>();
+        return services;
+    }
+
+    internal static IServiceCollection AddNodeOptions(this IServiceCollection services)
+    {
+        services.AddOptions<NodeOptions>().BindConfiguration(NodeOptions.Section).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<NodeOptions>, NodeOptionsValidator>());
         return services;
     }
 }

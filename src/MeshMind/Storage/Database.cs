@@ -1,3 +1,4 @@
+using MeshMind.Node;
 using Microsoft.Data.Sqlite;
 
 namespace MeshMind.Storage;

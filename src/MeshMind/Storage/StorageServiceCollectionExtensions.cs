@@ -4,10 +4,11 @@ namespace MeshMind.Storage;
 
 public static class StorageServiceCollectionExtensions
 {
+    /// <summary>The SQLite database, migrated before any other service starts.</summary>
     public static IServiceCollection AddStorage(this IServiceCollection services)
     {
-        services.TryAddSingleton<DataDirectory>();
         services.TryAddSingleton<Database>();
+        services.AddHostedService<DatabaseMigration>();
         return services;
     }
 }

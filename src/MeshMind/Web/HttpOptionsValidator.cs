@@ -1,5 +1,5 @@
 using System.Net;
-using MeshMind.Hosting;
+using MeshMind.Infrastructure;
 using Microsoft.Extensions.Options;
 
 namespace MeshMind.Web;

@@ -1,5 +1,5 @@
 #pragma warning disable CA1848 // The test calls the logging extension methods the way most code does.
-using MeshMind.Analytics;
+using MeshMind.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 

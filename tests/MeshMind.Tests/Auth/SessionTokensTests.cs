@@ -1,5 +1,4 @@
 using MeshMind.Auth;
-using MeshMind.Mesh;
 using MeshMind.Node;
 using MeshMind.Storage;
 using MeshMind.Tests.Infrastructure;

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using MeshMind.Discovery;
 using MeshMind.Mesh;
+using MeshMind.Node;
 using MeshMind.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 

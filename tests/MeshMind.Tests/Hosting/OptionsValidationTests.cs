@@ -15,7 +15,7 @@ public sealed class OptionsValidationTests
     private static ServiceProvider Services(Dictionary<string, string?> values) =>
         new ServiceCollection()
             .AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(values).Build())
-            .AddNodeOptions()
+            .AddAllOptions()
             .BuildServiceProvider();
 
     private static OptionsValidationException Fails<T>(Dictionary<string, string?> values) where T : class

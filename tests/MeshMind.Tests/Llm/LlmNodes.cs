@@ -1,6 +1,6 @@
 using System.Globalization;
 using MeshMind.FakeOllama;
-using MeshMind.Hosting;
+using MeshMind.Infrastructure;
 using MeshMind.Llm;
 using MeshMind.Mesh;
 using MeshMind.Tests.Infrastructure;

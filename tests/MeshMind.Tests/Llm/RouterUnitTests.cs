@@ -1,3 +1,4 @@
+using MeshMind.Conversations.Chat;
 using MeshMind.Conversations;
 using MeshMind.Llm;
 using Microsoft.Extensions.Time.Testing;

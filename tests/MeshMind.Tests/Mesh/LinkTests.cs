@@ -1,9 +1,9 @@
 using System.Globalization;
-using System.Net;
 using System.Net.Sockets;
-using MeshMind.Hosting;
-using MeshMind.Mesh;
+using System.Net;
+using MeshMind.Infrastructure;
 using MeshMind.Mesh.Links;
+using MeshMind.Mesh;
 using MeshMind.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 

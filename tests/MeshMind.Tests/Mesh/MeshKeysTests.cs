@@ -1,7 +1,7 @@
 using MeshMind.Hosting;
+using MeshMind.Infrastructure;
 using MeshMind.Mesh;
 using MeshMind.Node;
-using MeshMind.Storage;
 using MeshMind.Tests.Infrastructure;
 using Microsoft.Extensions.Options;
 

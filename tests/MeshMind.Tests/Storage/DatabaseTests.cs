@@ -1,3 +1,4 @@
+using MeshMind.Infrastructure;
 using MeshMind.Node;
 using MeshMind.Storage;
 using MeshMind.Tests.Infrastructure;

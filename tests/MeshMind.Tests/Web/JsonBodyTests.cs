@@ -1,6 +1,6 @@
 using System.Text;
 using MeshMind.Auth;
-using MeshMind.Web;
+using MeshMind.Infrastructure;
 using Microsoft.AspNetCore.Http;
 
 namespace MeshMind.Tests.Web;
@@ -13,7 +13,7 @@ public sealed class JsonBodyTests
     [Fact]
     public async Task Read_ValidBody_Value()
     {
-        var (value, error) = await JsonBody.ReadAsync(Request(Encoding.UTF8.GetBytes(Login)), ApiJsonContext.Default.LoginRequest);
+        var (value, error) = await JsonBody.ReadAsync(Request(Encoding.UTF8.GetBytes(Login)), AuthJsonContext.Default.LoginRequest);
 
         Assert.Null(error);
         Assert.Equal(new LoginRequest("admin", "secret"), value);
@@ -24,7 +24,7 @@ public sealed class JsonBodyTests
     {
         var big = $$"""{"username":"{{new string('u', 20_000)}}","password":"secret"}""";
 
-        var (value, error) = await JsonBody.ReadAsync(Request(Encoding.UTF8.GetBytes(big), chunk: 7, announceLength: false), ApiJsonContext.Default.LoginRequest);
+        var (value, error) = await JsonBody.ReadAsync(Request(Encoding.UTF8.GetBytes(big), chunk: 7, announceLength: false), AuthJsonContext.Default.LoginRequest);
 
         Assert.Null(error);
         Assert.Equal(20_000, value!.Username!.Length);
@@ -33,7 +33,7 @@ public sealed class JsonBodyTests
     [Fact]
     public async Task Read_ByteOrderMark_Value()
     {
-        var (value, error) = await JsonBody.ReadAsync(Request([0xEF, 0xBB, 0xBF, .. Encoding.UTF8.GetBytes(Login)]), ApiJsonContext.Default.LoginRequest);
+        var (value, error) = await JsonBody.ReadAsync(Request([0xEF, 0xBB, 0xBF, .. Encoding.UTF8.GetBytes(Login)]), AuthJsonContext.Default.LoginRequest);
 
         Assert.Null(error);
         Assert.Equal("admin", value!.Username);
@@ -46,7 +46,7 @@ public sealed class JsonBodyTests
     {
         var body = Encoding.UTF8.GetBytes($$"""{"username":"{{new string('u', 200)}}"}""");
 
-        var (value, error) = await JsonBody.ReadAsync(Request(body, chunk: 16, announceLength: announceLength), ApiJsonContext.Default.LoginRequest, maxBytes: 100);
+        var (value, error) = await JsonBody.ReadAsync(Request(body, chunk: 16, announceLength: announceLength), AuthJsonContext.Default.LoginRequest, maxBytes: 100);
 
         Assert.Null(value);
         Assert.Equal(StatusCodes.Status413PayloadTooLarge, Assert.IsType<IStatusCodeHttpResult>(error, exactMatch: false).StatusCode);
@@ -59,7 +59,7 @@ public sealed class JsonBodyTests
     [InlineData("null")]
     public async Task Read_NotAnObject_400(string body)
     {
-        var (value, error) = await JsonBody.ReadAsync(Request(Encoding.UTF8.GetBytes(body)), ApiJsonContext.Default.LoginRequest);
+        var (value, error) = await JsonBody.ReadAsync(Request(Encoding.UTF8.GetBytes(body)), AuthJsonContext.Default.LoginRequest);
 
         Assert.Null(value);
         Assert.Equal(StatusCodes.Status400BadRequest, Assert.IsType<IStatusCodeHttpResult>(error, exactMatch: false).StatusCode);
@@ -71,7 +71,7 @@ public sealed class JsonBodyTests
         var request = Request(Encoding.UTF8.GetBytes(Login));
         request.ContentType = "text/plain";
 
-        var (_, error) = await JsonBody.ReadAsync(request, ApiJsonContext.Default.LoginRequest);
+        var (_, error) = await JsonBody.ReadAsync(request, AuthJsonContext.Default.LoginRequest);
 
         Assert.Equal(StatusCodes.Status415UnsupportedMediaType, Assert.IsType<IStatusCodeHttpResult>(error, exactMatch: false).StatusCode);
     }

@@ -1,6 +1,6 @@
-using System.Net;
 using System.Net.WebSockets;
-using MeshMind.Hosting;
+using System.Net;
+using MeshMind.Infrastructure;
 using MeshMind.Node;
 using Microsoft.Extensions.Options;
 

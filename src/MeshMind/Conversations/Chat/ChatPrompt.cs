@@ -1,0 +1,43 @@
+using OllamaSharp.Models.Chat;
+
+namespace MeshMind.Conversations.Chat;
+
+/// <summary>Builds the messages sent for one <c>/api/chat</c> turn: system prompt, bounded earlier turns, then the question.</summary>
+public static class ChatPrompt
+{
+    public const string SystemPrompt =
+        "You are MeshMind, a helpful assistant running on the user's own machines. Answer clearly and concisely; use Markdown for code and lists.";
+
+    /// <param name="history">Earlier exchanges of the conversation, oldest first.</param>
+    /// <param name="fileText">The attached file as <see cref="ChatFiles.Describe"/> gives it, if any.</param>
+    /// <param name="question">The user's new message.</param>
+    /// <param name="maxTurns">At most this many earlier turns; the newest are kept.</param>
+    /// <param name="maxCharacters">Earlier turns stop once their questions and answers exceed this many characters.</param>
+    public static List<Message> Build(IReadOnlyList<Exchange> history, string? fileText, string question, int maxTurns, int maxCharacters)
+    {
+        var kept = new List<Exchange>();
+        var characters = 0;
+        for (var i = history.Count - 1; i >= 0 && kept.Count < maxTurns; i--)
+        {
+            var turn = history[i];
+            characters += turn.Question.Length + turn.Answer.Length;
+            if (characters > maxCharacters)
+            {
+                break;
+            }
+
+            kept.Add(turn);
+        }
+
+        kept.Reverse();
+        var messages = new List<Message> { new(ChatRole.System, fileText is null ? SystemPrompt : ChatFiles.FileSystemPrompt) };
+        foreach (var turn in kept)
+        {
+            messages.Add(new Message(ChatRole.User, turn.Question));
+            messages.Add(new Message(ChatRole.Assistant, turn.Answer));
+        }
+
+        messages.Add(new Message(ChatRole.User, fileText is null ? question : $"{fileText}\n\nQuestion: {question}"));
+        return messages;
+    }
+}

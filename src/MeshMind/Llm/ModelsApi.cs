@@ -1,0 +1,20 @@
+using System.Text.Json.Serialization;
+
+namespace MeshMind.Llm;
+
+/// <summary><c>GET /api/models</c>: every model the mesh serves, with the nodes that serve it.</summary>
+public static class ModelsApi
+{
+    public static IEndpointRouteBuilder MapModelsApi(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGet("/api/models", (LlmRouter router) =>
+            TypedResults.Json(new ModelCatalogResponse(router.Catalog()), ModelsJsonContext.Default.ModelCatalogResponse));
+        return endpoints;
+    }
+}
+
+public sealed record ModelCatalogResponse(IReadOnlyList<CatalogModel> Models);
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
+[JsonSerializable(typeof(ModelCatalogResponse))]
+internal sealed partial class ModelsJsonContext : JsonSerializerContext;

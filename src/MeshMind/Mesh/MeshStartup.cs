@@ -1,0 +1,26 @@
+namespace MeshMind.Mesh;
+
+/// <summary>At start, after the migrations: loads the admitted and revoked peers, and generates the mesh secret on first start (saying where).</summary>
+internal sealed class MeshStartup(MeshKeys meshKeys, PeerStore peerStore, PeerDirectory peers) : IHostedLifecycleService
+{
+    public async Task StartingAsync(CancellationToken cancellationToken)
+    {
+        peers.LoadAdmitted(await peerStore.AdmittedAsync(cancellationToken));
+        foreach (var revoked in await peerStore.RevokedAsync(cancellationToken))
+        {
+            peers.Revoke(revoked);
+        }
+
+        _ = meshKeys.Current;
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

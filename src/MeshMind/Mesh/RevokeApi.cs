@@ -1,0 +1,28 @@
+using MeshMind.Infrastructure;
+using MeshMind.Mesh.Links;
+
+namespace MeshMind.Mesh;
+
+/// <summary><c>POST /api/peers/{node_id}/revoke</c>: the node is refused from now on and its link is closed.</summary>
+public static class RevokeApi
+{
+    public static IEndpointRouteBuilder MapMeshApi(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapPost("/api/peers/{nodeId}/revoke", RevokeAsync);
+        return endpoints;
+    }
+
+    private static async Task<IResult> RevokeAsync(string nodeId, PeerDirectory peers, PeerStore store, LinkManager links, CancellationToken cancellationToken)
+    {
+        var known = peers.Find(nodeId);
+        if (known is null && !peers.IsRevoked(nodeId))
+        {
+            return ApiResults.Error(StatusCodes.Status404NotFound, $"no peer with node id '{nodeId}'");
+        }
+
+        await store.RevokeAsync(nodeId, known?.Name, cancellationToken);
+        peers.Revoke(nodeId);
+        links.Revoke(nodeId);
+        return TypedResults.NoContent();
+    }
+}

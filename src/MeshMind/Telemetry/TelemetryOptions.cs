@@ -1,0 +1,22 @@
+namespace MeshMind.Telemetry;
+
+/// <summary>Metrics, traces and logs for operators' tools (configuration section <c>Telemetry</c>).</summary>
+public sealed class TelemetryOptions
+{
+    public const string Section = "Telemetry";
+
+    /// <summary>An OTLP endpoint (e.g. http://collector:4317) to export traces and metrics to; empty = off.</summary>
+    public string OtlpEndpoint { get; set; } = "";
+
+    /// <summary>How to talk to <see cref="OtlpEndpoint"/>: <c>grpc</c> (usually port 4317) or <c>http/protobuf</c> (usually 4318).</summary>
+    public string OtlpProtocol { get; set; } = "grpc";
+
+    /// <summary>Whether <c>/metrics</c> answers without a session or API key (for a Prometheus without credentials).</summary>
+    public bool AnonymousMetrics { get; set; }
+
+    /// <summary>Console log format: <c>simple</c> (one line each) or <c>json</c> (structured, one object per line).</summary>
+    public string LogFormat { get; set; } = "simple";
+
+    /// <summary>The same log line repeated within this time is written once, then once more with how often it was repeated.</summary>
+    public TimeSpan LogDebounce { get; set; } = TimeSpan.FromSeconds(30);
+}
