@@ -1,13 +1,16 @@
+using System.Diagnostics.Metrics;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Running;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using MeshMind.Analytics;
+using MeshMind.Infrastructure;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Routing.Patterns;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace MeshMind.Bench.Analytics;
 
@@ -23,6 +26,7 @@ public class PerfMiddlewareBenchmarks : IDisposable
     private static readonly ReadOnlyMemory<byte> s_body = new byte[200];
     private readonly RequestDelegate _endpoint = WriteBodyAsync;
     private AnalyticsRecorder? _recorder;
+    private ServiceProvider? _meters;
     private PerfMiddleware? _middleware;
     private DefaultHttpContext _context = new();
 
@@ -40,7 +44,8 @@ public class PerfMiddlewareBenchmarks : IDisposable
     public void Setup()
     {
         _recorder = new AnalyticsRecorder(TimeProvider.System);
-        _middleware = new PerfMiddleware(_endpoint, _recorder, TimeProvider.System);
+        _meters = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        _middleware = new PerfMiddleware(_endpoint, _recorder, new TrafficMetrics(_meters.GetRequiredService<IMeterFactory>()), TimeProvider.System);
         _context = new DefaultHttpContext();
         _context.Features.Set<IHttpResponseBodyFeature>(new StreamResponseBodyFeature(Stream.Null));
         _context.Request.Method = HttpMethods.Get;
@@ -62,7 +67,8 @@ public class PerfMiddlewareBenchmarks : IDisposable
     [GlobalCleanup]
     public void Dispose()
     {
-        _recorder?.Dispose();
+        _meters?.Dispose();
+        _meters = null;
         _recorder = null;
         GC.SuppressFinalize(this);
     }

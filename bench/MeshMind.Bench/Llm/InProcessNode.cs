@@ -1,13 +1,15 @@
+using System.Diagnostics.Metrics;
 using System.Net;
 using MeshMind.Infrastructure;
 using MeshMind.Llm;
-using MeshMind.Mesh.Links;
 using MeshMind.Mesh;
+using MeshMind.Mesh.Links;
 using MeshMind.Node;
 using MeshMind.Storage;
 using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
 namespace MeshMind.Bench.Llm;
@@ -31,13 +33,20 @@ internal sealed class InProcessNode : IDisposable
         _data = new DataDirectory(_nodeOptions);
         Identity = new NodeIdentity(_data, TimeProvider.System);
         Info = new NodeInfo(Identity, _nodeOptions, TimeProvider.System);
-        Local = new LocalLlm(_llmOptions, Info, Recorder, TimeProvider.System);
-        Clients = new PeerLlmClients(Identity, Recorder, TimeProvider.System);
+        var meters = _meters.GetRequiredService<IMeterFactory>();
+        Calls = new OutboundCallMetrics(meters, new TrafficMetrics(meters));
+        Metrics = new LlmMetrics(meters);
+        Local = new LocalLlm(_llmOptions, Info, Calls, TimeProvider.System);
+        Clients = new PeerLlmClients(Identity, Calls, TimeProvider.System);
     }
 
     public NodeIdentity Identity { get; }
 
-    public MeshMind.Analytics.AnalyticsRecorder Recorder { get; } = new(TimeProvider.System);
+    private readonly ServiceProvider _meters = new ServiceCollection().AddMetrics().BuildServiceProvider();
+
+    public OutboundCallMetrics Calls { get; }
+
+    public LlmMetrics Metrics { get; }
 
     public NodeInfo Info { get; }
 
@@ -46,7 +55,7 @@ internal sealed class InProcessNode : IDisposable
     public PeerLlmClients Clients { get; }
 
     public LlmRouter Router(PeerDirectory peers, ILogger<LlmRouter>? logger = null) =>
-        new(Local, peers, Clients, Recorder, _llmOptions, TimeProvider.System, logger ?? NullLogger<LlmRouter>.Instance);
+        new(Local, peers, Clients, Metrics, _llmOptions, TimeProvider.System, logger ?? NullLogger<LlmRouter>.Instance);
 
     /// <summary>
     /// Joins a real node through its mesh port with <paramref name="secret"/>, as a node dialling a static peer does, so that
@@ -79,6 +88,7 @@ internal sealed class InProcessNode : IDisposable
         Clients.Dispose();
         Local.Dispose();
         Identity.Dispose();
+        _meters.Dispose();
         SqliteConnection.ClearAllPools();
         Directory.Delete(_directory, recursive: true);
     }

@@ -1,6 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics.Metrics;
-using System.Runtime.CompilerServices;
 
 namespace MeshMind.Analytics;
 
@@ -31,152 +29,19 @@ public static class Kinds
 
 /// <summary>
 /// Where every measured event goes: a <see cref="Tally"/> per (kind, key) in the current minute, kept in memory until
-/// <see cref="AnalyticsFlusher"/> writes finished minutes to SQLite, and the same events as OpenTelemetry instruments
-/// for <c>/metrics</c>.
+/// <see cref="AnalyticsFlusher"/> writes finished minutes to SQLite. Fed by <see cref="AnalyticsCollector"/> (the features'
+/// instruments) and by <see cref="PerfMiddleware"/> (every HTTP request).
 /// </summary>
-public sealed class AnalyticsRecorder : IDisposable
+public sealed class AnalyticsRecorder(TimeProvider time)
 {
-    public const string MeterName = "MeshMind";
-
     private readonly ConcurrentDictionary<long, ConcurrentDictionary<(string Kind, string Key), Tally>> _minutes = new();
-    private readonly TimeProvider _time;
-    private readonly Meter _meter = new(MeterName);
-    private readonly Histogram<double> _httpDuration;
-    private readonly Totals _chats = new("host", "outcome");
-    private readonly Totals _failovers = new();
-    private readonly Totals _bytes = new("channel", "direction");
-    private readonly Totals _fileBytes = new("operation");
-    private readonly Totals _logins = new("outcome");
-
-    public AnalyticsRecorder(TimeProvider time)
-    {
-        _time = time;
-        _httpDuration = _meter.CreateHistogram<double>("meshmind.peer_call.duration", "s", "Calls this node makes to peers and to its LLM backend");
-        // Counters are kept here and observed, so a metrics reader that starts late (at the first scrape) still sees every event.
-        _meter.CreateObservableCounter("meshmind.chats", _chats.Observe, "{chat}", "Chat answers by host kind and outcome");
-        _meter.CreateObservableCounter("meshmind.chat.failovers", _failovers.Observe, "{failover}", "Hosts that failed before the first token and were skipped");
-        _meter.CreateObservableCounter("meshmind.network.bytes", _bytes.Observe, "By", "Bytes by channel (discovery, links, proxy) and direction");
-        _meter.CreateObservableCounter("meshmind.files.bytes", _fileBytes.Observe, "By", "File bytes by operation (upload, download, proxied, served)");
-        _meter.CreateObservableCounter("meshmind.logins", _logins.Observe, "{login}", "Login attempts by outcome");
-    }
-
-    public Meter Meter => _meter;
 
     public void Http(string route, double milliseconds, int status, long bytesIn, long bytesOut) =>
         Add(Kinds.Http, route, value: milliseconds, error: status >= 500, clientError: status is >= 400 and < 500, bytesIn: bytesIn, bytesOut: bytesOut);
 
-    public void Call(string target, string route, double milliseconds, bool error, long bytesIn, long bytesOut)
-    {
-        Add(Kinds.Call, target + " " + route, value: milliseconds, error: error, bytesIn: bytesIn, bytesOut: bytesOut);
-        _httpDuration.Record(milliseconds / 1000, new("target", target), new("route", route), new("error", error));
-        if (target == "peer")
-        {
-            ProxyBytes(bytesIn, bytesOut);
-        }
-    }
-
-    /// <summary>An answer that finished, failed mid-way, or never started (<paramref name="hostId"/> null).</summary>
-    public void Chat(string? model, string? hostId, string? hostName, bool hostIsLocal, double? totalMs, double? ttftMs, double? tokensPerSecond, string? errorReason)
-    {
-        var error = errorReason is not null;
-        Add(Kinds.Chat, "", value: totalMs, error: error);
-        if (model is not null)
-        {
-            Add(Kinds.ChatModel, model, error: error);
-        }
-
-        if (hostId is not null)
-        {
-            Add(Kinds.ChatHost, $"{hostId}|{hostName}|{(hostIsLocal ? "local" : "peer")}", error: error);
-        }
-
-        if (!error)
-        {
-            Add(Kinds.ChatTtft, "", value: ttftMs, count: ttftMs is null ? 0 : 1);
-            Add(Kinds.ChatRate, "", value: tokensPerSecond, count: tokensPerSecond is null ? 0 : 1);
-        }
-        else
-        {
-            Add(Kinds.ChatError, errorReason!);
-        }
-
-        _chats.Add(1, hostId is null ? "none" : hostIsLocal ? "local" : "peer", error ? "error" : "ok");
-    }
-
-    public void Failover()
-    {
-        Add(Kinds.ChatFailover, "");
-        _failovers.Add(1);
-    }
-
-    /// <summary>A chat request from a person (not a peer), in <paramref name="conversationId"/> when the API has conversations.</summary>
-    public void Message(string? conversationId)
-    {
-        Add(Kinds.Message, "");
-        if (conversationId is not null)
-        {
-            Add(Kinds.Conversation, conversationId);
-        }
-    }
-
-    public void Login(bool succeeded)
-    {
-        Add(Kinds.Login, succeeded ? "ok" : "failed");
-        _logins.Add(1, succeeded ? "ok" : "failed");
-    }
-
-    public void Upload(long bytes) => FileBytes(Kinds.FileUpload, "", bytes, "upload", inbound: true);
-
-    public void Download(long bytes) => FileBytes(Kinds.FileDownload, "", bytes, "download", inbound: false);
-
-    /// <summary>A peer's file fetched through this node's proxy.</summary>
-    public void Proxied(string nodeId, string name, long bytes) => FileBytes(Kinds.FileProxied, $"{nodeId}|{name}", bytes, "proxied", inbound: true);
-
-    /// <summary>This node's file (or replica) sent to a peer over the mesh port.</summary>
-    public void Served(string nodeId, string name, long bytes) => FileBytes(Kinds.FileServed, $"{nodeId}|{name}", bytes, "served", inbound: false);
-
-    public void Rtt(string nodeId, string name, double milliseconds) => Add(Kinds.Rtt, $"{nodeId}|{name}", value: milliseconds);
-
-    public void Peers(int linked) => Add(Kinds.Peers, "", value: linked);
-
-    public void Discovery(string what, long count)
-    {
-        if (count > 0)
-        {
-            Add(Kinds.Discovery, what, count: count);
-        }
-    }
-
-    public void ChannelBytes(string channel, long bytesIn, long bytesOut)
-    {
-        if (bytesIn == 0 && bytesOut == 0)
-        {
-            return;
-        }
-
-        Add(Kinds.Bytes, channel, count: 0, bytesIn: bytesIn, bytesOut: bytesOut);
-        if (bytesIn > 0)
-        {
-            _bytes.Add(bytesIn, channel, "in");
-        }
-
-        if (bytesOut > 0)
-        {
-            _bytes.Add(bytesOut, channel, "out");
-        }
-    }
-
-    private void ProxyBytes(long bytesIn, long bytesOut) => ChannelBytes("proxy", bytesIn, bytesOut);
-
-    private void FileBytes(string kind, string key, long bytes, string operation, bool inbound)
-    {
-        Add(kind, key, bytesIn: inbound ? bytes : 0, bytesOut: inbound ? 0 : bytes);
-        _fileBytes.Add(bytes, operation);
-    }
-
     public void Add(string kind, string key, long count = 1, double? value = null, bool error = false, bool clientError = false, long bytesIn = 0, long bytesOut = 0)
     {
-        var minute = MinuteOf(_time.GetUtcNow());
+        var minute = MinuteOf(time.GetUtcNow());
         var tallies = _minutes.GetOrAdd(minute, static _ => new ConcurrentDictionary<(string, string), Tally>());
         tallies.GetOrAdd((kind, key), static _ => new Tally()).Add(count, value, error, clientError, bytesIn, bytesOut);
     }
@@ -196,21 +61,6 @@ public sealed class AnalyticsRecorder : IDisposable
         {
             _minutes.TryRemove(minute, out _);
         }
-    }
-
-    public void Dispose() => _meter.Dispose();
-
-    /// <summary>Running totals per combination of tag values, read by an observable counter.</summary>
-    private sealed class Totals(params string[] tagNames)
-    {
-        private readonly ConcurrentDictionary<string, StrongBox<long>> _totals = new(StringComparer.Ordinal);
-
-        public void Add(long value, params string[] tagValues) =>
-            Interlocked.Add(ref _totals.GetOrAdd(string.Join('\n', tagValues), static _ => new StrongBox<long>()).Value, value);
-
-        public IEnumerable<Measurement<long>> Observe() =>
-            _totals.Select(t => new Measurement<long>(Interlocked.Read(ref t.Value.Value),
-                tagNames.Zip(t.Key.Split('\n'), (name, value) => new KeyValuePair<string, object?>(name, value))));
     }
 }
 

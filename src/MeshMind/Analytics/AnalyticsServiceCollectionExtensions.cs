@@ -10,6 +10,7 @@ public static class AnalyticsServiceCollectionExtensions
     {
         services.AddAnalyticsOptions();
         services.TryAddSingleton<AnalyticsRecorder>();
+        services.TryAddSingleton<AnalyticsCollector>();
         services.TryAddSingleton<AnalyticsStore>();
         services.TryAddSingleton<AnalyticsHistory>();
         services.AddHostedService<AnalyticsFlusher>();

@@ -1,4 +1,5 @@
 using System.IO.Pipelines;
+using MeshMind.Infrastructure;
 using MeshMind.Mesh;
 using Microsoft.AspNetCore.Http.Features;
 
@@ -8,7 +9,7 @@ namespace MeshMind.Analytics;
 /// Per route (seed §5.1): counts every request on both ports with its latency, status class and bytes in and out.
 /// First in the pipeline, so static UI files, refused requests and the mesh port are measured too.
 /// </summary>
-public sealed class PerfMiddleware(RequestDelegate next, AnalyticsRecorder recorder, TimeProvider time)
+public sealed class PerfMiddleware(RequestDelegate next, AnalyticsRecorder recorder, TrafficMetrics traffic, TimeProvider time)
 {
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<(RouteEndpoint Endpoint, string Method), string> s_labels = new();
 
@@ -31,7 +32,7 @@ public sealed class PerfMiddleware(RequestDelegate next, AnalyticsRecorder recor
             recorder.Http(RouteOf(context), time.GetElapsedTime(started).TotalMilliseconds, status, bytesIn, counted.Bytes);
             if (context.Features.Get<MeshConnectionFeature>() is not null)
             {
-                recorder.ChannelBytes("proxy", bytesIn, counted.Bytes);
+                traffic.Add("proxy", bytesIn, counted.Bytes);
             }
         }
     }

@@ -25,7 +25,7 @@ public static class AuthApi
     }
 
     private static async Task<IResult> LoginAsync(
-        HttpContext context, UserStore users, SessionTokens sessions, LoginRateLimiter limiter, Analytics.AnalyticsRecorder recorder, CancellationToken cancellationToken)
+        HttpContext context, UserStore users, SessionTokens sessions, LoginRateLimiter limiter, AuthMetrics metrics, CancellationToken cancellationToken)
     {
         var client = context.Connection.RemoteIpAddress ?? IPAddress.None;
         if (limiter.RetryAfter(client) is { } wait)
@@ -48,14 +48,14 @@ public static class AuthApi
         if (!await users.VerifyAsync(request.Username, request.Password, cancellationToken))
         {
             limiter.RecordFailure(client);
-            recorder.Login(succeeded: false);
+            metrics.Login(succeeded: false);
             return limiter.RetryAfter(client) is { } lockout
                 ? TooManyAttempts(context, lockout)
                 : ApiResults.Error(StatusCodes.Status401Unauthorized, "wrong username or password");
         }
 
         limiter.RecordSuccess(client);
-        recorder.Login(succeeded: true);
+        metrics.Login(succeeded: true);
         var session = sessions.Issue(users.Username);
         context.Response.Cookies.Append(sessions.CookieName, session.Token, new CookieOptions
         {

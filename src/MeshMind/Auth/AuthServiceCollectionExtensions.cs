@@ -15,6 +15,7 @@ public static class AuthServiceCollectionExtensions
         services.AddHostedService<AuthStartup>();
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Add(AuthJsonContext.Default));
         services.TryAddSingleton<UserStore>();
+        services.TryAddSingleton<AuthMetrics>();
         services.TryAddSingleton<SessionTokens>();
         services.TryAddSingleton<ApiKeyStore>();
         services.TryAddSingleton<LoginRateLimiter>();

@@ -10,6 +10,7 @@ public static class ConversationsServiceCollectionExtensions
     {
         services.AddConversationOptions();
         services.TryAddSingleton<ConversationStore>();
+        services.TryAddSingleton<ConversationMetrics>();
         services.TryAddSingleton<ConversationSync>();
         services.AddHostedService(provider => provider.GetRequiredService<ConversationSync>());
         return services;

@@ -1,6 +1,6 @@
+using System.Net;
 using System.Net.NetworkInformation;
 using System.Net.Sockets;
-using System.Net;
 using System.Threading.Channels;
 using MeshMind.Infrastructure;
 using MeshMind.Mesh;

@@ -71,7 +71,7 @@ public static class FilesApi
                 }
 
                 var stored = await store.SaveAsync(name, section.ContentType, section.Body, context.RequestAborted);
-                context.RequestServices.GetRequiredService<Analytics.AnalyticsRecorder>().Upload(stored.Size);
+                context.RequestServices.GetRequiredService<FileMetrics>().Upload(stored.Size);
                 return TypedResults.Json(new UploadResponse(stored.Name, stored.Size, stored.Sha256, stored.ContentType, stored.Modified),
                     FileJsonContext.Default.UploadResponse, statusCode: StatusCodes.Status201Created);
             }
@@ -138,7 +138,7 @@ public static class FilesApi
             ? TypedResults.Json(unpinned, FileJsonContext.Default.PinResponse)
             : ApiResults.Error(StatusCodes.Status404NotFound, $"no file named '{Shorten(filename)}' on this node (only a node's own files can be pinned)");
 
-    private static async Task<IResult> DownloadAsync(string filename, HttpRequest request, FileStore store, Analytics.AnalyticsRecorder recorder, CancellationToken cancellationToken)
+    private static async Task<IResult> DownloadAsync(string filename, HttpRequest request, FileStore store, FileMetrics metrics, CancellationToken cancellationToken)
     {
         ByteRanges.IgnoreOtherUnits(request);
         if (FileNames.Check(filename).Name is not { } name || await store.FindAsync(name, cancellationToken) is not { } file)
@@ -146,7 +146,7 @@ public static class FilesApi
             return ApiResults.Error(StatusCodes.Status404NotFound, $"no file named '{Shorten(filename)}' on this node");
         }
 
-        recorder.Download(request.Headers.Range.Count == 0 ? file.Size : 0);
+        metrics.Download(request.Headers.Range.Count == 0 ? file.Size : 0);
 
         return TypedResults.PhysicalFile(store.BlobPath(file.Sha256), file.ContentType, file.Name, file.Modified,
             new EntityTagHeaderValue($"\"{file.Sha256}\""), enableRangeProcessing: true);

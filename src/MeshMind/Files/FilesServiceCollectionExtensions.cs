@@ -10,6 +10,7 @@ public static class FilesServiceCollectionExtensions
     {
         services.AddFileOptions();
         services.TryAddSingleton<FileStore>();
+        services.TryAddSingleton<FileMetrics>();
         services.TryAddSingleton<PeerFiles>();
         services.TryAddSingleton<FileListing>();
         services.AddHostedService(provider => provider.GetRequiredService<PeerFiles>());

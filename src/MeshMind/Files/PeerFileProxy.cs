@@ -46,7 +46,7 @@ public static class PeerFileProxy
         {
             var peerId = Node.NodeIdentity.ComputeNodeId(peerCertificate);
             var peerName = context.RequestServices.GetRequiredService<Mesh.PeerDirectory>().Find(peerId)?.Name ?? peerId[..12];
-            context.RequestServices.GetRequiredService<Analytics.AnalyticsRecorder>().Served(peerId, peerName, file.Size);
+            context.RequestServices.GetRequiredService<FileMetrics>().Served(peerId, peerName, file.Size);
         }
 
         await TypedResults.PhysicalFile(store.BlobPath(sha256), file.ContentType, lastModified: file.Modified,
@@ -156,7 +156,7 @@ public static class PeerFileProxy
             await using var body = await upstream.Content.ReadAsStreamAsync(context.RequestAborted);
             var whole = upstream.StatusCode == HttpStatusCode.OK;
             await CopyAsync(body, context, whole ? file.Id : null);
-            context.RequestServices.GetRequiredService<Analytics.AnalyticsRecorder>().Proxied(peer.NodeId, peer.Name, upstream.Content.Headers.ContentLength ?? 0);
+            context.RequestServices.GetRequiredService<FileMetrics>().Proxied(peer.NodeId, peer.Name, upstream.Content.Headers.ContentLength ?? 0);
         }
     }
 

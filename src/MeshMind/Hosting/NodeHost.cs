@@ -11,8 +11,8 @@ using MeshMind.Overview;
 using MeshMind.Storage;
 using MeshMind.Telemetry;
 using MeshMind.Web;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
 
 namespace MeshMind.Hosting;
@@ -41,7 +41,8 @@ public static class NodeHost
 
         var services = builder.Services;
         services.AddSingleton(new NodeConsole(launch.Output));
-        services.AddNode()
+        services.AddInfrastructure()
+            .AddNode()
             .AddStorage()
             .AddWeb()
             .AddTelemetry(configuration)

@@ -1,7 +1,7 @@
 using MeshMind.Discovery;
 using MeshMind.Infrastructure;
-using MeshMind.Mesh.Links;
 using MeshMind.Mesh;
+using MeshMind.Mesh.Links;
 using Microsoft.Extensions.Options;
 
 namespace MeshMind.Llm;

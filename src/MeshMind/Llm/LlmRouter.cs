@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net.Http.Headers;
 using System.Text.Json;
-using MeshMind.Analytics;
 using MeshMind.Mesh;
 using Microsoft.Extensions.Options;
 using OllamaSharp.Models.Chat;
@@ -17,7 +16,7 @@ public sealed partial class LlmRouter(
     LocalLlm local,
     PeerDirectory peers,
     PeerLlmClients clients,
-    AnalyticsRecorder recorder,
+    LlmMetrics metrics,
     IOptions<LlmOptions> options,
     TimeProvider time,
     ILogger<LlmRouter> logger)
@@ -87,14 +86,13 @@ public sealed partial class LlmRouter(
     /// <param name="request">The chat; its model is resolved and set per host.</param>
     /// <param name="includePeers">False for requests that came from a peer: they are served here or not at all (no loops).</param>
     /// <param name="cancellationToken">The client's; cancelling it cancels the request at the host.</param>
-    /// <param name="conversationId">The conversation a person's message belongs to, for engagement analytics.</param>
     /// <exception cref="LlmUnavailableException">No host has an LLM, none has the model, or every one failed before answering.</exception>
-    public async Task<LlmAnswer> OpenAsync(ChatRequest request, bool includePeers, CancellationToken cancellationToken, string? conversationId = null)
+    public async Task<LlmAnswer> OpenAsync(ChatRequest request, bool includePeers, CancellationToken cancellationToken)
     {
         if (includePeers)
         {
             // A person's message (requests from peers are counted by the node the person used).
-            recorder.Message(conversationId);
+            metrics.Request();
         }
 
         try
@@ -103,8 +101,7 @@ public sealed partial class LlmRouter(
         }
         catch (LlmUnavailableException ex)
         {
-            recorder.Chat(request.Model, null, null, false, null, null, null,
-                ex.StatusCode == StatusCodes.Status404NotFound ? "unknown_model" : "unavailable");
+            metrics.Answer(request.Model, null, null, null, null, ex.StatusCode == StatusCodes.Status404NotFound ? "unknown_model" : "unavailable");
             throw;
         }
     }
@@ -152,8 +149,8 @@ public sealed partial class LlmRouter(
     internal void Finished(LlmAnswer answer, bool succeeded, string? failure = null)
     {
         double? rate = answer.Final is { EvalCount: > 0, EvalDuration: > 0 } final ? final.EvalCount / (final.EvalDuration / 1e9) : null;
-        recorder.Chat(answer.Model, answer.Host.NodeId, answer.Host.Name, answer.Host.IsLocal, answer.Elapsed.TotalMilliseconds,
-            succeeded ? answer.TtftMs : null, succeeded ? rate : null, failure);
+        metrics.Answer(answer.Model, answer.Host, answer.Elapsed.TotalMilliseconds, succeeded ? answer.TtftMs : null, succeeded ? rate : null,
+            failure);
         if (failure is not null || succeeded)
         {
             Finished(answer.Host, answer.TtftMs, succeeded);
@@ -232,7 +229,7 @@ public sealed partial class LlmRouter(
                 : Describe(ex);
             await Release(response, lines, slot, deadline, linked);
             health?.Breaker.Failure();
-            recorder.Failover();
+            metrics.Failover();
             LogFailedOver(host.Name, host.NodeId[..Math.Min(12, host.NodeId.Length)], reason);
             return (null, reason);
         }

@@ -9,6 +9,7 @@ public static class LlmServiceCollectionExtensions
     public static IServiceCollection AddLlm(this IServiceCollection services)
     {
         services.AddLlmOptions();
+        services.TryAddSingleton<LlmMetrics>();
         services.TryAddSingleton<LocalLlm>();
         services.TryAddSingleton<PeerLlmClients>();
         services.TryAddSingleton<LlmRouter>();

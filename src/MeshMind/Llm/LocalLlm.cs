@@ -1,5 +1,5 @@
 using System.Runtime.CompilerServices;
-using MeshMind.Analytics;
+using MeshMind.Infrastructure;
 using MeshMind.Node;
 using Microsoft.Extensions.Options;
 using OllamaSharp;
@@ -29,7 +29,7 @@ public sealed class LocalLlm : IDisposable
     private double? _ttftMs;
     private double? _tokensPerS;
 
-    public LocalLlm(IOptions<LlmOptions> options, NodeInfo node, AnalyticsRecorder recorder, TimeProvider time)
+    public LocalLlm(IOptions<LlmOptions> options, NodeInfo node, OutboundCallMetrics calls, TimeProvider time)
     {
         _options = options.Value;
         _time = time;
@@ -47,7 +47,7 @@ public sealed class LocalLlm : IDisposable
             baseAddress = new Uri(openAi.GetLeftPart(UriPartial.Authority) + "/");
         }
 
-        _http = new HttpClient(new CallMetricsHandler("llm", recorder, time, new AbortOnCancelHandler(backend)))
+        _http = new HttpClient(new CallMetricsHandler("llm", calls, time, new AbortOnCancelHandler(backend)))
         {
             BaseAddress = baseAddress,
             // The router owns every timeout (first token, stall); a long answer must not be cut by HttpClient.

@@ -3,8 +3,8 @@ using System.Globalization;
 using System.Text.Json;
 using MeshMind.Infrastructure;
 using MeshMind.Node;
-using OllamaSharp.Models.Chat;
 using OllamaSharp.Models;
+using OllamaSharp.Models.Chat;
 
 namespace MeshMind.Llm;
 

@@ -1,9 +1,9 @@
 using System.Buffers;
-using System.Text.Json;
 using System.Text;
+using System.Text.Json;
 using MeshMind.Infrastructure;
-using OllamaSharp.Models.Chat;
 using OllamaSharp.Models;
+using OllamaSharp.Models.Chat;
 
 namespace MeshMind.Llm;
 

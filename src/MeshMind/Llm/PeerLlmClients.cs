@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
-using MeshMind.Analytics;
+using MeshMind.Infrastructure;
 using MeshMind.Mesh;
 using MeshMind.Node;
 
@@ -10,7 +10,7 @@ namespace MeshMind.Llm;
 /// HTTP clients for peers' mesh ports (DESIGN §5), which speak the same Ollama protocol as the local LLM: mutual TLS
 /// with this node's certificate, accepting only the certificate whose hash is the peer's node id; one pool per peer.
 /// </summary>
-public sealed class PeerLlmClients(NodeIdentity identity, AnalyticsRecorder recorder, TimeProvider time) : IDisposable
+public sealed class PeerLlmClients(NodeIdentity identity, OutboundCallMetrics calls, TimeProvider time) : IDisposable
 {
     private readonly ConcurrentDictionary<(string NodeId, string Endpoint), Lazy<HttpClient>> _clients = new();
 
@@ -75,7 +75,7 @@ public sealed class PeerLlmClients(NodeIdentity identity, AnalyticsRecorder reco
         handler.PooledConnectionIdleTimeout = TimeSpan.FromSeconds(60);
         handler.EnableMultipleHttp2Connections = true;
         HttpMessageHandler versioned = http2 ? new Http2Handler(handler) : handler;
-        return new HttpClient(new CallMetricsHandler("peer", recorder, time, new AbortOnCancelHandler(versioned)))
+        return new HttpClient(new CallMetricsHandler("peer", calls, time, new AbortOnCancelHandler(versioned), channel: "proxy"))
         {
             BaseAddress = new UriBuilder(Uri.UriSchemeHttps, address.ToString(), port).Uri,
             Timeout = Timeout.InfiniteTimeSpan,

@@ -1,5 +1,5 @@
-using System.Net.Security;
 using System.Net;
+using System.Net.Security;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using MeshMind.Mesh.Links;

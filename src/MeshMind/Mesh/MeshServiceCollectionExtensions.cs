@@ -14,6 +14,7 @@ public static class MeshServiceCollectionExtensions
         services.AddMeshOptions();
         services.TryAddSingleton<MeshKeys>();
         services.TryAddSingleton<PeerDirectory>();
+        services.TryAddSingleton<MeshMetrics>();
         services.TryAddSingleton<PeerStore>();
         services.TryAddSingleton<DuplicateIdentity>();
         services.TryAddSingleton<MeshConnectionGate>();

@@ -1,4 +1,3 @@
-using MeshMind.Infrastructure;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -6,15 +5,13 @@ namespace MeshMind.Node;
 
 public static class NodeServiceCollectionExtensions
 {
-    /// <summary>Who this node is: its options, data directory, identity (<c>node.pfx</c>), name, version, bound ports and clock.</summary>
+    /// <summary>Who this node is: its options, data directory, identity (<c>node.pfx</c>), name and version.</summary>
     public static IServiceCollection AddNode(this IServiceCollection services)
     {
         services.AddNodeOptions();
-        services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<DataDirectory>();
         services.TryAddSingleton<NodeIdentity>();
         services.TryAddSingleton<NodeInfo>();
-        services.TryAddSingleton<BoundEndpoints>();
         services.AddHostedService<NodeIdentityStartup>();
         return services;
     }

@@ -1,5 +1,5 @@
-using MeshMind.Conversations.Chat;
 using MeshMind.Conversations;
+using MeshMind.Conversations.Chat;
 using MeshMind.Llm;
 using Microsoft.Extensions.Time.Testing;
 using UglyToad.PdfPig.Content;

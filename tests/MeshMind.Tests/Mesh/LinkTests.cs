@@ -1,9 +1,9 @@
 using System.Globalization;
-using System.Net.Sockets;
 using System.Net;
+using System.Net.Sockets;
 using MeshMind.Infrastructure;
-using MeshMind.Mesh.Links;
 using MeshMind.Mesh;
+using MeshMind.Mesh.Links;
 using MeshMind.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -1,7 +1,7 @@
 using System.Buffers;
-using System.Text.Json.Nodes;
-using System.Text.Json;
 using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using MeshMind.Files;
 using MeshMind.Infrastructure;
 using MeshMind.Llm;
@@ -20,12 +20,12 @@ public static class ChatApi
     public static IEndpointRouteBuilder MapChatApi(this IEndpointRouteBuilder endpoints)
     {
         // A plain lambda, not the async method itself: see OllamaApi (its state machine would load OllamaSharp at start-up).
-        endpoints.MapPost("/api/chat", (HttpContext context, LlmRouter router, ConversationStore store, MeshFileReader files,
-            IOptions<LlmOptions> options, TimeProvider time) => ChatAsync(context, router, store, files, options, time));
+        endpoints.MapPost("/api/chat", (HttpContext context, LlmRouter router, ConversationStore store, ConversationMetrics metrics, MeshFileReader files,
+            IOptions<LlmOptions> options, TimeProvider time) => ChatAsync(context, router, store, metrics, files, options, time));
         return endpoints;
     }
 
-    private static async Task ChatAsync(HttpContext context, LlmRouter router, ConversationStore store, MeshFileReader files,
+    private static async Task ChatAsync(HttpContext context, LlmRouter router, ConversationStore store, ConversationMetrics metrics, MeshFileReader files,
         IOptions<LlmOptions> options, TimeProvider time)
     {
         var aborted = context.RequestAborted;
@@ -112,10 +112,11 @@ public static class ChatApi
         };
 
         var started = time.GetTimestamp();
+        metrics.Turn(conversationId);
         LlmAnswer stream;
         try
         {
-            stream = await router.OpenAsync(request, includePeers: true, aborted, conversationId);
+            stream = await router.OpenAsync(request, includePeers: true, aborted);
         }
         catch (LlmUnavailableException ex)
         {

@@ -1,5 +1,5 @@
-using System.Net.WebSockets;
 using System.Net;
+using System.Net.WebSockets;
 using MeshMind.Infrastructure;
 using MeshMind.Node;
 using Microsoft.Extensions.Options;
@@ -21,6 +21,8 @@ public sealed partial class LinkManager(
     NodeInfo node,
     BoundEndpoints bound,
     IOptions<MeshOptions> options,
+    MeshMetrics metrics,
+    TrafficMetrics traffic,
     IHostApplicationLifetime lifetime,
     TimeProvider time,
     ILogger<LinkManager> logger) : BackgroundService
@@ -46,9 +48,6 @@ public sealed partial class LinkManager(
 
     /// <summary>Raised when a link to a peer comes up, after hello; handlers send their opening messages with <see cref="Send"/>.</summary>
     public event Action<string>? LinkUp;
-
-    /// <summary>Raised for every ping answered on a current link, with the peer's node id and the round trip in milliseconds.</summary>
-    public event Action<string, double>? RoundTrip;
 
     /// <summary>Raised for every message the link layer itself does not handle (capability, conversations, ...).</summary>
     public event Action<string, LinkMessage>? MessageReceived;
@@ -121,6 +120,7 @@ public sealed partial class LinkManager(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         _stopping = stoppingToken;
+        traffic.Observe("links", Traffic);
         await lifetime.WaitForStartAsync(stoppingToken);
 
         foreach (var peer in _options.Peers)
@@ -368,7 +368,7 @@ public sealed partial class LinkManager(
             peers.SetLink(link.RemoteNodeId, LinkState.Up, link.RttMs);
             if (link.RttMs is { } rtt)
             {
-                RoundTrip?.Invoke(link.RemoteNodeId, rtt);
+                metrics.RoundTrip(link.RemoteNodeId, peers.Find(link.RemoteNodeId)?.Name ?? link.RemoteNodeId[..12], rtt);
             }
         }
     }

@@ -1,11 +1,13 @@
 
-namespace MeshMind.Analytics;
+namespace MeshMind.Infrastructure;
 
 /// <summary>
-/// Measures calls this node makes to peers (<c>peer</c>) or to its LLM backend (<c>llm</c>): latency until the response
-/// body was read to its end (or dropped), errors (no response, or 5xx), and bytes each way.
+/// Measures the calls made through an HTTP client (to peers, <c>peer</c>, or to the LLM backend, <c>llm</c>): latency until
+/// the response body was read to its end (or dropped), errors (no response, or 5xx), and bytes each way. With a
+/// <c>channel</c>, the calls' bytes also count as that traffic channel (<see cref="TrafficMetrics"/>).
 /// </summary>
-public sealed class CallMetricsHandler(string target, AnalyticsRecorder recorder, TimeProvider time, HttpMessageHandler inner) : DelegatingHandler(inner)
+public sealed class CallMetricsHandler(string target, OutboundCallMetrics metrics, TimeProvider time, HttpMessageHandler inner, string? channel = null)
+    : DelegatingHandler(inner)
 {
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
@@ -19,13 +21,13 @@ public sealed class CallMetricsHandler(string target, AnalyticsRecorder recorder
         }
         catch (Exception)
         {
-            recorder.Call(target, route, time.GetElapsedTime(started).TotalMilliseconds, error: true, 0, sent);
+            metrics.Record(target, route, time.GetElapsedTime(started).TotalMilliseconds, error: true, 0, sent, channel);
             throw;
         }
 
         var error = (int)response.StatusCode >= 500;
         response.Content = new CountedContent(response.Content, received =>
-            recorder.Call(target, route, time.GetElapsedTime(started).TotalMilliseconds, error, received, sent));
+            metrics.Record(target, route, time.GetElapsedTime(started).TotalMilliseconds, error, received, sent, channel));
         return response;
     }
 
@@ -34,7 +36,7 @@ public sealed class CallMetricsHandler(string target, AnalyticsRecorder recorder
         path.StartsWith("/mesh/files/", StringComparison.Ordinal) ? "/mesh/files/{sha256}" : path;
 
     /// <summary>The original content; reports the bytes read once, when the body ends or the response is disposed.</summary>
-    private sealed class CountedContent(HttpContent inner, Action<long> done) : Infrastructure.ForwardingContent(inner)
+    private sealed class CountedContent(HttpContent inner, Action<long> done) : ForwardingContent(inner)
     {
         private long _received;
         private int _reported;

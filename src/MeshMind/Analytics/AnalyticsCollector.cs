@@ -1,0 +1,170 @@
+using System.Diagnostics.Metrics;
+
+namespace MeshMind.Analytics;
+
+/// <summary>
+/// Listens to this node's MeshMind instruments (<see cref="MeterListener"/>, only meters made by this node's
+/// <see cref="IMeterFactory"/>, so nodes sharing a process stay apart) and turns each measurement into a tally of
+/// <see cref="AnalyticsRecorder"/>. Features own their instruments and know nothing of analytics; the mapping from an
+/// instrument to the kind and key it is counted under lives here, in one table.
+/// </summary>
+/// <remarks>
+/// Observable instruments are read by <see cref="Sample"/>: cumulative counters as the growth since the last reading,
+/// gauges only when the flusher samples them (a read of the analytics API samples counters, so it sees recent traffic).
+/// </remarks>
+public sealed class AnalyticsCollector : IDisposable
+{
+    private readonly AnalyticsRecorder _recorder;
+    private readonly MeterListener _listener = new();
+    private readonly Lock _sampling = new();
+    private readonly Dictionary<(string Instrument, string Tags), long> _lastTotals = [];
+    private bool _withGauges;
+
+    public AnalyticsCollector(AnalyticsRecorder recorder, IMeterFactory meters)
+    {
+        _recorder = recorder;
+        _listener.InstrumentPublished = (instrument, listener) =>
+        {
+            if (ReferenceEquals(instrument.Meter.Scope, meters) && IsCollected(instrument.Name))
+            {
+                listener.EnableMeasurementEvents(instrument);
+            }
+        };
+        _listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) => OnMeasurement(instrument, value, tags));
+        _listener.SetMeasurementEventCallback<int>((instrument, value, tags, _) => OnMeasurement(instrument, value, tags));
+        _listener.SetMeasurementEventCallback<double>((instrument, value, tags, _) => OnMeasurement(instrument, value, tags));
+        _listener.Start();
+    }
+
+    /// <summary>Reads the observable instruments now: counters always, gauges when <paramref name="gauges"/>.</summary>
+    public void Sample(bool gauges)
+    {
+        lock (_sampling)
+        {
+            _withGauges = gauges;
+            _listener.RecordObservableInstruments();
+            _withGauges = false;
+        }
+    }
+
+    public void Dispose() => _listener.Dispose();
+
+    private static bool IsCollected(string instrument) => instrument is
+        "meshmind.llm.requests" or "meshmind.llm.answers" or "meshmind.llm.answer.duration" or "meshmind.llm.answer.ttft"
+        or "meshmind.llm.answer.tokens_per_second" or "meshmind.llm.failovers" or "meshmind.conversations.turns" or "meshmind.auth.logins"
+        or "meshmind.files.transfers" or "meshmind.peer_call.duration" or "meshmind.peer_call.bytes" or "meshmind.mesh.link.rtt"
+        or "meshmind.peers.linked" or "meshmind.discovery.datagrams" or "meshmind.discovery.dropped" or "meshmind.network.bytes";
+
+    private void OnMeasurement(Instrument instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
+    {
+        switch (instrument.Name)
+        {
+            case "meshmind.llm.requests":
+                _recorder.Add(Kinds.Message, "");
+                break;
+            case "meshmind.llm.answers":
+                var error = Tag(tags, "outcome") == "error";
+                _recorder.Add(Kinds.Chat, "", error: error);
+                if (Tag(tags, "model") is { } model)
+                {
+                    _recorder.Add(Kinds.ChatModel, model, error: error);
+                }
+
+                if (Tag(tags, "host.node_id") is { } host)
+                {
+                    _recorder.Add(Kinds.ChatHost, $"{host}|{Tag(tags, "host.name")}|{Tag(tags, "host.kind")}", error: error);
+                }
+
+                if (error)
+                {
+                    _recorder.Add(Kinds.ChatError, Tag(tags, "error.reason") ?? "");
+                }
+
+                break;
+            case "meshmind.llm.answer.duration":
+                _recorder.Add(Kinds.Chat, "", count: 0, value: value);
+                break;
+            case "meshmind.llm.answer.ttft":
+                _recorder.Add(Kinds.ChatTtft, "", value: value);
+                break;
+            case "meshmind.llm.answer.tokens_per_second":
+                _recorder.Add(Kinds.ChatRate, "", value: value);
+                break;
+            case "meshmind.llm.failovers":
+                _recorder.Add(Kinds.ChatFailover, "");
+                break;
+            case "meshmind.conversations.turns":
+                _recorder.Add(Kinds.Conversation, Tag(tags, "conversation.id") ?? "");
+                break;
+            case "meshmind.auth.logins":
+                _recorder.Add(Kinds.Login, Tag(tags, "outcome") ?? "");
+                break;
+            case "meshmind.files.transfers":
+                var bytes = (long)value;
+                var peer = $"{Tag(tags, "peer.node_id")}|{Tag(tags, "peer.name")}";
+                switch (Tag(tags, "operation"))
+                {
+                    case "upload":
+                        _recorder.Add(Kinds.FileUpload, "", bytesIn: bytes);
+                        break;
+                    case "download":
+                        _recorder.Add(Kinds.FileDownload, "", bytesOut: bytes);
+                        break;
+                    case "proxied":
+                        _recorder.Add(Kinds.FileProxied, peer, bytesIn: bytes);
+                        break;
+                    case "served":
+                        _recorder.Add(Kinds.FileServed, peer, bytesOut: bytes);
+                        break;
+                }
+
+                break;
+            case "meshmind.peer_call.duration":
+                _recorder.Add(Kinds.Call, $"{Tag(tags, "target")} {Tag(tags, "route")}", value: value * 1000, error: Tag(tags, "error") == bool.TrueString);
+                break;
+            case "meshmind.peer_call.bytes":
+                var inbound = Tag(tags, "direction") == "in";
+                _recorder.Add(Kinds.Call, $"{Tag(tags, "target")} {Tag(tags, "route")}", count: 0,
+                    bytesIn: inbound ? (long)value : 0, bytesOut: inbound ? 0 : (long)value);
+                break;
+            case "meshmind.mesh.link.rtt":
+                _recorder.Add(Kinds.Rtt, $"{Tag(tags, "peer.node_id")}|{Tag(tags, "peer.name")}", value: value);
+                break;
+            case "meshmind.peers.linked" when _withGauges:
+                _recorder.Add(Kinds.Peers, "", value: value);
+                break;
+            case "meshmind.discovery.datagrams" when Growth(instrument, tags, (long)value) is > 0 and var sent:
+                _recorder.Add(Kinds.Discovery, Tag(tags, "direction") ?? "", count: sent);
+                break;
+            case "meshmind.discovery.dropped" when Growth(instrument, tags, (long)value) is > 0 and var dropped:
+                _recorder.Add(Kinds.Discovery, "dropped:" + Tag(tags, "reason"), count: dropped);
+                break;
+            case "meshmind.network.bytes" when Growth(instrument, tags, (long)value) is > 0 and var moved:
+                var incoming = Tag(tags, "direction") == "in";
+                _recorder.Add(Kinds.Bytes, Tag(tags, "channel") ?? "", count: 0, bytesIn: incoming ? moved : 0, bytesOut: incoming ? 0 : moved);
+                break;
+        }
+    }
+
+    /// <summary>For a cumulative counter: how much it grew since its last reading with the same tags.</summary>
+    private long Growth(Instrument instrument, ReadOnlySpan<KeyValuePair<string, object?>> tags, long total)
+    {
+        var key = (instrument.Name, string.Join('\n', tags.ToArray().Select(t => $"{t.Key}={t.Value}")));
+        var previous = _lastTotals.GetValueOrDefault(key);
+        _lastTotals[key] = Math.Max(previous, total);
+        return total - previous;
+    }
+
+    private static string? Tag(ReadOnlySpan<KeyValuePair<string, object?>> tags, string name)
+    {
+        foreach (var tag in tags)
+        {
+            if (tag.Key == name)
+            {
+                return tag.Value?.ToString();
+            }
+        }
+
+        return null;
+    }
+}
