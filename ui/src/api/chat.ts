@@ -25,6 +25,7 @@ export function parseChatEvent(line: string): ChatStreamEvent | null {
       return {
         type: 'start',
         conversation_id: typeof ev.conversation_id === 'string' ? ev.conversation_id : '',
+        exchange_id: strOrNull(ev.exchange_id),
         model: strOrNull(ev.model),
         host: ev.host && typeof ev.host === 'object' ? (ev.host as ChatHost) : null,
       }
@@ -36,6 +37,7 @@ export function parseChatEvent(line: string): ChatStreamEvent | null {
         response: strOrNull(ev.response),
         latency_ms: num(ev.latency_ms),
         ttft_ms: num(ev.ttft_ms),
+        prompt_tokens: num(ev.prompt_tokens),
         eval_count: num(ev.eval_count),
         tokens_per_s: num(ev.tokens_per_s),
       }

@@ -10,11 +10,15 @@
 export interface AuthStatus {
   authenticated: boolean
   username: string | null
+  /** How the request was authenticated ("cookie", "api_key"), null when it was not. */
+  method?: string | null
 }
 
 /** 200 body of POST /api/auth/login. C#: LoginResponse. */
 export interface LoginResult {
   username: string
+  /** ISO 8601: when the session cookie expires. */
+  expires_at?: string
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -103,7 +107,10 @@ export interface Exchange {
   model: string | null
   host: ChatHost | null
   latency_ms: number | null
+  /** Time to the first token; null when the answer came without a stream. */
+  ttft_ms?: number | null
   prompt_tokens: number | null
+  /** Tokens of the answer. The streamed `done` event calls the same count `eval_count`. */
   completion_tokens: number | null
   created_at: string
   /** Set when the answer failed or was cut off; the answer is then incomplete. */
@@ -114,6 +121,8 @@ export interface Exchange {
 export interface Conversation {
   id: string
   title: string
+  created_at?: string
+  updated_at?: string
   exchanges: Exchange[]
 }
 
@@ -121,7 +130,8 @@ export interface Conversation {
 export interface PeerHistory {
   node_id: string
   name: string
-  updated_at: string
+  /** When the history was last received; null when the node does not know. */
+  updated_at: string | null
   exchanges: Exchange[]
 }
 
@@ -142,13 +152,15 @@ export interface ChatRequest {
  * node left out (see api/chat.ts, which normalises each line into this shape).
  */
 export type ChatStreamEvent =
-  | { type: 'start'; conversation_id: string; model: string | null; host: ChatHost | null }
+  | { type: 'start'; conversation_id: string; exchange_id: string | null; model: string | null; host: ChatHost | null }
   | { type: 'token'; content: string }
   | {
       type: 'done'
       response: string | null
       latency_ms: number | null
       ttft_ms: number | null
+      prompt_tokens: number | null
+      /** Tokens of the answer: what a saved Exchange calls `completion_tokens`. */
       eval_count: number | null
       tokens_per_s: number | null
     }
