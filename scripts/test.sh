@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Runs every MeshMind test: unit, in-process HTTP, real processes, and the browser tests.
+# Runs every MeshMind test: unit, in-process HTTP, real processes, and the browser tests (dotnet test),
+# then the web UI's unit tests (Vitest, in ui/).
 # On Debian it first installs what the tests need and the machine lacks (Chromium for the UI tests,
 # iproute2 and curl for the network-namespace tests), so it works on a fresh machine with the .NET SDK and Node.js.
-# Ends with one line "N passed, N failed[, N skipped]" counted from the TRX results.
+# Ends with one line "N passed, N failed[, N skipped]" counted from the TRX results and Vitest's JUnit report.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -32,8 +33,24 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 set +e
 dotnet test MeshMind.slnx -c Release --logger "trx" --results-directory "$results"
-status=$?
+dotnet_status=$?
 set -e
+
+# The UI's unit tests. The .NET build has normally run `npm ci` in ui/ already; on a fresh clone whose
+# build failed first, or after package-lock.json changed, install here (same stamp file as the build's).
+vitest_report="$results/vitest-junit.xml"
+set +e
+(
+  cd ui
+  if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+    npm ci --no-audit --no-fund && touch node_modules/.package-lock.json || exit $?
+  fi
+  npm test -- --reporter=default --reporter=junit --outputFile.junit="$vitest_report"
+)
+vitest_status=$?
+set -e
+status=$dotnet_status
+if [ "$status" -eq 0 ]; then status=$vitest_status; fi
 
 passed=0; failed=0; skipped=0
 shopt -s nullglob
@@ -45,11 +62,28 @@ for trx in "${trx_files[@]}"; do
   failed=$((failed + $(value failed) + $(value error) + $(value timeout) + $(value aborted)))
   skipped=$((skipped + $(value notExecuted)))
 done
-if [ ${#trx_files[@]} -eq 0 ] && [ "$status" -ne 0 ]; then
-  failed=1   # the build or the test host failed before any result was written
+if [ ${#trx_files[@]} -eq 0 ] && [ "$dotnet_status" -ne 0 ]; then
+  failed=$((failed + 1))   # the build or the test host failed before any result was written
 fi
 
-echo "Screenshots and TRX results: $results"
+# Vitest's JUnit report: one <testsuite tests= failures= errors= skipped=> per test file.
+vitest_failed=0
+if [ -f "$vitest_report" ]; then
+  while read -r suite; do
+    attr() { sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p" <<<"$suite"; }
+    tests=$(attr tests); failures=$(attr failures); errors=$(attr errors); skips=$(attr skipped)
+    tests=${tests:-0}; failures=${failures:-0}; errors=${errors:-0}; skips=${skips:-0}
+    passed=$((passed + tests - failures - errors - skips))
+    vitest_failed=$((vitest_failed + failures + errors))
+    skipped=$((skipped + skips))
+  done < <(grep -o '<testsuite [^>]*>' "$vitest_report")
+fi
+if [ "$vitest_status" -ne 0 ] && [ "$vitest_failed" -eq 0 ]; then
+  vitest_failed=1   # Vitest failed outside any test (install, config, an unhandled error): count it
+fi
+failed=$((failed + vitest_failed))
+
+echo "Screenshots, TRX and JUnit results: $results"
 if [ "$skipped" -gt 0 ]; then
   echo "$passed passed, $failed failed, $skipped skipped"
 else

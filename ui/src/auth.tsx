@@ -1,5 +1,6 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react'
-import { api, onUnauthorized } from './api'
+import * as authApi from './api/auth'
+import { onUnauthorized } from './api/http'
 
 export type AuthState =
   | { status: 'loading' }
@@ -19,8 +20,8 @@ export function AuthProvider({ children }: { children: ReactNode }) {
 
   useEffect(() => {
     const ctrl = new AbortController()
-    api
-      .authStatus(ctrl.signal)
+    authApi
+      .getAuthStatus(ctrl.signal)
       .then((s) =>
         setAuth(s.authenticated ? { status: 'authenticated', username: s.username } : { status: 'anonymous' }),
       )
@@ -35,13 +36,13 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   useEffect(() => onUnauthorized(() => setAuth({ status: 'anonymous' })), [])
 
   const login = useCallback(async (username: string, password: string) => {
-    const res = await api.login(username, password)
+    const res = await authApi.login(username, password)
     setAuth({ status: 'authenticated', username: res?.username ?? username })
   }, [])
 
   const logout = useCallback(async () => {
     try {
-      await api.logout()
+      await authApi.logout()
     } catch {
       // Even if the call fails, show the login page.
     }

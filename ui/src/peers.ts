@@ -1,4 +1,4 @@
-import type { Peer } from './api'
+import type { Peer } from './api/types'
 
 function rank(p: Peer): number {
   if (p.revoked) return 3

@@ -1,5 +1,7 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react'
-import { api, ApiError, type NodeStatus } from './api'
+import { ApiError } from './api/http'
+import { getStatus } from './api/status'
+import type { NodeStatus } from './api/types'
 
 const FAST_POLL_MS = 3000
 const SLOW_POLL_MS = 30000
@@ -28,7 +30,7 @@ export function StatusProvider({ children }: { children: ReactNode }) {
     const tick = async () => {
       ctrl = new AbortController()
       try {
-        const s = await api.status(ctrl.signal)
+        const s = await getStatus(ctrl.signal)
         if (cancelled) return
         setStatus(s)
         setError(null)

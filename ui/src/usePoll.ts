@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react'
-import { ApiError, isAbortError } from './api'
+import { ApiError, isAbortError } from './api/http'
 
 export type Fetcher<T> = (signal: AbortSignal) => Promise<T>
 

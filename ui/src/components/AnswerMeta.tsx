@@ -1,4 +1,5 @@
-import { formatAgo, formatMs, formatTimestamp, type ChatHost } from '../api'
+import type { ChatHost } from '../api/types'
+import { formatAgo, formatMs, formatTimestamp } from '../lib/format'
 
 export interface AnswerStats {
   latencyMs?: number | null

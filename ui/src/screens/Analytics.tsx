@@ -1,6 +1,6 @@
 import { lazy, Suspense } from 'react'
 import { useSearchParams } from 'react-router-dom'
-import { DEFAULT_RANGE, isRange, type Range } from '../analyticsApi'
+import { DEFAULT_RANGE, isRange, type Range } from '../api/analytics'
 import { Page } from '../components/Page'
 import { Spinner } from '../components/Spinner'
 import { RangePicker } from './analytics/RangePicker'

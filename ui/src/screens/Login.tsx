@@ -1,7 +1,7 @@
 import { useEffect, useState, type FormEvent } from 'react'
 import { m } from 'framer-motion'
 import { Navigate, useLocation, type Location } from 'react-router-dom'
-import { ApiError } from '../api'
+import { ApiError } from '../api/http'
 import { useAuth } from '../auth'
 import { LogoIcon } from '../components/Icons'
 import { FullPageSpinner, Spinner } from '../components/Spinner'

@@ -1,14 +1,8 @@
 import { useCallback, useMemo, useState, type ReactNode } from 'react'
-import {
-  ApiError,
-  formatAgo,
-  formatSecondsAgo,
-  formatTimestamp,
-  getPeers,
-  peerDisplayName,
-  revokePeer,
-  type Peer,
-} from '../api'
+import { ApiError } from '../api/http'
+import { getPeers, revokePeer } from '../api/peers'
+import type { Peer } from '../api/types'
+import { formatAgo, formatSecondsAgo, formatTimestamp, peerDisplayName } from '../lib/format'
 import { Page } from '../components/Page'
 import { ConfirmDialog } from '../components/ConfirmDialog'
 import { DuplicateNodeIdBanner } from '../components/DuplicateNodeIdBanner'

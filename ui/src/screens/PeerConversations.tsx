@@ -1,14 +1,9 @@
 import { useCallback, useMemo, type ReactNode } from 'react'
 import { useSearchParams } from 'react-router-dom'
-import {
-  formatAgo,
-  formatTimestamp,
-  getPeerHistory,
-  getPeers,
-  peerDisplayName,
-  type Exchange,
-  type Peer,
-} from '../api'
+import { getPeerHistory } from '../api/conversations'
+import { getPeers } from '../api/peers'
+import type { Exchange, Peer } from '../api/types'
+import { formatAgo, formatTimestamp, peerDisplayName } from '../lib/format'
 import { AnswerMeta } from '../components/AnswerMeta'
 import { AlertIcon, ConversationsIcon, NetworkIcon } from '../components/Icons'
 import { Markdown } from '../components/Markdown'

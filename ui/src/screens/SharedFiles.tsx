@@ -1,5 +1,7 @@
 import { useCallback, useMemo, useState } from 'react'
-import { ApiError, deleteFile, getFiles, setFilePinned, type SharedFile } from '../api'
+import { deleteFile, getFiles, setFilePinned } from '../api/files'
+import { ApiError } from '../api/http'
+import type { SharedFile } from '../api/types'
 import { ConfirmDialog } from '../components/ConfirmDialog'
 import { FilesIcon } from '../components/Icons'
 import { Page } from '../components/Page'

@@ -6,7 +6,7 @@ import {
   getNetworkAnalytics,
   getPerfAnalytics,
   type Range,
-} from '../../analyticsApi'
+} from '../../api/analytics'
 import { RetryingBanner } from '../../components/RetryingBanner'
 import { usePageVisible } from '../../usePageVisible'
 import { usePoll, type Fetcher } from '../../usePoll'

@@ -1,6 +1,6 @@
 import { Bar, BarChart, CartesianGrid, Cell, Legend, Pie, PieChart, Tooltip, XAxis, YAxis } from 'recharts'
-import type { ChatAnalytics, Stats } from '../../analyticsApi'
-import { peerDisplayName } from '../../api'
+import type { ChatAnalytics, Stats } from '../../api/types'
+import { peerDisplayName } from '../../lib/format'
 import { ChartCard, chartState, Figure } from './ChartCard'
 import { ANIMATE, AXIS_TICK, CHART_STYLE, COLORS, GRID_STROKE, LEGEND_PROPS, PALETTE, TOOLTIP_STYLE } from './chartTheme'
 import { formatCount, formatLatency, formatRate } from './format'

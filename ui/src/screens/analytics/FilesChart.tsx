@@ -1,5 +1,5 @@
-import type { FilesAnalytics } from '../../analyticsApi'
-import { peerDisplayName } from '../../api'
+import type { FilesAnalytics } from '../../api/types'
+import { peerDisplayName } from '../../lib/format'
 import { ChartCard, chartState, Figure } from './ChartCard'
 import { COLORS } from './chartTheme'
 import { formatCount, formatSize } from './format'

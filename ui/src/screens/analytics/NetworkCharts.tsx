@@ -1,6 +1,6 @@
 import { Bar, BarChart, CartesianGrid, Tooltip, XAxis, YAxis } from 'recharts'
-import type { NetworkAnalytics } from '../../analyticsApi'
-import { peerDisplayName } from '../../api'
+import type { NetworkAnalytics } from '../../api/types'
+import { peerDisplayName } from '../../lib/format'
 import { ChartCard, chartState, Figure } from './ChartCard'
 import { ANIMATE, AXIS_TICK, COLORS, GRID_STROKE, TOOLTIP_STYLE } from './chartTheme'
 import { formatCount, formatLatency, formatSize } from './format'

@@ -1,5 +1,5 @@
 import { Bar, BarChart, CartesianGrid, Legend, Tooltip, XAxis, YAxis } from 'recharts'
-import type { CallStats, PerfAnalytics, RouteStats } from '../../analyticsApi'
+import type { CallStats, PerfAnalytics, RouteStats } from '../../api/types'
 import { ChartCard, chartState } from './ChartCard'
 import { ANIMATE, AXIS_TICK, COLORS, GRID_STROKE, LEGEND_PROPS, LOG_FLOOR, logTicks, TOOLTIP_STYLE } from './chartTheme'
 import { formatCount, formatLatency, formatSize } from './format'

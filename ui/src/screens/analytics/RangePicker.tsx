@@ -1,4 +1,4 @@
-import { RANGES, type Range } from '../../analyticsApi'
+import { RANGES, type Range } from '../../api/analytics'
 
 const LABELS: Record<Range, string> = { '1h': '1 hour', '6h': '6 hours', '24h': '24 hours', '7d': '7 days', '30d': '30 days' }
 

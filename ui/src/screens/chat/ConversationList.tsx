@@ -1,4 +1,5 @@
-import { formatAgo, formatTimestamp, type ConversationSummary } from '../../api'
+import type { ConversationSummary } from '../../api/types'
+import { formatAgo, formatTimestamp } from '../../lib/format'
 import { PlusIcon } from '../../components/Icons'
 
 /**

@@ -1,5 +1,8 @@
 import { useCallback, useEffect, useRef, useState } from 'react'
-import { ApiError, getConversation, isAbortError, streamChat, type ChatHost, type Exchange } from '../../api'
+import { streamChat } from '../../api/chat'
+import { getConversation } from '../../api/conversations'
+import { ApiError, isAbortError } from '../../api/http'
+import type { ChatHost, Exchange } from '../../api/types'
 
 export type TurnStatus = 'streaming' | 'done' | 'error' | 'stopped'
 

@@ -1,6 +1,7 @@
 import { useId, type ReactNode } from 'react'
 import { Link } from 'react-router-dom'
-import { formatBytes, formatTimestamp, peerDisplayName, type SharedFile } from '../../api'
+import type { SharedFile } from '../../api/types'
+import { formatBytes, formatTimestamp, peerDisplayName } from '../../lib/format'
 import {
   ArrowDownIcon,
   ArrowUpIcon,

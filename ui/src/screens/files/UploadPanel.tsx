@@ -1,6 +1,6 @@
 import { useEffect, useId, useRef, useState, type DragEvent } from 'react'
 import { AnimatePresence, m } from 'framer-motion'
-import { formatBytes } from '../../api'
+import { formatBytes } from '../../lib/format'
 import { AlertIcon, CheckIcon, CloseIcon, FileIcon, UploadIcon } from '../../components/Icons'
 import { Spinner } from '../../components/Spinner'
 import type { UploadItem } from './useUploadQueue'

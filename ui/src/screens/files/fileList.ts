@@ -1,4 +1,5 @@
-import { peerDisplayName, type SharedFile } from '../../api'
+import type { SharedFile } from '../../api/types'
+import { peerDisplayName } from '../../lib/format'
 
 export type SortKey = 'name' | 'size' | 'date'
 export type SortDirection = 'asc' | 'desc'

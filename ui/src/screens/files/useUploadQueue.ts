@@ -1,5 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react'
-import { ApiError, isAbortError, uploadFile, type UploadedFile } from '../../api'
+import { uploadFile } from '../../api/files'
+import { ApiError, isAbortError } from '../../api/http'
+import type { UploadedFile } from '../../api/types'
 
 export type UploadStatus = 'queued' | 'uploading' | 'processing' | 'done' | 'error'
 

@@ -1,114 +1,25 @@
-// Typed helpers for GET /api/analytics/* (issue 6). Responses are normalised: a missing list is empty,
-// a missing number is 0, so a screen never breaks on a node that sends less than it expects.
-import { ApiError, request } from './api'
+// GET /api/analytics/* (issue 6). Responses are normalised: a missing list is empty, a missing
+// number is 0, so a screen never breaks on a node that sends less than it expects.
+import { request, unexpectedResponse } from './http'
+import type {
+  AnalyticsWindow,
+  ChatAnalytics,
+  EngagementAnalytics,
+  FilesAnalytics,
+  NetworkAnalytics,
+  PerfAnalytics,
+  RouteStats,
+  Stats,
+  Traffic,
+} from './types'
 
+/** The time ranges the analytics endpoints accept (`?range=`). */
 export const RANGES = ['1h', '6h', '24h', '7d', '30d'] as const
 export type Range = (typeof RANGES)[number]
 export const DEFAULT_RANGE: Range = '24h'
 
 export function isRange(value: string | null | undefined): value is Range {
   return (RANGES as readonly string[]).includes(value ?? '')
-}
-
-/** Latency (ms) or speed (tokens/s) statistics; all 0 when count is 0. */
-export interface Stats {
-  count: number
-  mean: number
-  p50: number
-  p95: number
-  p99: number
-  max: number
-}
-
-/** What every analytics response starts with. */
-export interface AnalyticsWindow {
-  range: string
-  /** Unix milliseconds. */
-  from: number
-  to: number
-  /** Width of each point of the *_over_time series. */
-  bucket_seconds: number
-}
-
-export interface RouteStats {
-  route: string
-  count: number
-  errors: number
-  client_errors: number
-  latency_ms: Stats
-  bytes_in: number
-  bytes_out: number
-}
-
-export interface CallStats extends RouteStats {
-  target: string
-}
-
-// A type, not an interface: time buckets must fit charts' `Record<string, number>` points.
-export type LatencyPoint = {
-  t: number
-  count: number
-  p50: number
-  p95: number
-  p99: number
-}
-
-export interface PerfAnalytics extends AnalyticsWindow {
-  routes: RouteStats[]
-  calls: CallStats[]
-  latency_over_time: LatencyPoint[]
-}
-
-export interface ChatAnalytics extends AnalyticsWindow {
-  total: number
-  errors: number
-  failovers: number
-  by_model: { model: string; count: number; errors: number }[]
-  by_host: { node_id: string; name: string; local: boolean; count: number }[]
-  over_time: { t: number; count: number; errors: number }[]
-  ttft_ms: Stats
-  tokens_per_second: Stats
-  errors_by_reason: { reason: string; count: number }[]
-}
-
-export interface Traffic {
-  count: number
-  bytes: number
-}
-
-export interface FilesAnalytics extends AnalyticsWindow {
-  uploads: Traffic
-  downloads: Traffic
-  proxied: Traffic
-  served_to_peers: Traffic
-  by_node: { node_id: string; name: string; proxied_bytes: number; served_bytes: number }[]
-  over_time: {
-    t: number
-    uploads: number
-    upload_bytes: number
-    downloads: number
-    download_bytes: number
-    proxied_bytes: number
-  }[]
-}
-
-export interface EngagementAnalytics extends AnalyticsWindow {
-  messages: number
-  active_conversations: number
-  logins: number
-  failed_logins: number
-  messages_per_hour: { t: number; count: number }[]
-  messages_per_day: { t: number; count: number }[]
-}
-
-export interface NetworkAnalytics extends AnalyticsWindow {
-  peers_now: number
-  links_up: number
-  peers_over_time: { t: number; peers: number }[]
-  link_rtt_ms: { node_id: string; name: string; rtt: Stats }[]
-  discovery: { sent: number; received: number; dropped: { reason: string; count: number }[] }
-  bytes: { channel: string; in: number; out: number }[]
-  bytes_over_time: { t: number; discovery: number; links: number; proxy: number }[]
 }
 
 type Json = Record<string, unknown>
@@ -158,7 +69,7 @@ function routeStats(v: Json): RouteStats {
 
 async function getAnalytics(kind: string, range: Range, signal?: AbortSignal): Promise<Json> {
   const data = await request<unknown>(`/api/analytics/${kind}?range=${encodeURIComponent(range)}`, { signal })
-  if (!data || typeof data !== 'object') throw new ApiError(500, 'Unexpected response from the node')
+  if (!data || typeof data !== 'object') throw unexpectedResponse()
   return data as Json
 }
 

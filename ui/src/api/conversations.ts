@@ -1,0 +1,30 @@
+// Saved conversations: this node's own (/api/conversations) and those peers shared over the mesh
+// link (/api/peers/{node_id}/conversations).
+import { ApiError, request, unexpectedResponse } from './http'
+import type { Conversation, ConversationSummary, PeerHistory } from './types'
+
+/** GET /api/conversations: this node's conversations, newest first. */
+export async function getConversations(signal?: AbortSignal): Promise<ConversationSummary[]> {
+  const data = await request<{ conversations?: unknown }>('/api/conversations', { signal })
+  if (!data || !Array.isArray(data.conversations)) throw unexpectedResponse()
+  return data.conversations as ConversationSummary[]
+}
+
+/** GET /api/conversations/{id}: one conversation with its exchanges. */
+export async function getConversation(id: string, signal?: AbortSignal): Promise<Conversation> {
+  const data = await request<Conversation>(`/api/conversations/${encodeURIComponent(id)}`, { signal })
+  if (!data || !Array.isArray(data.exchanges)) throw unexpectedResponse()
+  return data
+}
+
+/** GET /api/peers/{node_id}/conversations; null when nothing has been received from that peer yet (404). */
+export async function getPeerHistory(nodeId: string, signal?: AbortSignal): Promise<PeerHistory | null> {
+  try {
+    const data = await request<PeerHistory>(`/api/peers/${encodeURIComponent(nodeId)}/conversations`, { signal })
+    if (!data || !Array.isArray(data.exchanges)) throw unexpectedResponse()
+    return data
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 404) return null
+    throw err
+  }
+}
