@@ -3,7 +3,6 @@ using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using MeshMind.Llm;
-using MeshMind.Mesh;
 using OllamaSharp.Models.Chat;
 
 namespace MeshMind.Bench.Llm;
@@ -27,12 +26,12 @@ internal static class FailoverBenchmark
         await self.JoinAsync(host.MeshPort, host.NodeId, BenchNode.Secret, cancellationToken);
         var refusingPort = RefusingPort();
         ModelInfo[] models = [new(model, Loaded: true, 4_661_224_676, "llama", "8.0B")];
-        var direct = new PeerDirectory(TimeProvider.System);
-        InProcessNode.AddLinkedLlmPeer(direct, host.NodeId, "h", IPAddress.Loopback, host.MeshPort, models, ttftMs: 5);
-        var failing = new PeerDirectory(TimeProvider.System);
+        var direct = new LinkedPeers();
+        direct.Add(host.NodeId, "h", IPAddress.Loopback, host.MeshPort, models, ttftMs: 5);
+        var failing = new LinkedPeers();
         var refusingId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
-        InProcessNode.AddLinkedLlmPeer(failing, refusingId, "refusing", IPAddress.Loopback, refusingPort, models, ttftMs: 1);
-        InProcessNode.AddLinkedLlmPeer(failing, host.NodeId, "h", IPAddress.Loopback, host.MeshPort, models, ttftMs: 5);
+        failing.Add(refusingId, "refusing", IPAddress.Loopback, refusingPort, models, ttftMs: 1);
+        failing.Add(host.NodeId, "h", IPAddress.Loopback, host.MeshPort, models, ttftMs: 5);
         if (CandidateRanker.Rank(model, self.Router(failing).Candidates()) is not [{ Host.NodeId: var first }, { Host.NodeId: var second }]
             || first != refusingId || second != host.NodeId)
         {

@@ -3,7 +3,9 @@ using System.Net;
 using MeshMind.Infrastructure;
 using MeshMind.Llm;
 using MeshMind.Mesh;
-using MeshMind.Mesh.Links;
+using MeshMind.Mesh.Admission;
+using MeshMind.Mesh.Peers;
+using MeshMind.Mesh.Transport;
 using MeshMind.Node;
 using MeshMind.Storage;
 using Microsoft.Data.Sqlite;
@@ -37,7 +39,7 @@ internal sealed class InProcessNode : IDisposable
         Calls = new OutboundCallMetrics(meters, new TrafficMetrics(meters));
         Metrics = new LlmMetrics(meters);
         Local = new LocalLlm(_llmOptions, Info, Calls, TimeProvider.System);
-        Clients = new PeerLlmClients(Identity, Calls, TimeProvider.System);
+        Clients = new PeerHttpClients(Identity, Calls, TimeProvider.System);
     }
 
     public NodeIdentity Identity { get; }
@@ -52,10 +54,10 @@ internal sealed class InProcessNode : IDisposable
 
     public LocalLlm Local { get; }
 
-    public PeerLlmClients Clients { get; }
+    public PeerHttpClients Clients { get; }
 
-    public LlmRouter Router(PeerDirectory peers, ILogger<LlmRouter>? logger = null) =>
-        new(Local, peers, Clients, Metrics, _llmOptions, TimeProvider.System, logger ?? NullLogger<LlmRouter>.Instance);
+    public LlmRouter Router(LinkedPeers peers, ILogger<LlmRouter>? logger = null) =>
+        new(Local, peers.Directory, peers.Llms, Clients, Metrics, _llmOptions, TimeProvider.System, logger ?? NullLogger<LlmRouter>.Instance);
 
     /// <summary>
     /// Joins a real node through its mesh port with <paramref name="secret"/>, as a node dialling a static peer does, so that
@@ -73,16 +75,6 @@ internal sealed class InProcessNode : IDisposable
         dialed.Handler.Dispose();
     }
 
-    /// <summary>Makes <paramref name="nodeId"/> a linked peer that granted its LLM on <paramref name="port"/>, as links and capability messages would.</summary>
-    public static void AddLinkedLlmPeer(PeerDirectory peers, string nodeId, string name, IPAddress address, int port, IReadOnlyList<ModelInfo> models,
-        int inFlight = 0, double? ttftMs = null)
-    {
-        peers.Admit(nodeId, name, address);
-        peers.UpdateCapability(nodeId, new CapabilityMessage(HasLlm: true, models, inFlight, MaxParallel: 4, ttftMs, TokensPerS: null));
-        peers.SetLink(nodeId, LinkState.Up, 0.2);
-        peers.UpdateLlmAccess(nodeId, granted: true, port);
-    }
-
     public void Dispose()
     {
         Clients.Dispose();
@@ -91,5 +83,22 @@ internal sealed class InProcessNode : IDisposable
         _meters.Dispose();
         SqliteConnection.ClearAllPools();
         Directory.Delete(_directory, recursive: true);
+    }
+}
+
+/// <summary>Peers as links and capability messages would leave them: in the directory, linked, and with an LLM that granted access.</summary>
+internal sealed class LinkedPeers
+{
+    public PeerDirectory Directory { get; } = new(TimeProvider.System);
+
+    public PeerLlms Llms { get; } = new();
+
+    /// <summary>Makes <paramref name="nodeId"/> a linked peer that granted its LLM on <paramref name="port"/>.</summary>
+    public void Add(string nodeId, string name, IPAddress address, int port, IReadOnlyList<ModelInfo> models, int inFlight = 0, double? ttftMs = null)
+    {
+        Directory.Admit(nodeId, name, address);
+        Llms.Update(nodeId, new CapabilityMessage(HasLlm: true, models, inFlight, MaxParallel: 4, ttftMs, TokensPerS: null));
+        Directory.SetLink(nodeId, LinkState.Up, 0.2);
+        Llms.Grant(nodeId, granted: true, port);
     }
 }

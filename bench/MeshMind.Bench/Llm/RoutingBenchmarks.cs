@@ -6,7 +6,6 @@ using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Running;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using MeshMind.Llm;
-using MeshMind.Mesh;
 
 namespace MeshMind.Bench.Llm;
 
@@ -42,7 +41,7 @@ public class RoutingBenchmarks : IDisposable
     public void Setup()
     {
         _node = new InProcessNode("bench-routing");
-        var peers = new PeerDirectory(TimeProvider.System);
+        var peers = new LinkedPeers();
         for (var i = 0; i < Peers; i++)
         {
             ModelInfo[] models =
@@ -52,7 +51,7 @@ public class RoutingBenchmarks : IDisposable
                 new("mistral:7b", Loaded: false, 4_113_301_824, "mistral", "7B"),
             ];
             var nodeId = i.ToString("x64", CultureInfo.InvariantCulture);
-            InProcessNode.AddLinkedLlmPeer(peers, nodeId, $"peer-{i}", new IPAddress([10, 0, (byte)(i / 250), (byte)((i % 250) + 1)]), 7878, models,
+            peers.Add(nodeId, $"peer-{i}", new IPAddress([10, 0, (byte)(i / 250), (byte)((i % 250) + 1)]), 7878, models,
                 inFlight: i % 5, ttftMs: 20 + ((i * 37) % 200));
         }
 

@@ -1,5 +1,5 @@
 using MeshMind.Infrastructure;
-using MeshMind.Mesh;
+using MeshMind.Mesh.Peers;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace MeshMind.Analytics;

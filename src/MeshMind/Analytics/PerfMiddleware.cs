@@ -1,6 +1,6 @@
 using System.IO.Pipelines;
 using MeshMind.Infrastructure;
-using MeshMind.Mesh;
+using MeshMind.Mesh.Transport;
 using Microsoft.AspNetCore.Http.Features;
 
 namespace MeshMind.Analytics;
@@ -41,29 +41,22 @@ public sealed class PerfMiddleware(RequestDelegate next, AnalyticsRecorder recor
     internal static string RouteOf(HttpContext context)
     {
         var method = context.Request.Method;
-        if (context.Features.Get<MeshConnectionFeature>() is not null)
+        var mesh = context.Features.Get<MeshConnectionFeature>() is not null;
+        if (context.GetEndpoint() is RouteEndpoint { RoutePattern.RawText: not null } endpoint)
         {
-            return $"MESH {method} {MeshRoute(context.Request.Path.Value ?? "/")}";
+            // One string per endpoint and method, built once; the mesh port's endpoints have a routing world of their own.
+            return s_labels.GetOrAdd((endpoint, method), static (key, mesh) =>
+                $"{(mesh ? "MESH " : "")}{key.Method} {(key.Endpoint.RoutePattern.RawText!.StartsWith('/') ? "" : "/")}{key.Endpoint.RoutePattern.RawText}", mesh);
         }
 
-        if (context.GetEndpoint() is RouteEndpoint { RoutePattern.RawText: { } pattern } endpoint)
+        if (mesh)
         {
-            // One string per endpoint and method, built once.
-            return s_labels.GetOrAdd((endpoint, method), static key =>
-                $"{key.Method} {(key.Endpoint.RoutePattern.RawText!.StartsWith('/') ? "" : "/")}{key.Endpoint.RoutePattern.RawText}");
+            return $"MESH {method} (no route)";
         }
 
         var path = context.Request.Path.Value ?? "/";
         return path == "/" || path.StartsWith("/app", StringComparison.Ordinal) ? $"{method} /app/* (web UI)" : $"{method} (no route)";
     }
-
-    private static string MeshRoute(string path) => path switch
-    {
-        "/mesh/hello" or "/mesh/join" or "/mesh/link" or "/mesh/files" => path,
-        _ when path.StartsWith("/mesh/files/", StringComparison.Ordinal) => "/mesh/files/{sha256}",
-        "/api/chat" or "/api/tags" or "/api/ps" or "/api/version" or "/api/generate" => path,
-        _ => "(no route)",
-    };
 
     /// <summary>Passes the response through and counts its bytes, whichever way the endpoint writes (stream, pipe, file).</summary>
     private sealed class CountingResponseBody(IHttpResponseBodyFeature inner) : IHttpResponseBodyFeature

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Threading.Channels;
 using MeshMind.Mesh;
 using MeshMind.Mesh.Links;
+using MeshMind.Mesh.Peers;
 using Microsoft.Extensions.Options;
 
 namespace MeshMind.Conversations;
@@ -9,14 +10,14 @@ namespace MeshMind.Conversations;
 /// <summary>
 /// Shares conversation history over the links (seed §5.2, DESIGN §4): this node's <c>local.json</c> when a link comes
 /// up, then each new exchange as a <c>conversation_delta</c>; stores what peers send, per peer node id.
-/// <see cref="ConversationOptions.Share"/> turns sending off; receiving always works.
+/// <see cref="ConversationOptions.Share"/> turns sending off; receiving always works. A participant of the mesh.
 /// </summary>
 public sealed partial class ConversationSync(
     ConversationStore store,
-    LinkManager links,
+    MeshLinks links,
     PeerDirectory peers,
     IOptions<ConversationOptions> options,
-    ILogger<ConversationSync> logger) : BackgroundService
+    ILogger<ConversationSync> logger) : BackgroundService, IMeshParticipant
 {
     public const string FileName = "local.json";
 
@@ -32,16 +33,12 @@ public sealed partial class ConversationSync(
 
     public override Task StartAsync(CancellationToken cancellationToken)
     {
-        links.LinkUp += OnLinkUp;
-        links.MessageReceived += OnMessage;
         store.Saved += OnSaved;
         return base.StartAsync(cancellationToken);
     }
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
-        links.LinkUp -= OnLinkUp;
-        links.MessageReceived -= OnMessage;
         store.Saved -= OnSaved;
         await base.StopAsync(cancellationToken);
     }
@@ -68,7 +65,7 @@ public sealed partial class ConversationSync(
         }
     }
 
-    private void OnLinkUp(string nodeId)
+    public void LinkUp(string nodeId)
     {
         if (options.Value.Share)
         {
@@ -84,7 +81,11 @@ public sealed partial class ConversationSync(
         }
     }
 
-    private void OnMessage(string nodeId, LinkMessage message)
+    public void LinkDown(string nodeId)
+    {
+    }
+
+    public void Received(string nodeId, LinkMessage message)
     {
         switch (message)
         {

@@ -1,4 +1,5 @@
 using MeshMind.Conversations.Chat;
+using MeshMind.Mesh;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace MeshMind.Conversations;
@@ -11,7 +12,7 @@ public static class ConversationsServiceCollectionExtensions
         services.AddConversationOptions();
         services.TryAddSingleton<ConversationStore>();
         services.TryAddSingleton<ConversationMetrics>();
-        services.TryAddSingleton<ConversationSync>();
+        services.AddMeshParticipant<ConversationSync>(ConversationLinkJsonContext.MessageTypes);
         services.AddHostedService(provider => provider.GetRequiredService<ConversationSync>());
         return services;
     }

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json;
-using MeshMind.Mesh;
+using MeshMind.Mesh.Admission;
 
 namespace MeshMind.Discovery;
 

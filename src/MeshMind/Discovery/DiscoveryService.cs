@@ -3,7 +3,8 @@ using System.Net.NetworkInformation;
 using System.Net.Sockets;
 using System.Threading.Channels;
 using MeshMind.Infrastructure;
-using MeshMind.Mesh;
+using MeshMind.Mesh.Admission;
+using MeshMind.Mesh.Peers;
 using MeshMind.Node;
 using Microsoft.Extensions.Options;
 
@@ -24,7 +25,7 @@ public sealed partial class DiscoveryService(
     IOptions<DiscoveryOptions> options,
     NodeInfo node,
     MeshKeys keys,
-    Llm.LocalLlm llm,
+    DiscoveryAdvert advert,
     PeerDirectory peers,
     DuplicateIdentity duplicates,
     DiscoveryStats stats,
@@ -49,12 +50,13 @@ public sealed partial class DiscoveryService(
 
     private bool Enabled => !string.Equals(_options.Mode, "off", StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>Sends an ONLINE now rather than at the next interval (capability changed).</summary>
+    /// <summary>Sends an ONLINE now rather than at the next interval.</summary>
     public void AnnounceSoon() => _announceNow.Set();
 
     /// <summary>Binds the socket before the node reports itself started, so nothing sent to it from then on is missed.</summary>
     public override Task StartAsync(CancellationToken cancellationToken)
     {
+        advert.Changed += AnnounceSoon;
         if (Enabled)
         {
             try
@@ -92,6 +94,7 @@ public sealed partial class DiscoveryService(
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
+        advert.Changed -= AnnounceSoon;
         if (_socket is { } socket)
         {
             try
@@ -212,7 +215,9 @@ public sealed partial class DiscoveryService(
             return;
         }
 
-        var isNew = peers.Observe(announcement, from.Address);
+        var isNew = peers.Observe(announcement.NodeId, announcement.InstanceId, announcement.Name, from.Address, announcement.HttpPort,
+            announcement.MeshPort, announcement.Type == Announcement.Online);
+        advert.Heard(announcement.NodeId, announcement.HasLlm, PeerDirectory.MaxPeers);
         if (isNew && !peers.IsRevoked(announcement.NodeId) && _socket is { } socket)
         {
             LogDiscovered(announcement.Name, announcement.NodeId[..12], from.Address);
@@ -246,16 +251,10 @@ public sealed partial class DiscoveryService(
             _lastTimestamp = timestamp;
         }
 
-        var capability = llm.Capability;
         var announcement = new Announcement(type, Announcement.CurrentVersion, node.NodeId, node.InstanceId, node.Name,
-            bound.MeshPort, bound.HttpPort, capability.HasLlm, ModelsDigest(capability), timestamp);
+            bound.MeshPort, bound.HttpPort, advert.HasLlm, advert.ModelsDigest, timestamp);
         return DiscoveryCodec.Encode(announcement, keys.Current);
     }
-
-    /// <summary>A short digest of the model names, so a listener can tell the catalog changed without the datagram growing with it.</summary>
-    private static string ModelsDigest(Llm.LlmCapability capability) => capability.Models.Count == 0 ? "" :
-        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(
-            System.Text.Encoding.UTF8.GetBytes(string.Join('\n', capability.Models.Select(m => m.Name)))))[..16];
 
     private async Task SendAsync(Socket socket, byte[] datagram, IReadOnlyList<IPEndPoint> targets, CancellationToken cancellationToken)
     {

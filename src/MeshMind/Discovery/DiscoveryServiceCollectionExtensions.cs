@@ -10,6 +10,7 @@ public static class DiscoveryServiceCollectionExtensions
     {
         services.AddDiscoveryOptions();
         services.TryAddSingleton<DiscoveryStats>();
+        services.TryAddSingleton<DiscoveryAdvert>();
         services.TryAddSingleton<DiscoveryService>();
         services.AddHostedService(provider => provider.GetRequiredService<DiscoveryService>());
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Add(DiscoveryApiJsonContext.Default));

@@ -1,6 +1,6 @@
 using System.IO.Compression;
 using System.Text.Json;
-using MeshMind.Mesh;
+using MeshMind.Mesh.Peers;
 using MeshMind.Node;
 using Microsoft.Net.Http.Headers;
 

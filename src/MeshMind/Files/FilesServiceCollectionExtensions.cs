@@ -1,3 +1,4 @@
+using MeshMind.Mesh;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -11,10 +12,10 @@ public static class FilesServiceCollectionExtensions
         services.AddFileOptions();
         services.TryAddSingleton<FileStore>();
         services.TryAddSingleton<FileMetrics>();
-        services.TryAddSingleton<PeerFiles>();
+        services.AddMeshParticipant<PeerFiles>(FileLinkJsonContext.ListTypes);
         services.TryAddSingleton<FileListing>();
         services.AddHostedService(provider => provider.GetRequiredService<PeerFiles>());
-        services.TryAddSingleton<Replication>();
+        services.AddMeshParticipant<Replication>(FileLinkJsonContext.PinTypes);
         services.AddHostedService(provider => provider.GetRequiredService<Replication>());
         services.TryAddSingleton<MeshFileReader>();
         services.AddHostedService<FileStoreCleanup>();

@@ -1,58 +1,18 @@
 using System.Net;
 using System.Security.Cryptography;
 using MeshMind.Infrastructure;
-using MeshMind.Mesh;
+using MeshMind.Mesh.Peers;
 using Microsoft.Net.Http.Headers;
 
 namespace MeshMind.Files;
 
 /// <summary>
-/// The mesh side of files (DESIGN §7) and the same-origin proxy on the people-facing port. Only a live, admitted peer is
-/// ever contacted, over its mutual-TLS mesh port: an address or id that is not one is a 404, never a request.
+/// A peer's file through this node, on the people-facing port (DESIGN §7). Only a live, admitted peer is ever contacted,
+/// over its mutual-TLS mesh port: an address or id that is not one is a 404, never a request.
 /// </summary>
 public static class PeerFileProxy
 {
     private const int BufferSize = 256 * 1024;
-
-    /// <summary><c>GET /mesh/files</c> and <c>GET /mesh/files/{sha256}</c> (Range) for admitted peers.</summary>
-    public static async Task<bool> TryServePeerAsync(HttpContext context)
-    {
-        var path = context.Request.Path.Value ?? "";
-        if (!HttpMethods.IsGet(context.Request.Method) || !path.StartsWith("/mesh/files", StringComparison.Ordinal))
-        {
-            return false;
-        }
-
-        var store = context.RequestServices.GetRequiredService<FileStore>();
-        if (path == "/mesh/files")
-        {
-            var files = await store.ListAsync(context.RequestAborted);
-            var replicas = await store.ListReplicasAsync(context.RequestAborted);
-            await TypedResults.Json(new MeshFileList([.. files.Select(AnnouncedFile.From), .. replicas.Select(AnnouncedFile.From)]),
-                MeshFileJsonContext.Default.MeshFileList).ExecuteAsync(context);
-            return true;
-        }
-
-        var sha256 = path["/mesh/files/".Length..];
-        if (path.Length != "/mesh/files/".Length + 64 || !sha256.All(char.IsAsciiHexDigitLower)
-            || await store.FindBySha256Async(sha256, context.RequestAborted) is not { } file)
-        {
-            context.Response.StatusCode = StatusCodes.Status404NotFound;
-            return true;
-        }
-
-        ByteRanges.IgnoreOtherUnits(context.Request);
-        if (context.Request.Headers.Range.Count == 0 && context.Connection.ClientCertificate is { } peerCertificate)
-        {
-            var peerId = Node.NodeIdentity.ComputeNodeId(peerCertificate);
-            var peerName = context.RequestServices.GetRequiredService<Mesh.PeerDirectory>().Find(peerId)?.Name ?? peerId[..12];
-            context.RequestServices.GetRequiredService<FileMetrics>().Served(peerId, peerName, file.Size);
-        }
-
-        await TypedResults.PhysicalFile(store.BlobPath(sha256), file.ContentType, lastModified: file.Modified,
-            entityTag: new EntityTagHeaderValue($"\"{sha256}\""), enableRangeProcessing: true).ExecuteAsync(context);
-        return true;
-    }
 
     public static IEndpointRouteBuilder MapPeerFileProxy(this IEndpointRouteBuilder endpoints)
     {

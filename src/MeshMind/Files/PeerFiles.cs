@@ -1,7 +1,8 @@
 using System.Collections.Concurrent;
-using MeshMind.Llm;
 using MeshMind.Mesh;
 using MeshMind.Mesh.Links;
+using MeshMind.Mesh.Peers;
+using MeshMind.Mesh.Transport;
 
 namespace MeshMind.Files;
 
@@ -12,11 +13,11 @@ namespace MeshMind.Files;
 /// </summary>
 public sealed partial class PeerFiles(
     PeerDirectory peers,
-    PeerLlmClients clients,
-    LinkManager links,
+    PeerHttpClients clients,
+    MeshLinks links,
     FileStore store,
     TimeProvider time,
-    ILogger<PeerFiles> logger) : IHostedService
+    ILogger<PeerFiles> logger) : IHostedService, IMeshParticipant
 {
     public static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(15);
     public static readonly TimeSpan FetchTimeout = TimeSpan.FromMilliseconds(1500);
@@ -94,8 +95,6 @@ public sealed partial class PeerFiles(
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        links.LinkUp += OnLinkUp;
-        links.MessageReceived += OnMessage;
         store.Stored += OnStored;
         store.Removed += OnRemoved;
         store.ReplicaStored += OnReplicaStored;
@@ -105,8 +104,6 @@ public sealed partial class PeerFiles(
 
     public Task StopAsync(CancellationToken cancellationToken)
     {
-        links.LinkUp -= OnLinkUp;
-        links.MessageReceived -= OnMessage;
         store.Stored -= OnStored;
         store.Removed -= OnRemoved;
         store.ReplicaStored -= OnReplicaStored;
@@ -153,7 +150,7 @@ public sealed partial class PeerFiles(
 
     public HttpClient Client(PeerInfo peer) => clients.HttpFor(peer.NodeId, peer.Addresses[0], peer.MeshPort);
 
-    /// <summary>The client for a file's bytes from <paramref name="peer"/> (<see cref="PeerLlmClients.BulkHttpFor"/>).</summary>
+    /// <summary>The client for a file's bytes from <paramref name="peer"/> (<see cref="PeerHttpClients.BulkHttpFor"/>).</summary>
     public HttpClient BulkClient(PeerInfo peer) => clients.BulkHttpFor(peer.NodeId, peer.Addresses[0], peer.MeshPort);
 
     private async Task<IReadOnlyCollection<AnnouncedFile>> FilesOfAsync(PeerInfo peer, CancellationToken cancellationToken)
@@ -254,7 +251,11 @@ public sealed partial class PeerFiles(
     /// <summary>64 lowercase hex digits: a blob's SHA-256 or a node id.</summary>
     public static bool IsSha256(string? value) => value is { Length: 64 } && value.All(char.IsAsciiHexDigitLower);
 
-    private void OnLinkUp(string nodeId) => _ = AnnounceAllAsync(nodeId);
+    public void LinkUp(string nodeId) => _ = AnnounceAllAsync(nodeId);
+
+    public void LinkDown(string nodeId)
+    {
+    }
 
     private async Task AnnounceAllAsync(string nodeId)
     {
@@ -330,7 +331,7 @@ public sealed partial class PeerFiles(
         links.Broadcast(new FileRemovedMessage(name, originNodeId));
     }
 
-    private void OnMessage(string nodeId, LinkMessage message)
+    public void Received(string nodeId, LinkMessage message)
     {
         switch (message)
         {

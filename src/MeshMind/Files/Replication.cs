@@ -3,6 +3,7 @@ using System.Net;
 using System.Threading.Channels;
 using MeshMind.Mesh;
 using MeshMind.Mesh.Links;
+using MeshMind.Mesh.Peers;
 
 namespace MeshMind.Files;
 
@@ -20,9 +21,9 @@ namespace MeshMind.Files;
 public sealed partial class Replication(
     FileStore store,
     PeerFiles peerFiles,
-    LinkManager links,
+    MeshLinks links,
     TimeProvider time,
-    ILogger<Replication> logger) : BackgroundService
+    ILogger<Replication> logger) : BackgroundService, IMeshParticipant
 {
     /// <summary>How long <c>POST /api/files/{filename}/pin</c> waits for the peers' answers before it reports the rest as pending (202).</summary>
     public static readonly TimeSpan PinWait = TimeSpan.FromSeconds(15);
@@ -45,8 +46,6 @@ public sealed partial class Replication(
 
     public override Task StartAsync(CancellationToken cancellationToken)
     {
-        links.LinkUp += OnLinkUp;
-        links.MessageReceived += OnMessage;
         store.Stored += OnStored;
         store.Removed += OnRemoved;
         return base.StartAsync(cancellationToken);
@@ -54,8 +53,6 @@ public sealed partial class Replication(
 
     public override Task StopAsync(CancellationToken cancellationToken)
     {
-        links.LinkUp -= OnLinkUp;
-        links.MessageReceived -= OnMessage;
         store.Stored -= OnStored;
         store.Removed -= OnRemoved;
         return base.StopAsync(cancellationToken);
@@ -244,9 +241,13 @@ public sealed partial class Replication(
     }
 
     /// <summary>Asks the new peer to catch up with this node's pins (it reads the list after our hello, so it knows our mesh port).</summary>
-    private void OnLinkUp(string nodeId) => links.Send(nodeId, new FilePinMessage([], Sync: true));
+    public void LinkUp(string nodeId) => links.Send(nodeId, new FilePinMessage([], Sync: true));
 
-    private void OnMessage(string nodeId, LinkMessage message)
+    public void LinkDown(string nodeId)
+    {
+    }
+
+    public void Received(string nodeId, LinkMessage message)
     {
         switch (message)
         {

@@ -6,6 +6,7 @@ using MeshMind.Files;
 using MeshMind.Infrastructure;
 using MeshMind.Llm;
 using MeshMind.Mesh;
+using MeshMind.Mesh.Transport;
 using MeshMind.Node;
 using MeshMind.Overview;
 using MeshMind.Storage;
@@ -59,7 +60,7 @@ public static class NodeHost
         var app = builder.Build();
         var ui = WebUi.CreateFileProvider(app.Services.GetRequiredService<TimeProvider>());
         app.UseAnalytics();
-        app.UseMeshPort();
+        app.UseMeshPort(peers => peers.MapPeerLlm().MapPeerFiles());
         app.UseSecurityHeaders();
         app.UseWebUi(ui);
         app.UseRouting();

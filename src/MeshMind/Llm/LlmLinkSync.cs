@@ -7,32 +7,29 @@ using Microsoft.Extensions.Options;
 namespace MeshMind.Llm;
 
 /// <summary>
-/// Carries LLM capability over the links (DESIGN §4): sends <c>capability</c> on link-up and whenever it changes, asks
-/// peers that have an LLM for access (<c>llm_access_request</c>), and answers such requests.
+/// The LLM's part in the mesh (DESIGN §4): sends <c>capability</c> on link-up and whenever it changes, asks peers that
+/// have an LLM for access (<c>llm_access_request</c>), answers such requests, and keeps what it learns in
+/// <see cref="PeerLlms"/>. Also keeps discovery's advert of this node's LLM up to date.
 /// </summary>
 public sealed class LlmLinkSync(
     LocalLlm local,
-    LinkManager links,
-    PeerDirectory peers,
-    DiscoveryService discovery,
+    MeshLinks links,
+    PeerLlms peers,
+    DiscoveryAdvert advert,
     BoundEndpoints bound,
-    IOptions<LlmOptions> options) : IHostedService
+    IOptions<LlmOptions> options) : IMeshParticipant, IHostedService
 {
     private readonly Lock _lock = new();
     private CapabilityMessage? _lastSent;
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        links.LinkUp += OnLinkUp;
-        links.MessageReceived += OnMessage;
         local.CapabilityChanged += OnCapabilityChanged;
         return Task.CompletedTask;
     }
 
     public Task StopAsync(CancellationToken cancellationToken)
     {
-        links.LinkUp -= OnLinkUp;
-        links.MessageReceived -= OnMessage;
         local.CapabilityChanged -= OnCapabilityChanged;
         return Task.CompletedTask;
     }
@@ -55,28 +52,17 @@ public sealed class LlmLinkSync(
         links.Broadcast(message);
     }
 
-    private CapabilityMessage Message()
-    {
-        var capability = local.Capability;
-        return new CapabilityMessage(capability.HasLlm, capability.Models, capability.InFlight, capability.MaxParallel,
-            capability.TtftMs is { } t ? Math.Round(t, 2) : null, capability.TokensPerS is { } r ? Math.Round(r, 2) : null, capability.ProbeLate);
-    }
+    public void LinkUp(string nodeId) => links.Send(nodeId, Message());
 
-    private void OnCapabilityChanged()
-    {
-        PublishIfChanged();
-        discovery.AnnounceSoon();
-    }
+    public void LinkDown(string nodeId) => peers.LinkDown(nodeId);
 
-    private void OnLinkUp(string nodeId) => links.Send(nodeId, Message());
-
-    private void OnMessage(string nodeId, LinkMessage message)
+    public void Received(string nodeId, LinkMessage message)
     {
         switch (message)
         {
             case CapabilityMessage capability:
-                peers.UpdateCapability(nodeId, capability);
-                if (capability.HasLlm && peers.Find(nodeId) is { LlmGrantedPort: 0 })
+                peers.Update(nodeId, capability);
+                if (capability.HasLlm && peers.Find(nodeId) is { GrantedPort: 0 })
                 {
                     links.Send(nodeId, new LlmAccessRequestMessage());
                 }
@@ -87,8 +73,22 @@ public sealed class LlmLinkSync(
                 links.Send(nodeId, new LlmAccessResponseMessage(granted, granted ? bound.MeshPort : 0));
                 break;
             case LlmAccessResponseMessage response:
-                peers.UpdateLlmAccess(nodeId, response.Granted, response.MeshPort);
+                peers.Grant(nodeId, response.Granted, response.MeshPort);
                 break;
         }
+    }
+
+    private CapabilityMessage Message()
+    {
+        var capability = local.Capability;
+        return new CapabilityMessage(capability.HasLlm, capability.Models, capability.InFlight, capability.MaxParallel,
+            capability.TtftMs is { } t ? Math.Round(t, 2) : null, capability.TokensPerS is { } r ? Math.Round(r, 2) : null, capability.ProbeLate);
+    }
+
+    private void OnCapabilityChanged()
+    {
+        PublishIfChanged();
+        var capability = local.Capability;
+        advert.Set(capability.HasLlm, capability.Models.Select(m => m.Name));
     }
 }

@@ -1,7 +1,8 @@
 using System.Collections.Concurrent;
 using System.Net.Http.Headers;
 using System.Text.Json;
-using MeshMind.Mesh;
+using MeshMind.Mesh.Peers;
+using MeshMind.Mesh.Transport;
 using Microsoft.Extensions.Options;
 using OllamaSharp.Models.Chat;
 
@@ -15,7 +16,8 @@ namespace MeshMind.Llm;
 public sealed partial class LlmRouter(
     LocalLlm local,
     PeerDirectory peers,
-    PeerLlmClients clients,
+    PeerLlms peerLlms,
+    PeerHttpClients clients,
     LlmMetrics metrics,
     IOptions<LlmOptions> options,
     TimeProvider time,
@@ -70,12 +72,13 @@ public sealed partial class LlmRouter(
 
         foreach (var peer in peers.Snapshot())
         {
-            if (peer is { LinkState: LinkState.Up, Revoked: false, LlmGrantedPort: > 0, Addresses.Count: > 0 } && peer.Llm.HasLlm)
+            if (peer is { LinkState: LinkState.Up, Revoked: false, Addresses.Count: > 0 }
+                && peerLlms.Find(peer.NodeId) is { GrantedPort: > 0, Capability.HasLlm: true } llm)
             {
                 var health = Health(peer.NodeId);
                 var address = peer.Addresses[0];
                 candidates.Add(new LlmCandidate(new LlmHost(peer.NodeId, peer.Name, address.ToString(), true, false),
-                    peer.Llm, health.Outstanding, health.TtftMs, health.Breaker.State, address, peer.LlmGrantedPort));
+                    llm.Capability, health.Outstanding, health.TtftMs, health.Breaker.State, address, llm.GrantedPort));
             }
         }
 
@@ -190,8 +193,6 @@ public sealed partial class LlmRouter(
         OllamaLineReader? lines = null;
         try
         {
-            // Flows into the HTTP handler, which ties the response body's lifetime to this answer (AbortOnCancelHandler).
-            AbortOnCancelHandler.AnswerToken.Value = linked.Token;
             using (var message = new HttpRequestMessage(HttpMethod.Post, "api/chat")
             {
                 Content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(request, OllamaWireContext.Default.ChatRequest))

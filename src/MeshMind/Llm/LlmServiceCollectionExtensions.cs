@@ -1,3 +1,4 @@
+using MeshMind.Mesh;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -11,9 +12,9 @@ public static class LlmServiceCollectionExtensions
         services.AddLlmOptions();
         services.TryAddSingleton<LlmMetrics>();
         services.TryAddSingleton<LocalLlm>();
-        services.TryAddSingleton<PeerLlmClients>();
+        services.TryAddSingleton<PeerLlms>();
         services.TryAddSingleton<LlmRouter>();
-        services.TryAddSingleton<LlmLinkSync>();
+        services.AddMeshParticipant<LlmLinkSync>(LlmLinkJsonContext.MessageTypes);
         services.AddHostedService(provider => provider.GetRequiredService<LlmLinkSync>());
         services.AddHostedService<LlmProbe>();
         return services;

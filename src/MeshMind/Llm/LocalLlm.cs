@@ -47,7 +47,7 @@ public sealed class LocalLlm : IDisposable
             baseAddress = new Uri(openAi.GetLeftPart(UriPartial.Authority) + "/");
         }
 
-        _http = new HttpClient(new CallMetricsHandler("llm", calls, time, new AbortOnCancelHandler(backend)))
+        _http = new HttpClient(new CallMetricsHandler("llm", calls, time, backend))
         {
             BaseAddress = baseAddress,
             // The router owns every timeout (first token, stall); a long answer must not be cut by HttpClient.

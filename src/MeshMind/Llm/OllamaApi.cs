@@ -50,41 +50,4 @@ public static class OllamaApi
 
         await OllamaProtocol.ServeAsync(context, router, OllamaProtocol.ToChat(request!), includePeers: true, generate: true);
     }
-
-    /// <summary>
-    /// The Ollama contract on the mesh port, for admitted peers (DESIGN §5). Served by this node's LLM only: a request
-    /// that came from a peer is never delegated again, so two nodes without an LLM cannot bounce a chat between them.
-    /// </summary>
-    public static async Task<bool> TryServePeerAsync(HttpContext context)
-    {
-        var router = context.RequestServices.GetRequiredService<LlmRouter>();
-        var method = context.Request.Method;
-        IResult? result = context.Request.Path.Value switch
-        {
-            "/api/version" when HttpMethods.IsGet(method) => OllamaProtocol.Version(),
-            "/api/tags" when HttpMethods.IsGet(method) => OllamaProtocol.Tags(router.Catalog(includePeers: false)),
-            "/api/ps" when HttpMethods.IsGet(method) => OllamaProtocol.Ps(router.Catalog(includePeers: false)),
-            _ => null,
-        };
-        if (result is not null)
-        {
-            await result.ExecuteAsync(context);
-            return true;
-        }
-
-        if (context.Request.Path.Value != "/api/chat" || !HttpMethods.IsPost(method))
-        {
-            return false;
-        }
-
-        var (request, error) = await OllamaProtocol.ReadChatAsync(context.Request);
-        if (error is not null)
-        {
-            await error.ExecuteAsync(context);
-            return true;
-        }
-
-        await OllamaProtocol.ServeAsync(context, router, request!, includePeers: false, generate: false);
-        return true;
-    }
 }

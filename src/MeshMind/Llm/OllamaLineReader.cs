@@ -13,14 +13,18 @@ public sealed class OllamaLineReader : IAsyncDisposable
     private static readonly StreamPipeReaderOptions s_options = new(bufferSize: 16 * 1024, minimumReadSize: 4 * 1024);
     private readonly HttpResponseMessage _response;
     private readonly PipeReader _body;
+    private readonly CancellationTokenRegistration _abort;
     private ReadOnlySequence<byte> _buffer;
     private bool _holding;
     private bool _ended;
 
-    private OllamaLineReader(HttpResponseMessage response, Stream body)
+    private OllamaLineReader(HttpResponseMessage response, Stream body, CancellationToken abort)
     {
         _response = response;
         _body = PipeReader.Create(body, s_options);
+        // Once the headers are in, HttpClient no longer watches the request's token: ending the answer (deadline, stall,
+        // client gone) disposes the response, so a pending read fails at once and the connection closes at the host.
+        _abort = abort.Register(static state => ((HttpResponseMessage)state!).Dispose(), response);
     }
 
     /// <summary>The line read last (without its newline); valid until the next read.</summary>
@@ -31,8 +35,10 @@ public sealed class OllamaLineReader : IAsyncDisposable
     /// <summary>The message of an <see cref="OllamaLineKind.Error"/> line, or why a line is <see cref="OllamaLineKind.Invalid"/> when known.</summary>
     public string? Error { get; private set; }
 
+    /// <param name="response">The host's response, headers read; owned by the reader from now on.</param>
+    /// <param name="cancellationToken">Ends the answer: cancelling it disposes the response, also while a read is pending.</param>
     public static async Task<OllamaLineReader> OpenAsync(HttpResponseMessage response, CancellationToken cancellationToken) =>
-        new(response, await response.Content.ReadAsStreamAsync(cancellationToken));
+        new(response, await response.Content.ReadAsStreamAsync(cancellationToken), cancellationToken);
 
     /// <summary>Takes the next line if it has already arrived; no waiting.</summary>
     public bool TryRead()
@@ -128,6 +134,7 @@ public sealed class OllamaLineReader : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await _abort.DisposeAsync();
         try
         {
             await _body.CompleteAsync();

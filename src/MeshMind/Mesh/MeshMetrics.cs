@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using MeshMind.Mesh.Peers;
 
 namespace MeshMind.Mesh;
 

@@ -1,4 +1,5 @@
 using MeshMind.Infrastructure;
+using MeshMind.Mesh.Peers;
 using MeshMind.Web;
 using Microsoft.Extensions.Options;
 

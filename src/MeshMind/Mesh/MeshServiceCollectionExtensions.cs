@@ -1,4 +1,7 @@
+using MeshMind.Mesh.Admission;
 using MeshMind.Mesh.Links;
+using MeshMind.Mesh.Peers;
+using MeshMind.Mesh.Transport;
 using MeshMind.Node;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -18,9 +21,12 @@ public static class MeshServiceCollectionExtensions
         services.TryAddSingleton<PeerStore>();
         services.TryAddSingleton<DuplicateIdentity>();
         services.TryAddSingleton<MeshConnectionGate>();
-        services.TryAddSingleton<Admission>();
+        services.TryAddSingleton<Admitter>();
         services.TryAddSingleton<MeshDialer>();
+        services.TryAddSingleton<MeshLinks>();
+        services.TryAddSingleton(provider => new LinkCodec(provider.GetServices<ParticipantMessage>().Select(m => m.Message)));
         services.TryAddSingleton<LinkManager>();
+        services.TryAddSingleton<PeerHttpClients>();
         services.AddHostedService<MeshStartup>();
         services.AddHostedService(provider => provider.GetRequiredService<LinkManager>());
         services.AddOptions<KestrelServerOptions>().Configure<IOptions<MeshOptions>, NodeIdentity, MeshConnectionGate>(

@@ -1,3 +1,6 @@
+using MeshMind.Mesh.Admission;
+using MeshMind.Mesh.Peers;
+
 namespace MeshMind.Mesh;
 
 /// <summary>At start, after the migrations: loads the admitted and revoked peers, and generates the mesh secret on first start (saying where).</summary>

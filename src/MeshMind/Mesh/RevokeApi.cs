@@ -1,5 +1,7 @@
 using MeshMind.Infrastructure;
+using MeshMind.Mesh.Admission;
 using MeshMind.Mesh.Links;
+using MeshMind.Mesh.Peers;
 
 namespace MeshMind.Mesh;
 

@@ -1,4 +1,6 @@
-using MeshMind.Mesh;
+using MeshMind.Discovery;
+using MeshMind.Llm;
+using MeshMind.Mesh.Peers;
 
 namespace MeshMind.Overview;
 
@@ -17,7 +19,12 @@ public sealed record PeerResponse(
     DateTimeOffset LastSeen,
     bool Revoked)
 {
-    public static PeerResponse From(PeerInfo peer) => new(
-        peer.NodeId, peer.Name, [.. peer.Addresses.Select(a => a.ToString())], peer.HttpPort, peer.MeshPort, peer.HasLlm,
-        [.. peer.Models], peer.LinkState.ToString().ToLowerInvariant(), peer.RttMs, peer.FirstSeen, peer.LastSeen, peer.Revoked);
+    /// <summary>The peer as the mesh knows it, with its LLM as its link last described it (or, before that, as discovery heard it).</summary>
+    public static PeerResponse From(PeerInfo peer, PeerLlms llms, DiscoveryAdvert adverts)
+    {
+        var llm = llms.Find(peer.NodeId)?.Capability;
+        return new(peer.NodeId, peer.Name, [.. peer.Addresses.Select(a => a.ToString())], peer.HttpPort, peer.MeshPort,
+            llm?.HasLlm ?? adverts.PeerHasLlm(peer.NodeId), [.. (llm?.Models ?? []).Select(m => m.Name)],
+            peer.LinkState.ToString().ToLowerInvariant(), peer.RttMs, peer.FirstSeen, peer.LastSeen, peer.Revoked);
+    }
 }

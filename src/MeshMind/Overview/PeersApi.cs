@@ -1,4 +1,6 @@
-using MeshMind.Mesh;
+using MeshMind.Discovery;
+using MeshMind.Llm;
+using MeshMind.Mesh.Peers;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace MeshMind.Overview;
@@ -13,6 +15,6 @@ public static class PeersApi
         return endpoints;
     }
 
-    private static JsonHttpResult<PeerResponse[]> List(PeerDirectory peers) =>
-        TypedResults.Json(peers.Snapshot().Select(PeerResponse.From).ToArray(), OverviewJsonContext.Default.PeerResponseArray);
+    private static JsonHttpResult<PeerResponse[]> List(PeerDirectory peers, PeerLlms llms, DiscoveryAdvert adverts) =>
+        TypedResults.Json(peers.Snapshot().Select(p => PeerResponse.From(p, llms, adverts)).ToArray(), OverviewJsonContext.Default.PeerResponseArray);
 }

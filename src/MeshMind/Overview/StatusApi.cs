@@ -1,5 +1,6 @@
 using MeshMind.Llm;
-using MeshMind.Mesh;
+using MeshMind.Mesh.Admission;
+using MeshMind.Mesh.Peers;
 using MeshMind.Node;
 using Microsoft.AspNetCore.Http.HttpResults;
 

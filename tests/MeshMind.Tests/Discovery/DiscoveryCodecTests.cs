@@ -1,6 +1,6 @@
 using System.Text;
 using MeshMind.Discovery;
-using MeshMind.Mesh;
+using MeshMind.Mesh.Admission;
 
 namespace MeshMind.Tests.Discovery;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Net;
 using MeshMind.Discovery;
-using MeshMind.Mesh;
+using MeshMind.Mesh.Peers;
 using MeshMind.Node;
 using MeshMind.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;

@@ -121,14 +121,14 @@ public sealed class PeerFilesTests
         await using var _ = a;
         await using var __ = b;
         var drops = 0;
-        Service<MeshMind.Mesh.PeerDirectory>(b).PeerAppeared += __ => Interlocked.Increment(ref drops);
+        Service<MeshMind.Mesh.Peers.PeerDirectory>(b).PeerAppeared += __ => Interlocked.Increment(ref drops);
         Assert.Empty((await (await onB.GetAsync("/api/files", Ct)).JsonAsync()).GetProperty("files").EnumerateArray());
 
         await Task.WhenAll(Enumerable.Range(0, 400).Select(i => onA.PostAsync("/api/upload", Upload([(byte)i, (byte)(i >> 8)], $"burst-{i:D3}.bin"), Ct)));
 
         await Wait.UntilAsync(async () => (await (await onB.GetAsync("/api/files", Ct)).JsonAsync()).GetProperty("files").GetArrayLength() == 400,
             WaitLimit, "all 400 files on B's list");
-        Assert.Equal(MeshMind.Mesh.LinkState.Up, Service<MeshMind.Mesh.PeerDirectory>(b).Find(Id(a))!.LinkState);
+        Assert.Equal(MeshMind.Mesh.Peers.LinkState.Up, Service<MeshMind.Mesh.Peers.PeerDirectory>(b).Find(Id(a))!.LinkState);
         Assert.Equal(0, drops);
     }
 

@@ -211,6 +211,6 @@ public sealed class ReplicationTests
     }
 
     private static Task UntilUnlinkedAsync(TestNode node, string id) =>
-        Wait.UntilAsync(() => Service<MeshMind.Mesh.PeerDirectory>(node).Find(id) is not { LinkState: MeshMind.Mesh.LinkState.Up }, WaitLimit,
+        Wait.UntilAsync(() => Service<MeshMind.Mesh.Peers.PeerDirectory>(node).Find(id) is not { LinkState: MeshMind.Mesh.Peers.LinkState.Up }, WaitLimit,
             "the link to the stopped node to go down");
 }

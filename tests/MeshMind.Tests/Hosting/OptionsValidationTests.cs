@@ -3,6 +3,7 @@ using MeshMind.Discovery;
 using MeshMind.Hosting;
 using MeshMind.Llm;
 using MeshMind.Mesh;
+using MeshMind.Mesh.Peers;
 using MeshMind.Web;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

@@ -46,7 +46,8 @@ public sealed class TestNode : IAsyncDisposable
         Dictionary<string, string?>? commandLine = null,
         TimeProvider? time = null,
         string? dataDir = null,
-        bool configurePassword = true)
+        bool configurePassword = true,
+        Action<IServiceCollection>? services = null)
     {
         var owned = dataDir is null ? new TempDirectory() : null;
         dataDir ??= owned!.Combine("data");
@@ -82,12 +83,14 @@ public sealed class TestNode : IAsyncDisposable
             WorkingDirectory = Path.GetDirectoryName(dataDir)!,
             Output = output,
             Error = output,
-            ConfigureServices = services =>
+            ConfigureServices = collection =>
             {
                 if (time is not null)
                 {
-                    services.Replace(ServiceDescriptor.Singleton(time));
+                    collection.Replace(ServiceDescriptor.Singleton(time));
                 }
+
+                services?.Invoke(collection);
             },
         });
         await app.StartAsync(TestContext.Current.CancellationToken);

@@ -2,7 +2,7 @@ using System.Globalization;
 using MeshMind.FakeOllama;
 using MeshMind.Infrastructure;
 using MeshMind.Llm;
-using MeshMind.Mesh;
+using MeshMind.Mesh.Peers;
 using MeshMind.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -1,4 +1,4 @@
-using MeshMind.Mesh;
+using MeshMind.Mesh.Admission;
 
 namespace MeshMind.Tests.Mesh;
 

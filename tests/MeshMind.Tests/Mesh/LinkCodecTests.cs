@@ -1,25 +1,31 @@
 using System.Text;
+using MeshMind.Conversations;
+using MeshMind.Files;
+using MeshMind.Llm;
 using MeshMind.Mesh.Links;
 
 namespace MeshMind.Tests.Mesh;
 
 public sealed class LinkCodecTests
 {
+    /// <summary>A codec that knows every participant's messages, as a node's does.</summary>
+    private static readonly LinkCodec Codec = new([.. LlmLinkJsonContext.MessageTypes, .. FileLinkJsonContext.ListTypes, .. FileLinkJsonContext.PinTypes,
+        .. ConversationLinkJsonContext.MessageTypes]);
     [Fact]
     public void Encode_ThenParse_RoundTripsEveryType()
     {
         LinkMessage[] messages =
         [
             new HelloMessage(new string('a', 64), "inst", "node", "0.1.0", 8080, 7878),
-            new CapabilityMessage(true, [new MeshMind.Llm.ModelInfo("llama3:latest", true, 1, "llama", "8B")], 1, 4, 12.5, 40),
+            new CapabilityMessage(true, [new ModelInfo("llama3:latest", true, 1, "llama", "8B")], 1, 4, 12.5, 40),
             new LlmAccessRequestMessage(),
             new LlmAccessResponseMessage(true, 7878),
-            new FileAnnounceMessage([new MeshMind.Files.AnnouncedFile(new string('c', 64), "a.txt", 3, "text/plain", DateTimeOffset.UnixEpoch)]),
+            new FileAnnounceMessage([new AnnouncedFile(new string('c', 64), "a.txt", 3, "text/plain", DateTimeOffset.UnixEpoch)]),
             new FileRemovedMessage("a.txt"),
             new FileRemovedMessage("a.txt", new string('d', 64)),
-            new FileAnnounceMessage([new MeshMind.Files.AnnouncedFile(new string('c', 64), "a.txt", 3, "text/plain", DateTimeOffset.UnixEpoch,
+            new FileAnnounceMessage([new AnnouncedFile(new string('c', 64), "a.txt", 3, "text/plain", DateTimeOffset.UnixEpoch,
                 Pinned: true, Origin: new string('d', 64), OriginName: "origin")]),
-            new FilePinMessage([new MeshMind.Files.AnnouncedFile(new string('c', 64), "a.txt", 3, "text/plain", DateTimeOffset.UnixEpoch, Pinned: true)]),
+            new FilePinMessage([new AnnouncedFile(new string('c', 64), "a.txt", 3, "text/plain", DateTimeOffset.UnixEpoch, Pinned: true)]),
             new FilePinMessage([], Sync: true),
             new FilePinResultMessage(new string('c', 64), "a.txt", Accepted: false, "no room"),
             new FileUnpinMessage("a.txt"),
@@ -30,19 +36,19 @@ public sealed class LinkCodecTests
 
         foreach (var message in messages)
         {
-            var parsed = LinkCodec.Parse(LinkCodec.Encode(message));
+            var parsed = Codec.Parse(Codec.Encode(message));
             Assert.NotNull(parsed);
             Assert.Equal(message.GetType(), parsed.GetType());
-            Assert.Equal(Encoding.UTF8.GetString(LinkCodec.Encode(message)), Encoding.UTF8.GetString(LinkCodec.Encode(parsed)));
+            Assert.Equal(Encoding.UTF8.GetString(Codec.Encode(message)), Encoding.UTF8.GetString(Codec.Encode(parsed)));
         }
 
-        Assert.StartsWith("{\"type\":\"ping\"", Encoding.UTF8.GetString(LinkCodec.Encode(new PingMessage(1))), StringComparison.Ordinal);
+        Assert.StartsWith("{\"type\":\"ping\"", Encoding.UTF8.GetString(Codec.Encode(new PingMessage(1))), StringComparison.Ordinal);
     }
 
     [Fact]
     public void Parse_AFileAnnouncementFromANodeWithoutReplication_HasNoOriginAndIsNotPinned()
     {
-        var parsed = LinkCodec.Parse("""
+        var parsed = Codec.Parse("""
             {"type":"file_announce","files":[{"id":"cc","name":"a.txt","size":3,"content_type":"text/plain","modified":"2026-01-01T00:00:00Z"}]}
             """u8);
 
@@ -58,16 +64,16 @@ public sealed class LinkCodecTests
     [InlineData("{\"type\":\"ping\",\"id\":\"x\"}")]
     [InlineData("[]")]
     [InlineData("")]
-    public void Parse_UnknownOrMalformed_Null(string text) => Assert.Null(LinkCodec.Parse(Encoding.UTF8.GetBytes(text)));
+    public void Parse_UnknownOrMalformed_Null(string text) => Assert.Null(Codec.Parse(Encoding.UTF8.GetBytes(text)));
 
     [Fact]
-    public void Parse_OverOneMebibyte_Null() => Assert.Null(LinkCodec.Parse(new byte[LinkCodec.MaxMessageBytes + 1]));
+    public void Parse_OverOneMebibyte_Null() => Assert.Null(Codec.Parse(new byte[LinkCodec.MaxMessageBytes + 1]));
 
     [Fact]
     public void Parse_RandomAndMutatedBytes_NeverThrows()
     {
         var random = new Random(7878);
-        var valid = LinkCodec.Encode(new PeerExchangeMessage([new ExchangedPeer(new string('c', 64), ["10.0.0.3", "10.1.0.3"], 7878)]));
+        var valid = Codec.Encode(new PeerExchangeMessage([new ExchangedPeer(new string('c', 64), ["10.0.0.3", "10.1.0.3"], 7878)]));
         for (var i = 0; i < 20_000; i++)
         {
             byte[] input;
@@ -85,7 +91,20 @@ public sealed class LinkCodecTests
                 }
             }
 
-            _ = LinkCodec.Parse(input);
+            _ = Codec.Parse(input);
         }
+    }
+
+    [Fact]
+    public void Constructor_ATypeNameRegisteredTwice_Throws() =>
+        Assert.Throws<InvalidOperationException>(() => new LinkCodec([LinkMessageType.Of("ping", LlmLinkJsonContext.Default.LlmAccessRequestMessage)]));
+
+    [Fact]
+    public void Parse_AFeaturesMessage_UnknownToACodecWithoutThatFeature_IsNull()
+    {
+        var bare = new LinkCodec([]);
+
+        Assert.Null(bare.Parse(Codec.Encode(new FileUnpinMessage("a.txt"))));
+        Assert.IsType<PingMessage>(bare.Parse(Codec.Encode(new PingMessage(3))));
     }
 }

@@ -2,8 +2,9 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using MeshMind.Infrastructure;
-using MeshMind.Mesh;
+using MeshMind.Mesh.Admission;
 using MeshMind.Mesh.Links;
+using MeshMind.Mesh.Peers;
 using MeshMind.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -106,7 +107,7 @@ public sealed class LinkTests
         await using var prober = await StartAsync("prober", peers: [MeshAddress(intruder)]);
 
         // The intruder dials the good node, the good node's friend dials the intruder: both are refused, repeatedly.
-        await Wait.UntilAsync(() => Service<Admission>(good).Refused >= 2 && Service<Admission>(intruder).Refused >= 2, s_timeout,
+        await Wait.UntilAsync(() => Service<Admitter>(good).Refused >= 2 && Service<Admitter>(intruder).Refused >= 2, s_timeout,
             "admission to be refused on both sides");
 
         Assert.False(Service<PeerDirectory>(good).IsAdmitted(Id(intruder)));
@@ -129,10 +130,10 @@ public sealed class LinkTests
         Assert.Equal(HttpStatusCode.NoContent, revoke.StatusCode);
         await Wait.UntilAsync(() => Service<PeerDirectory>(b).Find(Id(a))?.LinkState is LinkState.Down or LinkState.Connecting, s_timeout,
             "the revoked side to see the link go");
-        var refusedBefore = Service<Admission>(a).Refused;
-        await Wait.UntilAsync(() => Service<Admission>(a).Refused >= refusedBefore + 2, s_timeout, "the revoked node to try again and be refused");
+        var refusedBefore = Service<Admitter>(a).Refused;
+        await Wait.UntilAsync(() => Service<Admitter>(a).Refused >= refusedBefore + 2, s_timeout, "the revoked node to try again and be refused");
         Assert.NotEqual(LinkState.Up, Service<PeerDirectory>(a).Find(Id(b))!.LinkState);
-        Assert.False(Service<LinkManager>(a).IsLinked(Id(b)));
+        Assert.False(Service<MeshLinks>(a).IsLinked(Id(b)));
         Assert.Equal(0, Service<PeerDirectory>(a).LinkedCount);
     }
 

@@ -1,6 +1,7 @@
 using MeshMind.Hosting;
 using MeshMind.Infrastructure;
 using MeshMind.Mesh;
+using MeshMind.Mesh.Admission;
 using MeshMind.Node;
 using MeshMind.Tests.Infrastructure;
 using Microsoft.Extensions.Options;

@@ -1,7 +1,7 @@
 using System.Net;
 using MeshMind.Files;
-using MeshMind.Mesh;
 using MeshMind.Mesh.Links;
+using MeshMind.Mesh.Peers;
 
 namespace MeshMind.Tests.Mesh;
 

@@ -9,7 +9,7 @@ namespace MeshMind.Mesh.Links;
 /// One live control channel to a peer: a WebSocket over the mutual-TLS mesh port carrying <see cref="LinkMessage"/>s.
 /// Pings every interval; dead when nothing has been heard for a number of intervals, or when the socket closes.
 /// </summary>
-public sealed class Link(WebSocket socket, string remoteNodeId, string dialerNodeId, IPAddress? remoteAddress, TimeProvider time) : IAsyncDisposable
+public sealed class Link(WebSocket socket, string remoteNodeId, string dialerNodeId, IPAddress? remoteAddress, LinkCodec codec, TimeProvider time) : IAsyncDisposable
 {
     private const int OutboxCapacity = 256;
     private readonly Channel<byte[]> _outbox = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(OutboxCapacity) { SingleReader = true });
@@ -38,7 +38,7 @@ public sealed class Link(WebSocket socket, string remoteNodeId, string dialerNod
     /// <summary>Queues a message. A peer too slow to drain its queue gets its link closed rather than unbounded memory.</summary>
     public void Send(LinkMessage message)
     {
-        if (!_outbox.Writer.TryWrite(LinkCodec.Encode(message)))
+        if (!_outbox.Writer.TryWrite(codec.Encode(message)))
         {
             Close();
         }
@@ -117,7 +117,7 @@ public sealed class Link(WebSocket socket, string remoteNodeId, string dialerNod
 
             Interlocked.Exchange(ref _lastHeard, time.GetTimestamp());
             Interlocked.Add(ref _bytesIn, buffer.WrittenCount);
-            switch (LinkCodec.Parse(buffer.WrittenSpan))
+            switch (codec.Parse(buffer.WrittenSpan))
             {
                 case PingMessage ping:
                     Send(new PongMessage(ping.Id));

@@ -1,22 +1,83 @@
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 
 namespace MeshMind.Mesh.Links;
 
-/// <summary>Encodes and parses link messages. Parsing is total: any byte sequence gives a message or null, never an exception.</summary>
-public static class LinkCodec
+/// <summary>
+/// Encodes and parses link messages of every registered type (the link layer's own and the participants').
+/// Parsing is total: any byte sequence gives a message or null, never an exception.
+/// </summary>
+/// <remarks>
+/// The <c>type</c> discriminator is added to <see cref="LinkMessage"/>'s contract at run time from the registered
+/// <see cref="LinkMessageType"/>s (a resolver modifier over the source-generated contracts), so the mesh layer needs to
+/// know no feature's message, and no reflection is used.
+/// </remarks>
+public sealed class LinkCodec
 {
     public const int MaxMessageBytes = 1024 * 1024;
 
-    public static byte[] Encode(LinkMessage message)
+    /// <summary>The link layer's own message types.</summary>
+    public static readonly IReadOnlyList<LinkMessageType> CoreTypes =
+    [
+        LinkMessageType.Of("hello", LinkJsonContext.Default.HelloMessage),
+        LinkMessageType.Of("ping", LinkJsonContext.Default.PingMessage),
+        LinkMessageType.Of("pong", LinkJsonContext.Default.PongMessage),
+        LinkMessageType.Of("peer_exchange", LinkJsonContext.Default.PeerExchangeMessage),
+    ];
+
+    private readonly JsonTypeInfo<LinkMessage> _message;
+
+    /// <param name="types">The participants' message types; the link layer's own are always included.</param>
+    public LinkCodec(IEnumerable<LinkMessageType> types)
     {
-        var bytes = JsonSerializer.SerializeToUtf8Bytes(message, LinkJsonContext.Default.LinkMessage);
+        var all = CoreTypes.Concat(types).ToList();
+        var duplicate = all.GroupBy(t => t.Name, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null)
+        {
+            throw new InvalidOperationException($"the link message type '{duplicate.Key}' is registered twice");
+        }
+
+        var options = new JsonSerializerOptions
+        {
+            PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+            MaxDepth = 16,
+            TypeInfoResolver = JsonTypeInfoResolver.Combine([LinkJsonContext.Default, .. all.Select(t => t.Resolver).Distinct()])
+                .WithAddedModifier(contract =>
+                {
+                    if (contract.Type != typeof(LinkMessage))
+                    {
+                        return;
+                    }
+
+                    contract.PolymorphismOptions = new JsonPolymorphismOptions
+                    {
+                        TypeDiscriminatorPropertyName = "type",
+                        UnknownDerivedTypeHandling = System.Text.Json.Serialization.JsonUnknownDerivedTypeHandling.FailSerialization,
+                    };
+                    foreach (var type in all)
+                    {
+                        contract.PolymorphismOptions.DerivedTypes.Add(new System.Text.Json.Serialization.Metadata.JsonDerivedType(type.Type, type.Name));
+                    }
+                }),
+        };
+        options.MakeReadOnly();
+        _message = (JsonTypeInfo<LinkMessage>)options.GetTypeInfo(typeof(LinkMessage));
+        Types = all;
+    }
+
+    /// <summary>Every message type this codec knows.</summary>
+    public IReadOnlyList<LinkMessageType> Types { get; }
+
+    public byte[] Encode(LinkMessage message)
+    {
+        var bytes = JsonSerializer.SerializeToUtf8Bytes(message, _message);
         return bytes.Length <= MaxMessageBytes
             ? bytes
             : throw new ArgumentException($"a {message.GetType().Name} encodes to {bytes.Length} bytes, over the {MaxMessageBytes}-byte limit", nameof(message));
     }
 
-    /// <summary>The message, or null when the bytes are oversized, malformed or of a type this version does not know.</summary>
-    public static LinkMessage? Parse(ReadOnlySpan<byte> utf8)
+    /// <summary>The message, or null when the bytes are oversized, malformed or of a type this node does not know.</summary>
+    public LinkMessage? Parse(ReadOnlySpan<byte> utf8)
     {
         if (utf8.Length is 0 or > MaxMessageBytes)
         {
@@ -25,7 +86,7 @@ public static class LinkCodec
 
         try
         {
-            return JsonSerializer.Deserialize(utf8, LinkJsonContext.Default.LinkMessage);
+            return JsonSerializer.Deserialize(utf8, _message);
         }
         catch (Exception ex) when (ex is JsonException or NotSupportedException or InvalidOperationException)
         {

@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.WebSockets;
 using MeshMind.Infrastructure;
+using MeshMind.Mesh.Peers;
+using MeshMind.Mesh.Transport;
 using MeshMind.Node;
 using Microsoft.Extensions.Options;
 
@@ -15,8 +17,12 @@ namespace MeshMind.Mesh.Links;
 /// within <see cref="FallbackDialDelay"/> (it may not be able to reach us); if both links come up, the one dialled
 /// by the lower id is kept on both sides, so they agree without talking about it.
 /// </remarks>
-public sealed partial class LinkManager(
+internal sealed partial class LinkManager(
     MeshDialer dialer,
+    MeshLinks links,
+    LinkCodec codec,
+    IEnumerable<IMeshParticipant> participants,
+    IEnumerable<ParticipantMessage> owners,
     PeerDirectory peers,
     NodeInfo node,
     BoundEndpoints bound,
@@ -30,13 +36,12 @@ public sealed partial class LinkManager(
     public static readonly TimeSpan FallbackDialDelay = TimeSpan.FromSeconds(3);
     private static readonly TimeSpan s_maxBackoff = TimeSpan.FromSeconds(30);
     private readonly MeshOptions _options = options.Value;
-    private readonly Dictionary<string, Link> _links = new(StringComparer.Ordinal);
+    private readonly IMeshParticipant[] _participants = [.. participants];
+    private readonly Dictionary<Type, IMeshParticipant> _owners = Owners(participants, owners);
     private readonly Dictionary<string, DialTarget> _targets = new(StringComparer.Ordinal);
     private readonly WakeSignal _wake = new();
     private readonly List<Task> _running = [];
     private CancellationToken _stopping;
-    private long _closedBytesIn;
-    private long _closedBytesOut;
 
     private sealed class DialTarget
     {
@@ -46,81 +51,21 @@ public sealed partial class LinkManager(
         public string? NodeId { get; set; }
     }
 
-    /// <summary>Raised when a link to a peer comes up, after hello; handlers send their opening messages with <see cref="Send"/>.</summary>
-    public event Action<string>? LinkUp;
-
-    /// <summary>Raised for every message the link layer itself does not handle (capability, conversations, ...).</summary>
-    public event Action<string, LinkMessage>? MessageReceived;
-
-    /// <summary>Link message bytes in and out since start: links that ended plus the live ones.</summary>
-    public (long In, long Out) Traffic()
-    {
-        lock (_links)
-        {
-            return (_closedBytesIn + _links.Values.Sum(l => l.BytesIn), _closedBytesOut + _links.Values.Sum(l => l.BytesOut));
-        }
-    }
-
-    /// <summary>Sends a message to one linked peer; false when there is no link to it.</summary>
-    public bool Send(string nodeId, LinkMessage message)
-    {
-        Link? link;
-        lock (_links)
-        {
-            _links.TryGetValue(nodeId, out link);
-        }
-
-        link?.Send(message);
-        return link is not null;
-    }
-
-    /// <summary>Sends a message to every linked peer.</summary>
-    public void Broadcast(LinkMessage message)
-    {
-        Link[] links;
-        lock (_links)
-        {
-            links = [.. _links.Values];
-        }
-
-        foreach (var link in links)
-        {
-            link.Send(message);
-        }
-    }
-
-    public bool IsLinked(string nodeId)
-    {
-        lock (_links)
-        {
-            return _links.ContainsKey(nodeId);
-        }
-    }
-
     /// <summary>Closes the link to a revoked node; it is never dialled or accepted again.</summary>
-    public void Revoke(string nodeId)
-    {
-        Link? link;
-        lock (_links)
-        {
-            _links.TryGetValue(nodeId, out link);
-        }
-
-        link?.Close();
-    }
+    public void Revoke(string nodeId) => links.Close(nodeId);
 
     /// <summary>Runs a link that a peer dialled to us, until it closes or the node stops.</summary>
     public async Task AcceptAsync(string nodeId, WebSocket socket, IPAddress remote, CancellationToken cancellationToken)
     {
         // Links end as soon as the node starts stopping, so the server is not kept waiting for open requests.
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lifetime.ApplicationStopping);
-        await RunLinkAsync(new Link(socket, nodeId, nodeId, remote, time), linked.Token);
+        await RunLinkAsync(new Link(socket, nodeId, nodeId, remote, codec, time), linked.Token);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         _stopping = stoppingToken;
-        traffic.Observe("links", Traffic);
+        traffic.Observe("links", links.Traffic);
         await lifetime.WaitForStartAsync(stoppingToken);
 
         foreach (var peer in _options.Peers)
@@ -147,13 +92,7 @@ public sealed partial class LinkManager(
         finally
         {
             peers.PeerAppeared -= OnPeerAppeared;
-            Link[] open;
-            lock (_links)
-            {
-                open = [.. _links.Values];
-            }
-
-            foreach (var link in open)
+            foreach (var link in links.All())
             {
                 link.Close();
             }
@@ -181,7 +120,7 @@ public sealed partial class LinkManager(
         var now = time.GetUtcNow();
         foreach (var peer in peers.Snapshot())
         {
-            if (peer.Revoked || !peer.Online || peer.MeshPort <= 0 || peer.Addresses.Count == 0 || IsLinked(peer.NodeId))
+            if (peer.Revoked || !peer.Online || peer.MeshPort <= 0 || peer.Addresses.Count == 0 || links.IsLinked(peer.NodeId))
             {
                 continue;
             }
@@ -201,7 +140,7 @@ public sealed partial class LinkManager(
 
         foreach (var (key, target) in _targets.Where(t => t.Key.StartsWith("static:", StringComparison.Ordinal)).ToList())
         {
-            if (target.NodeId is { } known && (IsLinked(known) || peers.IsRevoked(known)))
+            if (target.NodeId is { } known && (links.IsLinked(known) || peers.IsRevoked(known)))
             {
                 continue;
             }
@@ -232,7 +171,7 @@ public sealed partial class LinkManager(
         }
 
         target.InProgress = true;
-        if (target.NodeId is { } nodeId && !IsLinked(nodeId))
+        if (target.NodeId is { } nodeId && !links.IsLinked(nodeId))
         {
             peers.SetLink(nodeId, LinkState.Connecting, null);
         }
@@ -255,7 +194,7 @@ public sealed partial class LinkManager(
             target.Failures = 0;
             LogLinked(dialed.Name, dialed.NodeId[..12], host, port);
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(_stopping, lifetime.ApplicationStopping);
-            await RunLinkAsync(new Link(dialed.Socket, dialed.NodeId, node.NodeId, dialed.Address, time), linked.Token);
+            await RunLinkAsync(new Link(dialed.Socket, dialed.NodeId, node.NodeId, dialed.Address, codec, time), linked.Token);
             // The link ended: try again soon (the peer may be restarting), backing off if it keeps failing.
             target.NextAttempt = time.GetUtcNow() + Jitter(TimeSpan.FromMilliseconds(250));
         }
@@ -264,7 +203,7 @@ public sealed partial class LinkManager(
             target.Failures++;
             var backoff = TimeSpan.FromMilliseconds(Math.Min(s_maxBackoff.TotalMilliseconds, 250 * Math.Pow(2, Math.Min(target.Failures, 10))));
             target.NextAttempt = time.GetUtcNow() + Jitter(backoff);
-            if (target.NodeId is { } nodeId && !IsLinked(nodeId))
+            if (target.NodeId is { } nodeId && !links.IsLinked(nodeId))
             {
                 peers.SetLink(nodeId, LinkState.Down, null);
             }
@@ -284,7 +223,7 @@ public sealed partial class LinkManager(
     {
         await using (link)
         {
-            if (!Register(link))
+            if (!links.TryRegister(link, refused: peers.IsRevoked(link.RemoteNodeId)))
             {
                 return;
             }
@@ -294,7 +233,11 @@ public sealed partial class LinkManager(
                 link.Send(new HelloMessage(node.NodeId, node.InstanceId, node.Name, NodeInfo.Version, bound.HttpPort, bound.MeshPort));
                 peers.SetLink(link.RemoteNodeId, LinkState.Up, null);
                 LogLinkUp(link.RemoteNodeId[..12], link.DialerNodeId == node.NodeId ? "this node" : "the peer");
-                LinkUp?.Invoke(link.RemoteNodeId);
+                foreach (var participant in _participants)
+                {
+                    participant.LinkUp(link.RemoteNodeId);
+                }
+
                 BroadcastPeerExchange();
                 await link.RunAsync(OnMessage, OnRtt, _options.PingInterval, _options.MissedPongs, cancellationToken);
             }
@@ -305,65 +248,24 @@ public sealed partial class LinkManager(
         }
     }
 
-    private bool Register(Link link)
-    {
-        Link? loser;
-        lock (_links)
-        {
-            if (peers.IsRevoked(link.RemoteNodeId))
-            {
-                loser = link;
-            }
-            else if (!_links.TryGetValue(link.RemoteNodeId, out var existing))
-            {
-                _links[link.RemoteNodeId] = link;
-                return true;
-            }
-            else
-            {
-                var lowerId = string.CompareOrdinal(node.NodeId, link.RemoteNodeId) < 0 ? node.NodeId : link.RemoteNodeId;
-                var keepNew = link.DialerNodeId == existing.DialerNodeId || link.DialerNodeId == lowerId;
-                if (keepNew)
-                {
-                    _links[link.RemoteNodeId] = link;
-                    (_closedBytesIn, _closedBytesOut) = (_closedBytesIn + existing.BytesIn, _closedBytesOut + existing.BytesOut);
-                    loser = existing;
-                }
-                else
-                {
-                    loser = link;
-                }
-            }
-        }
-
-        loser.Close();
-        return loser != link;
-    }
-
     private void Unregister(Link link)
     {
-        var wasCurrent = false;
-        lock (_links)
-        {
-            if (_links.TryGetValue(link.RemoteNodeId, out var current) && current == link)
-            {
-                _links.Remove(link.RemoteNodeId);
-                (_closedBytesIn, _closedBytesOut) = (_closedBytesIn + link.BytesIn, _closedBytesOut + link.BytesOut);
-                wasCurrent = true;
-            }
-        }
-
-        if (wasCurrent)
+        if (links.Unregister(link))
         {
             peers.SetLink(link.RemoteNodeId, LinkState.Down, null);
             LogLinkDown(link.RemoteNodeId[..12]);
+            foreach (var participant in _participants)
+            {
+                participant.LinkDown(link.RemoteNodeId);
+            }
+
             _wake.Set();
         }
     }
 
     private void OnRtt(Link link)
     {
-        if (IsCurrent(link))
+        if (links.IsCurrent(link))
         {
             peers.SetLink(link.RemoteNodeId, LinkState.Up, link.RttMs);
             if (link.RttMs is { } rtt)
@@ -405,34 +307,21 @@ public sealed partial class LinkManager(
             case HelloMessage or PingMessage or PongMessage:
                 break;
             default:
-                if (IsCurrent(link))
+                if (_owners.TryGetValue(message.GetType(), out var owner) && links.IsCurrent(link))
                 {
-                    MessageReceived?.Invoke(link.RemoteNodeId, message);
+                    owner.Received(link.RemoteNodeId, message);
                 }
 
                 break;
         }
     }
 
-    private bool IsCurrent(Link link)
-    {
-        lock (_links)
-        {
-            return _links.TryGetValue(link.RemoteNodeId, out var current) && current == link;
-        }
-    }
-
     /// <summary>Tells every linked peer which other peers we are linked to, with the addresses we reach them at.</summary>
     private void BroadcastPeerExchange()
     {
-        Link[] links;
-        lock (_links)
-        {
-            links = [.. _links.Values];
-        }
-
-        var linked = links.Select(l => peers.Find(l.RemoteNodeId)).OfType<PeerInfo>().Where(p => p.MeshPort > 0 && !p.Revoked).ToList();
-        foreach (var link in links)
+        var open = links.All();
+        var linked = open.Select(l => peers.Find(l.RemoteNodeId)).OfType<PeerInfo>().Where(p => p.MeshPort > 0 && !p.Revoked).ToList();
+        foreach (var link in open)
         {
             var others = linked.Where(p => p.NodeId != link.RemoteNodeId)
                 .Select(p => new ExchangedPeer(p.NodeId, [.. p.Addresses.Select(a => a.ToString())], p.MeshPort)).ToList();
@@ -441,6 +330,14 @@ public sealed partial class LinkManager(
                 link.Send(new PeerExchangeMessage(others));
             }
         }
+    }
+
+    private static Dictionary<Type, IMeshParticipant> Owners(IEnumerable<IMeshParticipant> participants, IEnumerable<ParticipantMessage> owners)
+    {
+        var byType = participants.GroupBy(p => p.GetType()).ToDictionary(g => g.Key, g => g.First());
+        return owners.ToDictionary(o => o.Message.Type, o => byType.TryGetValue(o.Owner, out var participant)
+            ? participant
+            : throw new InvalidOperationException($"{o.Owner.Name} owns link messages but is not a registered participant"));
     }
 
     [LoggerMessage(EventId = 420, Level = LogLevel.Information, Message = "Linked to '{Name}' ({NodeId}) at {Host}:{Port}")]

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace MeshMind.Mesh;
+namespace MeshMind.Mesh.Admission;
 
 public sealed record JoinRequest(string NodeId, string InstanceId, string Name, string NonceC, long Ts, string ProofC);
 

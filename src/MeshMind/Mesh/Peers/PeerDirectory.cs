@@ -1,8 +1,7 @@
 using System.Net;
-using MeshMind.Discovery;
 using MeshMind.Mesh.Links;
 
-namespace MeshMind.Mesh;
+namespace MeshMind.Mesh.Peers;
 
 /// <summary>
 /// Every peer this node knows of — from discovery hints, static peers, peer exchange and links — keyed by node id,
@@ -22,23 +21,21 @@ public sealed class PeerDirectory(TimeProvider time)
     /// <summary>Raised (outside the lock) when a node becomes worth dialling: newly heard of, or back online.</summary>
     public event Action<string>? PeerAppeared;
 
-    /// <summary>Records an authenticated announcement. Returns true when the node was not known (or had gone offline) before.</summary>
-    public bool Observe(Announcement announcement, IPAddress address)
-    {
-        var online = announcement.Type == Announcement.Online;
-        var appeared = Upsert(announcement.NodeId, peer => (peer ?? New(announcement.NodeId)) with
+    /// <summary>
+    /// Records what an authenticated discovery announcement says: the node is online (or leaving) at <paramref name="address"/>.
+    /// Returns true when the node was not known (or had gone offline) before.
+    /// </summary>
+    public bool Observe(string nodeId, string instanceId, string name, IPAddress address, int httpPort, int meshPort, bool online) =>
+        Upsert(nodeId, peer => (peer ?? New(nodeId)) with
         {
-            InstanceId = announcement.InstanceId,
-            Name = announcement.Name,
+            InstanceId = instanceId,
+            Name = name,
             Addresses = Merge(address, peer?.Addresses),
-            HttpPort = announcement.HttpPort,
-            MeshPort = announcement.MeshPort,
-            HasLlm = announcement.HasLlm,
+            HttpPort = httpPort,
+            MeshPort = meshPort,
             LastSeen = time.GetUtcNow(),
             Online = online,
         }, (before, after) => after.Online && before is not { Online: true });
-        return appeared;
-    }
 
     /// <summary>A node another peer told us about (peer exchange). Returns true when it was unknown.</summary>
     public bool AddCandidate(string nodeId, IEnumerable<IPAddress> addresses, int meshPort) =>
@@ -86,25 +83,10 @@ public sealed class PeerDirectory(TimeProvider time)
             Online = true,
         }, (_, _) => false);
 
-    public void UpdateCapability(string nodeId, CapabilityMessage capability) =>
-        Upsert(nodeId, peer => (peer ?? New(nodeId)) with
-        {
-            HasLlm = capability.HasLlm,
-            Models = [.. capability.Models.Take(256).Select(m => m.Name)],
-            Llm = new Llm.LlmCapability(capability.HasLlm, [.. capability.Models.Take(256)], capability.InFlight, capability.MaxParallel,
-                capability.TtftMs, capability.TokensPerS) { ProbeLate = capability.ProbeLate },
-            LlmGrantedPort = capability.HasLlm ? peer?.LlmGrantedPort ?? 0 : 0,
-        }, (_, _) => false);
-
-    /// <summary>Records a peer's answer to our <c>llm_access_request</c>.</summary>
-    public void UpdateLlmAccess(string nodeId, bool granted, int meshPort) =>
-        Upsert(nodeId, peer => (peer ?? New(nodeId)) with { LlmGrantedPort = granted && meshPort is > 0 and <= 65535 ? meshPort : 0 }, (_, _) => false);
-
     public void SetLink(string nodeId, LinkState state, double? rttMs) =>
         Upsert(nodeId, peer => (peer ?? New(nodeId)) with
         {
             LinkState = state,
-            LlmGrantedPort = state == LinkState.Up ? peer?.LlmGrantedPort ?? 0 : 0,
             RttMs = state == LinkState.Up ? rttMs ?? peer?.RttMs : null,
             LastSeen = state == LinkState.Up ? time.GetUtcNow() : peer?.LastSeen ?? time.GetUtcNow(),
         }, (_, _) => false);
@@ -205,7 +187,7 @@ public sealed class PeerDirectory(TimeProvider time)
     private PeerInfo New(string nodeId)
     {
         var now = time.GetUtcNow();
-        return new PeerInfo(nodeId, "", "", [], 0, 0, false, [], LinkState.Down, null, now, now, false, false);
+        return new PeerInfo(nodeId, "", "", [], 0, 0, LinkState.Down, null, now, now, false, false);
     }
 
     private static List<IPAddress> Merge(IPAddress first, IReadOnlyList<IPAddress>? others)

@@ -1,16 +1,17 @@
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
+using MeshMind.Mesh.Peers;
 using MeshMind.Node;
 
-namespace MeshMind.Mesh;
+namespace MeshMind.Mesh.Admission;
 
 /// <summary>
 /// The server side of joining (DESIGN §2): checks a client's proof that it holds the mesh secret and owns the
 /// certificate it presented, answers with the server's own proof, and pins the client as admitted.
 /// </summary>
-public sealed partial class Admission(
-    MeshKeys keys, NodeInfo node, PeerDirectory peers, PeerStore store, TimeProvider time, ILogger<Admission> logger)
+public sealed partial class Admitter(
+    MeshKeys keys, NodeInfo node, PeerDirectory peers, PeerStore store, TimeProvider time, ILogger<Admitter> logger)
 {
     private const int MaxNonces = 10_000;
     private readonly Dictionary<string, DateTimeOffset> _nonces = new(StringComparer.Ordinal);

@@ -2,7 +2,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Net;
 
-namespace MeshMind.Mesh;
+namespace MeshMind.Mesh.Peers;
 
 /// <summary>A static peer as configured: <c>HOST:PORT</c>, <c>1.2.3.4:7878</c> or <c>[::1]:7878</c>.</summary>
 public sealed record PeerAddress(string Host, int Port)

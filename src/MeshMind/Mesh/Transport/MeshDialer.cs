@@ -1,8 +1,10 @@
 using System.Net;
 using System.Net.WebSockets;
+using MeshMind.Mesh.Admission;
+using MeshMind.Mesh.Peers;
 using MeshMind.Node;
 
-namespace MeshMind.Mesh;
+namespace MeshMind.Mesh.Transport;
 
 /// <summary>
 /// The client side of joining: connects to a peer's mesh port with this node's certificate, proves it holds the

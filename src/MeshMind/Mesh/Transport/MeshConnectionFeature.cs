@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace MeshMind.Mesh;
+namespace MeshMind.Mesh.Transport;
 
 /// <summary>
 /// Set on every connection to the mesh port: marks requests as peer traffic (never served by the people-facing

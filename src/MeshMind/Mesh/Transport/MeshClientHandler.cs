@@ -5,7 +5,7 @@ using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using MeshMind.Node;
 
-namespace MeshMind.Mesh;
+namespace MeshMind.Mesh.Transport;
 
 /// <summary>
 /// An HTTP handler for a peer's mesh port: TCP with no Nagle delay, TLS 1.3 with this node's certificate, and the

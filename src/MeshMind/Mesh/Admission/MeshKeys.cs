@@ -4,7 +4,7 @@ using MeshMind.Infrastructure;
 using MeshMind.Node;
 using Microsoft.Extensions.Options;
 
-namespace MeshMind.Mesh;
+namespace MeshMind.Mesh.Admission;
 
 /// <summary>
 /// The mesh secret turned into purpose keys (HKDF-SHA256), current first, then previous ones for rotation.

@@ -1,4 +1,4 @@
-namespace MeshMind.Mesh;
+namespace MeshMind.Mesh.Peers;
 
 /// <summary>The state of the control link to a peer, as the API reports it.</summary>
 public enum LinkState

@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace MeshMind.Mesh;
+namespace MeshMind.Mesh.Admission;
 
 /// <summary>
 /// Notices another live node using this node's identity (same node id, different instance id): a copied data

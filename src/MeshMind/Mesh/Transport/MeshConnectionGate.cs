@@ -2,7 +2,7 @@ using System.Net;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Options;
 
-namespace MeshMind.Mesh;
+namespace MeshMind.Mesh.Transport;
 
 /// <summary>
 /// Connection middleware in front of TLS on the mesh port: caps not-yet-admitted connections per address and aborts

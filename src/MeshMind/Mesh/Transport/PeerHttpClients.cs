@@ -1,20 +1,21 @@
 using System.Collections.Concurrent;
 using System.Net;
 using MeshMind.Infrastructure;
-using MeshMind.Mesh;
 using MeshMind.Node;
 
-namespace MeshMind.Llm;
+namespace MeshMind.Mesh.Transport;
 
 /// <summary>
-/// HTTP clients for peers' mesh ports (DESIGN §5), which speak the same Ollama protocol as the local LLM: mutual TLS
-/// with this node's certificate, accepting only the certificate whose hash is the peer's node id; one pool per peer.
+/// The one place that knows how to reach a peer's mesh port over HTTP (DESIGN §5): mutual TLS with this node's
+/// certificate, accepting only the certificate whose hash is the peer's node id; one connection pool per peer; every
+/// call measured (<see cref="CallMetricsHandler"/>, its bytes counted as the <c>proxy</c> channel). Features call their
+/// peer endpoints through these clients.
 /// </summary>
-public sealed class PeerLlmClients(NodeIdentity identity, OutboundCallMetrics calls, TimeProvider time) : IDisposable
+public sealed class PeerHttpClients(NodeIdentity identity, OutboundCallMetrics calls, TimeProvider time) : IDisposable
 {
     private readonly ConcurrentDictionary<(string NodeId, string Endpoint), Lazy<HttpClient>> _clients = new();
 
-    /// <summary>The client for a peer's mesh routes (its Ollama API, files), base address set.</summary>
+    /// <summary>The client for a peer's mesh endpoints (HTTP/2, shared by concurrent requests), base address set.</summary>
     public HttpClient HttpFor(string nodeId, IPAddress address, int port)
     {
         var endpoint = new IPEndPoint(address, port).ToString();
@@ -75,7 +76,7 @@ public sealed class PeerLlmClients(NodeIdentity identity, OutboundCallMetrics ca
         handler.PooledConnectionIdleTimeout = TimeSpan.FromSeconds(60);
         handler.EnableMultipleHttp2Connections = true;
         HttpMessageHandler versioned = http2 ? new Http2Handler(handler) : handler;
-        return new HttpClient(new CallMetricsHandler("peer", calls, time, new AbortOnCancelHandler(versioned), channel: "proxy"))
+        return new HttpClient(new CallMetricsHandler("peer", calls, time, versioned, channel: "proxy"))
         {
             BaseAddress = new UriBuilder(Uri.UriSchemeHttps, address.ToString(), port).Uri,
             Timeout = Timeout.InfiniteTimeSpan,

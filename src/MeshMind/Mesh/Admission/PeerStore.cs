@@ -1,7 +1,7 @@
 using System.Globalization;
 using MeshMind.Storage;
 
-namespace MeshMind.Mesh;
+namespace MeshMind.Mesh.Admission;
 
 /// <summary>Peers remembered across restarts (<c>peers</c> table): admissions (pinning) and revocations.</summary>
 public sealed class PeerStore(Database database, TimeProvider time)

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace MeshMind.Mesh;
+namespace MeshMind.Mesh.Admission;
 
 /// <summary>
 /// The admission proofs of DESIGN §2. Both bind the two certificate hashes (defeating a relaying man in the middle, who

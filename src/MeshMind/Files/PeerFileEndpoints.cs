@@ -1,0 +1,43 @@
+using MeshMind.Mesh.Peers;
+using MeshMind.Mesh.Transport;
+using Microsoft.Net.Http.Headers;
+
+namespace MeshMind.Files;
+
+/// <summary>The mesh side of files (DESIGN §7), for admitted peers: <c>GET /mesh/files</c> (this node's list) and <c>GET /mesh/files/{sha256}</c> (content, Range).</summary>
+public static class PeerFileEndpoints
+{
+    public static IEndpointRouteBuilder MapPeerFiles(this IEndpointRouteBuilder peers)
+    {
+        peers.MapGet("/mesh/files", ListAsync);
+        peers.MapGet("/mesh/files/{sha256}", ContentAsync);
+        return peers;
+    }
+
+    private static async Task ListAsync(HttpContext context, FileStore store)
+    {
+        var files = await store.ListAsync(context.RequestAborted);
+        var replicas = await store.ListReplicasAsync(context.RequestAborted);
+        await TypedResults.Json(new MeshFileList([.. files.Select(AnnouncedFile.From), .. replicas.Select(AnnouncedFile.From)]),
+            MeshFileJsonContext.Default.MeshFileList).ExecuteAsync(context);
+    }
+
+    private static async Task ContentAsync(string sha256, HttpContext context, FileStore store, PeerDirectory peers, FileMetrics metrics)
+    {
+        if (!PeerFiles.IsSha256(sha256) || await store.FindBySha256Async(sha256, context.RequestAborted) is not { } file)
+        {
+            context.Response.StatusCode = StatusCodes.Status404NotFound;
+            return;
+        }
+
+        ByteRanges.IgnoreOtherUnits(context.Request);
+        if (context.Request.Headers.Range.Count == 0)
+        {
+            var peerId = context.PeerNodeId();
+            metrics.Served(peerId, peers.Find(peerId)?.Name ?? peerId[..12], file.Size);
+        }
+
+        await TypedResults.PhysicalFile(store.BlobPath(sha256), file.ContentType, lastModified: file.Modified,
+            entityTag: new EntityTagHeaderValue($"\"{sha256}\""), enableRangeProcessing: true).ExecuteAsync(context);
+    }
+}

@@ -1,0 +1,65 @@
+using System.Net;
+using System.Net.Security;
+using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
+using MeshMind.Node;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
+
+namespace MeshMind.Mesh.Transport;
+
+/// <summary>
+/// The mesh port (default 7878): TLS 1.3 with certificates on both sides. Requests on it never reach the
+/// people-facing pipeline, and everything but <c>/mesh/hello</c> and <c>/mesh/join</c> needs an admitted client certificate.
+/// </summary>
+public static class MeshPort
+{
+    public static void Listen(KestrelServerOptions kestrel, MeshOptions options, NodeIdentity identity, MeshConnectionGate gate)
+    {
+        var address = IPAddress.TryParse(options.BindAddress, out var parsed) ? parsed : IPAddress.Any;
+        kestrel.Listen(address, options.Port, listen =>
+        {
+            listen.Protocols = HttpProtocols.Http1AndHttp2;
+            listen.Use(next => connection => gate.RunAsync(connection, next));
+            // Built at the first connection, not at start: an idle node never pays for the TLS context.
+            var tls = new Lazy<SslServerAuthenticationOptions>(() => new SslServerAuthenticationOptions
+            {
+                ServerCertificateContext = SslStreamCertificateContext.Create(identity.Certificate, additionalCertificates: null, offline: true),
+                ClientCertificateRequired = true,
+                // Any certificate passes TLS: who it belongs to is decided by admission (the join proof) and pinning.
+                RemoteCertificateValidationCallback = static (_, certificate, _, _) => certificate is not null,
+                CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
+                EnabledSslProtocols = SslProtocols.Tls13,
+                ApplicationProtocols = [SslApplicationProtocol.Http2, SslApplicationProtocol.Http11],
+            });
+            listen.UseHttps(new TlsHandshakeCallbackOptions
+            {
+                OnConnection = _ => ValueTask.FromResult(tls.Value),
+                HandshakeTimeout = options.HandshakeTimeout,
+            });
+        });
+    }
+
+    /// <summary>
+    /// Gives mesh-port requests their own pipeline, never the people-facing one: WebSockets, endpoint routing, the one
+    /// admission check in front of every peer endpoint (<see cref="PeerAdmission"/>), then the mesh's own endpoints
+    /// (hello, join, link) and those <paramref name="peerEndpoints"/> maps (each feature's <c>MapPeerX</c>).
+    /// </summary>
+    public static WebApplication UseMeshPort(this WebApplication app, Action<IEndpointRouteBuilder> peerEndpoints)
+    {
+        app.MapWhen(context => context.Features.Get<MeshConnectionFeature>() is not null, mesh =>
+        {
+            mesh.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.Zero });
+            mesh.UseRouting();
+            mesh.UseMiddleware<PeerAdmission>();
+            mesh.UseEndpoints(endpoints =>
+            {
+                // Peer endpoints are no part of the people-facing API description.
+                var peers = endpoints.MapGroup("").ExcludeFromDescription();
+                peers.MapMeshEndpoints();
+                peerEndpoints(peers);
+            });
+        });
+        return app;
+    }
+}

@@ -1,0 +1,53 @@
+using MeshMind.Mesh.Peers;
+using MeshMind.Node;
+
+namespace MeshMind.Mesh.Transport;
+
+/// <summary>
+/// The admission check of the mesh port, in front of every peer endpoint: a request passes only with the client
+/// certificate of an admitted, non-revoked node, which it then carries as <see cref="PeerConnection"/>. Endpoints that
+/// a node must reach before it is admitted (<c>/mesh/hello</c>, <c>/mesh/join</c>) say so with <see cref="AllowUnadmittedPeer"/>.
+/// A request that matches no endpoint is refused the same way, so an unadmitted caller learns nothing of what exists.
+/// </summary>
+internal sealed class PeerAdmission(RequestDelegate next, PeerDirectory peers)
+{
+    public Task InvokeAsync(HttpContext context)
+    {
+        if (context.GetEndpoint()?.Metadata.GetMetadata<AllowUnadmittedPeer>() is not null)
+        {
+            return next(context);
+        }
+
+        var certificate = context.Connection.ClientCertificate;
+        var nodeId = certificate is null ? null : NodeIdentity.ComputeNodeId(certificate);
+        if (nodeId is null || !peers.IsAdmitted(nodeId))
+        {
+            context.Response.StatusCode = StatusCodes.Status403Forbidden;
+            return Task.CompletedTask;
+        }
+
+        context.Features.Get<MeshConnectionFeature>()!.MarkAuthenticated();
+        context.Features.Set(new PeerConnection(nodeId));
+        return next(context);
+    }
+}
+
+/// <summary>Endpoint metadata: a node may call this before it is admitted (it is how it gets admitted).</summary>
+public sealed class AllowUnadmittedPeer
+{
+    public static readonly AllowUnadmittedPeer Instance = new();
+
+    private AllowUnadmittedPeer()
+    {
+    }
+}
+
+/// <summary>On a request that passed <see cref="PeerAdmission"/>: the admitted peer that sent it.</summary>
+public sealed record PeerConnection(string NodeId);
+
+public static class PeerConnectionExtensions
+{
+    /// <summary>The admitted peer that sent this mesh-port request.</summary>
+    public static string PeerNodeId(this HttpContext context) =>
+        context.Features.Get<PeerConnection>()?.NodeId ?? throw new InvalidOperationException("not a request from an admitted peer");
+}
