@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using MeshMind.Llm;
-using OllamaSharp.Models.Chat;
+using MeshMind.Llm.Routing;
 
 namespace MeshMind.Bench.Llm;
 
@@ -32,7 +32,7 @@ internal static class FailoverBenchmark
         var refusingId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
         failing.Add(refusingId, "refusing", IPAddress.Loopback, refusingPort, models, ttftMs: 1);
         failing.Add(host.NodeId, "h", IPAddress.Loopback, host.MeshPort, models, ttftMs: 5);
-        if (CandidateRanker.Rank(model, self.Router(failing).Candidates()) is not [{ Host.NodeId: var first }, { Host.NodeId: var second }]
+        if (CandidateRanker.Rank(model, self.Hosts(failing).Candidates()) is not [{ Host.NodeId: var first }, { Host.NodeId: var second }]
             || first != refusingId || second != host.NodeId)
         {
             throw new InvalidOperationException("the refusing host is not ranked first");
@@ -65,14 +65,14 @@ internal static class FailoverBenchmark
 
     private static async Task<ChatTiming> AskAsync(LlmRouter router, string model, string hostId, CancellationToken cancellationToken)
     {
-        var request = new ChatRequest { Model = model, Messages = [new Message(ChatRole.User, "hello")], Stream = true };
+        var request = new LlmRequest { Model = model, Messages = [new LlmMessage(LlmMessage.User, "hello")] };
         var started = Stopwatch.GetTimestamp();
         await using var answer = await router.OpenAsync(request, includePeers: true, cancellationToken);
         var ttft = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         var tokens = 0;
         await foreach (var chunk in answer.ReadAsync().WithCancellation(cancellationToken))
         {
-            tokens += chunk.Message?.Content is { Length: > 0 } ? 1 : 0;
+            tokens += chunk.Content is { Length: > 0 } ? 1 : 0;
         }
 
         var total = Stopwatch.GetElapsedTime(started).TotalMilliseconds;

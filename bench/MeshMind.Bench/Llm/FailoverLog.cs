@@ -1,4 +1,4 @@
-using MeshMind.Llm;
+using MeshMind.Llm.Routing;
 using Microsoft.Extensions.Logging;
 
 namespace MeshMind.Bench.Llm;

@@ -2,6 +2,9 @@ using System.Diagnostics.Metrics;
 using System.Net;
 using MeshMind.Infrastructure;
 using MeshMind.Llm;
+using MeshMind.Llm.Local;
+using MeshMind.Llm.Peers;
+using MeshMind.Llm.Routing;
 using MeshMind.Mesh;
 using MeshMind.Mesh.Admission;
 using MeshMind.Mesh.Peers;
@@ -56,8 +59,12 @@ internal sealed class InProcessNode : IDisposable
 
     public PeerHttpClients Clients { get; }
 
+    /// <summary>The hosts this node could route to: itself (no LLM) and <paramref name="peers"/>.</summary>
+    public LlmHosts Hosts(LinkedPeers peers) => new(Local, peers.Directory, peers.Llms, peers.Health, _llmOptions);
+
     public LlmRouter Router(LinkedPeers peers, ILogger<LlmRouter>? logger = null) =>
-        new(Local, peers.Directory, peers.Llms, Clients, Metrics, _llmOptions, TimeProvider.System, logger ?? NullLogger<LlmRouter>.Instance);
+        new(Hosts(peers), Local, peers.Health, Clients, Metrics, [Metrics, peers.Health, Local], _llmOptions, TimeProvider.System,
+            logger ?? NullLogger<LlmRouter>.Instance);
 
     /// <summary>
     /// Joins a real node through its mesh port with <paramref name="secret"/>, as a node dialling a static peer does, so that
@@ -92,6 +99,8 @@ internal sealed class LinkedPeers
     public PeerDirectory Directory { get; } = new(TimeProvider.System);
 
     public PeerLlms Llms { get; } = new();
+
+    public HostHealth Health { get; } = new(TimeProvider.System);
 
     /// <summary>Makes <paramref name="nodeId"/> a linked peer that granted its LLM on <paramref name="port"/>.</summary>
     public void Add(string nodeId, string name, IPAddress address, int port, IReadOnlyList<ModelInfo> models, int inFlight = 0, double? ttftMs = null)

@@ -6,6 +6,7 @@ using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Running;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using MeshMind.Llm;
+using MeshMind.Llm.Routing;
 
 namespace MeshMind.Bench.Llm;
 
@@ -21,7 +22,7 @@ namespace MeshMind.Bench.Llm;
 public class RoutingBenchmarks : IDisposable
 {
     private InProcessNode? _node;
-    private LlmRouter? _router;
+    private LlmHosts? _hosts;
     private IReadOnlyList<LlmCandidate> _candidates = [];
 
     [Params(1, 8, 64)]
@@ -55,8 +56,8 @@ public class RoutingBenchmarks : IDisposable
                 inFlight: i % 5, ttftMs: 20 + ((i * 37) % 200));
         }
 
-        _router = _node.Router(peers);
-        _candidates = _router.Candidates();
+        _hosts = _node.Hosts(peers);
+        _candidates = _hosts.Candidates();
         if (_candidates.Count != Peers || CandidatesAndRank() != Peers)
         {
             throw new InvalidOperationException($"expected {Peers} candidates serving llama3, got {_candidates.Count}");
@@ -67,7 +68,7 @@ public class RoutingBenchmarks : IDisposable
     public int Rank() => CandidateRanker.Rank("llama3", _candidates).Count;
 
     [Benchmark]
-    public int CandidatesAndRank() => CandidateRanker.Rank("llama3", _router!.Candidates()).Count;
+    public int CandidatesAndRank() => CandidateRanker.Rank("llama3", _hosts!.Candidates()).Count;
 
     [GlobalCleanup]
     public void Dispose()

@@ -5,6 +5,7 @@ using MeshMind.Discovery;
 using MeshMind.Files;
 using MeshMind.Infrastructure;
 using MeshMind.Llm;
+using MeshMind.Llm.Peers;
 using MeshMind.Mesh;
 using MeshMind.Mesh.Transport;
 using MeshMind.Node;

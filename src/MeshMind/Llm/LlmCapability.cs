@@ -23,7 +23,7 @@ public sealed record LlmCapability(
 
     /// <summary>
     /// The last probe of this LLM failed without a refusal (too slow, an error), but fewer than
-    /// <see cref="LocalLlm.FailedProbesToDrop"/> in a row: it is still offered, after hosts whose probe answered.
+    /// <see cref="Local.LocalLlm.FailedProbesToDrop"/> in a row: it is still offered, after hosts whose probe answered.
     /// </summary>
     public bool ProbeLate { get; init; }
 

@@ -7,4 +7,13 @@ public sealed class LlmUnavailableException(string message, int statusCode = Sta
 }
 
 /// <summary>An answer broke after it started (host died, stalled, or failed): end the response with the protocol's error form.</summary>
-public sealed class LlmStreamException(string message, Exception? inner = null) : Exception(message, inner);
+public sealed class LlmStreamException(string message, Exception? inner = null) : Exception(message, inner)
+{
+    /// <summary>A short reason for a failed call to a host: its HTTP status, or what stopped the connection.</summary>
+    public static string Describe(Exception exception) => exception switch
+    {
+        HttpRequestException { StatusCode: { } status } => $"HTTP {(int)status}",
+        HttpRequestException { InnerException: { } inner } => inner.Message,
+        _ => exception.Message,
+    };
+}

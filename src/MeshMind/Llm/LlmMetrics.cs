@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using MeshMind.Infrastructure;
+using MeshMind.Llm.Pipeline;
 
 namespace MeshMind.Llm;
 
@@ -11,7 +12,7 @@ namespace MeshMind.Llm;
 /// time to first token and tokens per second (ms, ms, 1/s), and <c>meshmind.llm.failovers</c>. Totals since start for
 /// exporters: <c>meshmind.chats</c> {host, outcome} and <c>meshmind.chat.failovers</c>.
 /// </summary>
-public sealed class LlmMetrics
+public sealed class LlmMetrics : IAnswerObserver
 {
     public const string MeterName = "MeshMind.Llm";
     private readonly Counter<long> _requests;
@@ -74,6 +75,11 @@ public sealed class LlmMetrics
 
         _chatTotals.Add(1, kind, outcome);
     }
+
+    /// <summary>An answer that started and ended: finished, failed mid-way, or stopped by the client (neither success nor error).</summary>
+    public void Finished(LlmAnswer answer, bool succeeded, string? failure) =>
+        Answer(answer.Model, answer.Host, answer.Elapsed.TotalMilliseconds, succeeded ? answer.TtftMs : null,
+            succeeded ? answer.Final?.TokensPerSecond : null, failure);
 
     public void Failover()
     {

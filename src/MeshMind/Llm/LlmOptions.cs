@@ -25,7 +25,7 @@ public sealed class LlmOptions
 
     /// <summary>
     /// How long one probe may take. A probe that takes longer is late, not a verdict: the LLM stays a candidate (ranked
-    /// after hosts that answered) until <see cref="LocalLlm.FailedProbesToDrop"/> probes in a row failed; a refused
+    /// after hosts that answered) until <see cref="Local.LocalLlm.FailedProbesToDrop"/> probes in a row failed; a refused
     /// connection drops it at once.
     /// </summary>
     public TimeSpan ProbeTimeout { get; set; } = TimeSpan.FromSeconds(3);

@@ -1,3 +1,9 @@
+using MeshMind.Llm.Local;
+using MeshMind.Llm.Ollama;
+using MeshMind.Llm.OpenAi;
+using MeshMind.Llm.Peers;
+using MeshMind.Llm.Pipeline;
+using MeshMind.Llm.Routing;
 using MeshMind.Mesh;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -6,14 +12,22 @@ namespace MeshMind.Llm;
 
 public static class LlmServiceCollectionExtensions
 {
-    /// <summary>The local LLM and its probe, capability on the links, and the router.</summary>
+    /// <summary>
+    /// The LLM pipeline: front-ends (OpenAI, Ollama) → router (rank, fail over) → backends (local Ollama or OpenAI-compatible
+    /// server, peers), with its stages (metrics, host health, the local LLM's averages); the local LLM's probe; capability on the links.
+    /// </summary>
     public static IServiceCollection AddLlm(this IServiceCollection services)
     {
         services.AddLlmOptions();
         services.TryAddSingleton<LlmMetrics>();
         services.TryAddSingleton<LocalLlm>();
+        services.TryAddSingleton<HostHealth>();
         services.TryAddSingleton<PeerLlms>();
+        services.TryAddSingleton<LlmHosts>();
         services.TryAddSingleton<LlmRouter>();
+        services.AddSingleton<IAnswerObserver>(provider => provider.GetRequiredService<LlmMetrics>());
+        services.AddSingleton<IAnswerObserver>(provider => provider.GetRequiredService<HostHealth>());
+        services.AddSingleton<IAnswerObserver>(provider => provider.GetRequiredService<LocalLlm>());
         services.AddMeshParticipant<LlmLinkSync>(LlmLinkJsonContext.MessageTypes);
         services.AddHostedService(provider => provider.GetRequiredService<LlmLinkSync>());
         services.AddHostedService<LlmProbe>();

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using MeshMind.Llm.Routing;
 
 namespace MeshMind.Llm;
 
@@ -7,8 +8,8 @@ public static class ModelsApi
 {
     public static IEndpointRouteBuilder MapModelsApi(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/api/models", (LlmRouter router) =>
-            TypedResults.Json(new ModelCatalogResponse(router.Catalog()), ModelsJsonContext.Default.ModelCatalogResponse));
+        endpoints.MapGet("/api/models", (LlmHosts hosts) =>
+            TypedResults.Json(new ModelCatalogResponse(hosts.Catalog()), ModelsJsonContext.Default.ModelCatalogResponse));
         return endpoints;
     }
 }

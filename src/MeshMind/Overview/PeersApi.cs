@@ -1,5 +1,5 @@
 using MeshMind.Discovery;
-using MeshMind.Llm;
+using MeshMind.Llm.Peers;
 using MeshMind.Mesh.Peers;
 using Microsoft.AspNetCore.Http.HttpResults;
 

@@ -1,4 +1,4 @@
-using MeshMind.Llm;
+using MeshMind.Llm.Local;
 using MeshMind.Mesh.Admission;
 using MeshMind.Mesh.Peers;
 using MeshMind.Node;

@@ -1,14 +1,12 @@
 using System.Net;
-using System.Reflection;
-using System.Runtime.CompilerServices;
-using MeshMind.Llm;
+using MeshMind.Llm.Local;
 using MeshMind.Tests.Infrastructure;
 
 namespace MeshMind.Tests.Llm;
 
 /// <summary>
-/// A node without an LLM keeps the Ollama client library out of its memory: OllamaSharp and Microsoft.Extensions.AI are
-/// loaded only when a probe finds something listening at the Ollama URL (about 1 MB of an idle node).
+/// A node without an LLM keeps Ollama client machinery out of its memory (about 1 MB of an idle node, measured when the
+/// node still used OllamaSharp and Microsoft.Extensions.AI): neither is loaded, whatever the probe and the routes do.
 /// </summary>
 public sealed class IdleFootprintTests : IDisposable
 {
@@ -26,7 +24,7 @@ public sealed class IdleFootprintTests : IDisposable
         var address = await node.WaitForListeningAsync(cancellationToken: ct);
 
         // The first probe has found nothing, and every endpoint has been built (the first request builds the route table,
-        // including the chat endpoints of the Ollama and OpenAI APIs, whose handlers use OllamaSharp's types).
+        // including the chat endpoints of the Ollama and OpenAI APIs).
         await Wait.UntilAsync(() => node.Output.Contains("LlmProbe[601]", StringComparison.Ordinal), TimeSpan.FromSeconds(30), "the first probe");
         using var client = new HttpClient { BaseAddress = address };
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/healthz", ct)).StatusCode);
@@ -39,29 +37,16 @@ public sealed class IdleFootprintTests : IDisposable
     }
 
     /// <summary>
-    /// The probe's refused connect can throw synchronously, and the runtime then names the stack's async frames by reading
-    /// the state-machine attribute of every method of <see cref="LocalLlm"/>, loading each state machine: none of them may
-    /// hold an OllamaSharp type (the test above sees this only when the connect happens to fail that way).
+    /// Ollama's and OpenAI's wire types are MeshMind's own, inside their adapters (Llm/Ollama, Llm/OpenAi): the node does not
+    /// depend on an Ollama or AI client library at all, so no start-up workaround is needed to keep one unloaded.
     /// </summary>
     [Fact]
-    public void LocalLlm_AsyncMethods_HoldNoOllamaSharpType()
+    public void TheNode_ReferencesNoOllamaOrAiClientLibrary()
     {
-        const BindingFlags all = BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly;
-        var stateMachines = typeof(LocalLlm).GetMethods(all)
-            .Select(m => m.GetCustomAttribute<StateMachineAttribute>()?.StateMachineType)
-            .OfType<Type>()
-            .ToList();
+        var referenced = typeof(LocalLlm).Assembly.GetReferencedAssemblies().Select(a => a.Name!).ToList();
 
-        Assert.NotEmpty(stateMachines); // ProbeAsync and ListeningAsync
-        var ollamaTypes = stateMachines
-            .SelectMany(t => t.GetFields(all))
-            .Where(f => Mentions(f.FieldType, "OllamaSharp"))
-            .Select(f => $"{f.DeclaringType!.Name}.{f.Name}: {f.FieldType}");
-        Assert.Empty(ollamaTypes);
+        Assert.Contains("Microsoft.Data.Sqlite", referenced); // the check sees the node's references
+        Assert.DoesNotContain(referenced, name => name.StartsWith("OllamaSharp", StringComparison.Ordinal));
+        Assert.DoesNotContain(referenced, name => name.StartsWith("Microsoft.Extensions.AI", StringComparison.Ordinal));
     }
-
-    private static bool Mentions(Type type, string assembly) =>
-        type.Assembly.GetName().Name == assembly
-        || (type.HasElementType && Mentions(type.GetElementType()!, assembly))
-        || (type.IsGenericType && type.GetGenericArguments().Any(a => Mentions(a, assembly)));
 }

@@ -1,7 +1,8 @@
 using System.Globalization;
 using MeshMind.FakeOllama;
 using MeshMind.Infrastructure;
-using MeshMind.Llm;
+using MeshMind.Llm.Local;
+using MeshMind.Llm.Routing;
 using MeshMind.Mesh.Peers;
 using MeshMind.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
@@ -47,7 +48,7 @@ public static class LlmNodes
 
     /// <summary>Waits until <paramref name="node"/> can route to <paramref name="host"/>'s LLM (linked, capability known, access granted).</summary>
     public static Task UntilRoutableAsync(TestNode node, TestNode host) =>
-        Wait.UntilAsync(() => Service<LlmRouter>(node).Candidates().Any(c => c.Host.NodeId == Id(host)), WaitLimit,
+        Wait.UntilAsync(() => Service<LlmHosts>(node).Candidates().Any(c => c.Host.NodeId == Id(host)), WaitLimit,
             $"{Id(node)[..6]} able to route to {Id(host)[..6]}");
 
     public static Task UntilLinkedAsync(TestNode node, TestNode other) =>

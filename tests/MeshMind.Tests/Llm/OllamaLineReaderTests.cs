@@ -1,6 +1,6 @@
 using System.Buffers;
 using System.Text;
-using MeshMind.Llm;
+using MeshMind.Llm.Ollama;
 using MeshMind.Tests.Infrastructure;
 
 namespace MeshMind.Tests.Llm;

@@ -1,6 +1,6 @@
 using System.Buffers;
 using System.Text;
-using MeshMind.Llm;
+using MeshMind.Llm.Ollama;
 
 namespace MeshMind.Tests.Llm;
 

@@ -1,6 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
-using MeshMind.Llm;
+using MeshMind.Llm.Local;
 using MeshMind.Tests.Infrastructure;
 using static MeshMind.Tests.Llm.LlmNodes;
 

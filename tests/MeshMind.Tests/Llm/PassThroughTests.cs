@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using MeshMind.FakeOllama;
+using MeshMind.Llm.Local;
+using MeshMind.Llm.Routing;
 using MeshMind.Tests.Infrastructure;
 using static MeshMind.Tests.Llm.LlmNodes;
 
@@ -71,10 +73,10 @@ public sealed class PassThroughTests
 
             Assert.Equal(HttpStatusCode.OK, status);
             // The host's health (breaker closed by a success, time to first token recorded) comes from the final line.
-            var candidate = Assert.Single(Service<MeshMind.Llm.LlmRouter>(thin).Candidates(), c => c.Host.NodeId == Id(host));
+            var candidate = Assert.Single(Service<LlmHosts>(thin).Candidates(), c => c.Host.NodeId == Id(host));
             Assert.NotNull(candidate.ObservedTtftMs);
             // The host's own averages come from the final line's eval_count and eval_duration.
-            Assert.NotNull(Service<MeshMind.Llm.LocalLlm>(host).Capability.TokensPerS);
+            Assert.NotNull(Service<LocalLlm>(host).Capability.TokensPerS);
         }
     }
 

@@ -3,6 +3,8 @@ using System.Net.Http.Json;
 using System.Net.Sockets;
 using MeshMind.FakeOllama;
 using MeshMind.Llm;
+using MeshMind.Llm.Local;
+using MeshMind.Llm.Routing;
 using MeshMind.Tests.Infrastructure;
 using Microsoft.Extensions.Time.Testing;
 using static MeshMind.Tests.Llm.LlmNodes;
@@ -36,7 +38,7 @@ public sealed class ProbeTests
 
         await ollama.DisposeAsync();
         await Wait.UntilAsync(() => !Service<LocalLlm>(node).Capability.HasLlm, WaitLimit, "the node to notice its Ollama stopped");
-        await Wait.UntilAsync(() => Service<LlmRouter>(peer).Candidates().Count == 0, WaitLimit, "the peer to stop routing to it");
+        await Wait.UntilAsync(() => Service<LlmHosts>(peer).Candidates().Count == 0, WaitLimit, "the peer to stop routing to it");
         using var onPeer = await peer.CreateLoggedInClientAsync();
         Assert.Equal(HttpStatusCode.ServiceUnavailable, (await onPeer.PostAsJsonAsync("/api/chat", new { message = "still there?" }, Ct)).StatusCode);
     }
@@ -72,14 +74,14 @@ public sealed class ProbeTests
         {
             var capability = await TimedOutProbeAsync();
             Assert.True(capability is { HasLlm: true, ProbeLate: true }, $"after {late} late probe(s): {capability}");
-            Assert.Single(Service<LlmRouter>(node).Candidates());
+            Assert.Single(Service<LlmHosts>(node).Candidates());
             var answer = await client.PostAsJsonAsync("/api/chat", new { message = $"still there after {late}?" }, Ct);
             Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
             Assert.Equal(Id(node), (await answer.JsonAsync()).GetProperty("host").GetProperty("node_id").GetString());
         }
 
         Assert.False((await TimedOutProbeAsync()).HasLlm);
-        Assert.Empty(Service<LlmRouter>(node).Candidates());
+        Assert.Empty(Service<LlmHosts>(node).Candidates());
 
         ollama.Options.ListDelay = TimeSpan.Zero;
         Assert.True(await local.ProbeAsync(Ct) is { HasLlm: true, ProbeLate: false });

@@ -1,6 +1,7 @@
 using MeshMind.Conversations;
 using MeshMind.Conversations.Chat;
 using MeshMind.Llm;
+using MeshMind.Llm.Routing;
 using Microsoft.Extensions.Time.Testing;
 using UglyToad.PdfPig.Content;
 using UglyToad.PdfPig.Core;

@@ -2,6 +2,7 @@ using System.Text;
 using MeshMind.Conversations;
 using MeshMind.Files;
 using MeshMind.Llm;
+using MeshMind.Llm.Peers;
 using MeshMind.Mesh.Links;
 
 namespace MeshMind.Tests.Mesh;

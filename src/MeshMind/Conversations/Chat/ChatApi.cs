@@ -5,8 +5,10 @@ using System.Text.Json.Nodes;
 using MeshMind.Files;
 using MeshMind.Infrastructure;
 using MeshMind.Llm;
+using MeshMind.Llm.Ollama;
+using MeshMind.Llm.Pipeline;
+using MeshMind.Llm.Routing;
 using Microsoft.Extensions.Options;
-using OllamaSharp.Models.Chat;
 
 namespace MeshMind.Conversations.Chat;
 
@@ -19,7 +21,6 @@ public static class ChatApi
 
     public static IEndpointRouteBuilder MapChatApi(this IEndpointRouteBuilder endpoints)
     {
-        // A plain lambda, not the async method itself: see OllamaApi (its state machine would load OllamaSharp at start-up).
         endpoints.MapPost("/api/chat", (HttpContext context, LlmRouter router, ConversationStore store, ConversationMetrics metrics, MeshFileReader files,
             IOptions<LlmOptions> options, TimeProvider time) => ChatAsync(context, router, store, metrics, files, options, time));
         return endpoints;
@@ -29,7 +30,7 @@ public static class ChatApi
         IOptions<LlmOptions> options, TimeProvider time)
     {
         var aborted = context.RequestAborted;
-        var (json, error) = await JsonBody.ReadAsync(context.Request, ChatJsonContext.Default.JsonObject, OllamaProtocol.MaxRequestBytes);
+        var (json, error) = await JsonBody.ReadAsync(context.Request, ChatJsonContext.Default.JsonObject, OllamaFrontEnd.MaxRequestBytes);
         if (error is not null || json is null)
         {
             await (error ?? ApiResults.Error(400, "the JSON body is empty")).ExecuteAsync(context);
@@ -39,13 +40,13 @@ public static class ChatApi
         // Ollama's own /api/chat (a "messages" array) is served too, so http://node:8080 works as an Ollama base URL.
         if (json["messages"] is JsonArray && json["message"] is null)
         {
-            if (Deserialize(json, OllamaWireContext.Default.ChatRequest) is not { } ollama)
+            if (Deserialize(json, OllamaJsonContext.Default.OllamaChatRequest) is not { } ollama)
             {
                 await ApiResults.WriteErrorAsync(context, 400, "the JSON body is not a valid Ollama chat request");
                 return;
             }
 
-            await OllamaProtocol.ServeAsync(context, router, ollama, includePeers: true, generate: false);
+            await OllamaFrontEnd.ServeAsync(context, router, OllamaTranslation.ToRequest(ollama), ollama.Stream ?? true, generate: false, includePeers: true);
             return;
         }
 
@@ -104,11 +105,10 @@ public static class ChatApi
 
         var llm = options.Value;
         var history = body.ConversationId is null ? [] : await store.LastTurnsAsync(conversationId, llm.ContextTurns, aborted);
-        var request = new ChatRequest
+        var request = new LlmRequest
         {
             Model = body.Model ?? "",
             Messages = ChatPrompt.Build(history, fileText, question, llm.ContextTurns, llm.ContextCharacters),
-            Stream = true,
         };
 
         var started = time.GetTimestamp();
@@ -140,13 +140,13 @@ public static class ChatApi
             {
                 if (body.Stream)
                 {
-                    OllamaProtocol.StartStreaming(context, "application/x-ndjson");
+                    StreamingResponse.Start(context, "application/x-ndjson");
                     Write(response, writer, new ChatStartEvent(conversationId, exchangeId, stream.Model, host));
                 }
 
                 await foreach (var chunk in stream.ReadAsync(body.Stream ? response.BodyWriter : null))
                 {
-                    if (chunk.Message?.Content is { Length: > 0 } content)
+                    if (chunk.Content is { Length: > 0 } content)
                     {
                         answer.Append(content);
                         if (body.Stream)
@@ -190,7 +190,7 @@ public static class ChatApi
                 return;
             }
 
-            double? rate = final is { EvalCount: > 0, EvalDuration: > 0 } ? Math.Round(final.EvalCount / (final.EvalDuration / 1e9), 2) : null;
+            double? rate = final?.TokensPerSecond is { } tokensPerSecond ? Math.Round(tokensPerSecond, 2) : null;
             if (body.Stream)
             {
                 Write(response, writer, new ChatDoneEvent(exchange.Answer, exchange.LatencyMs, exchange.TtftMs ?? 0, exchange.PromptTokens,

@@ -1,4 +1,4 @@
-using OllamaSharp.Models.Chat;
+using MeshMind.Llm;
 
 namespace MeshMind.Conversations.Chat;
 
@@ -13,7 +13,7 @@ public static class ChatPrompt
     /// <param name="question">The user's new message.</param>
     /// <param name="maxTurns">At most this many earlier turns; the newest are kept.</param>
     /// <param name="maxCharacters">Earlier turns stop once their questions and answers exceed this many characters.</param>
-    public static List<Message> Build(IReadOnlyList<Exchange> history, string? fileText, string question, int maxTurns, int maxCharacters)
+    public static List<LlmMessage> Build(IReadOnlyList<Exchange> history, string? fileText, string question, int maxTurns, int maxCharacters)
     {
         var kept = new List<Exchange>();
         var characters = 0;
@@ -30,14 +30,14 @@ public static class ChatPrompt
         }
 
         kept.Reverse();
-        var messages = new List<Message> { new(ChatRole.System, fileText is null ? SystemPrompt : ChatFiles.FileSystemPrompt) };
+        var messages = new List<LlmMessage> { new(LlmMessage.System, fileText is null ? SystemPrompt : ChatFiles.FileSystemPrompt) };
         foreach (var turn in kept)
         {
-            messages.Add(new Message(ChatRole.User, turn.Question));
-            messages.Add(new Message(ChatRole.Assistant, turn.Answer));
+            messages.Add(new LlmMessage(LlmMessage.User, turn.Question));
+            messages.Add(new LlmMessage(LlmMessage.Assistant, turn.Answer));
         }
 
-        messages.Add(new Message(ChatRole.User, fileText is null ? question : $"{fileText}\n\nQuestion: {question}"));
+        messages.Add(new LlmMessage(LlmMessage.User, fileText is null ? question : $"{fileText}\n\nQuestion: {question}"));
         return messages;
     }
 }

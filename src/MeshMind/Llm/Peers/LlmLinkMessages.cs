@@ -1,7 +1,7 @@
 using System.Text.Json.Serialization;
 using MeshMind.Mesh.Links;
 
-namespace MeshMind.Llm;
+namespace MeshMind.Llm.Peers;
 
 /// <summary>
 /// What a node's LLM can serve right now (seed <c>LLMCapability</c>); sent on link-up and whenever it changes.

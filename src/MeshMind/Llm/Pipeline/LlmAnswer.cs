@@ -1,26 +1,25 @@
 using System.Buffers;
 using System.IO.Pipelines;
-using System.Text.Json;
-using System.Text.Json.Serialization.Metadata;
-using OllamaSharp.Models.Chat;
 
-namespace MeshMind.Llm;
+namespace MeshMind.Llm.Pipeline;
 
 /// <summary>
-/// An answer that has started on one host, read from the host's Ollama NDJSON. <see cref="CopyToAsync"/> passes its lines
-/// on as the bytes that came (for clients that speak Ollama's protocol); <see cref="ReadAsync"/> yields them as chunks
-/// (for the other protocols). Both end after the line with <c>done</c>; a host that fails, sends an error, ends early, or
-/// sends nothing for the stall timeout raises <see cref="LlmStreamException"/> — a broken answer is never passed off as
-/// a finished one. Disposing cancels the request at the host.
+/// An answer that has started on one host: what every front-end reads. <see cref="CopyOllamaLinesAsync"/> passes the
+/// host's Ollama NDJSON on as the bytes that came (for clients that speak Ollama, when the host does too);
+/// <see cref="ReadAsync"/> yields the answer as chunks (for everything else). Both end after the host's final piece; a
+/// host that fails, sends an error, ends early, or sends nothing for the stall timeout raises <see cref="LlmStreamException"/>
+/// — a broken answer is never passed off as a finished one. Disposing cancels the request at the host.
 /// </summary>
+/// <remarks>
+/// How the answer went is told once to the pipeline's <see cref="IAnswerObserver"/>s (metrics, host health, the local
+/// LLM's averages); nothing is called back on the router that opened it.
+/// </remarks>
 public sealed class LlmAnswer : IAsyncDisposable
 {
     /// <summary>Written but not flushed output beyond which the answer waits for the client before reading on.</summary>
     private const int MaxUnflushedBytes = 64 * 1024;
     private static readonly byte[] s_newline = "\n"u8.ToArray();
-    private readonly LlmRouter _router;
-    private readonly LocalLlm _local;
-    private readonly OllamaLineReader _lines;
+    private readonly BackendAnswer _backend;
     private readonly long _started;
     private readonly IDisposable _slot;
     private readonly CancellationTokenSource _deadline;
@@ -28,22 +27,21 @@ public sealed class LlmAnswer : IAsyncDisposable
     private readonly TimeSpan _stallTimeout;
     private readonly TimeProvider _time;
     private readonly CancellationToken _clientToken;
+    private readonly IReadOnlyList<IAnswerObserver> _observers;
     private bool _firstPending = true;
     private int _disposed;
     private int _reported;
     private bool _stallArmed;
     private long _deadlineSetAt;
 
-    /// <remarks><paramref name="lines"/> is positioned on the first line, which the router has read and found a chunk or the end.</remarks>
-    internal LlmAnswer(LlmRouter router, LocalLlm local, LlmHost host, string model, OllamaLineReader lines, double ttftMs, long started,
-        IDisposable slot, CancellationTokenSource deadline, CancellationTokenSource linked, TimeSpan stallTimeout, TimeProvider time,
+    /// <remarks><paramref name="backend"/> is positioned on the first piece, which the router has read and found a chunk or the end.</remarks>
+    internal LlmAnswer(BackendAnswer backend, LlmHost host, string model, double ttftMs, long started, IDisposable slot,
+        CancellationTokenSource deadline, CancellationTokenSource linked, TimeSpan stallTimeout, TimeProvider time, IReadOnlyList<IAnswerObserver> observers,
         CancellationToken clientToken)
     {
-        _router = router;
-        _local = local;
+        _backend = backend;
         Host = host;
         Model = model;
-        _lines = lines;
         TtftMs = ttftMs;
         _started = started;
         _slot = slot;
@@ -52,6 +50,7 @@ public sealed class LlmAnswer : IAsyncDisposable
         _stallTimeout = stallTimeout;
         _time = time;
         _clientToken = clientToken;
+        _observers = observers;
     }
 
     public LlmHost Host { get; }
@@ -61,24 +60,34 @@ public sealed class LlmAnswer : IAsyncDisposable
     /// <summary>Milliseconds from sending the request to the first chunk, failed-over attempts included.</summary>
     public double TtftMs { get; }
 
-    /// <summary>The final chunk, with Ollama's statistics, once the answer finished.</summary>
-    public ChatDoneResponseStream? Final { get; private set; }
+    /// <summary>The host's statistics, once the answer finished.</summary>
+    public LlmResult? Final { get; private set; }
 
     public TimeSpan Elapsed => _time.GetElapsedTime(_started);
+
+    /// <summary>Whether <see cref="CopyOllamaLinesAsync"/> can pass the host's own bytes on (the host speaks Ollama's NDJSON).</summary>
+    public bool HasOllamaLines => _backend.SpeaksOllama;
 
     /// <summary>
     /// Writes the answer to <paramref name="output"/> as Ollama NDJSON, each line the host's own bytes; only the last line
     /// is parsed (for its statistics). Flushed whenever the next line is not there yet, so every line reaches the client as
     /// soon as it exists, while a burst of lines that are already here goes out in one write instead of one per token.
     /// </summary>
-    public async Task CopyToAsync(PipeWriter output)
+    /// <exception cref="InvalidOperationException">The host does not speak Ollama (<see cref="HasOllamaLines"/> is false).</exception>
+    public async Task CopyOllamaLinesAsync(PipeWriter output)
     {
+        if (!HasOllamaLines)
+        {
+            throw new InvalidOperationException($"{Host.Name}'s answer is not Ollama NDJSON; read it with {nameof(ReadAsync)}");
+        }
+
         while (true)
         {
             // The last line is parsed before it is passed on: if its statistics are broken, the client gets an error
             // line instead of a finish.
-            var final = await NextAsync(output) == OllamaLineKind.Done ? Parse(OllamaWireContext.Default.ChatDoneResponseStream) : null;
-            foreach (var segment in _lines.Line)
+            var final = await NextAsync(output) == AnswerPiece.Done ? Parse(_backend.Result) : null;
+            _backend.TryGetOllamaLine(out var line);
+            foreach (var segment in line)
             {
                 output.Write(segment.Span);
             }
@@ -92,26 +101,30 @@ public sealed class LlmAnswer : IAsyncDisposable
         }
     }
 
-    /// <summary>The answer as Ollama chunks; the last one is a <see cref="ChatDoneResponseStream"/>.</summary>
-    /// <param name="output">Flushed whenever the next chunk is not there yet (see <see cref="CopyToAsync"/>).</param>
-    public async IAsyncEnumerable<ChatResponseStream> ReadAsync(PipeWriter? output = null)
+    /// <summary>The answer as chunks; <see cref="Final"/> is set once the last one has been read.</summary>
+    /// <param name="output">Flushed whenever the next chunk is not there yet (see <see cref="CopyOllamaLinesAsync"/>).</param>
+    public async IAsyncEnumerable<LlmChunk> ReadAsync(PipeWriter? output = null)
     {
         while (true)
         {
-            if (await NextAsync(output) == OllamaLineKind.Done)
+            if (await NextAsync(output) == AnswerPiece.Done)
             {
-                var final = Parse(OllamaWireContext.Default.ChatDoneResponseStream);
+                var final = Parse(_backend.Result);
                 Complete(final);
-                yield return final;
+                if (final.Content.Length > 0)
+                {
+                    yield return new LlmChunk(final.Content);
+                }
+
                 yield break;
             }
 
-            yield return Parse(OllamaWireContext.Default.ChatResponseStream);
+            yield return Parse(_backend.Chunk);
         }
     }
 
-    /// <summary>Moves to the next line, a chunk or the final one; anything else ends the answer as failed.</summary>
-    private async ValueTask<OllamaLineKind> NextAsync(PipeWriter? output)
+    /// <summary>Moves to the next piece, a chunk or the final one; anything else ends the answer as failed.</summary>
+    private async ValueTask<AnswerPiece> NextAsync(PipeWriter? output)
     {
         if (_firstPending)
         {
@@ -127,22 +140,22 @@ public sealed class LlmAnswer : IAsyncDisposable
                 await output.FlushAsync(_clientToken);
             }
 
-            if (!_lines.TryRead())
+            if (!_backend.TryRead())
             {
                 await WaitAsync(output);
             }
         }
 
-        switch (_lines.Kind)
+        switch (_backend.Piece)
         {
-            case OllamaLineKind.Chunk or OllamaLineKind.Done:
-                return _lines.Kind;
-            case OllamaLineKind.Error:
+            case AnswerPiece.Chunk or AnswerPiece.Done:
+                return _backend.Piece;
+            case AnswerPiece.Error:
                 Report(succeeded: false, "failed_mid_answer");
-                throw new LlmStreamException($"{Host.Name} failed mid-answer ({_lines.Error}); the answer is incomplete");
+                throw new LlmStreamException($"{Host.Name} failed mid-answer ({_backend.Error}); the answer is incomplete");
             default:
                 Report(succeeded: false, "failed_mid_answer");
-                throw new LlmStreamException($"{Host.Name} sent {_lines.Error ?? "a line that is not Ollama's JSON"}; the answer is incomplete");
+                throw new LlmStreamException($"{Host.Name} sent {_backend.Error ?? "a piece that is not its protocol's"}; the answer is incomplete");
         }
     }
 
@@ -164,7 +177,7 @@ public sealed class LlmAnswer : IAsyncDisposable
         bool more;
         try
         {
-            more = await _lines.ReadAsync(output, _clientToken, _linked.Token);
+            more = await _backend.ReadAsync(output, _clientToken, _linked.Token);
         }
         catch (Exception ex) when (_clientToken.IsCancellationRequested)
         {
@@ -177,7 +190,7 @@ public sealed class LlmAnswer : IAsyncDisposable
             Report(succeeded: false, stalled ? "stalled" : "failed_mid_answer");
             throw new LlmStreamException(stalled
                 ? $"{Host.Name} sent nothing for {_stallTimeout.TotalSeconds:0.###} s; the answer is incomplete"
-                : $"{Host.Name} failed mid-answer ({LlmRouter.Describe(ex)}); the answer is incomplete", ex);
+                : $"{Host.Name} failed mid-answer ({LlmStreamException.Describe(ex)}); the answer is incomplete", ex);
         }
 
         if (!more)
@@ -187,37 +200,34 @@ public sealed class LlmAnswer : IAsyncDisposable
         }
     }
 
-    private T Parse<T>(JsonTypeInfo<T> type) where T : class
+    private T Parse<T>(Func<T> read)
     {
         try
         {
-            var reader = new Utf8JsonReader(_lines.Line);
-            return JsonSerializer.Deserialize(ref reader, type) ?? throw new JsonException("null");
+            return read();
         }
-        catch (JsonException ex)
+        catch (LlmStreamException ex)
         {
             Report(succeeded: false, "failed_mid_answer");
-            throw new LlmStreamException($"{Host.Name} sent a line that is not Ollama's chat chunk ({ex.Message}); the answer is incomplete", ex);
+            throw new LlmStreamException($"{Host.Name} {ex.Message}; the answer is incomplete", ex);
         }
     }
 
-    private void Complete(ChatDoneResponseStream final)
+    private void Complete(LlmResult final)
     {
         Final = final;
         Report(succeeded: true, null);
-        if (Host.IsLocal)
-        {
-            double? rate = final is { EvalCount: > 0, EvalDuration: > 0 } ? final.EvalCount / (final.EvalDuration / 1e9) : null;
-            _local.Record(TtftMs, rate);
-        }
     }
 
-    /// <summary>Tells the router how the answer went, once (the first outcome wins: a failure, the finish, or the client leaving).</summary>
+    /// <summary>Tells the observers how the answer went, once (the first outcome wins: a failure, the finish, or the client leaving).</summary>
     private void Report(bool succeeded, string? failure)
     {
         if (Interlocked.Exchange(ref _reported, 1) == 0)
         {
-            _router.Finished(this, succeeded, failure);
+            foreach (var observer in _observers)
+            {
+                observer.Finished(this, succeeded, failure);
+            }
         }
     }
 
@@ -239,7 +249,7 @@ public sealed class LlmAnswer : IAsyncDisposable
 
         try
         {
-            await _lines.DisposeAsync();
+            await _backend.DisposeAsync();
         }
         catch (Exception)
         {

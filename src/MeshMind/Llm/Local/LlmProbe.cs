@@ -1,7 +1,8 @@
 using MeshMind.Infrastructure;
+using MeshMind.Llm.Peers;
 using Microsoft.Extensions.Options;
 
-namespace MeshMind.Llm;
+namespace MeshMind.Llm.Local;
 
 /// <summary>Probes the local Ollama every <see cref="LlmOptions.ProbeInterval"/> (DESIGN §6).</summary>
 public sealed partial class LlmProbe(LocalLlm local, LlmLinkSync sync, IOptions<LlmOptions> options, IHostApplicationLifetime lifetime, TimeProvider time,

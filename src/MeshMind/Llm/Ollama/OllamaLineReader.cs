@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.IO.Pipelines;
 
-namespace MeshMind.Llm;
+namespace MeshMind.Llm.Ollama;
 
 /// <summary>
 /// Reads an Ollama NDJSON response body one line at a time through a <see cref="PipeReader"/>: each line is a slice of

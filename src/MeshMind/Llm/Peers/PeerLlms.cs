@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace MeshMind.Llm;
+namespace MeshMind.Llm.Peers;
 
 /// <summary>What this node knows of each peer's LLM, keyed by node id: its last <c>capability</c> and whether it granted us access, and on which port.</summary>
 public sealed class PeerLlms

@@ -1,4 +1,4 @@
-namespace MeshMind.Llm;
+namespace MeshMind.Llm.Routing;
 
 public enum BreakerState
 {

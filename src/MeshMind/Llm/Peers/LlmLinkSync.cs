@@ -1,10 +1,11 @@
 using MeshMind.Discovery;
 using MeshMind.Infrastructure;
+using MeshMind.Llm.Local;
 using MeshMind.Mesh;
 using MeshMind.Mesh.Links;
 using Microsoft.Extensions.Options;
 
-namespace MeshMind.Llm;
+namespace MeshMind.Llm.Peers;
 
 /// <summary>
 /// The LLM's part in the mesh (DESIGN §4): sends <c>capability</c> on link-up and whenever it changes, asks peers that

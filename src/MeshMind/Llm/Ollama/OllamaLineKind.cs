@@ -1,4 +1,4 @@
-namespace MeshMind.Llm;
+namespace MeshMind.Llm.Ollama;
 
 /// <summary>What one line of an Ollama NDJSON answer is, as far as passing it on needs to know.</summary>
 public enum OllamaLineKind

@@ -1,25 +1,25 @@
-using System.Runtime.CompilerServices;
+using System.Net.Sockets;
 using MeshMind.Infrastructure;
+using MeshMind.Llm.Ollama;
+using MeshMind.Llm.OpenAi;
+using MeshMind.Llm.Pipeline;
 using MeshMind.Node;
 using Microsoft.Extensions.Options;
-using OllamaSharp;
 
-namespace MeshMind.Llm;
+namespace MeshMind.Llm.Local;
 
 /// <summary>
-/// This node's own LLM: an Ollama at <see cref="LlmOptions.OllamaUrl"/> (or an OpenAI-compatible server, translated by
-/// <see cref="OpenAiBackendHandler"/>), probed through OllamaSharp (chats are read line by line by <see cref="LlmRouter"/>
-/// over the same <see cref="Http"/> client). Keeps the last probe's
-/// result, the requests it is serving now, and running averages of time to first token and tokens per second.
+/// This node's own LLM: an Ollama at <see cref="LlmOptions.OllamaUrl"/> or an OpenAI-compatible server at
+/// <see cref="LlmOptions.OpenAiUrl"/>, behind one <see cref="Backend"/>. Keeps the last probe's result, the requests it is
+/// serving now, and running averages of time to first token and tokens per second (told by its answers, as a pipeline stage).
 /// </summary>
-public sealed class LocalLlm : IDisposable
+public sealed class LocalLlm : IAnswerObserver, IDisposable
 {
     /// <summary>Probes that fail in a row (without a refused connection) before this node stops offering its LLM.</summary>
     public const int FailedProbesToDrop = 3;
 
     private const double Smoothing = 0.2;
     private readonly HttpClient _http;
-    private object? _client; // an OllamaApiClient: typed object so that loading this class does not load OllamaSharp
     private readonly LlmOptions _options;
     private readonly TimeProvider _time;
     private readonly Lock _lock = new();
@@ -33,39 +33,29 @@ public sealed class LocalLlm : IDisposable
     {
         _options = options.Value;
         _time = time;
-        HttpMessageHandler backend = new SocketsHttpHandler
+        var handler = new SocketsHttpHandler
         {
             ConnectTimeout = TimeSpan.FromSeconds(2),
             PooledConnectionIdleTimeout = TimeSpan.FromSeconds(60),
         };
-        var baseAddress = new Uri(_options.OllamaUrl);
-        if (_options.Backend == "openai")
+        var openAi = _options.Backend == "openai";
+        _http = new HttpClient(new CallMetricsHandler("llm", calls, time, handler))
         {
-            // Ollama's API, translated per call; requests go to the server's root, the handler adds the API base.
-            var openAi = new Uri(_options.OpenAiUrl);
-            backend = new OpenAiBackendHandler(openAi, _options.OpenAiKey, time, backend);
-            baseAddress = new Uri(openAi.GetLeftPart(UriPartial.Authority) + "/");
-        }
-
-        _http = new HttpClient(new CallMetricsHandler("llm", calls, time, backend))
-        {
-            BaseAddress = baseAddress,
+            // Relative paths resolve under the API base: "api/chat" under Ollama's root, "chat/completions" under ".../v1/".
+            BaseAddress = new Uri((openAi ? _options.OpenAiUrl : _options.OllamaUrl).TrimEnd('/') + "/"),
             // The router owns every timeout (first token, stall); a long answer must not be cut by HttpClient.
             Timeout = Timeout.InfiniteTimeSpan,
         };
+        Backend = openAi ? new OpenAiBackend(_http, _options.OpenAiKey, time) : new OllamaBackend(_http);
         Host = new LlmHost(node.NodeId, node.Name, LanAddress.Current, HasLlm: false, IsLocal: true);
     }
 
-    /// <summary>OllamaSharp over <see cref="Http"/>, for probing.</summary>
-    /// <remarks>Made at the first probe that finds something listening: a node without an LLM never loads OllamaSharp.</remarks>
-    public OllamaApiClient Client => (OllamaApiClient)(Volatile.Read(ref _client) ?? CreateClient());
-
-    /// <summary>The HTTP client for the local Ollama (base address set), for chats read line by line.</summary>
-    public HttpClient Http => _http;
+    /// <summary>The backend that answers this node's chats.</summary>
+    public ILocalBackend Backend { get; }
 
     public LlmHost Host { get; private set; }
 
-    /// <summary>Raised after a probe or a finished request changed what this node announces.</summary>
+    /// <summary>Raised after a probe changed what this node announces.</summary>
     public event Action? CapabilityChanged;
 
     public LlmCapability Capability
@@ -83,9 +73,7 @@ public sealed class LocalLlm : IDisposable
 
     public bool HasFreeSlot => Capability is { HasLlm: true } c && c.InFlight < c.MaxParallel;
 
-    /// <summary>
-    /// Asks Ollama what it has (<c>/api/tags</c>) and what is loaded (<c>/api/ps</c>). Never throws but for cancellation.
-    /// </summary>
+    /// <summary>Asks the backend what it serves (for Ollama, <c>/api/tags</c> and <c>/api/ps</c>). Never throws but for cancellation.</summary>
     /// <remarks>
     /// One slow or failed probe is not a verdict: a busy machine, or Ollama loading a model, can answer late, and dropping
     /// the LLM at once would make every peer stop routing to a host that still answers chats. Only a refused connection
@@ -100,11 +88,17 @@ public sealed class LocalLlm : IDisposable
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         try
         {
-            probed = !_capability.HasLlm && !await ListeningAsync(linked.Token)
-                // Nothing listens there (the usual case on a node without Ollama): no HTTP client work at all, which
-                // keeps OllamaSharp and the HTTP and JSON machinery for Ollama out of an idle node's memory.
-                ? LlmCapability.None
-                : await OllamaModels.ListAsync(this, _options.MaxParallel, linked.Token);
+            if (!_capability.HasLlm && !await ListeningAsync(linked.Token))
+            {
+                // Nothing listens there (the usual case on a node without an LLM): no HTTP client work at all, which keeps
+                // the HTTP and JSON machinery for the backend out of an idle node's memory.
+                probed = LlmCapability.None;
+            }
+            else
+            {
+                var models = await Backend.ListModelsAsync(linked.Token);
+                probed = new LlmCapability(models.Count > 0, models, 0, _options.MaxParallel, null, null);
+            }
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
@@ -136,39 +130,20 @@ public sealed class LocalLlm : IDisposable
         return Capability;
     }
 
-    private static bool IsRefused(Exception exception)
-    {
-        for (var e = exception; e is not null; e = e.InnerException)
-        {
-            if (e is System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.ConnectionRefused })
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    private async Task<bool> ListeningAsync(CancellationToken cancellationToken)
-    {
-        var uri = _http.BaseAddress!;
-        using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
-        try
-        {
-            await socket.ConnectAsync(uri.Host, uri.Port, cancellationToken);
-            return true;
-        }
-        catch (System.Net.Sockets.SocketException)
-        {
-            return false;
-        }
-    }
-
     /// <summary>Counts a request this node's LLM is serving, until the returned scope is disposed.</summary>
     public IDisposable Enter()
     {
         Interlocked.Increment(ref _inFlight);
         return new Slot(this);
+    }
+
+    /// <summary>A finished local answer: its time to first token and generation speed go into the running averages.</summary>
+    public void Finished(LlmAnswer answer, bool succeeded, string? failure)
+    {
+        if (answer.Host.IsLocal && succeeded)
+        {
+            Record(answer.TtftMs, answer.Final?.TokensPerSecond);
+        }
     }
 
     /// <summary>Folds one answer's time to first token and generation speed into the running averages.</summary>
@@ -184,10 +159,34 @@ public sealed class LocalLlm : IDisposable
         }
     }
 
-    public void Dispose()
+    public void Dispose() => _http.Dispose();
+
+    private async Task<bool> ListeningAsync(CancellationToken cancellationToken)
     {
-        (_client as IDisposable)?.Dispose();
-        _http.Dispose();
+        var uri = _http.BaseAddress!;
+        using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            await socket.ConnectAsync(uri.Host, uri.Port, cancellationToken);
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+
+    private static bool IsRefused(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is SocketException { SocketErrorCode: SocketError.ConnectionRefused })
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private sealed class Slot(LocalLlm owner) : IDisposable
@@ -201,12 +200,5 @@ public sealed class LocalLlm : IDisposable
                 Interlocked.Decrement(ref owner._inFlight);
             }
         }
-    }
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private object CreateClient()
-    {
-        var client = new OllamaApiClient(_http);
-        return Interlocked.CompareExchange(ref _client, client, null) ?? client;
     }
 }

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace MeshMind.Llm;
+namespace MeshMind.Llm.OpenAi;
 
 /// <summary>The parts of OpenAI's chat completions request that map onto Ollama; others are accepted and ignored.</summary>
 public sealed class OpenAiChatRequest
@@ -73,6 +73,57 @@ public sealed record OpenAiErrorResponse(OpenAiError Error);
 
 public sealed record OpenAiError(string Message, string Type, string? Param, string? Code);
 
+/// <summary>One event of a streamed completion as an OpenAI-compatible server sends it; only what an answer needs is read.</summary>
+public sealed class OpenAiStreamEvent
+{
+    public List<OpenAiStreamChoice>? Choices { get; set; }
+
+    public OpenAiStreamUsage? Usage { get; set; }
+
+    public OpenAiStreamError? Error { get; set; }
+}
+
+public sealed class OpenAiStreamChoice
+{
+    public OpenAiStreamDelta? Delta { get; set; }
+
+    public string? FinishReason { get; set; }
+}
+
+public sealed class OpenAiStreamDelta
+{
+    public string? Content { get; set; }
+}
+
+public sealed class OpenAiStreamUsage
+{
+    public long? PromptTokens { get; set; }
+
+    public long? CompletionTokens { get; set; }
+}
+
+public sealed class OpenAiStreamError
+{
+    public string? Message { get; set; }
+}
+
+/// <summary><c>GET /models</c> of an OpenAI-compatible server.</summary>
+public sealed class OpenAiListedModels
+{
+    public List<OpenAiListedModel>? Data { get; set; }
+}
+
+public sealed class OpenAiListedModel
+{
+    public string? Id { get; set; }
+}
+
+/// <summary>The error body of an OpenAI-compatible server (<c>{"error": {"message": …}}</c>).</summary>
+public sealed class OpenAiErrorBody
+{
+    public OpenAiStreamError? Error { get; set; }
+}
+
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.Never,
     MaxDepth = 32)]
 [JsonSerializable(typeof(OpenAiChatRequest))]
@@ -80,4 +131,7 @@ public sealed record OpenAiError(string Message, string Type, string? Param, str
 [JsonSerializable(typeof(OpenAiChunk))]
 [JsonSerializable(typeof(OpenAiModelList))]
 [JsonSerializable(typeof(OpenAiErrorResponse))]
+[JsonSerializable(typeof(OpenAiStreamEvent))]
+[JsonSerializable(typeof(OpenAiListedModels))]
+[JsonSerializable(typeof(OpenAiErrorBody))]
 internal sealed partial class OpenAiJsonContext : JsonSerializerContext;

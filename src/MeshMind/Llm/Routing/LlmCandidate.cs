@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace MeshMind.Llm;
+namespace MeshMind.Llm.Routing;
 
 /// <summary>
 /// A node that could answer: this one or a linked peer that granted us its LLM. <c>Outstanding</c> counts requests this

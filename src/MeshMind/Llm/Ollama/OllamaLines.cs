@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
 
-namespace MeshMind.Llm;
+namespace MeshMind.Llm.Ollama;
 
 /// <summary>
 /// Splits and classifies the lines of an Ollama NDJSON answer without building objects: a node passes each line on as the

@@ -1,0 +1,52 @@
+using System.Net.Http.Headers;
+using System.Text.Json;
+using MeshMind.Llm.Pipeline;
+
+namespace MeshMind.Llm.Ollama;
+
+/// <summary>
+/// A host that speaks Ollama's API over <paramref name="http"/> (base address set): this node's Ollama, or a peer's mesh
+/// port (which serves the same contract). Chats go to <c>POST /api/chat</c>, always streamed; the answer is read line by line.
+/// </summary>
+public sealed class OllamaBackend(HttpClient http) : ILocalBackend
+{
+    private static readonly MediaTypeHeaderValue s_json = new("application/json");
+
+    public async Task<BackendAnswer> SendAsync(LlmRequest request, CancellationToken cancellationToken)
+    {
+        HttpResponseMessage? response = null;
+        try
+        {
+            using (var message = new HttpRequestMessage(HttpMethod.Post, "api/chat")
+            {
+                Content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(OllamaTranslation.ToWire(request), OllamaJsonContext.Default.OllamaChatRequest))
+                {
+                    Headers = { ContentType = s_json },
+                },
+            })
+            {
+                response = await http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+            }
+
+            response.EnsureSuccessStatusCode();
+            return new OllamaAnswer(await OllamaLineReader.OpenAsync(response, cancellationToken));
+        }
+        catch
+        {
+            response?.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>What <c>/api/tags</c> lists, marked loaded when <c>/api/ps</c> lists it too.</summary>
+    public async Task<IReadOnlyList<ModelInfo>> ListModelsAsync(CancellationToken cancellationToken)
+    {
+        var tags = await http.GetFromJsonAsync("api/tags", OllamaJsonContext.Default.OllamaListed, cancellationToken);
+        var running = await http.GetFromJsonAsync("api/ps", OllamaJsonContext.Default.OllamaListed, cancellationToken);
+        var loaded = (running?.Models ?? []).Select(m => m.Name).OfType<string>().ToHashSet(StringComparer.OrdinalIgnoreCase);
+        return [.. (tags?.Models ?? [])
+            .Where(m => !string.IsNullOrEmpty(m.Name))
+            .Select(m => new ModelInfo(m.Name!, loaded.Contains(m.Name!), m.Size, m.Details?.Family ?? "", m.Details?.ParameterSize ?? ""))
+            .OrderBy(m => m.Name, StringComparer.Ordinal)];
+    }
+}

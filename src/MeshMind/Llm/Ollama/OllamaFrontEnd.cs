@@ -1,0 +1,189 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using MeshMind.Infrastructure;
+using MeshMind.Llm.Pipeline;
+using MeshMind.Llm.Routing;
+using MeshMind.Node;
+
+namespace MeshMind.Llm.Ollama;
+
+/// <summary>
+/// Ollama's HTTP API as a front-end (its public documentation is the contract): reads Ollama requests into
+/// <see cref="LlmRequest"/>s, asks the router, and writes the answer in Ollama's form. Served under <c>/ollama</c> on the
+/// people-facing port (the whole mesh) and on the mesh port to admitted peers (this node's LLM only).
+/// </summary>
+public static class OllamaFrontEnd
+{
+    /// <summary>Chat and generate requests may carry long histories and images; the server's body cap still applies.</summary>
+    public const long MaxRequestBytes = 1024 * 1024;
+
+    private static readonly byte[] s_newline = "\n"u8.ToArray();
+
+    public static IResult Version() =>
+        TypedResults.Json(new OllamaVersion(NodeInfo.Version), OllamaJsonContext.Default.OllamaVersion);
+
+    public static IResult Tags(IReadOnlyList<CatalogModel> catalog, TimeProvider time) =>
+        TypedResults.Json(new OllamaModelList([.. catalog.Select(m => Entry(m, running: false, time))]), OllamaJsonContext.Default.OllamaModelList);
+
+    public static IResult Ps(IReadOnlyList<CatalogModel> catalog, TimeProvider time) =>
+        TypedResults.Json(new OllamaModelList([.. catalog.Where(m => m.Hosts.Any(h => h.Loaded)).Select(m => Entry(m, running: true, time))]),
+            OllamaJsonContext.Default.OllamaModelList);
+
+    private static OllamaModelEntry Entry(CatalogModel model, bool running, TimeProvider time)
+    {
+        var details = model.Details;
+        var digest = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(model.Name)));
+        return new OllamaModelEntry(model.Name, model.Name, "1970-01-01T00:00:00Z", details?.Size ?? 0, digest,
+            new OllamaModelDetails("", "gguf", details?.Family ?? "", details is { Family.Length: > 0 } ? [details.Family] : [], details?.ParameterSize ?? "", ""))
+        {
+            ExpiresAt = running ? time.GetUtcNow().AddMinutes(5).ToString("o", CultureInfo.InvariantCulture) : null,
+            SizeVram = running ? details?.Size ?? 0 : null,
+        };
+    }
+
+    public static Task<(OllamaChatRequest? Value, IResult? Error)> ReadChatAsync(HttpRequest request) =>
+        JsonBody.ReadAsync(request, OllamaJsonContext.Default.OllamaChatRequest, MaxRequestBytes);
+
+    public static Task<(OllamaGenerateRequest? Value, IResult? Error)> ReadGenerateAsync(HttpRequest request) =>
+        JsonBody.ReadAsync(request, OllamaJsonContext.Default.OllamaGenerateRequest, MaxRequestBytes);
+
+    /// <summary>Reads an Ollama chat request and answers it (<paramref name="includePeers"/>: through the mesh, or this node's LLM only).</summary>
+    public static async Task ChatAsync(HttpContext context, LlmRouter router, bool includePeers)
+    {
+        var (request, error) = await ReadChatAsync(context.Request);
+        if (error is not null)
+        {
+            await error.ExecuteAsync(context);
+            return;
+        }
+
+        await ServeAsync(context, router, OllamaTranslation.ToRequest(request!), request!.Stream ?? true, generate: false, includePeers);
+    }
+
+    /// <summary>Reads an Ollama generate request and answers it as the equivalent chat, in generate's form.</summary>
+    public static async Task GenerateAsync(HttpContext context, LlmRouter router)
+    {
+        var (request, error) = await ReadGenerateAsync(context.Request);
+        if (error is not null)
+        {
+            await error.ExecuteAsync(context);
+            return;
+        }
+
+        await ServeAsync(context, router, OllamaTranslation.ToRequest(request!), request!.Stream ?? true, generate: true, includePeers: true);
+    }
+
+    /// <summary>
+    /// Routes a chat and writes it in Ollama's form: NDJSON when streaming, one object otherwise; errors as
+    /// <c>{"error": ...}</c>. A streamed chat from a host that speaks Ollama is passed on as the host's bytes
+    /// (<see cref="LlmAnswer.CopyOllamaLinesAsync"/>); anything else is written from the answer's chunks.
+    /// </summary>
+    public static async Task ServeAsync(HttpContext context, LlmRouter router, LlmRequest request, bool streaming, bool generate, bool includePeers)
+    {
+        LlmAnswer answer;
+        try
+        {
+            answer = await router.OpenAsync(request, includePeers, context.RequestAborted);
+        }
+        catch (LlmUnavailableException ex)
+        {
+            context.Response.StatusCode = ex.StatusCode;
+            await context.Response.WriteAsJsonAsync(new OllamaError(ex.Message), OllamaJsonContext.Default.OllamaError, contentType: null, context.RequestAborted);
+            return;
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            return;
+        }
+
+        await using (answer)
+        {
+            var response = context.Response;
+            var time = context.RequestServices.GetRequiredService<TimeProvider>();
+            StreamingResponse.Start(context, streaming ? "application/x-ndjson" : "application/json; charset=utf-8");
+            using var writer = new Utf8JsonWriter((IBufferWriter<byte>)response.BodyWriter);
+            try
+            {
+                if (streaming && !generate && answer.HasOllamaLines)
+                {
+                    // Ollama's own chat stream: the host's lines go out as they came, unparsed but for the last.
+                    await answer.CopyOllamaLinesAsync(response.BodyWriter);
+                    await response.BodyWriter.FlushAsync(context.RequestAborted);
+                    return;
+                }
+
+                var text = streaming ? null : new StringBuilder();
+                await foreach (var chunk in answer.ReadAsync(streaming ? response.BodyWriter : null))
+                {
+                    if (!streaming)
+                    {
+                        text!.Append(chunk.Content);
+                        continue;
+                    }
+
+                    if (generate)
+                    {
+                        Write(writer, response, OllamaTranslation.GenerateLine(answer.Model, chunk, time.GetUtcNow()));
+                    }
+                    else
+                    {
+                        Write(writer, response, OllamaTranslation.ChatLine(answer.Model, chunk, time.GetUtcNow()));
+                    }
+                }
+
+                var final = answer.Final!;
+                var content = text?.ToString() ?? "";
+                if (generate)
+                {
+                    Write(writer, response, OllamaTranslation.GenerateDone(answer.Model, final, content, time.GetUtcNow()), newline: streaming);
+                }
+                else
+                {
+                    Write(writer, response, OllamaTranslation.ChatDone(answer.Model, final, content, time.GetUtcNow()), newline: streaming);
+                }
+                await response.BodyWriter.FlushAsync(context.RequestAborted);
+            }
+            catch (LlmStreamException ex)
+            {
+                if (!streaming && !response.HasStarted)
+                {
+                    response.StatusCode = StatusCodes.Status502BadGateway;
+                }
+
+                writer.Reset();
+                JsonSerializer.Serialize(writer, new OllamaError(ex.Message), OllamaJsonContext.Default.OllamaError);
+                writer.Flush();
+                response.BodyWriter.Write(s_newline);
+                await response.BodyWriter.FlushAsync(context.RequestAborted);
+            }
+            catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+            {
+                // The client went away; disposing the answer cancels the request at the host.
+            }
+        }
+    }
+
+    private static void Write(Utf8JsonWriter writer, HttpResponse response, OllamaChatLine line, bool newline = true)
+    {
+        JsonSerializer.Serialize(writer, line, OllamaJsonContext.Default.OllamaChatLine);
+        End(writer, response, newline);
+    }
+
+    private static void Write(Utf8JsonWriter writer, HttpResponse response, OllamaGenerateLine line, bool newline = true)
+    {
+        JsonSerializer.Serialize(writer, line, OllamaJsonContext.Default.OllamaGenerateLine);
+        End(writer, response, newline);
+    }
+
+    private static void End(Utf8JsonWriter writer, HttpResponse response, bool newline)
+    {
+        writer.Flush();
+        writer.Reset();
+        if (newline)
+        {
+            response.BodyWriter.Write(s_newline);
+        }
+    }
+}

@@ -1,0 +1,179 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
+using MeshMind.Infrastructure;
+using MeshMind.Llm.Ollama;
+using MeshMind.Llm.Pipeline;
+using MeshMind.Llm.Routing;
+
+namespace MeshMind.Llm.OpenAi;
+
+/// <summary>
+/// OpenAI-compatible <c>/v1</c> (its public API reference is the contract): <c>GET /v1/models</c> and
+/// <c>POST /v1/chat/completions</c>, streamed as server-sent events ending <c>data: [DONE]</c> or answered whole with usage.
+/// A front-end: it translates requests and answers, the router and the answer do the rest.
+/// </summary>
+public static class OpenAiApi
+{
+    private static readonly byte[] s_dataPrefix = "data: "u8.ToArray();
+    private static readonly byte[] s_eventEnd = "\n\n"u8.ToArray();
+    private static readonly byte[] s_done = "data: [DONE]\n\n"u8.ToArray();
+
+    public static IEndpointRouteBuilder MapOpenAiApi(this IEndpointRouteBuilder endpoints)
+    {
+        var v1 = endpoints.MapGroup("/v1");
+        v1.MapGet("/models", (LlmHosts hosts) => TypedResults.Json(
+            new OpenAiModelList("list", [.. hosts.Catalog().Select(m => new OpenAiModel(m.Name, "model", 0, "meshmind"))]),
+            OpenAiJsonContext.Default.OpenAiModelList));
+        v1.MapPost("/chat/completions", CompleteAsync);
+        return endpoints;
+    }
+
+    private static async Task CompleteAsync(HttpContext context, LlmRouter router, TimeProvider time)
+    {
+        var (body, error) = await JsonBody.ReadAsync(context.Request, OpenAiJsonContext.Default.OpenAiChatRequest, OllamaFrontEnd.MaxRequestBytes);
+        if (error is not null || body is null)
+        {
+            var message = error is IValueHttpResult { Value: ErrorResponse e } ? e.Error : "the request body is not valid";
+            await WriteErrorAsync(context, (error as IStatusCodeHttpResult)?.StatusCode ?? 400, message, "invalid_request_error");
+            return;
+        }
+
+        if (body.Messages is not { Count: > 0 })
+        {
+            await WriteErrorAsync(context, 400, "'messages' must be a non-empty array", "invalid_request_error", "messages");
+            return;
+        }
+
+        LlmAnswer answer;
+        try
+        {
+            answer = await router.OpenAsync(OpenAiTranslation.ToRequest(body), includePeers: true, context.RequestAborted);
+        }
+        catch (LlmUnavailableException ex)
+        {
+            await WriteErrorAsync(context, ex.StatusCode, ex.Message, ex.StatusCode == 404 ? "invalid_request_error" : "server_error",
+                code: ex.StatusCode == 404 ? "model_not_found" : null);
+            return;
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            return;
+        }
+
+        await using (answer)
+        {
+            var id = "chatcmpl-" + Guid.NewGuid().ToString("N")[..24];
+            var created = time.GetUtcNow().ToUnixTimeSeconds();
+            try
+            {
+                if (body.Stream)
+                {
+                    await StreamAsync(context, answer, id, created, body.StreamOptions?.IncludeUsage == true);
+                }
+                else
+                {
+                    await AnswerAsync(context, answer, id, created);
+                }
+            }
+            catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+            {
+                // The client went away; disposing the answer cancels the request at the host.
+            }
+        }
+    }
+
+    private static async Task AnswerAsync(HttpContext context, LlmAnswer answer, string id, long created)
+    {
+        var text = new StringBuilder();
+        try
+        {
+            await foreach (var chunk in answer.ReadAsync())
+            {
+                text.Append(chunk.Content);
+            }
+        }
+        catch (LlmStreamException ex)
+        {
+            await WriteErrorAsync(context, StatusCodes.Status502BadGateway, ex.Message, "server_error");
+            return;
+        }
+
+        var final = answer.Final;
+        await context.Response.WriteAsJsonAsync(
+            new OpenAiCompletion(id, "chat.completion", created, answer.Model,
+                [new OpenAiChoice(0, new OpenAiOutMessage("assistant", text.ToString()), FinishReason(final))], Usage(final)),
+            OpenAiJsonContext.Default.OpenAiCompletion, contentType: null, context.RequestAborted);
+    }
+
+    private static async Task StreamAsync(HttpContext context, LlmAnswer answer, string id, long created, bool includeUsage)
+    {
+        var response = context.Response;
+        StreamingResponse.Start(context, "text/event-stream");
+        using var writer = new Utf8JsonWriter((IBufferWriter<byte>)response.BodyWriter);
+        var first = true;
+        try
+        {
+            await foreach (var chunk in answer.ReadAsync(response.BodyWriter))
+            {
+                if (chunk.Content.Length > 0 || first)
+                {
+                    Event(response, writer, new OpenAiChunk(id, "chat.completion.chunk", created, answer.Model,
+                        [new OpenAiChunkChoice(0, new OpenAiDelta(first ? "assistant" : null, chunk.Content), null)]));
+                    first = false;
+                }
+            }
+
+            if (first)
+            {
+                // An empty answer still opens with the assistant's role, as every answer does.
+                Event(response, writer, new OpenAiChunk(id, "chat.completion.chunk", created, answer.Model,
+                    [new OpenAiChunkChoice(0, new OpenAiDelta("assistant", ""), null)]));
+            }
+
+            var final = answer.Final;
+            Event(response, writer, new OpenAiChunk(id, "chat.completion.chunk", created, answer.Model,
+                [new OpenAiChunkChoice(0, new OpenAiDelta(null, null), FinishReason(final))]));
+            if (includeUsage)
+            {
+                Event(response, writer, new OpenAiChunk(id, "chat.completion.chunk", created, answer.Model, []) { Usage = Usage(final) });
+            }
+
+            response.BodyWriter.Write(s_done);
+            await response.BodyWriter.FlushAsync(context.RequestAborted);
+        }
+        catch (LlmStreamException ex)
+        {
+            // An error event, and no [DONE]: the client must not take the partial answer for a finished one.
+            response.BodyWriter.Write(s_dataPrefix);
+            writer.Reset();
+            JsonSerializer.Serialize(writer, new OpenAiErrorResponse(new OpenAiError(ex.Message, "server_error", null, "upstream_failed")),
+                OpenAiJsonContext.Default.OpenAiErrorResponse);
+            writer.Flush();
+            writer.Reset();
+            response.BodyWriter.Write(s_eventEnd);
+            await response.BodyWriter.FlushAsync(context.RequestAborted);
+        }
+    }
+
+    private static void Event(HttpResponse response, Utf8JsonWriter writer, OpenAiChunk chunk)
+    {
+        response.BodyWriter.Write(s_dataPrefix);
+        JsonSerializer.Serialize(writer, chunk, OpenAiJsonContext.Default.OpenAiChunk);
+        writer.Flush();
+        writer.Reset();
+        response.BodyWriter.Write(s_eventEnd);
+    }
+
+    private static string FinishReason(LlmResult? final) => final?.DoneReason == "length" ? "length" : "stop";
+
+    private static OpenAiUsage Usage(LlmResult? final) =>
+        new(final?.PromptEvalCount ?? 0, final?.EvalCount ?? 0, (final?.PromptEvalCount ?? 0) + (final?.EvalCount ?? 0));
+
+    private static async Task WriteErrorAsync(HttpContext context, int status, string message, string type, string? param = null, string? code = null)
+    {
+        context.Response.StatusCode = status;
+        await context.Response.WriteAsJsonAsync(new OpenAiErrorResponse(new OpenAiError(message, type, param, code)),
+            OpenAiJsonContext.Default.OpenAiErrorResponse, contentType: null, context.RequestAborted);
+    }
+}

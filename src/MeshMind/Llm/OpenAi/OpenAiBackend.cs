@@ -1,0 +1,169 @@
+using System.Buffers;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using MeshMind.Llm.Pipeline;
+
+namespace MeshMind.Llm.OpenAi;
+
+/// <summary>
+/// An OpenAI-compatible server (llama.cpp server, vLLM, LM Studio, another MeshMind's <c>/v1</c>) as this node's LLM:
+/// chats become a streamed <c>POST chat/completions</c> (with usage) under the API base that <paramref name="http"/> has as
+/// its base address, read as server-sent events; the models are what <c>GET models</c> lists (every one counts as loaded).
+/// </summary>
+public sealed class OpenAiBackend(HttpClient http, string apiKey, TimeProvider time) : ILocalBackend
+{
+    private static readonly MediaTypeHeaderValue s_json = new("application/json");
+
+    public async Task<BackendAnswer> SendAsync(LlmRequest request, CancellationToken cancellationToken)
+    {
+        HttpResponseMessage? response = null;
+        try
+        {
+            using (var message = Authorized(new HttpRequestMessage(HttpMethod.Post, "chat/completions")
+            {
+                Content = new ByteArrayContent(Body(request)) { Headers = { ContentType = s_json } },
+            }))
+            {
+                response = await http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+            }
+
+            await EnsureSuccessAsync(response, cancellationToken);
+            return await OpenAiSseAnswer.OpenAsync(response, time, cancellationToken);
+        }
+        catch
+        {
+            response?.Dispose();
+            throw;
+        }
+    }
+
+    public async Task<IReadOnlyList<ModelInfo>> ListModelsAsync(CancellationToken cancellationToken)
+    {
+        using var message = Authorized(new HttpRequestMessage(HttpMethod.Get, "models"));
+        using var response = await http.SendAsync(message, cancellationToken);
+        await EnsureSuccessAsync(response, cancellationToken);
+        var listed = await response.Content.ReadFromJsonAsync(OpenAiJsonContext.Default.OpenAiListedModels, cancellationToken);
+        return [.. (listed?.Data ?? []).Select(m => m.Id).OfType<string>().Order(StringComparer.Ordinal)
+            .Select(id => new ModelInfo(id, Loaded: true, Size: 0, Family: "", ParameterSize: ""))];
+    }
+
+    private HttpRequestMessage Authorized(HttpRequestMessage message)
+    {
+        if (apiKey.Length > 0)
+        {
+            message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
+        }
+
+        return message;
+    }
+
+    /// <summary>The request in OpenAI's terms: messages (images as data URLs), sampling options, always streamed with usage.</summary>
+    private static byte[] Body(LlmRequest request)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteString("model", request.Model);
+            json.WriteStartArray("messages");
+            foreach (var message in request.Messages)
+            {
+                json.WriteStartObject();
+                json.WriteString("role", message.Role);
+                if (message.Images is not { Count: > 0 } images)
+                {
+                    json.WriteString("content", message.Content);
+                }
+                else
+                {
+                    json.WriteStartArray("content");
+                    json.WriteStartObject();
+                    json.WriteString("type", "text");
+                    json.WriteString("text", message.Content);
+                    json.WriteEndObject();
+                    foreach (var image in images)
+                    {
+                        json.WriteStartObject();
+                        json.WriteString("type", "image_url");
+                        json.WriteStartObject("image_url");
+                        json.WriteString("url", "data:image/png;base64," + image);
+                        json.WriteEndObject();
+                        json.WriteEndObject();
+                    }
+
+                    json.WriteEndArray();
+                }
+
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+            json.WriteBoolean("stream", true);
+            json.WriteStartObject("stream_options");
+            json.WriteBoolean("include_usage", true);
+            json.WriteEndObject();
+            if (request.Options is { } options)
+            {
+                WriteNumber(json, "temperature", options.Temperature);
+                WriteNumber(json, "top_p", options.TopP);
+                WriteNumber(json, "max_tokens", options.MaxTokens);
+                WriteNumber(json, "seed", options.Seed);
+                WriteNumber(json, "presence_penalty", options.PresencePenalty);
+                WriteNumber(json, "frequency_penalty", options.FrequencyPenalty);
+                if (options.Stop is { } stop)
+                {
+                    json.WriteStartArray("stop");
+                    foreach (var s in stop)
+                    {
+                        json.WriteStringValue(s);
+                    }
+
+                    json.WriteEndArray();
+                }
+            }
+
+            json.WriteEndObject();
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    private static void WriteNumber(Utf8JsonWriter json, string name, double? value)
+    {
+        if (value is { } v && double.IsFinite(v))
+        {
+            json.WriteNumber(name, v);
+        }
+    }
+
+    private static void WriteNumber(Utf8JsonWriter json, string name, long? value)
+    {
+        if (value is { } v)
+        {
+            json.WriteNumber(name, v);
+        }
+    }
+
+    /// <summary>An error status as <see cref="HttpRequestException"/> with the server's own message (at most 500 characters).</summary>
+    private static async Task EnsureSuccessAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        if (response.IsSuccessStatusCode)
+        {
+            return;
+        }
+
+        var text = await response.Content.ReadAsStringAsync(cancellationToken);
+        string message;
+        try
+        {
+            message = JsonSerializer.Deserialize(text, OpenAiJsonContext.Default.OpenAiErrorBody)?.Error?.Message ?? text;
+        }
+        catch (JsonException)
+        {
+            message = text;
+        }
+
+        message = message.Length > 500 ? message[..500] : message;
+        throw new HttpRequestException($"OpenAI-compatible backend answered {(int)response.StatusCode}: {message}", null, response.StatusCode);
+    }
+}

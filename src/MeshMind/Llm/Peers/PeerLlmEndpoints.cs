@@ -1,0 +1,21 @@
+using MeshMind.Llm.Ollama;
+using MeshMind.Llm.Routing;
+
+namespace MeshMind.Llm.Peers;
+
+/// <summary>
+/// The Ollama contract on the mesh port, for admitted peers (DESIGN §5): <c>/api/version</c>, <c>/api/tags</c>,
+/// <c>/api/ps</c> and <c>POST /api/chat</c>. Served by this node's LLM only: a request that came from a peer is never
+/// delegated again, so two nodes without an LLM cannot bounce a chat between them.
+/// </summary>
+public static class PeerLlmEndpoints
+{
+    public static IEndpointRouteBuilder MapPeerLlm(this IEndpointRouteBuilder peers)
+    {
+        peers.MapGet("/api/version", OllamaFrontEnd.Version);
+        peers.MapGet("/api/tags", (LlmHosts hosts, TimeProvider time) => OllamaFrontEnd.Tags(hosts.Catalog(includePeers: false), time));
+        peers.MapGet("/api/ps", (LlmHosts hosts, TimeProvider time) => OllamaFrontEnd.Ps(hosts.Catalog(includePeers: false), time));
+        peers.MapPost("/api/chat", (HttpContext context, LlmRouter router) => OllamaFrontEnd.ChatAsync(context, router, includePeers: false));
+        return peers;
+    }
+}

@@ -1,0 +1,21 @@
+namespace MeshMind.Llm.Pipeline;
+
+/// <summary>
+/// A host that can answer chats: this node's Ollama, an OpenAI-compatible server, or a peer's mesh port. Translates a
+/// <see cref="LlmRequest"/> into its own protocol and its host's response into a <see cref="BackendAnswer"/>.
+/// </summary>
+public interface ILlmBackend
+{
+    /// <summary>Sends the chat and returns once the host accepted it, before the first piece of the answer.</summary>
+    /// <param name="request">The chat, its model named as this host names it.</param>
+    /// <param name="cancellationToken">Ends the request and, later, the answer (disposing the response, also during a read).</param>
+    /// <exception cref="HttpRequestException">The host could not be reached or answered with an error status.</exception>
+    Task<BackendAnswer> SendAsync(LlmRequest request, CancellationToken cancellationToken);
+}
+
+/// <summary>A backend this node hosts itself, which can say what it serves.</summary>
+public interface ILocalBackend : ILlmBackend
+{
+    /// <summary>The models the backend serves now, and which are loaded; throws when it does not answer.</summary>
+    Task<IReadOnlyList<ModelInfo>> ListModelsAsync(CancellationToken cancellationToken);
+}

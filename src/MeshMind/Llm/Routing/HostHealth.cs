@@ -1,0 +1,72 @@
+using System.Collections.Concurrent;
+using MeshMind.Llm.Pipeline;
+
+namespace MeshMind.Llm.Routing;
+
+/// <summary>
+/// How each peer host has done for this node, keyed by node id: its circuit breaker, the requests this node has open
+/// there, and the time to first token it has seen from it. Read by the ranking, told by the answers (a pipeline stage).
+/// </summary>
+public sealed class HostHealth(TimeProvider time) : IAnswerObserver
+{
+    private readonly ConcurrentDictionary<string, Peer> _peers = new(StringComparer.Ordinal);
+
+    public Peer Of(string nodeId) => _peers.GetOrAdd(nodeId, _ => new Peer(time));
+
+    public void Finished(LlmAnswer answer, bool succeeded, string? failure)
+    {
+        if (answer.Host.IsLocal || (failure is null && !succeeded))
+        {
+            // The local LLM has no breaker; an answer the client stopped reading says nothing of the host.
+            return;
+        }
+
+        var peer = Of(answer.Host.NodeId);
+        if (succeeded)
+        {
+            peer.Breaker.Success();
+            peer.RecordTtft(answer.TtftMs);
+        }
+        else
+        {
+            peer.Breaker.Failure();
+        }
+    }
+
+    /// <summary>One peer's record.</summary>
+    public sealed class Peer(TimeProvider time)
+    {
+        private int _outstanding;
+        private double? _ttftMs;
+
+        public CircuitBreaker Breaker { get; } = new(time);
+
+        /// <summary>Requests this node has open at the peer now.</summary>
+        public int Outstanding => Volatile.Read(ref _outstanding);
+
+        /// <summary>Time to first token as this node has seen it from the peer (running average), if any.</summary>
+        public double? TtftMs => _ttftMs;
+
+        /// <summary>Counts a request open at the peer until the returned scope is disposed.</summary>
+        public IDisposable Enter()
+        {
+            Interlocked.Increment(ref _outstanding);
+            return new Exit(this);
+        }
+
+        public void RecordTtft(double ms) => _ttftMs = _ttftMs is { } t ? t + (0.2 * (ms - t)) : ms;
+
+        private sealed class Exit(Peer owner) : IDisposable
+        {
+            private int _done;
+
+            public void Dispose()
+            {
+                if (Interlocked.Exchange(ref _done, 1) == 0)
+                {
+                    Interlocked.Decrement(ref owner._outstanding);
+                }
+            }
+        }
+    }
+}
