@@ -8,7 +8,7 @@ namespace MeshMind.Analytics;
 /// <c>/api/analytics/{perf,chat,files,engagement,network}?range=1h|6h|24h|7d|30d</c> (seed §8; session or API key).
 /// Ranges up to 24 hours read minute buckets, longer ones hour buckets; every series has one point per bucket.
 /// </summary>
-public static class AnalyticsApi
+internal static class AnalyticsApi
 {
     public static IEndpointRouteBuilder MapAnalyticsApi(this IEndpointRouteBuilder endpoints)
     {

@@ -12,7 +12,7 @@ namespace MeshMind.Analytics;
 /// Observable instruments are read by <see cref="Sample"/>: cumulative counters as the growth since the last reading,
 /// gauges only when the flusher samples them (a read of the analytics API samples counters, so it sees recent traffic).
 /// </remarks>
-public sealed class AnalyticsCollector : IDisposable
+internal sealed class AnalyticsCollector : IDisposable
 {
     private readonly AnalyticsRecorder _recorder;
     private readonly MeterListener _listener = new();

@@ -6,7 +6,7 @@ namespace MeshMind.Analytics;
 /// The one view of analytics over time: stored buckets plus what is still in memory, read and written under one gate
 /// so a query never sees a minute twice or not at all while it is being written.
 /// </summary>
-public sealed class AnalyticsHistory(AnalyticsRecorder recorder, AnalyticsCollector collector, AnalyticsStore store, TimeProvider time) : IDisposable
+internal sealed class AnalyticsHistory(AnalyticsRecorder recorder, AnalyticsCollector collector, AnalyticsStore store, TimeProvider time) : IDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
 
@@ -56,7 +56,7 @@ public sealed class AnalyticsHistory(AnalyticsRecorder recorder, AnalyticsCollec
 /// counters kept elsewhere such as discovery and link bytes), then writes finished minutes. At stop it writes
 /// everything, so a restart keeps history.
 /// </summary>
-public sealed partial class AnalyticsFlusher(
+internal sealed partial class AnalyticsFlusher(
     AnalyticsHistory history,
     AnalyticsCollector collector,
     IOptions<AnalyticsOptions> options,

@@ -1,7 +1,7 @@
 namespace MeshMind.Analytics;
 
 /// <summary>Analytics history (configuration section <c>Analytics</c>).</summary>
-public sealed class AnalyticsOptions
+internal sealed class AnalyticsOptions
 {
     public const string Section = "Analytics";
 

@@ -3,7 +3,7 @@ using System.Collections.Concurrent;
 namespace MeshMind.Analytics;
 
 /// <summary>The kinds of tallies kept per minute; the key's meaning depends on the kind.</summary>
-public static class Kinds
+internal static class Kinds
 {
     public const string Http = "http";                 // key: "GET /api/status" (route template; "MESH …" on the mesh port)
     public const string Call = "call";                 // key: "peer POST /api/chat" or "llm POST /api/chat"
@@ -32,7 +32,7 @@ public static class Kinds
 /// <see cref="AnalyticsFlusher"/> writes finished minutes to SQLite. Fed by <see cref="AnalyticsCollector"/> (the features'
 /// instruments) and by <see cref="PerfMiddleware"/> (every HTTP request).
 /// </summary>
-public sealed class AnalyticsRecorder(TimeProvider time)
+internal sealed class AnalyticsRecorder(TimeProvider time)
 {
     private readonly ConcurrentDictionary<long, ConcurrentDictionary<(string Kind, string Key), Tally>> _minutes = new();
 
@@ -65,4 +65,4 @@ public sealed class AnalyticsRecorder(TimeProvider time)
 }
 
 /// <summary>One stored tally: the bucket's start (unix seconds), kind, key and data.</summary>
-public sealed record AnalyticsRow(long Start, string Kind, string Key, TallyData Data);
+internal sealed record AnalyticsRow(long Start, string Kind, string Key, TallyData Data);

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 
 namespace MeshMind.Analytics;
 
-public static class AnalyticsServiceCollectionExtensions
+internal static class AnalyticsServiceCollectionExtensions
 {
     /// <summary>Analytics: the recorder, its minute buckets in SQLite, the history that reads them, and the flusher.</summary>
     public static IServiceCollection AddAnalytics(this IServiceCollection services)

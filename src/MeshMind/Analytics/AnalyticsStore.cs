@@ -10,7 +10,7 @@ namespace MeshMind.Analytics;
 /// Analytics history in SQLite (table <c>analytics</c>): minute buckets for recent ranges, hour buckets (rolled up as
 /// minutes are written) for long ones, each trimmed after its retention.
 /// </summary>
-public sealed class AnalyticsStore(Database database, IOptions<AnalyticsOptions> options, TimeProvider time)
+internal sealed class AnalyticsStore(Database database, IOptions<AnalyticsOptions> options, TimeProvider time)
 {
     public const int Minute = 60;
     public const int Hour = 3600;

@@ -5,7 +5,7 @@ namespace MeshMind.Analytics;
 /// Bucket 0 holds values up to <see cref="Base"/>; bucket i holds (Base·Growth^(i-1), Base·Growth^i]. A percentile read
 /// from a bucket is off by at most half a bucket's width: about 2.5 % of the value.
 /// </summary>
-public static class LogHistogram
+internal static class LogHistogram
 {
     /// <summary>The smallest value told apart (0.01 ms = 10 µs for latencies).</summary>
     public const double Base = 0.01;

@@ -9,7 +9,7 @@ namespace MeshMind.Analytics;
 /// Per route (seed §5.1): counts every request on both ports with its latency, status class and bytes in and out.
 /// First in the pipeline, so static UI files, refused requests and the mesh port are measured too.
 /// </summary>
-public sealed class PerfMiddleware(RequestDelegate next, AnalyticsRecorder recorder, TrafficMetrics traffic, TimeProvider time)
+internal sealed class PerfMiddleware(RequestDelegate next, AnalyticsRecorder recorder, TrafficMetrics traffic, TimeProvider time)
 {
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<(RouteEndpoint Endpoint, string Method), string> s_labels = new();
 

@@ -6,7 +6,7 @@ namespace MeshMind.Analytics;
 /// What happened to one key (a route, a model, a peer…) in one time bucket: events, errors, bytes, and the
 /// distribution of a measured value (latency in ms, tokens/s, a gauge). Thread-safe; merging is exact.
 /// </summary>
-public sealed class Tally
+internal sealed class Tally
 {
     private readonly Lock _lock = new();
     private long[]? _histogram;
@@ -122,7 +122,7 @@ public sealed class Tally
 }
 
 /// <summary>A <see cref="Tally"/> as stored (one JSON object per row); the histogram is sparse: [index, count, index, count, …].</summary>
-public sealed record TallyData(
+internal sealed record TallyData(
     [property: JsonPropertyName("c")] long Count,
     [property: JsonPropertyName("e")] long Errors,
     [property: JsonPropertyName("ce")] long ClientErrors,
@@ -135,7 +135,7 @@ public sealed record TallyData(
     [property: JsonPropertyName("h")] long[]? Histogram);
 
 /// <summary>The "Stats" object of the analytics API.</summary>
-public sealed record ValueStats(long Count, double Mean, double P50, double P95, double P99, double Max)
+internal sealed record ValueStats(long Count, double Mean, double P50, double P95, double P99, double Max)
 {
     public static readonly ValueStats Empty = new(0, 0, 0, 0, 0, 0);
 }

@@ -1,4 +1,4 @@
 namespace MeshMind.Auth;
 
 /// <summary>An API key as listed: never the key itself, which is shown once at creation.</summary>
-public sealed record ApiKey(string Id, string Name, string Prefix, DateTimeOffset CreatedAt, DateTimeOffset? LastUsedAt);
+internal sealed record ApiKey(string Id, string Name, string Prefix, DateTimeOffset CreatedAt, DateTimeOffset? LastUsedAt);

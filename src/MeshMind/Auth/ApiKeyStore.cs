@@ -16,7 +16,7 @@ namespace MeshMind.Auth;
 /// request made concurrent chats queue on SQLite's single writer. Deleting a key forgets every remembered key at once,
 /// and a lookup that raced with a delete is not remembered.
 /// </remarks>
-public sealed class ApiKeyStore(Database database, TimeProvider time)
+internal sealed class ApiKeyStore(Database database, TimeProvider time)
 {
     public const string KeyPrefix = "mm_";
     public const int MaxNameLength = 100;

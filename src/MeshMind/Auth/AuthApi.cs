@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace MeshMind.Auth;
 
 /// <summary><c>/api/auth/*</c> (login, logout, status) and <c>/api/keys</c> (API keys for programs).</summary>
-public static class AuthApi
+internal static class AuthApi
 {
     private const int MaxCredentialLength = 256;
 

@@ -2,17 +2,17 @@ using System.Text.Json.Serialization;
 
 namespace MeshMind.Auth;
 
-public sealed record LoginRequest(string? Username, string? Password);
+internal sealed record LoginRequest(string? Username, string? Password);
 
-public sealed record LoginResponse(string Username, DateTimeOffset ExpiresAt);
+internal sealed record LoginResponse(string Username, DateTimeOffset ExpiresAt);
 
-public sealed record AuthStatusResponse(bool Authenticated, string? Username, string? Method);
+internal sealed record AuthStatusResponse(bool Authenticated, string? Username, string? Method);
 
-public sealed record CreateApiKeyRequest(string? Name);
+internal sealed record CreateApiKeyRequest(string? Name);
 
-public sealed record CreatedApiKeyResponse(string Id, string Name, string Prefix, DateTimeOffset CreatedAt, string Key);
+internal sealed record CreatedApiKeyResponse(string Id, string Name, string Prefix, DateTimeOffset CreatedAt, string Key);
 
-public sealed record ApiKeyResponse(string Id, string Name, string Prefix, DateTimeOffset CreatedAt, DateTimeOffset? LastUsedAt)
+internal sealed record ApiKeyResponse(string Id, string Name, string Prefix, DateTimeOffset CreatedAt, DateTimeOffset? LastUsedAt)
 {
     public static ApiKeyResponse From(ApiKey key) => new(key.Id, key.Name, key.Prefix, key.CreatedAt, key.LastUsedAt);
 }

@@ -4,7 +4,7 @@ using MeshMind.Infrastructure;
 namespace MeshMind.Auth;
 
 /// <summary>Login attempts (meter <c>MeshMind.Auth</c>): <c>meshmind.auth.logins</c> {outcome} per attempt, <c>meshmind.logins</c> {outcome} since start.</summary>
-public sealed class AuthMetrics
+internal sealed class AuthMetrics
 {
     public const string MeterName = "MeshMind.Auth";
     private readonly Counter<long> _logins;

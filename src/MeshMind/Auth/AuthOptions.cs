@@ -1,7 +1,7 @@
 namespace MeshMind.Auth;
 
 /// <summary>People's login (configuration section <c>Auth</c>; seed names <c>NODE_USERNAME</c>, <c>NODE_PASSWORD</c>).</summary>
-public sealed class AuthOptions
+internal sealed class AuthOptions
 {
     public const string Section = "Auth";
 

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 
 namespace MeshMind.Auth;
 
-public sealed class AuthOptionsValidator : IValidateOptions<AuthOptions>
+internal sealed class AuthOptionsValidator : IValidateOptions<AuthOptions>
 {
     public const int MinimumPasswordLength = 8;
 

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 
 namespace MeshMind.Auth;
 
-public static class AuthServiceCollectionExtensions
+internal static class AuthServiceCollectionExtensions
 {
     /// <summary>
     /// Session cookies and API keys; every endpoint requires one of them unless it opts out with <c>AllowAnonymous</c>.

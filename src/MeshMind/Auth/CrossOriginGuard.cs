@@ -13,7 +13,7 @@ namespace MeshMind.Auth;
 /// Browsers always send <c>Origin</c> on cross-origin POST/PUT/PATCH/DELETE (Fetch standard), so a request with neither
 /// <c>Origin</c>, <c>Sec-Fetch-Site</c> nor <c>Referer</c> comes from a non-browser client, which cannot be a CSRF vector.
 /// </remarks>
-public sealed class CrossOriginGuard(RequestDelegate next, IOptions<HttpOptions> http)
+internal sealed class CrossOriginGuard(RequestDelegate next, IOptions<HttpOptions> http)
 {
     private readonly HashSet<string> _allowed = new(http.Value.AllowedOrigins.Select(o => o.TrimEnd('/')), StringComparer.OrdinalIgnoreCase);
 

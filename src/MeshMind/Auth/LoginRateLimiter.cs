@@ -8,7 +8,7 @@ namespace MeshMind.Auth;
 /// (even with the right password) until its oldest failure leaves the window.
 /// </summary>
 /// <remarks>Memory is bounded: at most <see cref="MaxTrackedClients"/> addresses are tracked; expired entries are swept first.</remarks>
-public sealed class LoginRateLimiter(IOptions<AuthOptions> options, TimeProvider time)
+internal sealed class LoginRateLimiter(IOptions<AuthOptions> options, TimeProvider time)
 {
     public const int MaxTrackedClients = 10_000;
 

@@ -10,7 +10,7 @@ namespace MeshMind.Auth;
 /// Authenticates people by session cookie and programs by <c>Authorization: Bearer</c> API key. Nothing else
 /// authenticates on the HTTP port: in particular the seed's <c>x-peer-llm: 1</c> header grants nothing (peers use 7878).
 /// </summary>
-public sealed class MeshMindAuthentication(
+internal sealed class MeshMindAuthentication(
     IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder,
     SessionTokens sessions, ApiKeyStore keys)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)

@@ -8,7 +8,7 @@ namespace MeshMind.Auth;
 /// PBKDF2-HMAC-SHA256 password hashes in the self-describing form <c>pbkdf2-sha256$ITERATIONS$SALT$HASH</c> (base64).
 /// </summary>
 /// <remarks>600,000 iterations follows OWASP's Password Storage Cheat Sheet for PBKDF2-HMAC-SHA256.</remarks>
-public static class PasswordHasher
+internal static class PasswordHasher
 {
     public const int DefaultIterations = 600_000;
     private const string Scheme = "pbkdf2-sha256";

@@ -1,4 +1,4 @@
 namespace MeshMind.Auth;
 
 /// <summary>A login session: the signed token, its id (JWT <c>jti</c>), who it is for and when it ends.</summary>
-public sealed record SessionToken(string Token, string Id, string Username, DateTimeOffset Expires);
+internal sealed record SessionToken(string Token, string Id, string Username, DateTimeOffset Expires);

@@ -21,7 +21,7 @@ namespace MeshMind.Auth;
 /// its lifetime and revocation, which is what could change. Checking the signature on every request cost about a tenth of
 /// the CPU of a chat through this node.
 /// </remarks>
-public sealed class SessionTokens
+internal sealed class SessionTokens
 {
     public const string KeyFileName = "session.key";
 

@@ -10,7 +10,7 @@ namespace MeshMind.Auth;
 /// The node's login. A configured password (<c>NODE_PASSWORD</c>, <c>auth_secret.txt</c>, <c>Auth:Password</c>) is checked
 /// directly; otherwise the node generates one at first start, prints it once and keeps only its PBKDF2 hash.
 /// </summary>
-public sealed class UserStore(Database database, IOptions<AuthOptions> options, TimeProvider time)
+internal sealed class UserStore(Database database, IOptions<AuthOptions> options, TimeProvider time)
 {
     private readonly AuthOptions _options = options.Value;
 

@@ -4,10 +4,10 @@ using MeshMind.Mesh.Links;
 namespace MeshMind.Conversations;
 
 /// <summary>A node's whole shareable history (seed <c>ConversationFile</c>), sent when a link comes up.</summary>
-public sealed record ConversationFileMessage(string Name, string Content) : LinkMessage;
+internal sealed record ConversationFileMessage(string Name, string Content) : LinkMessage;
 
 /// <summary>Exchanges saved since the last file or delta.</summary>
-public sealed record ConversationDeltaMessage(IReadOnlyList<Exchange> Messages) : LinkMessage;
+internal sealed record ConversationDeltaMessage(IReadOnlyList<Exchange> Messages) : LinkMessage;
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, MaxDepth = 16)]
 [JsonSerializable(typeof(ConversationFileMessage))]

@@ -4,7 +4,7 @@ namespace MeshMind.Conversations;
 
 /// <summary>Conversation turns asked on this node (meter <c>MeshMind.Conversations</c>): <c>meshmind.conversations.turns</c> {conversation.id}.</summary>
 /// <remarks>The conversation id makes this a listener's instrument (analytics counts active conversations), not one to export.</remarks>
-public sealed class ConversationMetrics
+internal sealed class ConversationMetrics
 {
     public const string MeterName = "MeshMind.Conversations";
     private readonly Counter<long> _turns;

@@ -1,7 +1,7 @@
 namespace MeshMind.Conversations;
 
 /// <summary>Conversation memory (configuration section <c>Conversations</c>).</summary>
-public sealed class ConversationOptions
+internal sealed class ConversationOptions
 {
     public const string Section = "Conversations";
 

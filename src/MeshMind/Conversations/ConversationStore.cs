@@ -9,7 +9,7 @@ namespace MeshMind.Conversations;
 /// Conversation memory in SQLite (seed §5.3–5.4): this node's conversations and exchanges, and the histories peers
 /// shared with it, kept per peer node id.
 /// </summary>
-public sealed class ConversationStore(Database database, TimeProvider time)
+internal sealed class ConversationStore(Database database, TimeProvider time)
 {
     public const int TitleLength = 80;
 

@@ -12,7 +12,7 @@ namespace MeshMind.Conversations;
 /// up, then each new exchange as a <c>conversation_delta</c>; stores what peers send, per peer node id.
 /// <see cref="ConversationOptions.Share"/> turns sending off; receiving always works. A participant of the mesh.
 /// </summary>
-public sealed partial class ConversationSync(
+internal sealed partial class ConversationSync(
     ConversationStore store,
     MeshLinks links,
     PeerDirectory peers,

@@ -4,7 +4,7 @@ using MeshMind.Node;
 namespace MeshMind.Conversations;
 
 /// <summary><c>/api/local</c>, <c>/api/conversations</c>, <c>/api/conversations/{id}</c> and <c>/api/peers/{node_id}/conversations</c>.</summary>
-public static class ConversationsApi
+internal static class ConversationsApi
 {
     private const int ListLimit = 500;
 

@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace MeshMind.Conversations;
 
-public static class ConversationsServiceCollectionExtensions
+internal static class ConversationsServiceCollectionExtensions
 {
     /// <summary>Conversation memory: this node's history, the copies peers share over the links, and the seed's chat with memory.</summary>
     public static IServiceCollection AddConversations(this IServiceCollection services)

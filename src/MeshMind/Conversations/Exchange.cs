@@ -3,10 +3,10 @@ using System.Text.Json.Serialization;
 namespace MeshMind.Conversations;
 
 /// <summary>The node that answered an exchange (seed: hostname, LAN IP, LLM availability).</summary>
-public sealed record ExchangeHost(string NodeId, string Name, string Ip, bool HasLlm);
+internal sealed record ExchangeHost(string NodeId, string Name, string Ip, bool HasLlm);
 
 /// <summary>One question and its answer, with who answered and how fast. Shared with peers as is.</summary>
-public sealed record Exchange(
+internal sealed record Exchange(
     string Id,
     string ConversationId,
     string Question,
@@ -20,14 +20,14 @@ public sealed record Exchange(
     DateTimeOffset CreatedAt,
     string? Error);
 
-public sealed record ConversationSummary(string Id, string Title, DateTimeOffset UpdatedAt, int ExchangeCount);
+internal sealed record ConversationSummary(string Id, string Title, DateTimeOffset UpdatedAt, int ExchangeCount);
 
-public sealed record ConversationDetail(string Id, string Title, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, IReadOnlyList<Exchange> Exchanges);
+internal sealed record ConversationDetail(string Id, string Title, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, IReadOnlyList<Exchange> Exchanges);
 
-public sealed record ConversationList(IReadOnlyList<ConversationSummary> Conversations);
+internal sealed record ConversationList(IReadOnlyList<ConversationSummary> Conversations);
 
 /// <summary>A node's history: this node's (<c>/api/local</c>) or one received from a peer.</summary>
-public sealed record NodeHistory(string NodeId, string Name, DateTimeOffset? UpdatedAt, IReadOnlyList<Exchange> Exchanges);
+internal sealed record NodeHistory(string NodeId, string Name, DateTimeOffset? UpdatedAt, IReadOnlyList<Exchange> Exchanges);
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
 [JsonSerializable(typeof(Exchange))]

@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace MeshMind.Discovery;
 
 /// <summary>The body of a discovery datagram: "I am here" (ONLINE) or "I am leaving" (OFFLINE). A hint, never trust.</summary>
-public sealed record Announcement(
+internal sealed record Announcement(
     [property: JsonPropertyName("t")] string Type,
     [property: JsonPropertyName("v")] int Version,
     [property: JsonPropertyName("node_id")] string NodeId,

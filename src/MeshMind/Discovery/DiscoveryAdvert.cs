@@ -7,7 +7,7 @@ namespace MeshMind.Discovery;
 /// about itself, set by the feature that knows (<see cref="Set"/> makes the next announcement go out at once), and what
 /// each peer last said about itself. A hint, like the rest of an announcement: routing trusts only the links.
 /// </summary>
-public sealed class DiscoveryAdvert
+internal sealed class DiscoveryAdvert
 {
     private readonly ConcurrentDictionary<string, bool> _peers = new(StringComparer.Ordinal);
     private volatile Advert _own = new(false, "");

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 namespace MeshMind.Discovery;
 
 /// <summary><c>GET /api/discovery</c>: discovery traffic counters, drops by reason.</summary>
-public static class DiscoveryApi
+internal static class DiscoveryApi
 {
     public static IEndpointRouteBuilder MapDiscoveryApi(this IEndpointRouteBuilder endpoints)
     {

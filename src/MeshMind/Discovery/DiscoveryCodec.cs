@@ -12,7 +12,7 @@ namespace MeshMind.Discovery;
 /// <see cref="Decode"/> is a pure function of its inputs: it never throws on any byte sequence and never allocates
 /// more than a bounded amount, because the size is checked before anything is parsed.
 /// </remarks>
-public static class DiscoveryCodec
+internal static class DiscoveryCodec
 {
     public const int MaxDatagramBytes = 1200;
     public const int HeaderBytes = 3;

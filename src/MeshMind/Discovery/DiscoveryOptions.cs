@@ -1,7 +1,7 @@
 namespace MeshMind.Discovery;
 
 /// <summary>UDP discovery hints (configuration section <c>Discovery</c>).</summary>
-public sealed class DiscoveryOptions
+internal sealed class DiscoveryOptions
 {
     public const string Section = "Discovery";
 

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 
 namespace MeshMind.Discovery;
 
-public sealed class DiscoveryOptionsValidator : IValidateOptions<DiscoveryOptions>
+internal sealed class DiscoveryOptionsValidator : IValidateOptions<DiscoveryOptions>
 {
     public ValidateOptionsResult Validate(string? name, DiscoveryOptions options)
     {

@@ -21,7 +21,7 @@ namespace MeshMind.Discovery;
 /// and logged at most once a minute per source. In <c>loopback</c> mode the node sends only to 127.255.255.255 and
 /// ignores datagrams from anywhere but loopback.
 /// </remarks>
-public sealed partial class DiscoveryService(
+internal sealed partial class DiscoveryService(
     IOptions<DiscoveryOptions> options,
     NodeInfo node,
     MeshKeys keys,

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 
 namespace MeshMind.Discovery;
 
-public static class DiscoveryServiceCollectionExtensions
+internal static class DiscoveryServiceCollectionExtensions
 {
     /// <summary>UDP discovery: signed announcements out, other nodes' announcements in (hints that lead to a dial), and its counters.</summary>
     public static IServiceCollection AddDiscovery(this IServiceCollection services)

@@ -8,7 +8,7 @@ namespace MeshMind.Discovery;
 /// <c>MeshMind.Discovery</c>: <c>meshmind.discovery.datagrams</c> {direction: sent, received} and
 /// <c>meshmind.discovery.dropped</c> {reason}, since start; the bytes are the <c>discovery</c> channel of <c>meshmind.network.bytes</c>.
 /// </summary>
-public sealed class DiscoveryStats
+internal sealed class DiscoveryStats
 {
     public const string MeterName = "MeshMind.Discovery";
     private readonly long[] _dropped = new long[Enum.GetValues<DropReason>().Length];

@@ -4,7 +4,7 @@ namespace MeshMind.Discovery;
 /// Remembers the newest timestamp accepted from each node instance; anything not newer is a replay (or a copy that
 /// arrived by a second path). Bounded: the least recently updated instances are forgotten first.
 /// </summary>
-public sealed class ReplayGuard(int capacity = 4096)
+internal sealed class ReplayGuard(int capacity = 4096)
 {
     private readonly Dictionary<(string NodeId, string InstanceId), long> _newest = [];
     private readonly Lock _lock = new();

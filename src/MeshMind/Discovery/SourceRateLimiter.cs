@@ -6,7 +6,7 @@ namespace MeshMind.Discovery;
 /// A token bucket per source address (refilled each second up to <c>perSecond</c>), so one noisy or hostile sender
 /// cannot crowd out the rest. Tracks at most <see cref="MaxSources"/> addresses.
 /// </summary>
-public sealed class SourceRateLimiter(int perSecond, TimeProvider time)
+internal sealed class SourceRateLimiter(int perSecond, TimeProvider time)
 {
     public const int MaxSources = 4096;
     private readonly Dictionary<IPAddress, (double Tokens, long Stamp)> _buckets = [];

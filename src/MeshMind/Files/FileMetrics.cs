@@ -9,7 +9,7 @@ namespace MeshMind.Files;
 /// {operation, peer.node_id, peer.name}, and <c>meshmind.files.bytes</c> {operation} since start. Operations: upload,
 /// download (this node's file to a person), proxied (a peer's file through this node), served (this node's file to a peer).
 /// </summary>
-public sealed class FileMetrics
+internal sealed class FileMetrics
 {
     public const string MeterName = "MeshMind.Files";
     private readonly Counter<long> _transfers;

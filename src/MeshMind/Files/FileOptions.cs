@@ -1,7 +1,7 @@
 namespace MeshMind.Files;
 
 /// <summary>Shared files (configuration section <c>Files</c>).</summary>
-public sealed class FileOptions
+internal sealed class FileOptions
 {
     public const string Section = "Files";
 

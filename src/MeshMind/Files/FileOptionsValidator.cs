@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 
 namespace MeshMind.Files;
 
-public sealed class FileOptionsValidator : IValidateOptions<FileOptions>
+internal sealed class FileOptionsValidator : IValidateOptions<FileOptions>
 {
     private const long Petabyte = 1L << 50;
 

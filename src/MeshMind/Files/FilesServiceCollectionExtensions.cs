@@ -1,10 +1,14 @@
+using MeshMind.Files.Api;
+using MeshMind.Files.Peers;
+using MeshMind.Files.Pinning;
+using MeshMind.Files.Store;
 using MeshMind.Mesh;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace MeshMind.Files;
 
-public static class FilesServiceCollectionExtensions
+internal static class FilesServiceCollectionExtensions
 {
     /// <summary>The content-addressed file store, peers' file lists, replication of pinned files, and reading a file from anywhere in the mesh.</summary>
     public static IServiceCollection AddFiles(this IServiceCollection services)
@@ -28,16 +32,4 @@ public static class FilesServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FileOptions>, FileOptionsValidator>());
         return services;
     }
-}
-
-/// <summary>Deletes what uploads interrupted by a crash left in the temporary folder, when the node starts.</summary>
-public sealed class FileStoreCleanup(FileStore store) : IHostedService
-{
-    public Task StartAsync(CancellationToken cancellationToken)
-    {
-        store.CleanTemporaryFiles();
-        return Task.CompletedTask;
-    }
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -11,7 +11,7 @@ using Microsoft.Extensions.Options;
 namespace MeshMind.Hosting;
 
 /// <summary><c>meshmind config</c>: the configuration a node would run with, secrets masked, then every problem found.</summary>
-public static class ConfigReport
+internal static class ConfigReport
 {
     private const string Masked = "***";
 

@@ -4,7 +4,7 @@ using System.Globalization;
 namespace MeshMind.Hosting;
 
 /// <summary>The <c>meshmind</c> command line: <c>run</c> (the default), <c>config</c>, <c>--version</c>.</summary>
-public static class MeshMindCommand
+internal static class MeshMindCommand
 {
     public static RootCommand Create(Func<IReadOnlyDictionary<string, string?>, NodeLaunch> launch)
     {

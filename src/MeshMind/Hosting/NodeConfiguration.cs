@@ -7,7 +7,7 @@ namespace MeshMind.Hosting;
 /// Assembles a node's configuration: <c>appsettings.json</c> &lt; seed names (<c>NODE_PASSWORD</c>, <c>p2p_secret.txt</c>…)
 /// &lt; <c>MESHMIND__Section__Key</c> environment variables &lt; command line.
 /// </summary>
-public static class NodeConfiguration
+internal static class NodeConfiguration
 {
     /// <summary>Builds the layered configuration for one launch.</summary>
     /// <param name="commandLine">Keys set by command-line flags (highest precedence).</param>

@@ -3,6 +3,8 @@ using MeshMind.Auth;
 using MeshMind.Conversations;
 using MeshMind.Discovery;
 using MeshMind.Files;
+using MeshMind.Files.Api;
+using MeshMind.Files.Peers;
 using MeshMind.Infrastructure;
 using MeshMind.Llm;
 using MeshMind.Llm.Peers;
@@ -20,7 +22,7 @@ using Microsoft.Extensions.Options;
 namespace MeshMind.Hosting;
 
 /// <summary>Composes a node (the table of contents of MeshMind's features) and runs it.</summary>
-public static class NodeHost
+internal static class NodeHost
 {
     public static WebApplication Build(NodeLaunch launch)
     {

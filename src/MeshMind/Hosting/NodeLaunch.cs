@@ -2,7 +2,7 @@
 namespace MeshMind.Hosting;
 
 /// <summary>Everything one start of a node depends on from outside, so tests can run many nodes in one process.</summary>
-public sealed record NodeLaunch
+internal sealed record NodeLaunch
 {
     /// <summary>Configuration keys set by command-line flags (highest precedence).</summary>
     public IReadOnlyDictionary<string, string?> CommandLine { get; init; } = new Dictionary<string, string?>();

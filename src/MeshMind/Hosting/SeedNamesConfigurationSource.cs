@@ -10,7 +10,7 @@ namespace MeshMind.Hosting;
 /// directory. Values are trimmed (files usually end with a newline). This source sits below MeshMind's own
 /// <c>MESHMIND__…</c> variables and the command line, so those still override the seed names.
 /// </remarks>
-public sealed class SeedNamesConfigurationSource(
+internal sealed class SeedNamesConfigurationSource(
     IReadOnlyDictionary<string, string?> environment, string workingDirectory, string dataDirectory) : IConfigurationSource
 {
     private IReadOnlyDictionary<string, string?> Environment { get; } = environment;

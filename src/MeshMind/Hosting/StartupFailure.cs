@@ -8,7 +8,7 @@ using Microsoft.Extensions.Options;
 namespace MeshMind.Hosting;
 
 /// <summary>Turns an exception that stopped the node from starting into one line that says what to change.</summary>
-public static partial class StartupFailure
+internal static partial class StartupFailure
 {
     public static string Describe(Exception exception, IConfiguration configuration, HttpOptions? http)
     {

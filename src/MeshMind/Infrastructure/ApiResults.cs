@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace MeshMind.Infrastructure;
 
 /// <summary>Typed results for API errors in MeshMind's <c>{"error": "..."}</c> shape.</summary>
-public static class ApiResults
+internal static class ApiResults
 {
     public static JsonHttpResult<ErrorResponse> Error(int statusCode, string message) =>
         TypedResults.Json(new ErrorResponse(message), InfrastructureJsonContext.Default.ErrorResponse, statusCode: statusCode);

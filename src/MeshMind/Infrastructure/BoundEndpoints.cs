@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 namespace MeshMind.Infrastructure;
 
 /// <summary>The ports the node actually listens on (configured ports may be 0 = "any free port"); known once the server has started.</summary>
-public sealed class BoundEndpoints(IServer server)
+internal sealed class BoundEndpoints(IServer server)
 {
     /// <summary>The people-facing HTTP port.</summary>
     public int HttpPort => Port(Uri.UriSchemeHttp);

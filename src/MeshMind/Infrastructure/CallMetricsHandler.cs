@@ -6,7 +6,7 @@ namespace MeshMind.Infrastructure;
 /// the response body was read to its end (or dropped), errors (no response, or 5xx), and bytes each way. With a
 /// <c>channel</c>, the calls' bytes also count as that traffic channel (<see cref="TrafficMetrics"/>).
 /// </summary>
-public sealed class CallMetricsHandler(string target, OutboundCallMetrics metrics, TimeProvider time, HttpMessageHandler inner, string? channel = null)
+internal sealed class CallMetricsHandler(string target, OutboundCallMetrics metrics, TimeProvider time, HttpMessageHandler inner, string? channel = null)
     : DelegatingHandler(inner)
 {
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)

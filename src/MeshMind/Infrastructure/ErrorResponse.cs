@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace MeshMind.Infrastructure;
 
 /// <summary>The body of every API error: one sentence a person can act on.</summary>
-public sealed record ErrorResponse(string Error);
+internal sealed record ErrorResponse(string Error);
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
 [JsonSerializable(typeof(ErrorResponse))]

@@ -5,7 +5,7 @@ namespace MeshMind.Infrastructure;
 /// happens around reading and disposing a response body (tie it to a cancellation, count its bytes) without copying it.
 /// Disposing it disposes the original.
 /// </summary>
-public abstract class ForwardingContent : HttpContent
+internal abstract class ForwardingContent : HttpContent
 {
     protected ForwardingContent(HttpContent inner)
     {

@@ -2,7 +2,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace MeshMind.Infrastructure;
 
-public static class InfrastructureServiceCollectionExtensions
+internal static class InfrastructureServiceCollectionExtensions
 {
     /// <summary>The clock, the meter factory, the ports the server bound, and the metrics shared by several features (calls out, traffic).</summary>
     public static IServiceCollection AddInfrastructure(this IServiceCollection services)

@@ -13,7 +13,7 @@ namespace MeshMind.Infrastructure;
 /// so HTTP/2 flow control and Kestrel's request buffer never wait on it) and deserialised in one synchronous pass: for
 /// the few hundred bytes of a chat, the stream-based <c>DeserializeAsync</c> cost more than the parsing itself.
 /// </remarks>
-public static class JsonBody
+internal static class JsonBody
 {
     public const long DefaultMaxBytes = 64 * 1024;
 

@@ -1,6 +1,6 @@
 namespace MeshMind.Infrastructure;
 
-public static class LifetimeExtensions
+internal static class LifetimeExtensions
 {
     /// <summary>Completes once the host has started (the server listens, so bound ports are known).</summary>
     public static async Task WaitForStartAsync(this IHostApplicationLifetime lifetime, CancellationToken cancellationToken)

@@ -4,7 +4,7 @@ namespace MeshMind.Infrastructure;
 /// Messages meant for the person who started the node, not for logs: the address it listens on and a generated
 /// password, which must never reach a log sink.
 /// </summary>
-public sealed class NodeConsole(TextWriter output)
+internal sealed class NodeConsole(TextWriter output)
 {
     public void WriteLine(string line)
     {

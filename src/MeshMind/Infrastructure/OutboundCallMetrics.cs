@@ -6,7 +6,7 @@ namespace MeshMind.Infrastructure;
 /// Calls this node makes over HTTP (to peers, to its LLM backend): <c>meshmind.peer_call.duration</c> {target, route,
 /// error} in seconds, and <c>meshmind.peer_call.bytes</c> {target, route, direction}. Measured by <see cref="CallMetricsHandler"/>.
 /// </summary>
-public sealed class OutboundCallMetrics
+internal sealed class OutboundCallMetrics
 {
     public const string MeterName = "MeshMind.Http";
     private readonly Histogram<double> _duration;

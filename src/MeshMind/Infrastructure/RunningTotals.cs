@@ -8,7 +8,7 @@ namespace MeshMind.Infrastructure;
 /// Running totals per combination of a few low-cardinality tag values, read by an observable counter. A metrics reader
 /// that starts late (the Prometheus exporter is built at the first scrape) still sees every event since the node started.
 /// </summary>
-public sealed class RunningTotals(params string[] tagNames)
+internal sealed class RunningTotals(params string[] tagNames)
 {
     private readonly ConcurrentDictionary<string, StrongBox<long>> _totals = new(StringComparer.Ordinal);
 

@@ -1,7 +1,7 @@
 namespace MeshMind.Infrastructure;
 
 /// <summary>Writes files that hold secrets: owner-only permissions on Unix, written whole or not at all.</summary>
-public static class SecureFile
+internal static class SecureFile
 {
     private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
 

@@ -3,7 +3,7 @@ namespace MeshMind.Infrastructure;
 /// <summary>
 /// Where each configuration key can be set, so that an error names the exact thing a person should change.
 /// </summary>
-public static class Settings
+internal static class Settings
 {
     public const string EnvironmentPrefix = "MESHMIND__";
 

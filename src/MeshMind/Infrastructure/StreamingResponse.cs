@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Http.Features;
 
 namespace MeshMind.Infrastructure;
 
-public static class StreamingResponse
+internal static class StreamingResponse
 {
     /// <summary>Sets up a response whose chunks must reach the client as they are written: no caching, no response buffering.</summary>
     public static void Start(HttpContext context, string contentType)

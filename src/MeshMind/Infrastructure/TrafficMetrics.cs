@@ -8,7 +8,7 @@ namespace MeshMind.Infrastructure;
 /// happen add to it (<see cref="Add"/>), channels that keep their own counters register a reader (<see cref="Observe"/>).
 /// Features name their channels; this class knows none of them.
 /// </summary>
-public sealed class TrafficMetrics
+internal sealed class TrafficMetrics
 {
     public const string MeterName = "MeshMind.Network";
     private readonly RunningTotals _events = new("channel", "direction");

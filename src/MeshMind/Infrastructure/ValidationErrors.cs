@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 namespace MeshMind.Infrastructure;
 
 /// <summary>Collects option problems, each phrased with the setting to change (see <see cref="Settings.Invalid"/>).</summary>
-public sealed class ValidationErrors
+internal sealed class ValidationErrors
 {
     private readonly List<string> _errors = [];
 

@@ -10,7 +10,7 @@ namespace MeshMind.Infrastructure;
 /// cancelled <see cref="SemaphoreSlim.WaitAsync(CancellationToken)"/> throws inside the runtime, so the usual
 /// "cancel the loser" pattern cost an idle node an exception on every tick (two a second in the link manager).
 /// </remarks>
-public sealed class WakeSignal : IDisposable
+internal sealed class WakeSignal : IDisposable
 {
     private readonly SemaphoreSlim _signal = new(0, 1);
     private Task? _pending;

@@ -1,10 +1,10 @@
 namespace MeshMind.Llm;
 
 /// <summary>One model in the mesh and the nodes that serve it (<c>GET /api/models</c>).</summary>
-public sealed record CatalogModel(string Name, IReadOnlyList<CatalogHost> Hosts)
+internal sealed record CatalogModel(string Name, IReadOnlyList<CatalogHost> Hosts)
 {
     [System.Text.Json.Serialization.JsonIgnore]
     public ModelInfo? Details { get; init; }
 }
 
-public sealed record CatalogHost(string NodeId, string Name, bool Local, bool Loaded);
+internal sealed record CatalogHost(string NodeId, string Name, bool Local, bool Loaded);

@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace MeshMind.Llm;
 
 /// <summary>One model a node serves.</summary>
-public sealed record ModelInfo(
+internal sealed record ModelInfo(
     [property: JsonPropertyName("name")] string Name,
     [property: JsonPropertyName("loaded")] bool Loaded,
     [property: JsonPropertyName("size")] long Size,
@@ -11,7 +11,7 @@ public sealed record ModelInfo(
     [property: JsonPropertyName("parameter_size")] string ParameterSize);
 
 /// <summary>What a node's LLM can do right now (seed <c>LLMCapability</c>, DESIGN §4 <c>capability</c>).</summary>
-public sealed record LlmCapability(
+internal sealed record LlmCapability(
     bool HasLlm,
     IReadOnlyList<ModelInfo> Models,
     int InFlight,

@@ -12,7 +12,7 @@ namespace MeshMind.Llm;
 /// time to first token and tokens per second (ms, ms, 1/s), and <c>meshmind.llm.failovers</c>. Totals since start for
 /// exporters: <c>meshmind.chats</c> {host, outcome} and <c>meshmind.chat.failovers</c>.
 /// </summary>
-public sealed class LlmMetrics : IAnswerObserver
+internal sealed class LlmMetrics : IAnswerObserver
 {
     public const string MeterName = "MeshMind.Llm";
     private readonly Counter<long> _requests;

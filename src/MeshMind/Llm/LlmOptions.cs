@@ -1,7 +1,7 @@
 namespace MeshMind.Llm;
 
 /// <summary>The local LLM backend and the router (configuration section <c>Llm</c>).</summary>
-public sealed class LlmOptions
+internal sealed class LlmOptions
 {
     public const string Section = "Llm";
 

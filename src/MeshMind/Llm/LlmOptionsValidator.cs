@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 
 namespace MeshMind.Llm;
 
-public sealed class LlmOptionsValidator : IValidateOptions<LlmOptions>
+internal sealed class LlmOptionsValidator : IValidateOptions<LlmOptions>
 {
     public ValidateOptionsResult Validate(string? name, LlmOptions options)
     {

@@ -11,7 +11,7 @@ namespace MeshMind.Llm;
 /// <c>tools</c>, and anything newer) travel in <see cref="OllamaExtras"/> by their wire names, so an Ollama client talking
 /// through the mesh to an Ollama host loses nothing on the way; a host of another protocol ignores them.
 /// </remarks>
-public sealed record LlmRequest
+internal sealed record LlmRequest
 {
     /// <summary>The model as asked (<c>llama3</c>); the router sets each host's own name for it (<c>llama3:latest</c>).</summary>
     public string Model { get; init; } = "";
@@ -25,7 +25,7 @@ public sealed record LlmRequest
 }
 
 /// <summary>One message of a chat: <c>system</c>, <c>user</c>, <c>assistant</c> or <c>tool</c>, its text, and images (base64).</summary>
-public sealed record LlmMessage(string Role, string Content)
+internal sealed record LlmMessage(string Role, string Content)
 {
     public const string System = "system";
     public const string User = "user";
@@ -39,7 +39,7 @@ public sealed record LlmMessage(string Role, string Content)
 }
 
 /// <summary>How to sample the answer; null fields are left to the host.</summary>
-public sealed record GenerationOptions
+internal sealed record GenerationOptions
 {
     public double? Temperature { get; init; }
 

@@ -1,7 +1,7 @@
 namespace MeshMind.Llm;
 
 /// <summary>How a finished answer went, in Ollama's terms (durations in nanoseconds), whichever host gave it.</summary>
-public sealed record LlmResult
+internal sealed record LlmResult
 {
     /// <summary><c>stop</c> (the model ended), <c>length</c> (it hit the token limit), or what the host said.</summary>
     public string DoneReason { get; init; } = "stop";

@@ -10,7 +10,7 @@ using Microsoft.Extensions.Options;
 
 namespace MeshMind.Llm;
 
-public static class LlmServiceCollectionExtensions
+internal static class LlmServiceCollectionExtensions
 {
     /// <summary>
     /// The LLM pipeline: front-ends (OpenAI, Ollama) → router (rank, fail over) → backends (local Ollama or OpenAI-compatible

@@ -1,7 +1,7 @@
 namespace MeshMind.Llm;
 
 /// <summary>Ollama's model naming: a name without a tag means <c>:latest</c>, and names are not case-sensitive.</summary>
-public static class ModelNames
+internal static class ModelNames
 {
     public static string Normalize(string name)
     {

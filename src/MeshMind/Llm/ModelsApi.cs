@@ -4,7 +4,7 @@ using MeshMind.Llm.Routing;
 namespace MeshMind.Llm;
 
 /// <summary><c>GET /api/models</c>: every model the mesh serves, with the nodes that serve it.</summary>
-public static class ModelsApi
+internal static class ModelsApi
 {
     public static IEndpointRouteBuilder MapModelsApi(this IEndpointRouteBuilder endpoints)
     {
@@ -14,7 +14,7 @@ public static class ModelsApi
     }
 }
 
-public sealed record ModelCatalogResponse(IReadOnlyList<CatalogModel> Models);
+internal sealed record ModelCatalogResponse(IReadOnlyList<CatalogModel> Models);
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
 [JsonSerializable(typeof(ModelCatalogResponse))]

@@ -9,7 +9,7 @@ namespace MeshMind.Mesh;
 /// (<see cref="MeshParticipantServiceCollectionExtensions.AddMeshParticipant{T}"/>) and delivered only to their owner.
 /// </summary>
 /// <remarks>Called on the link's own read loop: do quick work here and hand anything slow to a queue of your own.</remarks>
-public interface IMeshParticipant
+internal interface IMeshParticipant
 {
     /// <summary>A link to <paramref name="nodeId"/> came up (its hello is sent); it is the current link to that peer.</summary>
     void LinkUp(string nodeId);

@@ -8,7 +8,7 @@ namespace MeshMind.Mesh;
 /// (gauges), and <c>meshmind.mesh.link.rtt</c> (ms) {peer.node_id, peer.name}, one measurement per answered ping.
 /// The links' bytes are the <c>links</c> channel of <c>meshmind.network.bytes</c>.
 /// </summary>
-public sealed class MeshMetrics
+internal sealed class MeshMetrics
 {
     public const string MeterName = "MeshMind.Mesh";
     private readonly Histogram<double> _rtt;

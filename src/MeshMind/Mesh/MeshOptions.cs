@@ -1,7 +1,7 @@
 namespace MeshMind.Mesh;
 
 /// <summary>The peer-facing mutual-TLS endpoint and the mesh secret (configuration section <c>Mesh</c>).</summary>
-public sealed class MeshOptions
+internal sealed class MeshOptions
 {
     public const string Section = "Mesh";
 

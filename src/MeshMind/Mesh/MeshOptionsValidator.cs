@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 
 namespace MeshMind.Mesh;
 
-public sealed class MeshOptionsValidator(IOptions<HttpOptions> http) : IValidateOptions<MeshOptions>
+internal sealed class MeshOptionsValidator(IOptions<HttpOptions> http) : IValidateOptions<MeshOptions>
 {
     public ValidateOptionsResult Validate(string? name, MeshOptions options)
     {

@@ -3,7 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace MeshMind.Mesh;
 
-public static class MeshParticipantServiceCollectionExtensions
+internal static class MeshParticipantServiceCollectionExtensions
 {
     /// <summary>Registers <typeparamref name="T"/> (a singleton) as a participant of the mesh, owning <paramref name="messages"/>.</summary>
     public static IServiceCollection AddMeshParticipant<T>(this IServiceCollection services, params LinkMessageType[] messages)

@@ -9,7 +9,7 @@ using Microsoft.Extensions.Options;
 
 namespace MeshMind.Mesh;
 
-public static class MeshServiceCollectionExtensions
+internal static class MeshServiceCollectionExtensions
 {
     /// <summary>Mesh keys, admission and pinning, the peer directory, the mutual-TLS mesh port and the links to peers.</summary>
     public static IServiceCollection AddMesh(this IServiceCollection services)

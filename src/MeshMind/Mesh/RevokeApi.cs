@@ -6,7 +6,7 @@ using MeshMind.Mesh.Peers;
 namespace MeshMind.Mesh;
 
 /// <summary><c>POST /api/peers/{node_id}/revoke</c>: the node is refused from now on and its link is closed.</summary>
-public static class RevokeApi
+internal static class RevokeApi
 {
     public static IEndpointRouteBuilder MapMeshApi(this IEndpointRouteBuilder endpoints)
     {

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 namespace MeshMind.Node;
 
 /// <summary>The node's data directory (default <c>./meshmind-data</c>), created owner-only on first use.</summary>
-public sealed class DataDirectory
+internal sealed class DataDirectory
 {
     public DataDirectory(IOptions<NodeOptions> options)
     {

@@ -5,7 +5,7 @@ using System.Net.Sockets;
 namespace MeshMind.Node;
 
 /// <summary>This machine's LAN address as the seed reports it with answers: the first IPv4 address of an interface that is up.</summary>
-public static class LanAddress
+internal static class LanAddress
 {
     private static readonly Lazy<string> s_current = new(Find);
 

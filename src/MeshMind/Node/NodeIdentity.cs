@@ -12,7 +12,7 @@ namespace MeshMind.Node;
 /// A copied data directory yields the same <see cref="NodeId"/> on two machines; <see cref="InstanceId"/>, fresh for every
 /// process, is what tells such twins apart.
 /// </remarks>
-public sealed class NodeIdentity : IDisposable
+internal sealed class NodeIdentity : IDisposable
 {
     public const string FileName = "node.pfx";
 

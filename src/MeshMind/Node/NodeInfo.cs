@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 namespace MeshMind.Node;
 
 /// <summary>Facts about this running node that several features report: name, id, version, uptime.</summary>
-public sealed class NodeInfo(NodeIdentity identity, IOptions<NodeOptions> options, TimeProvider time)
+internal sealed class NodeInfo(NodeIdentity identity, IOptions<NodeOptions> options, TimeProvider time)
 {
     private readonly long _started = time.GetTimestamp();
 

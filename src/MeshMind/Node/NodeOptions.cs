@@ -1,7 +1,7 @@
 namespace MeshMind.Node;
 
 /// <summary>Who this node is and where it keeps its state (configuration section <c>Node</c>).</summary>
-public sealed class NodeOptions
+internal sealed class NodeOptions
 {
     public const string Section = "Node";
 

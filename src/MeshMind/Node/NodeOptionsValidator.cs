@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 
 namespace MeshMind.Node;
 
-public sealed class NodeOptionsValidator : IValidateOptions<NodeOptions>
+internal sealed class NodeOptionsValidator : IValidateOptions<NodeOptions>
 {
     public const int MaxNameLength = 64;
 

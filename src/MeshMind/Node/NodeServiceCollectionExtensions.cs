@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 
 namespace MeshMind.Node;
 
-public static class NodeServiceCollectionExtensions
+internal static class NodeServiceCollectionExtensions
 {
     /// <summary>Who this node is: its options, data directory, identity (<c>node.pfx</c>), name and version.</summary>
     public static IServiceCollection AddNode(this IServiceCollection services)

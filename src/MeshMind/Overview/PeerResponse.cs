@@ -5,7 +5,7 @@ using MeshMind.Mesh.Peers;
 namespace MeshMind.Overview;
 
 /// <summary>One peer as <c>/api/peers</c> shows it.</summary>
-public sealed record PeerResponse(
+internal sealed record PeerResponse(
     string NodeId,
     string Name,
     string[] Addresses,

@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace MeshMind.Overview;
 
 /// <summary><c>GET /peers</c> (seed) and <c>GET /api/peers</c>: every known peer with its link and what it serves.</summary>
-public static class PeersApi
+internal static class PeersApi
 {
     public static IEndpointRouteBuilder MapPeersApi(this IEndpointRouteBuilder endpoints)
     {

@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace MeshMind.Overview;
 
 /// <summary><c>GET /api/status</c> (seed §8, extended): who this node is, whether it hosts an LLM, how many peers it is linked to.</summary>
-public static class StatusApi
+internal static class StatusApi
 {
     public static IEndpointRouteBuilder MapStatusApi(this IEndpointRouteBuilder endpoints)
     {

@@ -1,4 +1,4 @@
 namespace MeshMind.Overview;
 
 /// <summary><c>GET /api/status</c>.</summary>
-public sealed record StatusResponse(bool IsLlmHost, int PeerCount, string NodeId, string Name, string Version, long UptimeS, bool DuplicateNodeId);
+internal sealed record StatusResponse(bool IsLlmHost, int PeerCount, string NodeId, string Name, string Version, long UptimeS, bool DuplicateNodeId);

@@ -11,7 +11,7 @@ namespace MeshMind.Storage;
 /// The schema version lives in <c>PRAGMA user_version</c>, so a database written by a newer MeshMind is refused
 /// rather than misread.
 /// </remarks>
-public sealed partial class Database
+internal sealed partial class Database
 {
     private readonly string _connectionString;
     private readonly ILogger<Database> _logger;

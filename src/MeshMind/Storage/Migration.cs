@@ -1,4 +1,4 @@
 namespace MeshMind.Storage;
 
 /// <summary>One schema step. Versions are dense and only ever appended; a shipped migration never changes.</summary>
-public sealed record Migration(int Version, string Name, string Sql);
+internal sealed record Migration(int Version, string Name, string Sql);

@@ -1,7 +1,7 @@
 namespace MeshMind.Storage;
 
 /// <summary>The schema history of <c>meshmind.db</c>, applied in order at start.</summary>
-public static class Migrations
+internal static class Migrations
 {
     public static readonly IReadOnlyList<Migration> All =
     [

@@ -2,7 +2,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace MeshMind.Storage;
 
-public static class StorageServiceCollectionExtensions
+internal static class StorageServiceCollectionExtensions
 {
     /// <summary>The SQLite database, migrated before any other service starts.</summary>
     public static IServiceCollection AddStorage(this IServiceCollection services)

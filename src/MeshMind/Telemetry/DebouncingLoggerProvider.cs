@@ -7,7 +7,7 @@ namespace MeshMind.Telemetry;
 /// window writes it with how many were dropped (seed: "debounces noisy logs"). Lines are the same when their category,
 /// event id, level and text are. Critical lines are never held back; a window of zero turns debouncing off.
 /// </summary>
-public sealed class DebouncingLoggerProvider(ILoggerProvider inner, TimeSpan window, TimeProvider time) : ILoggerProvider
+internal sealed class DebouncingLoggerProvider(ILoggerProvider inner, TimeSpan window, TimeProvider time) : ILoggerProvider
 {
     /// <summary>Distinct lines remembered at most; past it the memory starts over (a flood of distinct lines is not repeats).</summary>
     public const int MaxRemembered = 4096;

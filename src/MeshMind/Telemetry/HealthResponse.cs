@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace MeshMind.Telemetry;
 
 /// <summary><c>GET /healthz</c>: the process answers (liveness); <c>/readyz</c> says whether it can serve.</summary>
-public sealed record HealthResponse(string Status);
+internal sealed record HealthResponse(string Status);
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
 [JsonSerializable(typeof(HealthResponse))]

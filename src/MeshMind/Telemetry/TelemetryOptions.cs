@@ -1,7 +1,7 @@
 namespace MeshMind.Telemetry;
 
 /// <summary>Metrics, traces and logs for operators' tools (configuration section <c>Telemetry</c>).</summary>
-public sealed class TelemetryOptions
+internal sealed class TelemetryOptions
 {
     public const string Section = "Telemetry";
 

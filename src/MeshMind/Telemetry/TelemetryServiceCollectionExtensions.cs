@@ -15,7 +15,7 @@ namespace MeshMind.Telemetry;
 /// (Prometheus), OTLP export of traces and metrics when configured, W3C trace context across a delegated chat, and the
 /// health probes <c>/healthz</c> and <c>/readyz</c>. Reads every feature's meter (named <c>MeshMind…</c>); knows no feature.
 /// </summary>
-public static class TelemetryServiceCollectionExtensions
+internal static class TelemetryServiceCollectionExtensions
 {
     /// <summary>The name of the ActivitySource for MeshMind's own spans.</summary>
     public const string ActivitySourceName = "MeshMind";

@@ -12,7 +12,7 @@ namespace MeshMind.Web;
 /// Replaces <see cref="ManifestEmbeddedFileProvider"/>, whose XML manifest costs System.Private.Xml at every start
 /// (about 3 MB resident and start-up time) for directory listings the node never serves.
 /// </remarks>
-public sealed class EmbeddedUiFileProvider : IFileProvider
+internal sealed class EmbeddedUiFileProvider : IFileProvider
 {
     private const string Prefix = "wwwroot/";
     private readonly Assembly _assembly;

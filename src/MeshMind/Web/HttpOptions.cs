@@ -1,7 +1,7 @@
 namespace MeshMind.Web;
 
 /// <summary>The people-facing HTTP endpoint (configuration section <c>Http</c>).</summary>
-public sealed class HttpOptions
+internal sealed class HttpOptions
 {
     public const string Section = "Http";
 

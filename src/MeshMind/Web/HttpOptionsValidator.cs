@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 
 namespace MeshMind.Web;
 
-public sealed class HttpOptionsValidator : IValidateOptions<HttpOptions>
+internal sealed class HttpOptionsValidator : IValidateOptions<HttpOptions>
 {
     public ValidateOptionsResult Validate(string? name, HttpOptions options)
     {

@@ -2,7 +2,7 @@
 namespace MeshMind.Web;
 
 /// <summary>Headers that keep the UI from being framed, sniffed or made to load foreign code.</summary>
-public static class SecurityHeaders
+internal static class SecurityHeaders
 {
     private const string ContentSecurityPolicy =
         "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";

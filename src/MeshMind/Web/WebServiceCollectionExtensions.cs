@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 
 namespace MeshMind.Web;
 
-public static class WebServiceCollectionExtensions
+internal static class WebServiceCollectionExtensions
 {
     /// <summary>The people-facing HTTP port (<see cref="HttpOptions"/>) and the JSON shape of every API error.</summary>
     public static IServiceCollection AddWeb(this IServiceCollection services)

@@ -7,7 +7,7 @@ namespace MeshMind.Web;
 /// Serves the React UI embedded in the assembly at <c>/app/</c>: hashed assets with long caching, and
 /// <c>index.html</c> for every client-side route so deep links survive a reload.
 /// </summary>
-public static class WebUi
+internal static class WebUi
 {
     public const string BasePath = "/app";
 

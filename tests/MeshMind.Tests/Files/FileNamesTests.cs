@@ -1,4 +1,4 @@
-using MeshMind.Files;
+using MeshMind.Files.Store;
 
 namespace MeshMind.Tests.Files;
 

@@ -95,7 +95,7 @@ public sealed class RangeTests
         var context = new Microsoft.AspNetCore.Http.DefaultHttpContext();
         context.Request.Headers.Range = range;
 
-        MeshMind.Files.ByteRanges.IgnoreOtherUnits(context.Request);
+        MeshMind.Files.Api.ByteRanges.IgnoreOtherUnits(context.Request);
 
         Assert.Equal(kept ? range : "", context.Request.Headers.Range.ToString());
     }

@@ -1,6 +1,6 @@
 using System.Text;
 using MeshMind.Conversations;
-using MeshMind.Files;
+using MeshMind.Files.Peers;
 using MeshMind.Llm;
 using MeshMind.Llm.Peers;
 using MeshMind.Mesh.Links;

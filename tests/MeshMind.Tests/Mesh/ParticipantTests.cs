@@ -48,7 +48,7 @@ public sealed class ParticipantTests
     }
 }
 
-public sealed record EchoMessage(string Text) : LinkMessage;
+internal sealed record EchoMessage(string Text) : LinkMessage;
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
 [JsonSerializable(typeof(EchoMessage))]

@@ -1,5 +1,5 @@
 using System.Net;
-using MeshMind.Files;
+using MeshMind.Files.Peers;
 using MeshMind.Mesh.Links;
 using MeshMind.Mesh.Peers;
 

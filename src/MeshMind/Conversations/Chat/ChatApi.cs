@@ -2,7 +2,8 @@ using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using MeshMind.Files;
+using MeshMind.Files.Peers;
+using MeshMind.Files.Store;
 using MeshMind.Infrastructure;
 using MeshMind.Llm;
 using MeshMind.Llm.Ollama;
@@ -13,7 +14,7 @@ using Microsoft.Extensions.Options;
 namespace MeshMind.Conversations.Chat;
 
 /// <summary>The seed's <c>POST /api/chat</c>: a chat with conversation memory and file context, answered through the mesh.</summary>
-public static class ChatApi
+internal static class ChatApi
 {
     public const int MaxMessageCharacters = 32_000;
     private const long MaxBodyBytes = 256 * 1024;
@@ -88,7 +89,7 @@ public static class ChatApi
         string? fileText = null;
         if (body.Filename is { Length: > 0 } fileName)
         {
-            if (Files.FileNames.Check(fileName).Name is null)
+            if (FileNames.Check(fileName).Name is null)
             {
                 await ApiResults.WriteErrorAsync(context, 400, "'filename' must be a plain file name, without folders");
                 return;

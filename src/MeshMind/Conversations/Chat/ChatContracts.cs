@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace MeshMind.Conversations.Chat;
 
 /// <summary><c>POST /api/chat</c> (seed).</summary>
-public sealed class ChatApiRequest
+internal sealed class ChatApiRequest
 {
     public string? Message { get; set; }
 
@@ -16,7 +16,7 @@ public sealed class ChatApiRequest
     public bool Stream { get; set; }
 }
 
-public sealed record ChatApiResponse(
+internal sealed record ChatApiResponse(
     string Response,
     string Model,
     ExchangeHost Host,
@@ -33,15 +33,15 @@ public sealed record ChatApiResponse(
 [JsonDerivedType(typeof(ChatTokenEvent), "token")]
 [JsonDerivedType(typeof(ChatDoneEvent), "done")]
 [JsonDerivedType(typeof(ChatErrorEvent), "error")]
-public abstract record ChatEvent;
+internal abstract record ChatEvent;
 
-public sealed record ChatStartEvent(string ConversationId, string ExchangeId, string Model, ExchangeHost Host) : ChatEvent;
+internal sealed record ChatStartEvent(string ConversationId, string ExchangeId, string Model, ExchangeHost Host) : ChatEvent;
 
-public sealed record ChatTokenEvent(string Content) : ChatEvent;
+internal sealed record ChatTokenEvent(string Content) : ChatEvent;
 
-public sealed record ChatDoneEvent(string Response, double LatencyMs, double TtftMs, int PromptTokens, int EvalCount, double? TokensPerS) : ChatEvent;
+internal sealed record ChatDoneEvent(string Response, double LatencyMs, double TtftMs, int PromptTokens, int EvalCount, double? TokensPerS) : ChatEvent;
 
-public sealed record ChatErrorEvent(string Error) : ChatEvent;
+internal sealed record ChatErrorEvent(string Error) : ChatEvent;
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
 [JsonSerializable(typeof(ChatApiRequest))]

@@ -4,7 +4,7 @@ using UglyToad.PdfPig;
 namespace MeshMind.Conversations.Chat;
 
 /// <summary>Turns an attached file into prompt text: PDF → extracted text, text → its start, anything else → a base64 preview.</summary>
-public static class ChatFiles
+internal static class ChatFiles
 {
     public const int MaxFileBytes = 32 * 1024 * 1024;
     public const int TextCharacters = 4_000;

@@ -3,7 +3,7 @@ using MeshMind.Llm;
 namespace MeshMind.Conversations.Chat;
 
 /// <summary>Builds the messages sent for one <c>/api/chat</c> turn: system prompt, bounded earlier turns, then the question.</summary>
-public static class ChatPrompt
+internal static class ChatPrompt
 {
     public const string SystemPrompt =
         "You are MeshMind, a helpful assistant running on the user's own machines. Answer clearly and concisely; use Markdown for code and lists.";

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 namespace MeshMind.Llm.Local;
 
 /// <summary>Probes the local Ollama every <see cref="LlmOptions.ProbeInterval"/> (DESIGN §6).</summary>
-public sealed partial class LlmProbe(LocalLlm local, LlmLinkSync sync, IOptions<LlmOptions> options, IHostApplicationLifetime lifetime, TimeProvider time,
+internal sealed partial class LlmProbe(LocalLlm local, LlmLinkSync sync, IOptions<LlmOptions> options, IHostApplicationLifetime lifetime, TimeProvider time,
     ILogger<LlmProbe> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

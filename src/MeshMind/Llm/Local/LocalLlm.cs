@@ -13,7 +13,7 @@ namespace MeshMind.Llm.Local;
 /// <see cref="LlmOptions.OpenAiUrl"/>, behind one <see cref="Backend"/>. Keeps the last probe's result, the requests it is
 /// serving now, and running averages of time to first token and tokens per second (told by its answers, as a pipeline stage).
 /// </summary>
-public sealed class LocalLlm : IAnswerObserver, IDisposable
+internal sealed class LocalLlm : IAnswerObserver, IDisposable
 {
     /// <summary>Probes that fail in a row (without a refused connection) before this node stops offering its LLM.</summary>
     public const int FailedProbesToDrop = 3;

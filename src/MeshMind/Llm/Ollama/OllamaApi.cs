@@ -6,7 +6,7 @@ namespace MeshMind.Llm.Ollama;
 /// Ollama-compatible API for the whole mesh under <c>/ollama</c> on the people-facing port (session or API key), so
 /// Open WebUI or any Ollama client uses every node's models with base URL <c>http://node:8080/ollama</c>.
 /// </summary>
-public static class OllamaApi
+internal static class OllamaApi
 {
     public static IEndpointRouteBuilder MapOllamaApi(this IEndpointRouteBuilder endpoints)
     {

@@ -8,7 +8,7 @@ namespace MeshMind.Llm.Ollama;
 /// A host that speaks Ollama's API over <paramref name="http"/> (base address set): this node's Ollama, or a peer's mesh
 /// port (which serves the same contract). Chats go to <c>POST /api/chat</c>, always streamed; the answer is read line by line.
 /// </summary>
-public sealed class OllamaBackend(HttpClient http) : ILocalBackend
+internal sealed class OllamaBackend(HttpClient http) : ILocalBackend
 {
     private static readonly MediaTypeHeaderValue s_json = new("application/json");
 

@@ -14,7 +14,7 @@ namespace MeshMind.Llm.Ollama;
 /// <see cref="LlmRequest"/>s, asks the router, and writes the answer in Ollama's form. Served under <c>/ollama</c> on the
 /// people-facing port (the whole mesh) and on the mesh port to admitted peers (this node's LLM only).
 /// </summary>
-public static class OllamaFrontEnd
+internal static class OllamaFrontEnd
 {
     /// <summary>Chat and generate requests may carry long histories and images; the server's body cap still applies.</summary>
     public const long MaxRequestBytes = 1024 * 1024;

@@ -1,6 +1,7 @@
 namespace MeshMind.Llm.Ollama;
 
 /// <summary>What one line of an Ollama NDJSON answer is, as far as passing it on needs to know.</summary>
+// Public only because tests take it as theory data.
 public enum OllamaLineKind
 {
     /// <summary>A part of the answer (<c>"done": false</c>).</summary>

@@ -8,7 +8,7 @@ namespace MeshMind.Llm.Ollama;
 /// the received bytes (valid until the next read), classified by <see cref="OllamaLines.Classify"/>, never copied or
 /// turned into objects here. Disposing releases the body and the response.
 /// </summary>
-public sealed class OllamaLineReader : IAsyncDisposable
+internal sealed class OllamaLineReader : IAsyncDisposable
 {
     private static readonly StreamPipeReaderOptions s_options = new(bufferSize: 16 * 1024, minimumReadSize: 4 * 1024);
     private readonly HttpResponseMessage _response;

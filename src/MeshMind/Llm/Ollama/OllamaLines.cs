@@ -7,7 +7,7 @@ namespace MeshMind.Llm.Ollama;
 /// Splits and classifies the lines of an Ollama NDJSON answer without building objects: a node passes each line on as the
 /// bytes it received and only needs to know whether it is the last one or an error. Pure functions over bytes.
 /// </summary>
-public static class OllamaLines
+internal static class OllamaLines
 {
     /// <summary>The longest line accepted; Ollama's lines are a token each, the last one a few hundred bytes of statistics.</summary>
     public const int MaxLineBytes = 4 * 1024 * 1024;

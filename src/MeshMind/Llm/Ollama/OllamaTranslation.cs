@@ -4,7 +4,7 @@ using System.Text.Json;
 namespace MeshMind.Llm.Ollama;
 
 /// <summary>Ollama's wire types to MeshMind's request and answer model, and back. Pure functions.</summary>
-public static class OllamaTranslation
+internal static class OllamaTranslation
 {
     /// <summary>The fields of a generate request that a chat also understands; the rest (suffix, template, raw, context) has no chat equivalent.</summary>
     private static readonly string[] s_generateExtrasForChat = ["format", "keep_alive", "think"];

@@ -8,7 +8,7 @@ namespace MeshMind.Llm.Ollama;
 // model are kept as JSON (extension data), so they pass through a node untouched.
 
 /// <summary><c>POST /api/chat</c>.</summary>
-public sealed class OllamaChatRequest
+internal sealed class OllamaChatRequest
 {
     [JsonPropertyName("model")]
     public string Model { get; set; } = "";
@@ -29,7 +29,7 @@ public sealed class OllamaChatRequest
 }
 
 /// <summary>A chat message; <c>tool_calls</c>, <c>thinking</c>, <c>tool_name</c> and the like are kept as they came.</summary>
-public sealed class OllamaMessage
+internal sealed class OllamaMessage
 {
     [JsonPropertyName("role")]
     public string Role { get; set; } = "user";
@@ -45,7 +45,7 @@ public sealed class OllamaMessage
 }
 
 /// <summary><c>POST /api/generate</c>, answered as the equivalent chat.</summary>
-public sealed class OllamaGenerateRequest
+internal sealed class OllamaGenerateRequest
 {
     [JsonPropertyName("model")]
     public string Model { get; set; } = "";
@@ -70,7 +70,7 @@ public sealed class OllamaGenerateRequest
 }
 
 /// <summary>One line of a streamed chat (or the whole answer when not streamed); the last one has <c>done</c> and the statistics.</summary>
-public sealed class OllamaChatLine
+internal sealed class OllamaChatLine
 {
     [JsonPropertyName("model")]
     public string? Model { get; set; }
@@ -107,7 +107,7 @@ public sealed class OllamaChatLine
 }
 
 /// <summary>The message of an answer line.</summary>
-public sealed class OllamaAnswerMessage
+internal sealed class OllamaAnswerMessage
 {
     [JsonPropertyName("role")]
     public string Role { get; set; } = "assistant";
@@ -123,7 +123,7 @@ public sealed class OllamaAnswerMessage
 }
 
 /// <summary>One line of a streamed generate (or the whole answer when not streamed).</summary>
-public sealed class OllamaGenerateLine
+internal sealed class OllamaGenerateLine
 {
     [JsonPropertyName("model")]
     public string? Model { get; set; }
@@ -163,9 +163,9 @@ public sealed class OllamaGenerateLine
 }
 
 /// <summary><c>GET /api/tags</c> and <c>GET /api/ps</c> as this node serves them.</summary>
-public sealed record OllamaModelList([property: JsonPropertyName("models")] IReadOnlyList<OllamaModelEntry> Models);
+internal sealed record OllamaModelList([property: JsonPropertyName("models")] IReadOnlyList<OllamaModelEntry> Models);
 
-public sealed record OllamaModelEntry(
+internal sealed record OllamaModelEntry(
     [property: JsonPropertyName("name")] string Name,
     [property: JsonPropertyName("model")] string Model,
     [property: JsonPropertyName("modified_at")] string ModifiedAt,
@@ -180,7 +180,7 @@ public sealed record OllamaModelEntry(
     public long? SizeVram { get; init; }
 }
 
-public sealed record OllamaModelDetails(
+internal sealed record OllamaModelDetails(
     [property: JsonPropertyName("parent_model")] string ParentModel,
     [property: JsonPropertyName("format")] string Format,
     [property: JsonPropertyName("family")] string Family,
@@ -189,13 +189,13 @@ public sealed record OllamaModelDetails(
     [property: JsonPropertyName("quantization_level")] string QuantizationLevel);
 
 /// <summary><c>GET /api/tags</c> and <c>GET /api/ps</c> as an Ollama host answers them: only what a capability needs is read.</summary>
-public sealed class OllamaListed
+internal sealed class OllamaListed
 {
     [JsonPropertyName("models")]
     public List<OllamaListedModel>? Models { get; set; }
 }
 
-public sealed class OllamaListedModel
+internal sealed class OllamaListedModel
 {
     [JsonPropertyName("name")]
     public string? Name { get; set; }
@@ -207,7 +207,7 @@ public sealed class OllamaListedModel
     public OllamaListedDetails? Details { get; set; }
 }
 
-public sealed class OllamaListedDetails
+internal sealed class OllamaListedDetails
 {
     [JsonPropertyName("family")]
     public string? Family { get; set; }
@@ -216,9 +216,9 @@ public sealed class OllamaListedDetails
     public string? ParameterSize { get; set; }
 }
 
-public sealed record OllamaVersion([property: JsonPropertyName("version")] string Version);
+internal sealed record OllamaVersion([property: JsonPropertyName("version")] string Version);
 
-public sealed record OllamaError([property: JsonPropertyName("error")] string Error);
+internal sealed record OllamaError([property: JsonPropertyName("error")] string Error);
 
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, MaxDepth = 64)]
 [JsonSerializable(typeof(OllamaChatRequest))]

@@ -13,7 +13,7 @@ namespace MeshMind.Llm.OpenAi;
 /// <c>POST /v1/chat/completions</c>, streamed as server-sent events ending <c>data: [DONE]</c> or answered whole with usage.
 /// A front-end: it translates requests and answers, the router and the answer do the rest.
 /// </summary>
-public static class OpenAiApi
+internal static class OpenAiApi
 {
     private static readonly byte[] s_dataPrefix = "data: "u8.ToArray();
     private static readonly byte[] s_eventEnd = "\n\n"u8.ToArray();

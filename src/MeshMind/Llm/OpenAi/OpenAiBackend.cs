@@ -10,7 +10,7 @@ namespace MeshMind.Llm.OpenAi;
 /// chats become a streamed <c>POST chat/completions</c> (with usage) under the API base that <paramref name="http"/> has as
 /// its base address, read as server-sent events; the models are what <c>GET models</c> lists (every one counts as loaded).
 /// </summary>
-public sealed class OpenAiBackend(HttpClient http, string apiKey, TimeProvider time) : ILocalBackend
+internal sealed class OpenAiBackend(HttpClient http, string apiKey, TimeProvider time) : ILocalBackend
 {
     private static readonly MediaTypeHeaderValue s_json = new("application/json");
 

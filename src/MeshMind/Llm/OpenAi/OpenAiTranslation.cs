@@ -4,7 +4,7 @@ using System.Text.Json;
 namespace MeshMind.Llm.OpenAi;
 
 /// <summary>OpenAI's chat completions request in MeshMind's terms. A pure function.</summary>
-public static class OpenAiTranslation
+internal static class OpenAiTranslation
 {
     public static LlmRequest ToRequest(OpenAiChatRequest body) => new()
     {

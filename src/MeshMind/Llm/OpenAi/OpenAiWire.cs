@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 namespace MeshMind.Llm.OpenAi;
 
 /// <summary>The parts of OpenAI's chat completions request that map onto Ollama; others are accepted and ignored.</summary>
-public sealed class OpenAiChatRequest
+internal sealed class OpenAiChatRequest
 {
     public string? Model { get; set; }
 
@@ -32,12 +32,12 @@ public sealed class OpenAiChatRequest
     public JsonElement? Stop { get; set; }
 }
 
-public sealed class OpenAiStreamOptions
+internal sealed class OpenAiStreamOptions
 {
     public bool IncludeUsage { get; set; }
 }
 
-public sealed class OpenAiMessage
+internal sealed class OpenAiMessage
 {
     public string Role { get; set; } = "";
 
@@ -45,36 +45,36 @@ public sealed class OpenAiMessage
     public JsonElement? Content { get; set; }
 }
 
-public sealed record OpenAiCompletion(string Id, [property: JsonPropertyName("object")] string ObjectType, long Created, string Model, IReadOnlyList<OpenAiChoice> Choices, OpenAiUsage Usage);
+internal sealed record OpenAiCompletion(string Id, [property: JsonPropertyName("object")] string ObjectType, long Created, string Model, IReadOnlyList<OpenAiChoice> Choices, OpenAiUsage Usage);
 
-public sealed record OpenAiChoice(int Index, OpenAiOutMessage Message, string FinishReason);
+internal sealed record OpenAiChoice(int Index, OpenAiOutMessage Message, string FinishReason);
 
-public sealed record OpenAiOutMessage(string Role, string Content);
+internal sealed record OpenAiOutMessage(string Role, string Content);
 
-public sealed record OpenAiChunk(string Id, [property: JsonPropertyName("object")] string ObjectType, long Created, string Model, IReadOnlyList<OpenAiChunkChoice> Choices)
+internal sealed record OpenAiChunk(string Id, [property: JsonPropertyName("object")] string ObjectType, long Created, string Model, IReadOnlyList<OpenAiChunkChoice> Choices)
 {
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public OpenAiUsage? Usage { get; init; }
 }
 
-public sealed record OpenAiChunkChoice(int Index, OpenAiDelta Delta, string? FinishReason);
+internal sealed record OpenAiChunkChoice(int Index, OpenAiDelta Delta, string? FinishReason);
 
-public sealed record OpenAiDelta(
+internal sealed record OpenAiDelta(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Role,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Content);
 
-public sealed record OpenAiUsage(int PromptTokens, int CompletionTokens, int TotalTokens);
+internal sealed record OpenAiUsage(int PromptTokens, int CompletionTokens, int TotalTokens);
 
-public sealed record OpenAiModelList([property: JsonPropertyName("object")] string ObjectType, IReadOnlyList<OpenAiModel> Data);
+internal sealed record OpenAiModelList([property: JsonPropertyName("object")] string ObjectType, IReadOnlyList<OpenAiModel> Data);
 
-public sealed record OpenAiModel(string Id, [property: JsonPropertyName("object")] string ObjectType, long Created, string OwnedBy);
+internal sealed record OpenAiModel(string Id, [property: JsonPropertyName("object")] string ObjectType, long Created, string OwnedBy);
 
-public sealed record OpenAiErrorResponse(OpenAiError Error);
+internal sealed record OpenAiErrorResponse(OpenAiError Error);
 
-public sealed record OpenAiError(string Message, string Type, string? Param, string? Code);
+internal sealed record OpenAiError(string Message, string Type, string? Param, string? Code);
 
 /// <summary>One event of a streamed completion as an OpenAI-compatible server sends it; only what an answer needs is read.</summary>
-public sealed class OpenAiStreamEvent
+internal sealed class OpenAiStreamEvent
 {
     public List<OpenAiStreamChoice>? Choices { get; set; }
 
@@ -83,43 +83,43 @@ public sealed class OpenAiStreamEvent
     public OpenAiStreamError? Error { get; set; }
 }
 
-public sealed class OpenAiStreamChoice
+internal sealed class OpenAiStreamChoice
 {
     public OpenAiStreamDelta? Delta { get; set; }
 
     public string? FinishReason { get; set; }
 }
 
-public sealed class OpenAiStreamDelta
+internal sealed class OpenAiStreamDelta
 {
     public string? Content { get; set; }
 }
 
-public sealed class OpenAiStreamUsage
+internal sealed class OpenAiStreamUsage
 {
     public long? PromptTokens { get; set; }
 
     public long? CompletionTokens { get; set; }
 }
 
-public sealed class OpenAiStreamError
+internal sealed class OpenAiStreamError
 {
     public string? Message { get; set; }
 }
 
 /// <summary><c>GET /models</c> of an OpenAI-compatible server.</summary>
-public sealed class OpenAiListedModels
+internal sealed class OpenAiListedModels
 {
     public List<OpenAiListedModel>? Data { get; set; }
 }
 
-public sealed class OpenAiListedModel
+internal sealed class OpenAiListedModel
 {
     public string? Id { get; set; }
 }
 
 /// <summary>The error body of an OpenAI-compatible server (<c>{"error": {"message": …}}</c>).</summary>
-public sealed class OpenAiErrorBody
+internal sealed class OpenAiErrorBody
 {
     public OpenAiStreamError? Error { get; set; }
 }

@@ -12,7 +12,7 @@ namespace MeshMind.Llm.Peers;
 /// have an LLM for access (<c>llm_access_request</c>), answers such requests, and keeps what it learns in
 /// <see cref="PeerLlms"/>. Also keeps discovery's advert of this node's LLM up to date.
 /// </summary>
-public sealed class LlmLinkSync(
+internal sealed class LlmLinkSync(
     LocalLlm local,
     MeshLinks links,
     PeerLlms peers,

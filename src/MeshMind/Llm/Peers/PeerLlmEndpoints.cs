@@ -8,7 +8,7 @@ namespace MeshMind.Llm.Peers;
 /// <c>/api/ps</c> and <c>POST /api/chat</c>. Served by this node's LLM only: a request that came from a peer is never
 /// delegated again, so two nodes without an LLM cannot bounce a chat between them.
 /// </summary>
-public static class PeerLlmEndpoints
+internal static class PeerLlmEndpoints
 {
     public static IEndpointRouteBuilder MapPeerLlm(this IEndpointRouteBuilder peers)
     {

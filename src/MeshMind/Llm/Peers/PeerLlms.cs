@@ -3,7 +3,7 @@ using System.Collections.Concurrent;
 namespace MeshMind.Llm.Peers;
 
 /// <summary>What this node knows of each peer's LLM, keyed by node id: its last <c>capability</c> and whether it granted us access, and on which port.</summary>
-public sealed class PeerLlms
+internal sealed class PeerLlms
 {
     private readonly ConcurrentDictionary<string, PeerLlm> _peers = new(StringComparer.Ordinal);
 

@@ -1,7 +1,7 @@
 namespace MeshMind.Llm.Pipeline;
 
 /// <summary>What the piece of an answer just read is.</summary>
-public enum AnswerPiece
+internal enum AnswerPiece
 {
     /// <summary>A part of the answer.</summary>
     Chunk,

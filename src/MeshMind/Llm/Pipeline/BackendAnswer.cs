@@ -7,7 +7,7 @@ namespace MeshMind.Llm.Pipeline;
 /// An answer as a backend receives it from its host, one piece at a time, without judging it: <see cref="LlmAnswer"/>
 /// decides what a piece means for the client. Positioned before the first piece. Disposing ends the request at the host.
 /// </summary>
-public abstract class BackendAnswer : IAsyncDisposable
+internal abstract class BackendAnswer : IAsyncDisposable
 {
     /// <summary>What the current piece is.</summary>
     public AnswerPiece Piece { get; protected set; }

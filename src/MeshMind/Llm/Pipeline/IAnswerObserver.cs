@@ -4,7 +4,7 @@ namespace MeshMind.Llm.Pipeline;
 /// A stage of the answer pipeline that learns how each answer that started went: metrics, a peer's health (circuit
 /// breaker, time to first token), the local LLM's running averages. Told once per answer, on the thread that ended it.
 /// </summary>
-public interface IAnswerObserver
+internal interface IAnswerObserver
 {
     /// <param name="answer">The answer, with its host, model, timing and (when it finished) its result.</param>
     /// <param name="succeeded">It ran to the host's final piece.</param>

@@ -4,7 +4,7 @@ namespace MeshMind.Llm.Pipeline;
 /// A host that can answer chats: this node's Ollama, an OpenAI-compatible server, or a peer's mesh port. Translates a
 /// <see cref="LlmRequest"/> into its own protocol and its host's response into a <see cref="BackendAnswer"/>.
 /// </summary>
-public interface ILlmBackend
+internal interface ILlmBackend
 {
     /// <summary>Sends the chat and returns once the host accepted it, before the first piece of the answer.</summary>
     /// <param name="request">The chat, its model named as this host names it.</param>
@@ -14,7 +14,7 @@ public interface ILlmBackend
 }
 
 /// <summary>A backend this node hosts itself, which can say what it serves.</summary>
-public interface ILocalBackend : ILlmBackend
+internal interface ILocalBackend : ILlmBackend
 {
     /// <summary>The models the backend serves now, and which are loaded; throws when it does not answer.</summary>
     Task<IReadOnlyList<ModelInfo>> ListModelsAsync(CancellationToken cancellationToken);

@@ -14,7 +14,7 @@ namespace MeshMind.Llm.Pipeline;
 /// How the answer went is told once to the pipeline's <see cref="IAnswerObserver"/>s (metrics, host health, the local
 /// LLM's averages); nothing is called back on the router that opened it.
 /// </remarks>
-public sealed class LlmAnswer : IAsyncDisposable
+internal sealed class LlmAnswer : IAsyncDisposable
 {
     /// <summary>Written but not flushed output beyond which the answer waits for the client before reading on.</summary>
     private const int MaxUnflushedBytes = 64 * 1024;

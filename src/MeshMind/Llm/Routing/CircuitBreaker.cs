@@ -1,6 +1,6 @@
 namespace MeshMind.Llm.Routing;
 
-public enum BreakerState
+internal enum BreakerState
 {
     Closed,
     Open,
@@ -11,7 +11,7 @@ public enum BreakerState
 /// One peer's circuit breaker (DESIGN §6): opens after <see cref="FailuresToOpen"/> consecutive failures, lets a trial
 /// through after <see cref="OpenFor"/>, and closes again after <see cref="SuccessesToClose"/> successes in a row.
 /// </summary>
-public sealed class CircuitBreaker(TimeProvider time)
+internal sealed class CircuitBreaker(TimeProvider time)
 {
     public const int FailuresToOpen = 3;
     public const int SuccessesToClose = 2;

@@ -7,7 +7,7 @@ namespace MeshMind.Llm.Routing;
 /// How each peer host has done for this node, keyed by node id: its circuit breaker, the requests this node has open
 /// there, and the time to first token it has seen from it. Read by the ranking, told by the answers (a pipeline stage).
 /// </summary>
-public sealed class HostHealth(TimeProvider time) : IAnswerObserver
+internal sealed class HostHealth(TimeProvider time) : IAnswerObserver
 {
     private readonly ConcurrentDictionary<string, Peer> _peers = new(StringComparer.Ordinal);
 

@@ -7,7 +7,7 @@ namespace MeshMind.Llm.Routing;
 /// node has open at that peer now (the peer's own count may be a few seconds old); <c>ObservedTtftMs</c> is the time
 /// to first token as this node has seen it from that host (running average).
 /// </summary>
-public sealed record LlmCandidate(
+internal sealed record LlmCandidate(
     LlmHost Host,
     LlmCapability Capability,
     int Outstanding,
@@ -32,7 +32,7 @@ public sealed record LlmCandidate(
 /// Runs for every chat: each candidate's sort key is computed once and the few candidates sorted in place (the node id
 /// last makes the order total), instead of a chain of LINQ <c>ThenBy</c>s that allocated about 1.7 KB for one candidate.
 /// </remarks>
-public static class CandidateRanker
+internal static class CandidateRanker
 {
     public static IReadOnlyList<LlmCandidate> Rank(string model, IEnumerable<LlmCandidate> candidates)
     {

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 namespace MeshMind.Llm.Routing;
 
 /// <summary>The hosts that could answer a chat now (this node and linked peers that granted us their LLM), and the mesh's model catalog.</summary>
-public sealed class LlmHosts(LocalLlm local, PeerDirectory peers, PeerLlms peerLlms, HostHealth health, IOptions<LlmOptions> options)
+internal sealed class LlmHosts(LocalLlm local, PeerDirectory peers, PeerLlms peerLlms, HostHealth health, IOptions<LlmOptions> options)
 {
     private readonly LlmOptions _options = options.Value;
 

@@ -15,7 +15,7 @@ namespace MeshMind.Llm.Routing;
 /// The router is not called back by the answers it opens: how an answer went reaches the pipeline's
 /// <see cref="IAnswerObserver"/>s (metrics, <see cref="HostHealth"/>, the local LLM's averages) from the answer itself.
 /// </remarks>
-public sealed partial class LlmRouter(
+internal sealed partial class LlmRouter(
     LlmHosts hosts,
     LocalLlm local,
     HostHealth health,

@@ -10,7 +10,7 @@ namespace MeshMind.Mesh.Admission;
 /// The server side of joining (DESIGN §2): checks a client's proof that it holds the mesh secret and owns the
 /// certificate it presented, answers with the server's own proof, and pins the client as admitted.
 /// </summary>
-public sealed partial class Admitter(
+internal sealed partial class Admitter(
     MeshKeys keys, NodeInfo node, PeerDirectory peers, PeerStore store, TimeProvider time, ILogger<Admitter> logger)
 {
     private const int MaxNonces = 10_000;

@@ -6,7 +6,7 @@ namespace MeshMind.Mesh.Admission;
 /// Notices another live node using this node's identity (same node id, different instance id): a copied data
 /// directory. Reported in the log (at most once a minute) and in <c>/api/status</c>; such twins are never merged.
 /// </summary>
-public sealed partial class DuplicateIdentity(TimeProvider time, ILogger<DuplicateIdentity> logger)
+internal sealed partial class DuplicateIdentity(TimeProvider time, ILogger<DuplicateIdentity> logger)
 {
     private static readonly TimeSpan s_reportEvery = TimeSpan.FromMinutes(1);
     private readonly Lock _lock = new();

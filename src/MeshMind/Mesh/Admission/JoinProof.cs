@@ -8,7 +8,7 @@ namespace MeshMind.Mesh.Admission;
 /// would have to present its own certificate on one side) and a role label (defeating reflection of one side's proof
 /// as the other's).
 /// </summary>
-public static class JoinProof
+internal static class JoinProof
 {
     public static readonly TimeSpan MaxClockSkew = TimeSpan.FromSeconds(60);
 

@@ -1,4 +1,4 @@
 namespace MeshMind.Mesh.Admission;
 
 /// <summary>Purpose keys derived from one mesh secret: one for discovery tags, one for admission proofs.</summary>
-public sealed record MeshKeySet(byte[] Discovery, byte[] Join);
+internal sealed record MeshKeySet(byte[] Discovery, byte[] Join);

@@ -14,7 +14,7 @@ namespace MeshMind.Mesh.Admission;
 /// (owner-only) and says how to copy it; the secret itself is never printed or logged. Separate keys per purpose mean
 /// a discovery tag can never be replayed as an admission proof.
 /// </remarks>
-public sealed class MeshKeys
+internal sealed class MeshKeys
 {
     public const string SecretFileName = "p2p_secret.txt";
     private static readonly byte[] s_salt = Encoding.UTF8.GetBytes("meshmind/v1");

@@ -4,7 +4,7 @@ using MeshMind.Storage;
 namespace MeshMind.Mesh.Admission;
 
 /// <summary>Peers remembered across restarts (<c>peers</c> table): admissions (pinning) and revocations.</summary>
-public sealed class PeerStore(Database database, TimeProvider time)
+internal sealed class PeerStore(Database database, TimeProvider time)
 {
     public Task AdmitAsync(string nodeId, string name, string? address, CancellationToken cancellationToken) =>
         ExecuteAsync("""

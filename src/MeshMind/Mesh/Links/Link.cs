@@ -9,7 +9,7 @@ namespace MeshMind.Mesh.Links;
 /// One live control channel to a peer: a WebSocket over the mutual-TLS mesh port carrying <see cref="LinkMessage"/>s.
 /// Pings every interval; dead when nothing has been heard for a number of intervals, or when the socket closes.
 /// </summary>
-public sealed class Link(WebSocket socket, string remoteNodeId, string dialerNodeId, IPAddress? remoteAddress, LinkCodec codec, TimeProvider time) : IAsyncDisposable
+internal sealed class Link(WebSocket socket, string remoteNodeId, string dialerNodeId, IPAddress? remoteAddress, LinkCodec codec, TimeProvider time) : IAsyncDisposable
 {
     private const int OutboxCapacity = 256;
     private readonly Channel<byte[]> _outbox = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(OutboxCapacity) { SingleReader = true });

@@ -12,7 +12,7 @@ namespace MeshMind.Mesh.Links;
 /// <see cref="LinkMessageType"/>s (a resolver modifier over the source-generated contracts), so the mesh layer needs to
 /// know no feature's message, and no reflection is used.
 /// </remarks>
-public sealed class LinkCodec
+internal sealed class LinkCodec
 {
     public const int MaxMessageBytes = 1024 * 1024;
 

@@ -5,15 +5,15 @@ namespace MeshMind.Mesh.Links;
 /// layer owns <c>hello</c>, <c>ping</c>, <c>pong</c> and <c>peer_exchange</c>; every other type is declared by the feature
 /// that owns it and registered with <see cref="MeshParticipantServiceCollectionExtensions.AddMeshParticipant{T}"/>.
 /// </summary>
-public abstract record LinkMessage;
+internal abstract record LinkMessage;
 
-public sealed record HelloMessage(string NodeId, string InstanceId, string Name, string Version, int HttpPort, int MeshPort) : LinkMessage;
+internal sealed record HelloMessage(string NodeId, string InstanceId, string Name, string Version, int HttpPort, int MeshPort) : LinkMessage;
 
-public sealed record PingMessage(long Id) : LinkMessage;
+internal sealed record PingMessage(long Id) : LinkMessage;
 
-public sealed record PongMessage(long Id) : LinkMessage;
+internal sealed record PongMessage(long Id) : LinkMessage;
 
 /// <summary>Peers this node is linked to, so nodes on other subnets can find each other through one static peer.</summary>
-public sealed record PeerExchangeMessage(IReadOnlyList<ExchangedPeer> Peers) : LinkMessage;
+internal sealed record PeerExchangeMessage(IReadOnlyList<ExchangedPeer> Peers) : LinkMessage;
 
-public sealed record ExchangedPeer(string NodeId, IReadOnlyList<string> Addresses, int MeshPort);
+internal sealed record ExchangedPeer(string NodeId, IReadOnlyList<string> Addresses, int MeshPort);

@@ -7,7 +7,7 @@ namespace MeshMind.Mesh.Links;
 /// <see cref="LinkManager"/>, which dials and runs links and calls the participants, so a participant can depend on this
 /// without depending on the manager that depends on it.
 /// </summary>
-public sealed class MeshLinks(NodeInfo node)
+internal sealed class MeshLinks(NodeInfo node)
 {
     private readonly Dictionary<string, Link> _links = new(StringComparer.Ordinal);
     private long _closedBytesIn;

@@ -1,7 +1,7 @@
 namespace MeshMind.Mesh.Peers;
 
 /// <summary>The state of the control link to a peer, as the API reports it.</summary>
-public enum LinkState
+internal enum LinkState
 {
     Down,
     Connecting,

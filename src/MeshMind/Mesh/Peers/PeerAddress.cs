@@ -5,7 +5,7 @@ using System.Net;
 namespace MeshMind.Mesh.Peers;
 
 /// <summary>A static peer as configured: <c>HOST:PORT</c>, <c>1.2.3.4:7878</c> or <c>[::1]:7878</c>.</summary>
-public sealed record PeerAddress(string Host, int Port)
+internal sealed record PeerAddress(string Host, int Port)
 {
     public static bool TryParse(string? text, [NotNullWhen(true)] out PeerAddress? address)
     {

@@ -7,7 +7,7 @@ namespace MeshMind.Mesh.Peers;
 /// Every peer this node knows of — from discovery hints, static peers, peer exchange and links — keyed by node id,
 /// never by address: addresses change and several nodes may share one host.
 /// </summary>
-public sealed class PeerDirectory(TimeProvider time)
+internal sealed class PeerDirectory(TimeProvider time)
 {
     public const int MaxAddressesPerPeer = 4;
     public const int MaxPeers = 1024;

@@ -3,7 +3,7 @@ using System.Net;
 namespace MeshMind.Mesh.Peers;
 
 /// <summary>A snapshot of what this node knows about one peer: who it is, where it is, and its link. Features keep their own per-peer state by node id.</summary>
-public sealed record PeerInfo(
+internal sealed record PeerInfo(
     string NodeId,
     string InstanceId,
     string Name,

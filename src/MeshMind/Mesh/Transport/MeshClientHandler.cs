@@ -11,7 +11,7 @@ namespace MeshMind.Mesh.Transport;
 /// An HTTP handler for a peer's mesh port: TCP with no Nagle delay, TLS 1.3 with this node's certificate, and the
 /// server's certificate judged by its hash — the node id — since every node's certificate is self-signed.
 /// </summary>
-public static class MeshClientHandler
+internal static class MeshClientHandler
 {
     /// <param name="identity">This node's certificate, presented to the peer.</param>
     /// <param name="acceptServer">Given the server certificate's node id, whether to go on.</param>

@@ -6,7 +6,7 @@ namespace MeshMind.Mesh.Transport;
 /// Set on every connection to the mesh port: marks requests as peer traffic (never served by the people-facing
 /// pipeline) and tracks whether the connection has proven admission yet.
 /// </summary>
-public sealed class MeshConnectionFeature(MeshConnectionGate gate, IPAddress remote)
+internal sealed class MeshConnectionFeature(MeshConnectionGate gate, IPAddress remote)
 {
     private int _authenticated;
 

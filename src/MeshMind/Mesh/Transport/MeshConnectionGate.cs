@@ -8,7 +8,7 @@ namespace MeshMind.Mesh.Transport;
 /// Connection middleware in front of TLS on the mesh port: caps not-yet-admitted connections per address and aborts
 /// any connection that has not proven admission within <see cref="MeshOptions.HandshakeTimeout"/>.
 /// </summary>
-public sealed partial class MeshConnectionGate(IOptions<MeshOptions> options, TimeProvider time, ILogger<MeshConnectionGate> logger)
+internal sealed partial class MeshConnectionGate(IOptions<MeshOptions> options, TimeProvider time, ILogger<MeshConnectionGate> logger)
 {
     private readonly Dictionary<IPAddress, int> _pending = [];
     private readonly MeshOptions _options = options.Value;

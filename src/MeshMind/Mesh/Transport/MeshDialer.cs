@@ -10,7 +10,7 @@ namespace MeshMind.Mesh.Transport;
 /// The client side of joining: connects to a peer's mesh port with this node's certificate, proves it holds the
 /// secret, checks the peer's proof, pins it, and opens the link WebSocket.
 /// </summary>
-public sealed class MeshDialer(NodeIdentity identity, NodeInfo node, MeshKeys keys, PeerDirectory peers, PeerStore store, TimeProvider time)
+internal sealed class MeshDialer(NodeIdentity identity, NodeInfo node, MeshKeys keys, PeerDirectory peers, PeerStore store, TimeProvider time)
 {
     public static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(5);
 

@@ -12,7 +12,7 @@ namespace MeshMind.Mesh.Transport;
 /// The mesh port (default 7878): TLS 1.3 with certificates on both sides. Requests on it never reach the
 /// people-facing pipeline, and everything but <c>/mesh/hello</c> and <c>/mesh/join</c> needs an admitted client certificate.
 /// </summary>
-public static class MeshPort
+internal static class MeshPort
 {
     public static void Listen(KestrelServerOptions kestrel, MeshOptions options, NodeIdentity identity, MeshConnectionGate gate)
     {

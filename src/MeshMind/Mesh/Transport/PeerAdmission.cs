@@ -33,7 +33,7 @@ internal sealed class PeerAdmission(RequestDelegate next, PeerDirectory peers)
 }
 
 /// <summary>Endpoint metadata: a node may call this before it is admitted (it is how it gets admitted).</summary>
-public sealed class AllowUnadmittedPeer
+internal sealed class AllowUnadmittedPeer
 {
     public static readonly AllowUnadmittedPeer Instance = new();
 
@@ -43,9 +43,9 @@ public sealed class AllowUnadmittedPeer
 }
 
 /// <summary>On a request that passed <see cref="PeerAdmission"/>: the admitted peer that sent it.</summary>
-public sealed record PeerConnection(string NodeId);
+internal sealed record PeerConnection(string NodeId);
 
-public static class PeerConnectionExtensions
+internal static class PeerConnectionExtensions
 {
     /// <summary>The admitted peer that sent this mesh-port request.</summary>
     public static string PeerNodeId(this HttpContext context) =>

@@ -11,7 +11,7 @@ namespace MeshMind.Mesh.Transport;
 /// call measured (<see cref="CallMetricsHandler"/>, its bytes counted as the <c>proxy</c> channel). Features call their
 /// peer endpoints through these clients.
 /// </summary>
-public sealed class PeerHttpClients(NodeIdentity identity, OutboundCallMetrics calls, TimeProvider time) : IDisposable
+internal sealed class PeerHttpClients(NodeIdentity identity, OutboundCallMetrics calls, TimeProvider time) : IDisposable
 {
     private readonly ConcurrentDictionary<(string NodeId, string Endpoint), Lazy<HttpClient>> _clients = new();
 

@@ -1,10 +1,12 @@
-namespace MeshMind.Files;
+using MeshMind.Files.Store;
+
+namespace MeshMind.Files.Peers;
 
 /// <summary>
 /// A file by name from anywhere in the mesh (chat attachments): this node's file of that name, else a replica it holds,
 /// else a live peer's file or replica (fetched over the mesh and hash-checked).
 /// </summary>
-public sealed class MeshFileReader(FileStore store, PeerFiles peers)
+internal sealed class MeshFileReader(FileStore store, PeerFiles peers)
 {
     /// <summary>The file's bytes (at most <paramref name="maxBytes"/>), or null when no reachable node has a file of that name.</summary>
     public async Task<byte[]?> ReadAsync(string fileName, int maxBytes, CancellationToken cancellationToken)

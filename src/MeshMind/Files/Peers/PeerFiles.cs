@@ -1,17 +1,18 @@
 using System.Collections.Concurrent;
+using MeshMind.Files.Store;
 using MeshMind.Mesh;
 using MeshMind.Mesh.Links;
 using MeshMind.Mesh.Peers;
 using MeshMind.Mesh.Transport;
 
-namespace MeshMind.Files;
+namespace MeshMind.Files.Peers;
 
 /// <summary>
 /// What linked peers share (DESIGN §7): each peer's list, learned from <c>file_announce</c>/<c>file_removed</c> on the
 /// link and from <c>GET /mesh/files</c>, cached for <see cref="CacheFor"/>. A listing never waits more than
 /// <see cref="FetchTimeout"/> on a peer: stale lists are served while they refresh in the background.
 /// </summary>
-public sealed partial class PeerFiles(
+internal sealed partial class PeerFiles(
     PeerDirectory peers,
     PeerHttpClients clients,
     MeshLinks links,

@@ -1,15 +1,17 @@
+using MeshMind.Files.Pinning;
+using MeshMind.Files.Store;
 using MeshMind.Infrastructure;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Net.Http.Headers;
 
-namespace MeshMind.Files;
+namespace MeshMind.Files.Api;
 
 /// <summary>
 /// The seed's file routes on the people-facing port: <c>POST /api/upload</c>, <c>GET /api/files</c>,
 /// <c>GET /api/files/{filename}</c> (Range, ETag) and <c>DELETE /api/files/{filename}</c>.
 /// </summary>
-public static class FilesApi
+internal static class FilesApi
 {
     /// <summary>Room for the multipart framing around the file itself.</summary>
     private const long MultipartOverhead = 64 * 1024;

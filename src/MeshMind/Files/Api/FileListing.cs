@@ -1,10 +1,12 @@
 using System.IO.Compression;
 using System.Text.Json;
+using MeshMind.Files.Peers;
+using MeshMind.Files.Store;
 using MeshMind.Mesh.Peers;
 using MeshMind.Node;
 using Microsoft.Net.Http.Headers;
 
-namespace MeshMind.Files;
+namespace MeshMind.Files.Api;
 
 /// <summary>
 /// <c>GET /api/files</c>, kept built: this node's files, the replicas it holds and every live peer's files and replicas,
@@ -17,7 +19,7 @@ namespace MeshMind.Files;
 /// or <see cref="PeerFiles.Version"/> has moved, or when what the directory says about peers (live or not, name, address)
 /// differs. Each call still goes through <see cref="PeerFiles.ListAsync(IReadOnlyList{PeerInfo}, CancellationToken)"/>, so stale peer lists are refreshed as before.
 /// </remarks>
-public sealed class FileListing(FileStore store, PeerFiles peerFiles, PeerDirectory directory, NodeInfo node) : IDisposable
+internal sealed class FileListing(FileStore store, PeerFiles peerFiles, PeerDirectory directory, NodeInfo node) : IDisposable
 {
     private readonly SemaphoreSlim _building = new(1, 1);
     private readonly string _etagPrefix = Guid.NewGuid().ToString("N")[..12];

@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Text;
 
-namespace MeshMind.Files;
+namespace MeshMind.Files.Store;
 
 /// <summary>
 /// Which file names a node accepts: plain names that mean the same on Windows and Linux and can never reach outside the
@@ -14,7 +14,7 @@ namespace MeshMind.Files;
 /// Loading its tables costs about 15 MB and 0.2 s once, so it is only loaded for a name with a code point from U+0300 up:
 /// below that every code point is NFC-stable and none composes with what precedes it.
 /// </remarks>
-public static class FileNames
+internal static class FileNames
 {
     public const int MaxBytes = 255;
 

@@ -5,14 +5,14 @@ using Microsoft.AspNetCore.StaticFiles;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 
-namespace MeshMind.Files;
+namespace MeshMind.Files.Store;
 
 /// <summary>
 /// Content-addressed file store (DESIGN §7): blobs named by their SHA-256 under <c>files/blobs</c>, names and metadata
 /// in SQLite. An upload streams to a temporary file while it is hashed, is flushed to disk and renamed into place, and
 /// only then listed, so a crash mid-upload never leaves a partial file behind a name.
 /// </summary>
-public sealed partial class FileStore : IDisposable
+internal sealed partial class FileStore : IDisposable
 {
     private static readonly FileExtensionContentTypeProvider s_types = new();
     private readonly Database _database;

@@ -1,10 +1,11 @@
 using System.Globalization;
+using MeshMind.Files.Peers;
 using Microsoft.Data.Sqlite;
 
-namespace MeshMind.Files;
+namespace MeshMind.Files.Store;
 
 /// <summary>Replicas: other nodes' pinned files kept here, in the same blob folder, counted against <see cref="FileOptions.ReplicaQuotaBytes"/>.</summary>
-public sealed partial class FileStore
+internal sealed partial class FileStore
 {
     /// <summary>Raised after a replica is stored or replaced.</summary>
     public event Action<ReplicaFile>? ReplicaStored;

@@ -1,9 +1,9 @@
 using System.Security.Cryptography;
 using Microsoft.Data.Sqlite;
 
-namespace MeshMind.Files;
+namespace MeshMind.Files.Store;
 
-public sealed partial class FileStore
+internal sealed partial class FileStore
 {
     private const int ReceiveBufferSize = 256 * 1024;
 

@@ -1,16 +1,18 @@
 using System.Net;
 using System.Security.Cryptography;
+using MeshMind.Files.Peers;
+using MeshMind.Files.Store;
 using MeshMind.Infrastructure;
 using MeshMind.Mesh.Peers;
 using Microsoft.Net.Http.Headers;
 
-namespace MeshMind.Files;
+namespace MeshMind.Files.Api;
 
 /// <summary>
 /// A peer's file through this node, on the people-facing port (DESIGN §7). Only a live, admitted peer is ever contacted,
 /// over its mutual-TLS mesh port: an address or id that is not one is a 404, never a request.
 /// </summary>
-public static class PeerFileProxy
+internal static class PeerFileProxy
 {
     private const int BufferSize = 256 * 1024;
 

@@ -1,11 +1,13 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Threading.Channels;
+using MeshMind.Files.Peers;
+using MeshMind.Files.Store;
 using MeshMind.Mesh;
 using MeshMind.Mesh.Links;
 using MeshMind.Mesh.Peers;
 
-namespace MeshMind.Files;
+namespace MeshMind.Files.Pinning;
 
 /// <summary>
 /// Pinned files (issue 5): the origin asks every live peer with <c>file_pin</c> to keep a replica; a peer with room under
@@ -18,7 +20,7 @@ namespace MeshMind.Files;
 /// The origin of a replica is always the node that sent <c>file_pin</c> over its authenticated link, and the bytes come
 /// from that node only, so no peer can plant a file in another node's name. Pulls run one at a time in this service.
 /// </remarks>
-public sealed partial class Replication(
+internal sealed partial class Replication(
     FileStore store,
     PeerFiles peerFiles,
     MeshLinks links,

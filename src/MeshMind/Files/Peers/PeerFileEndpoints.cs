@@ -1,11 +1,13 @@
+using MeshMind.Files.Api;
+using MeshMind.Files.Store;
 using MeshMind.Mesh.Peers;
 using MeshMind.Mesh.Transport;
 using Microsoft.Net.Http.Headers;
 
-namespace MeshMind.Files;
+namespace MeshMind.Files.Peers;
 
 /// <summary>The mesh side of files (DESIGN §7), for admitted peers: <c>GET /mesh/files</c> (this node's list) and <c>GET /mesh/files/{sha256}</c> (content, Range).</summary>
-public static class PeerFileEndpoints
+internal static class PeerFileEndpoints
 {
     public static IEndpointRouteBuilder MapPeerFiles(this IEndpointRouteBuilder peers)
     {

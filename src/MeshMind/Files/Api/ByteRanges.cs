@@ -1,10 +1,10 @@
-namespace MeshMind.Files;
+namespace MeshMind.Files.Api;
 
 /// <summary>
 /// RFC 9110 §14.2: a server ignores a Range in a unit it does not know. ASP.NET Core's range processing (and so
 /// <c>PhysicalFile</c>) serves "items=0-9" as if it said bytes, so file downloads drop such a header first.
 /// </summary>
-public static class ByteRanges
+internal static class ByteRanges
 {
     public static void IgnoreOtherUnits(HttpRequest request)
     {

@@ -1,13 +1,13 @@
 using System.Text.Json.Serialization;
 using MeshMind.Mesh.Links;
 
-namespace MeshMind.Files;
+namespace MeshMind.Files.Peers;
 
 /// <summary>Files a node has (all of them on link-up, then each new one), so peers list them without polling.</summary>
-public sealed record FileAnnounceMessage(IReadOnlyList<AnnouncedFile> Files) : LinkMessage;
+internal sealed record FileAnnounceMessage(IReadOnlyList<AnnouncedFile> Files) : LinkMessage;
 
 /// <summary>A file the node no longer has: its own, or (with <paramref name="Origin"/>) its replica of that node's file.</summary>
-public sealed record FileRemovedMessage(string Name, string? Origin = null) : LinkMessage;
+internal sealed record FileRemovedMessage(string Name, string? Origin = null) : LinkMessage;
 
 /// <summary>
 /// The sender pinned these files of its own: the receiver, if it has room under <c>Files:ReplicaQuotaBytes</c>, pulls each
@@ -15,13 +15,13 @@ public sealed record FileRemovedMessage(string Name, string? Origin = null) : Li
 /// <see cref="FilePinResultMessage"/>. With <paramref name="Sync"/> (sent on link-up, after hello) the receiver also reads
 /// the sender's whole list and brings its replicas of the sender's files in line: pins it missed, unpins it missed.
 /// </summary>
-public sealed record FilePinMessage(IReadOnlyList<AnnouncedFile> Files, bool Sync = false) : LinkMessage;
+internal sealed record FilePinMessage(IReadOnlyList<AnnouncedFile> Files, bool Sync = false) : LinkMessage;
 
 /// <summary>Whether the receiver of a <see cref="FilePinMessage"/> now holds a verified replica of the file, or why not.</summary>
-public sealed record FilePinResultMessage(string Id, string Name, bool Accepted, string? Reason = null) : LinkMessage;
+internal sealed record FilePinResultMessage(string Id, string Name, bool Accepted, string? Reason = null) : LinkMessage;
 
 /// <summary>The sender unpinned (or deleted) its file of this name: replicas of it are dropped.</summary>
-public sealed record FileUnpinMessage(string Name) : LinkMessage;
+internal sealed record FileUnpinMessage(string Name) : LinkMessage;
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, MaxDepth = 16)]
 [JsonSerializable(typeof(FileAnnounceMessage))]
@@ -38,7 +38,7 @@ internal sealed partial class FileLinkJsonContext : JsonSerializerContext
         LinkMessageType.Of("file_removed", Default.FileRemovedMessage),
     ];
 
-    /// <summary>What <see cref="Replication"/> owns: pinning.</summary>
+    /// <summary>What <see cref="Pinning.Replication"/> owns: pinning.</summary>
     public static LinkMessageType[] PinTypes =>
     [
         LinkMessageType.Of("file_pin", Default.FilePinMessage),
