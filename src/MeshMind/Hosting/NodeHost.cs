@@ -57,7 +57,8 @@ internal static class NodeHost
             .AddFiles()
             .AddConversations()
             .AddAnalytics()
-            .AddOverview();
+            .AddOverview()
+            .AddCrossChecks();
         launch.ConfigureServices?.Invoke(services);
 
         var app = builder.Build();

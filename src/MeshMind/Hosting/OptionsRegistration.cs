@@ -8,6 +8,8 @@ using MeshMind.Mesh;
 using MeshMind.Node;
 using MeshMind.Telemetry;
 using MeshMind.Web;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace MeshMind.Hosting;
 
@@ -15,6 +17,7 @@ namespace MeshMind.Hosting;
 internal static class OptionsRegistration
 {
     public static IServiceCollection AddAllOptions(this IServiceCollection services) => services
+        .AddCrossChecks()
         .AddNodeOptions()
         .AddHttpOptions()
         .AddMeshOptions()
@@ -25,4 +28,11 @@ internal static class OptionsRegistration
         .AddFileOptions()
         .AddAnalyticsOptions()
         .AddTelemetryOptions();
+
+    /// <summary>Checks that involve more than one feature's options (the composition root is the one place that knows them all).</summary>
+    public static IServiceCollection AddCrossChecks(this IServiceCollection services)
+    {
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MeshOptions>, PortsValidator>());
+        return services;
+    }
 }

@@ -1,21 +1,15 @@
 using MeshMind.Infrastructure;
 using MeshMind.Mesh.Peers;
-using MeshMind.Web;
 using Microsoft.Extensions.Options;
 
 namespace MeshMind.Mesh;
 
-internal sealed class MeshOptionsValidator(IOptions<HttpOptions> http) : IValidateOptions<MeshOptions>
+internal sealed class MeshOptionsValidator : IValidateOptions<MeshOptions>
 {
     public ValidateOptionsResult Validate(string? name, MeshOptions options)
     {
         var errors = new ValidationErrors();
         errors.Port("Mesh:Port", options.Port);
-        if (options.Port != 0 && options.Port == http.Value.Port)
-        {
-            errors.Add("Mesh:Port", $"{options.Port} is also the HTTP port; the two need different ports");
-        }
-
         if (!System.Net.IPAddress.TryParse(options.BindAddress, out _))
         {
             errors.Add("Mesh:BindAddress", $"'{options.BindAddress}' is not an IP address");

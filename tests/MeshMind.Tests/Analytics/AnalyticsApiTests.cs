@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using MeshMind.FakeOllama;
-using MeshMind.Tests.Infrastructure;
+using MeshMind.Tests.Support;
 using static MeshMind.Tests.Llm.LlmNodes;
 
 namespace MeshMind.Tests.Analytics;

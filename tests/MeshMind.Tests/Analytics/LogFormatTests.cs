@@ -1,5 +1,5 @@
 using System.Text.Json;
-using MeshMind.Tests.Infrastructure;
+using MeshMind.Tests.Support;
 
 namespace MeshMind.Tests.Analytics;
 

@@ -1,7 +1,7 @@
 using MeshMind.Auth;
 using MeshMind.Node;
 using MeshMind.Storage;
-using MeshMind.Tests.Infrastructure;
+using MeshMind.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;

@@ -3,7 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using MeshMind.FakeOllama;
-using MeshMind.Tests.Infrastructure;
+using MeshMind.Tests.Support;
 using Microsoft.Playwright;
 using static MeshMind.Tests.Llm.LlmNodes;
 using static Microsoft.Playwright.Assertions;
@@ -22,7 +22,7 @@ public sealed partial class AnalyticsScreenTests
     [Fact]
     public async Task Analytics_AfterChatsThroughAPeer_ChartsDrawTheTraffic_AndTheDashboardSumsItUp()
     {
-        Infrastructure.Browser.RequireChromium();
+        Support.Browser.RequireChromium();
         await using var ollama = await FixtureAsync(new FakeOllamaOptions { TokenDelay = TimeSpan.FromMilliseconds(5) });
         await using var host = await StartAsync("gpu-box", ollama.BaseAddress.ToString(), extra: Quick);
         await using var node = await StartAsync("laptop", NoLlm, [host], Quick);
@@ -48,10 +48,10 @@ public sealed partial class AnalyticsScreenTests
         }
 
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await Infrastructure.Browser.LaunchAsync(playwright);
+        await using var browser = await Support.Browser.LaunchAsync(playwright);
         var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
         await page.GotoAsync(new Uri(node.BaseAddress, "/app/analytics?range=1h").ToString());
-        await Infrastructure.Browser.SignInAsync(page, TestNode.Password);
+        await Support.Browser.SignInAsync(page, TestNode.Password);
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Analytics", Level = 1 })).ToBeVisibleAsync();
         await Expect(page.GetByTestId("range-1h")).ToHaveAttributeAsync("aria-pressed", "true");
 
@@ -105,7 +105,7 @@ public sealed partial class AnalyticsScreenTests
         var discovery = page.GetByTestId("chart-discovery");
         await Expect(discovery).ToHaveAttributeAsync("data-state", "empty");
         await Expect(discovery.GetByTestId("chart-empty")).ToBeVisibleAsync();
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Infrastructure.Browser.ArtifactPath("analytics-screen.png"), FullPage = true });
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Support.Browser.ArtifactPath("analytics-screen.png"), FullPage = true });
 
         // Another range asks the node for it and keeps it in the address.
         await page.RunAndWaitForRequestAsync(
@@ -120,20 +120,20 @@ public sealed partial class AnalyticsScreenTests
         await Expect(page.GetByTestId("stat-tokens-per-second")).ToHaveTextAsync(TokensPerSecond());
         await Expect(page.GetByTestId("stat-p95-latency")).ToHaveTextAsync(Duration());
         await Expect(page.GetByTestId("peer-count")).ToHaveTextAsync("1", new() { Timeout = 15_000 });
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Infrastructure.Browser.ArtifactPath("dashboard-quick-stats.png"), FullPage = true });
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Support.Browser.ArtifactPath("dashboard-quick-stats.png"), FullPage = true });
     }
 
     [Fact]
     public async Task Analytics_OnANewNodeWithoutChats_ShowsEmptyStatesInsteadOfCharts()
     {
-        Infrastructure.Browser.RequireChromium();
+        Support.Browser.RequireChromium();
         await using var node = await StartAsync("fresh", NoLlm);
 
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await Infrastructure.Browser.LaunchAsync(playwright);
+        await using var browser = await Support.Browser.LaunchAsync(playwright);
         var page = await browser.NewPageAsync();
         await page.GotoAsync(new Uri(node.BaseAddress, "/app/analytics").ToString());
-        await Infrastructure.Browser.SignInAsync(page, TestNode.Password);
+        await Support.Browser.SignInAsync(page, TestNode.Password);
 
         await Expect(page.GetByTestId("range-24h")).ToHaveAttributeAsync("aria-pressed", "true");
         foreach (var chart in new[] { "chart-chat-volume", "chart-answers-by-host", "chart-answers-by-model", "chart-speed", "chart-link-rtt", "chart-peers" })

@@ -1,5 +1,5 @@
 using MeshMind.FakeOllama;
-using MeshMind.Tests.Infrastructure;
+using MeshMind.Tests.Support;
 using Microsoft.Playwright;
 using static MeshMind.Tests.Llm.LlmNodes;
 using static Microsoft.Playwright.Assertions;
@@ -15,17 +15,17 @@ public sealed class ChatScreenTests
     [Fact]
     public async Task Chat_TokensStreamIn_ThenTheAnsweringHostIsShown_AndThePeerSeesTheHistory()
     {
-        Infrastructure.Browser.RequireChromium();
+        Support.Browser.RequireChromium();
         await using var ollama = await FixtureAsync(new FakeOllamaOptions { Reply = Reply, TokenDelay = TimeSpan.FromMilliseconds(60) });
         await using var host = await StartAsync("gpu-box", ollama.BaseAddress.ToString());
         await using var thin = await StartAsync("laptop", NoLlm, [host]);
         await UntilRoutableAsync(thin, host);
 
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await Infrastructure.Browser.LaunchAsync(playwright);
+        await using var browser = await Support.Browser.LaunchAsync(playwright);
         var page = await browser.NewPageAsync();
         await page.GotoAsync(new Uri(thin.BaseAddress, "/app/chat").ToString());
-        await Infrastructure.Browser.SignInAsync(page, TestNode.Password);
+        await Support.Browser.SignInAsync(page, TestNode.Password);
 
         await Expect(page.GetByTestId("chat-model-picker").Locator("option[value='llama3:latest']")).ToHaveCountAsync(1, new() { Timeout = 15_000 });
         await page.GetByTestId("chat-input").FillAsync("show me a greeting");
@@ -45,28 +45,28 @@ public sealed class ChatScreenTests
         await Expect(answer.Locator("strong")).ToHaveTextAsync("all");
         await Expect(answer.GetByTestId("chat-answer-error")).ToHaveCountAsync(0);
         await Expect(page.GetByTestId("chat-conversation-item")).ToHaveCountAsync(1, new() { Timeout = 10_000 });
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Infrastructure.Browser.ArtifactPath("chat-screen.png"), FullPage = true });
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Support.Browser.ArtifactPath("chat-screen.png"), FullPage = true });
 
         // The exchange reached the host over the link: its Peer Conversations screen shows it under "laptop".
         var hostPage = await browser.NewPageAsync();
         await hostPage.GotoAsync(new Uri(host.BaseAddress, "/app/conversations").ToString());
-        await Infrastructure.Browser.SignInAsync(hostPage, TestNode.Password);
+        await Support.Browser.SignInAsync(hostPage, TestNode.Password);
         await hostPage.GetByTestId("peer-conversation-peer").Filter(new() { HasText = "laptop" }).ClickAsync();
         await Expect(hostPage.GetByTestId("peer-conversation-exchange")).ToContainTextAsync("show me a greeting", new() { Timeout = 15_000 });
-        await hostPage.ScreenshotAsync(new PageScreenshotOptions { Path = Infrastructure.Browser.ArtifactPath("peer-conversations.png"), FullPage = true });
+        await hostPage.ScreenshotAsync(new PageScreenshotOptions { Path = Support.Browser.ArtifactPath("peer-conversations.png"), FullPage = true });
     }
 
     [Fact]
     public async Task Chat_WithNoLlmInTheMesh_SaysSoAndCannotSend()
     {
-        Infrastructure.Browser.RequireChromium();
+        Support.Browser.RequireChromium();
         await using var node = await StartAsync("alone", NoLlm);
 
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await Infrastructure.Browser.LaunchAsync(playwright);
+        await using var browser = await Support.Browser.LaunchAsync(playwright);
         var page = await browser.NewPageAsync();
         await page.GotoAsync(new Uri(node.BaseAddress, "/app/chat").ToString());
-        await Infrastructure.Browser.SignInAsync(page, TestNode.Password);
+        await Support.Browser.SignInAsync(page, TestNode.Password);
 
         await Expect(page.GetByTestId("chat-no-llm")).ToBeVisibleAsync(new() { Timeout = 15_000 });
         await page.GetByTestId("chat-input").FillAsync("anyone there?");

@@ -1,5 +1,5 @@
 using System.Globalization;
-using MeshMind.Tests.Infrastructure;
+using MeshMind.Tests.Support;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -25,7 +25,7 @@ public sealed class NetworkScreenTests : IDisposable
     [Fact]
     public async Task NetworkScreen_ShowsLinkedPeerWithRtt_AndRevokesIt()
     {
-        Infrastructure.Browser.RequireChromium();
+        Support.Browser.RequireChromium();
         var port = FreePort.Udp();
         await using var a = Start("alpha", port);
         var address = await a.WaitForListeningAsync(cancellationToken: TestContext.Current.CancellationToken);
@@ -33,10 +33,10 @@ public sealed class NetworkScreenTests : IDisposable
         await b.WaitForListeningAsync(cancellationToken: TestContext.Current.CancellationToken);
 
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await Infrastructure.Browser.LaunchAsync(playwright);
+        await using var browser = await Support.Browser.LaunchAsync(playwright);
         var page = await browser.NewPageAsync();
         await page.GotoAsync(new Uri(address, "/app/network").ToString());
-        await Infrastructure.Browser.SignInAsync(page, Password);
+        await Support.Browser.SignInAsync(page, Password);
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Network", Level = 1 })).ToBeVisibleAsync();
 
         var row = page.GetByTestId("peer-row");
@@ -45,7 +45,7 @@ public sealed class NetworkScreenTests : IDisposable
         await Expect(row.GetByTestId("peer-state")).ToHaveTextAsync("up", new() { Timeout = 15_000 });
         await Expect(row.GetByTestId("peer-rtt")).ToContainTextAsync("ms", new() { Timeout = 15_000 });
         await Expect(row.GetByTestId("peer-addresses")).ToContainTextAsync("127.0.0.1");
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Infrastructure.Browser.ArtifactPath("network-screen.png"), FullPage = true });
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Support.Browser.ArtifactPath("network-screen.png"), FullPage = true });
 
         await row.GetByTestId("peer-revoke").ClickAsync();
         await page.GetByTestId("confirm-revoke").ClickAsync();

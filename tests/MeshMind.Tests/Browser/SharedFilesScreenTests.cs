@@ -1,4 +1,4 @@
-using MeshMind.Tests.Infrastructure;
+using MeshMind.Tests.Support;
 using Microsoft.Playwright;
 using static MeshMind.Tests.Llm.LlmNodes;
 using static Microsoft.Playwright.Assertions;
@@ -11,7 +11,7 @@ public sealed class SharedFilesScreenTests
     [Fact]
     public async Task Upload_ShowsProgress_ListsDownloadsPinsAndDeletes_AndAPeersFileIsListed()
     {
-        Infrastructure.Browser.RequireChromium();
+        Support.Browser.RequireChromium();
         await using var peer = await StartAsync("peer-box", NoLlm);
         await using var node = await StartAsync("my-box", NoLlm, [peer]);
         await UntilLinkedAsync(node, peer);
@@ -27,11 +27,11 @@ public sealed class SharedFilesScreenTests
         await File.WriteAllBytesAsync(upload, bytes, Ct);
 
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await Infrastructure.Browser.LaunchAsync(playwright);
+        await using var browser = await Support.Browser.LaunchAsync(playwright);
         var context = await browser.NewContextAsync(new() { AcceptDownloads = true });
         var page = await context.NewPageAsync();
         await page.GotoAsync(new Uri(node.BaseAddress, "/app/files").ToString());
-        await Infrastructure.Browser.SignInAsync(page, TestNode.Password);
+        await Support.Browser.SignInAsync(page, TestNode.Password);
 
         var peerRow = page.Locator("[data-testid='file-row'][data-name='peer-notes.txt']");
         await Expect(peerRow).ToHaveCountAsync(1, new() { Timeout = 15_000 });
@@ -48,7 +48,7 @@ public sealed class SharedFilesScreenTests
         var saved = dir.Combine("downloaded.bin");
         await download.SaveAsAsync(saved);
         Assert.Equal(bytes, await File.ReadAllBytesAsync(saved, Ct));
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Infrastructure.Browser.ArtifactPath("shared-files.png"), FullPage = true });
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Support.Browser.ArtifactPath("shared-files.png"), FullPage = true });
 
         // Pin: the peer keeps a copy, and the row says so; unpin takes it back.
         await row.GetByTestId("file-pin").ClickAsync();

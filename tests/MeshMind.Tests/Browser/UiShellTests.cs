@@ -1,4 +1,4 @@
-using MeshMind.Tests.Infrastructure;
+using MeshMind.Tests.Support;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -15,13 +15,13 @@ public sealed class UiShellTests : IDisposable
     [Fact]
     public async Task Shell_LoginNavigateDeepLinkLogout_Works()
     {
-        Infrastructure.Browser.RequireChromium();
+        Support.Browser.RequireChromium();
         await using var node = NodeProcess.Start(_dir.Path,
             ["--http-port", "0", "--http-bind", "127.0.0.1", "--discovery", "off", "--name", "ui-test-node"],
             new Dictionary<string, string> { ["NODE_PASSWORD"] = Password });
         var address = await node.WaitForListeningAsync(cancellationToken: TestContext.Current.CancellationToken);
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await Infrastructure.Browser.LaunchAsync(playwright);
+        await using var browser = await Support.Browser.LaunchAsync(playwright);
         var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 800 } });
         var foreignRequests = new List<string>();
         page.Request += (_, request) =>
@@ -37,14 +37,14 @@ public sealed class UiShellTests : IDisposable
         await Expect(page.Locator("#password")).ToBeVisibleAsync();
 
         // A wrong password shows the server's error and keeps us out.
-        await Infrastructure.Browser.SignInAsync(page, "not the password");
+        await Support.Browser.SignInAsync(page, "not the password");
         await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("wrong username or password");
 
-        await Infrastructure.Browser.SignInAsync(page, Password);
+        await Support.Browser.SignInAsync(page, Password);
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Dashboard", Level = 1 })).ToBeVisibleAsync();
         await Expect(page.GetByTestId("node-name")).ToHaveTextAsync("ui-test-node");
         await Expect(page.GetByTestId("peer-count")).ToHaveTextAsync("0");
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Infrastructure.Browser.ArtifactPath("ui-shell-dashboard.png"), FullPage = true });
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Support.Browser.ArtifactPath("ui-shell-dashboard.png"), FullPage = true });
 
         var screens = new (string Link, string Path)[]
         {
@@ -67,7 +67,7 @@ public sealed class UiShellTests : IDisposable
         await Expect(page.Locator("#password")).ToBeVisibleAsync();
         await page.GotoAsync(new Uri(address, "/app/analytics").ToString());
         await Expect(page.Locator("#password")).ToBeVisibleAsync();
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Infrastructure.Browser.ArtifactPath("ui-shell-login.png") });
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Support.Browser.ArtifactPath("ui-shell-login.png") });
 
         Assert.Empty(foreignRequests);
     }

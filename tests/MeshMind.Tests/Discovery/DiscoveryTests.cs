@@ -3,7 +3,7 @@ using System.Net;
 using MeshMind.Discovery;
 using MeshMind.Mesh.Peers;
 using MeshMind.Node;
-using MeshMind.Tests.Infrastructure;
+using MeshMind.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace MeshMind.Tests.Discovery;

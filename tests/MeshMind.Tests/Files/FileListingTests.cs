@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
-using MeshMind.Tests.Infrastructure;
+using MeshMind.Tests.Support;
 using static MeshMind.Tests.Llm.LlmNodes;
 
 namespace MeshMind.Tests.Files;

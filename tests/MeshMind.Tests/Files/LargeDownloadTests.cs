@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Security.Cryptography;
-using MeshMind.Tests.Infrastructure;
+using MeshMind.Tests.Support;
 using static MeshMind.Tests.Llm.LlmNodes;
 
 namespace MeshMind.Tests.Files;

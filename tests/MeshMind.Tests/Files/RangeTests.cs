@@ -1,5 +1,5 @@
 using System.Net;
-using MeshMind.Tests.Infrastructure;
+using MeshMind.Tests.Support;
 using static MeshMind.Tests.Llm.LlmNodes;
 
 namespace MeshMind.Tests.Files;

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
-using MeshMind.Tests.Infrastructure;
+using MeshMind.Tests.Support;
 
 namespace MeshMind.Tests.Files;
 

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
-using MeshMind.Tests.Infrastructure;
+using MeshMind.Tests.Support;
 
 namespace MeshMind.Tests.Hosting;
 

@@ -1,5 +1,5 @@
 using MeshMind.Hosting;
-using MeshMind.Tests.Infrastructure;
+using MeshMind.Tests.Support;
 
 namespace MeshMind.Tests.Hosting;
 

@@ -4,7 +4,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using MeshMind.FakeOllama;
-using MeshMind.Tests.Infrastructure;
+using MeshMind.Tests.Support;
 using OllamaSharp;
 using OllamaSharp.Models.Chat;
 using OpenAI;

@@ -161,7 +161,7 @@ public sealed class FakeOllamaTests
         }
 
         stall.Dispose();
-        await Infrastructure.Wait.UntilAsync(() => stalling.Cancelled == 1, TimeSpan.FromSeconds(10), "the stalled stream's cancellation to reach the server");
+        await Support.Wait.UntilAsync(() => stalling.Cancelled == 1, TimeSpan.FromSeconds(10), "the stalled stream's cancellation to reach the server");
     }
 
     [Fact]

@@ -1,6 +1,6 @@
 using System.Net;
 using MeshMind.Llm.Local;
-using MeshMind.Tests.Infrastructure;
+using MeshMind.Tests.Support;
 
 namespace MeshMind.Tests.Llm;
 

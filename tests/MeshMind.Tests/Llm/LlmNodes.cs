@@ -4,7 +4,7 @@ using MeshMind.Infrastructure;
 using MeshMind.Llm.Local;
 using MeshMind.Llm.Routing;
 using MeshMind.Mesh.Peers;
-using MeshMind.Tests.Infrastructure;
+using MeshMind.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace MeshMind.Tests.Llm;

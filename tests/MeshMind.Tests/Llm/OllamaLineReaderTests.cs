@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Text;
 using MeshMind.Llm.Ollama;
-using MeshMind.Tests.Infrastructure;
+using MeshMind.Tests.Support;
 
 namespace MeshMind.Tests.Llm;
 

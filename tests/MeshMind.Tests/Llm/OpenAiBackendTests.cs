@@ -1,7 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using MeshMind.Llm.Local;
-using MeshMind.Tests.Infrastructure;
+using MeshMind.Tests.Support;
 using static MeshMind.Tests.Llm.LlmNodes;
 
 namespace MeshMind.Tests.Llm;

@@ -4,7 +4,7 @@ using System.Text.Json;
 using MeshMind.FakeOllama;
 using MeshMind.Llm.Local;
 using MeshMind.Llm.Routing;
-using MeshMind.Tests.Infrastructure;
+using MeshMind.Tests.Support;
 using static MeshMind.Tests.Llm.LlmNodes;
 
 namespace MeshMind.Tests.Llm;

@@ -5,7 +5,7 @@ using MeshMind.FakeOllama;
 using MeshMind.Llm;
 using MeshMind.Llm.Local;
 using MeshMind.Llm.Routing;
-using MeshMind.Tests.Infrastructure;
+using MeshMind.Tests.Support;
 using Microsoft.Extensions.Time.Testing;
 using static MeshMind.Tests.Llm.LlmNodes;
 

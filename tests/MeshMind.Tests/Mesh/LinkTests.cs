@@ -5,7 +5,7 @@ using MeshMind.Infrastructure;
 using MeshMind.Mesh.Admission;
 using MeshMind.Mesh.Links;
 using MeshMind.Mesh.Peers;
-using MeshMind.Tests.Infrastructure;
+using MeshMind.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace MeshMind.Tests.Mesh;

@@ -3,7 +3,7 @@ using MeshMind.Infrastructure;
 using MeshMind.Mesh;
 using MeshMind.Mesh.Admission;
 using MeshMind.Node;
-using MeshMind.Tests.Infrastructure;
+using MeshMind.Tests.Support;
 using Microsoft.Extensions.Options;
 
 namespace MeshMind.Tests.Mesh;

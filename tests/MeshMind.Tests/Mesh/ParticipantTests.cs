@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 using MeshMind.Infrastructure;
 using MeshMind.Mesh;
 using MeshMind.Mesh.Links;
-using MeshMind.Tests.Infrastructure;
+using MeshMind.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace MeshMind.Tests.Mesh;

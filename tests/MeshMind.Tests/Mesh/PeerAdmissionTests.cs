@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using MeshMind.Infrastructure;
 using MeshMind.Mesh.Transport;
-using MeshMind.Tests.Infrastructure;
+using MeshMind.Tests.Support;
 using static MeshMind.Tests.Llm.LlmNodes;
 
 namespace MeshMind.Tests.Mesh;

@@ -1,6 +1,6 @@
 using System.Text.Json;
-using MeshMind.Tests.Infrastructure;
 using MeshMind.Tests.Llm;
+using MeshMind.Tests.Support;
 
 namespace MeshMind.Tests.Namespaces;
 

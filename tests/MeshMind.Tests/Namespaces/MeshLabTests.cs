@@ -1,4 +1,4 @@
-using MeshMind.Tests.Infrastructure;
+using MeshMind.Tests.Support;
 
 namespace MeshMind.Tests.Namespaces;
 

@@ -1,7 +1,7 @@
 using MeshMind.Infrastructure;
 using MeshMind.Node;
 using MeshMind.Storage;
-using MeshMind.Tests.Infrastructure;
+using MeshMind.Tests.Support;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;

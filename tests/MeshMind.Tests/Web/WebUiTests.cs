@@ -1,5 +1,5 @@
 using System.Net;
-using MeshMind.Tests.Infrastructure;
+using MeshMind.Tests.Support;
 
 namespace MeshMind.Tests.Web;
 

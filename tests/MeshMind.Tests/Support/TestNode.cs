@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
-namespace MeshMind.Tests.Infrastructure;
+namespace MeshMind.Tests.Support;
 
 /// <summary>
 /// A real node in this process: real Kestrel on 127.0.0.1:0, real SQLite in its own temp data directory,

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace MeshMind.Tests.Infrastructure;
+namespace MeshMind.Tests.Support;
 
 public static class FreePort
 {

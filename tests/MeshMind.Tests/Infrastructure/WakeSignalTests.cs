@@ -1,7 +1,7 @@
 using MeshMind.Infrastructure;
 using Microsoft.Extensions.Time.Testing;
 
-namespace MeshMind.Tests.Hosting;
+namespace MeshMind.Tests.Infrastructure;
 
 /// <summary>The wake-up of the link manager's dial loop and the discovery announcer: the tick or a set, whichever is first.</summary>
 public sealed class WakeSignalTests

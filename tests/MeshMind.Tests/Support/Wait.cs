@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace MeshMind.Tests.Infrastructure;
+namespace MeshMind.Tests.Support;
 
 /// <summary>Waits for a condition (polling), failing with a message when it does not hold in time.</summary>
 public static class Wait

@@ -1,4 +1,4 @@
-namespace MeshMind.Tests.Infrastructure;
+namespace MeshMind.Tests.Support;
 
 /// <summary>A fresh directory under the system temp folder, removed on dispose.</summary>
 public sealed class TempDirectory : IDisposable

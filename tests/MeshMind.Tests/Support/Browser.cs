@@ -1,6 +1,6 @@
 using Microsoft.Playwright;
 
-namespace MeshMind.Tests.Infrastructure;
+namespace MeshMind.Tests.Support;
 
 /// <summary>Debian's Chromium driven by Playwright, headless, with no traffic beyond the page's own origin.</summary>
 public static class Browser

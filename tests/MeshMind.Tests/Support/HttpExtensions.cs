@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace MeshMind.Tests.Infrastructure;
+namespace MeshMind.Tests.Support;
 
 public static class HttpExtensions
 {

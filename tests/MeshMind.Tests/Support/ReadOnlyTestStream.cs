@@ -1,4 +1,4 @@
-namespace MeshMind.Tests.Infrastructure;
+namespace MeshMind.Tests.Support;
 
 /// <summary>
 /// A forward-only, read-only stream for tests: a subclass says how bytes come (the span <c>Read</c>, or the memory

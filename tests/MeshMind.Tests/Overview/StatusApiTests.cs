@@ -1,9 +1,9 @@
 using System.Net;
 using System.Text.Json;
-using MeshMind.Tests.Infrastructure;
+using MeshMind.Tests.Support;
 using Microsoft.Extensions.Time.Testing;
 
-namespace MeshMind.Tests.Web;
+namespace MeshMind.Tests.Overview;
 
 public sealed class StatusApiTests
 {

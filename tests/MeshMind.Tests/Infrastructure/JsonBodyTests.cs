@@ -3,7 +3,7 @@ using MeshMind.Auth;
 using MeshMind.Infrastructure;
 using Microsoft.AspNetCore.Http;
 
-namespace MeshMind.Tests.Web;
+namespace MeshMind.Tests.Infrastructure;
 
 /// <summary>The request-body reader behind every JSON endpoint: the value, or a clear 400/413/415.</summary>
 public sealed class JsonBodyTests
