@@ -59,12 +59,17 @@ internal sealed class InProcessNode : IDisposable
 
     public PeerHttpClients Clients { get; }
 
-    /// <summary>The hosts this node could route to: itself (no LLM) and <paramref name="peers"/>.</summary>
-    public LlmHosts Hosts(LinkedPeers peers) => new(Local, peers.Directory, peers.Llms, peers.Health, _llmOptions);
+    /// <summary>The hosts this node could route to: itself (no LLM) and <paramref name="peers"/>, with fresh health (closed breakers).</summary>
+    public LlmHosts Hosts(LinkedPeers peers, HostHealth? health = null) =>
+        new(Local, peers.Directory, peers.Llms, health ?? new HostHealth(TimeProvider.System), _llmOptions);
 
-    public LlmRouter Router(LinkedPeers peers, ILogger<LlmRouter>? logger = null) =>
-        new(Hosts(peers), Local, peers.Health, Clients, Metrics, [Metrics, peers.Health, Local], _llmOptions, TimeProvider.System,
+    /// <summary>A router over <paramref name="peers"/> with fresh host health, so every measurement starts with closed breakers.</summary>
+    public LlmRouter Router(LinkedPeers peers, ILogger<LlmRouter>? logger = null)
+    {
+        var health = new HostHealth(TimeProvider.System);
+        return new(Hosts(peers, health), Local, health, Clients, Metrics, [Metrics, health, Local], _llmOptions, TimeProvider.System,
             logger ?? NullLogger<LlmRouter>.Instance);
+    }
 
     /// <summary>
     /// Joins a real node through its mesh port with <paramref name="secret"/>, as a node dialling a static peer does, so that
@@ -99,8 +104,6 @@ internal sealed class LinkedPeers
     public PeerDirectory Directory { get; } = new(TimeProvider.System);
 
     public PeerLlms Llms { get; } = new();
-
-    public HostHealth Health { get; } = new(TimeProvider.System);
 
     /// <summary>Makes <paramref name="nodeId"/> a linked peer that granted its LLM on <paramref name="port"/>.</summary>
     public void Add(string nodeId, string name, IPAddress address, int port, IReadOnlyList<ModelInfo> models, int inFlight = 0, double? ttftMs = null)

@@ -16,7 +16,7 @@ internal sealed partial class ConversationLinkJsonContext : JsonSerializerContex
 {
     public static LinkMessageType[] MessageTypes =>
     [
-        LinkMessageType.Of("conversation_file", Default.ConversationFileMessage),
-        LinkMessageType.Of("conversation_delta", Default.ConversationDeltaMessage),
+        LinkMessageType.Of<ConversationFileMessage>("conversation_file", Default),
+        LinkMessageType.Of<ConversationDeltaMessage>("conversation_delta", Default),
     ];
 }

@@ -98,7 +98,7 @@ public sealed class LinkCodecTests
 
     [Fact]
     public void Constructor_ATypeNameRegisteredTwice_Throws() =>
-        Assert.Throws<InvalidOperationException>(() => new LinkCodec([LinkMessageType.Of("ping", LlmLinkJsonContext.Default.LlmAccessRequestMessage)]));
+        Assert.Throws<InvalidOperationException>(() => new LinkCodec([LinkMessageType.Of<LlmAccessRequestMessage>("ping", LlmLinkJsonContext.Default)]));
 
     [Fact]
     public void Parse_AFeaturesMessage_UnknownToACodecWithoutThatFeature_IsNull()

@@ -44,7 +44,7 @@ public sealed class ParticipantTests
         }
 
         return TestNode.StartAsync(environment: new() { ["P2P_HMAC_SECRET"] = Secret }, commandLine: flags,
-            services: services => services.AddMeshParticipant<EchoParticipant>(LinkMessageType.Of("test_echo", EchoJsonContext.Default.EchoMessage)));
+            services: services => services.AddMeshParticipant<EchoParticipant>(LinkMessageType.Of<EchoMessage>("test_echo", EchoJsonContext.Default)));
     }
 }
 

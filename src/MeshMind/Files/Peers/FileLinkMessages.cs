@@ -34,15 +34,15 @@ internal sealed partial class FileLinkJsonContext : JsonSerializerContext
     /// <summary>What <see cref="PeerFiles"/> owns: the lists.</summary>
     public static LinkMessageType[] ListTypes =>
     [
-        LinkMessageType.Of("file_announce", Default.FileAnnounceMessage),
-        LinkMessageType.Of("file_removed", Default.FileRemovedMessage),
+        LinkMessageType.Of<FileAnnounceMessage>("file_announce", Default),
+        LinkMessageType.Of<FileRemovedMessage>("file_removed", Default),
     ];
 
     /// <summary>What <see cref="Pinning.Replication"/> owns: pinning.</summary>
     public static LinkMessageType[] PinTypes =>
     [
-        LinkMessageType.Of("file_pin", Default.FilePinMessage),
-        LinkMessageType.Of("file_pin_result", Default.FilePinResultMessage),
-        LinkMessageType.Of("file_unpin", Default.FileUnpinMessage),
+        LinkMessageType.Of<FilePinMessage>("file_pin", Default),
+        LinkMessageType.Of<FilePinResultMessage>("file_pin_result", Default),
+        LinkMessageType.Of<FileUnpinMessage>("file_unpin", Default),
     ];
 }

@@ -24,8 +24,8 @@ internal sealed partial class LlmLinkJsonContext : JsonSerializerContext
 {
     public static LinkMessageType[] MessageTypes =>
     [
-        LinkMessageType.Of("capability", Default.CapabilityMessage),
-        LinkMessageType.Of("llm_access_request", Default.LlmAccessRequestMessage),
-        LinkMessageType.Of("llm_access_response", Default.LlmAccessResponseMessage),
+        LinkMessageType.Of<CapabilityMessage>("capability", Default),
+        LinkMessageType.Of<LlmAccessRequestMessage>("llm_access_request", Default),
+        LinkMessageType.Of<LlmAccessResponseMessage>("llm_access_response", Default),
     ];
 }

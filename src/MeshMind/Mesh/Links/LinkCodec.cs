@@ -19,13 +19,13 @@ internal sealed class LinkCodec
     /// <summary>The link layer's own message types.</summary>
     public static readonly IReadOnlyList<LinkMessageType> CoreTypes =
     [
-        LinkMessageType.Of("hello", LinkJsonContext.Default.HelloMessage),
-        LinkMessageType.Of("ping", LinkJsonContext.Default.PingMessage),
-        LinkMessageType.Of("pong", LinkJsonContext.Default.PongMessage),
-        LinkMessageType.Of("peer_exchange", LinkJsonContext.Default.PeerExchangeMessage),
+        LinkMessageType.Of<HelloMessage>("hello", LinkJsonContext.Default),
+        LinkMessageType.Of<PingMessage>("ping", LinkJsonContext.Default),
+        LinkMessageType.Of<PongMessage>("pong", LinkJsonContext.Default),
+        LinkMessageType.Of<PeerExchangeMessage>("peer_exchange", LinkJsonContext.Default),
     ];
 
-    private readonly JsonTypeInfo<LinkMessage> _message;
+    private readonly Lazy<JsonTypeInfo<LinkMessage>> _message;
 
     /// <param name="types">The participants' message types; the link layer's own are always included.</param>
     public LinkCodec(IEnumerable<LinkMessageType> types)
@@ -37,6 +37,16 @@ internal sealed class LinkCodec
             throw new InvalidOperationException($"the link message type '{duplicate.Key}' is registered twice");
         }
 
+        Types = all;
+        _message = new Lazy<JsonTypeInfo<LinkMessage>>(() => Contract(all));
+    }
+
+    /// <summary>Every message type this codec knows.</summary>
+    public IReadOnlyList<LinkMessageType> Types { get; }
+
+    /// <summary>The polymorphic contract of <see cref="LinkMessage"/>, made at the first message (a node that never links never pays for it).</summary>
+    private static JsonTypeInfo<LinkMessage> Contract(IReadOnlyList<LinkMessageType> all)
+    {
         var options = new JsonSerializerOptions
         {
             PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
@@ -61,16 +71,12 @@ internal sealed class LinkCodec
                 }),
         };
         options.MakeReadOnly();
-        _message = (JsonTypeInfo<LinkMessage>)options.GetTypeInfo(typeof(LinkMessage));
-        Types = all;
+        return (JsonTypeInfo<LinkMessage>)options.GetTypeInfo(typeof(LinkMessage));
     }
-
-    /// <summary>Every message type this codec knows.</summary>
-    public IReadOnlyList<LinkMessageType> Types { get; }
 
     public byte[] Encode(LinkMessage message)
     {
-        var bytes = JsonSerializer.SerializeToUtf8Bytes(message, _message);
+        var bytes = JsonSerializer.SerializeToUtf8Bytes(message, _message.Value);
         return bytes.Length <= MaxMessageBytes
             ? bytes
             : throw new ArgumentException($"a {message.GetType().Name} encodes to {bytes.Length} bytes, over the {MaxMessageBytes}-byte limit", nameof(message));
@@ -86,7 +92,7 @@ internal sealed class LinkCodec
 
         try
         {
-            return JsonSerializer.Deserialize(utf8, _message);
+            return JsonSerializer.Deserialize(utf8, _message.Value);
         }
         catch (Exception ex) when (ex is JsonException or NotSupportedException or InvalidOperationException)
         {

@@ -49,16 +49,24 @@ internal static class MeshPort
     {
         app.MapWhen(context => context.Features.Get<MeshConnectionFeature>() is not null, mesh =>
         {
-            mesh.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.Zero });
-            mesh.UseRouting();
-            mesh.UseMiddleware<PeerAdmission>();
-            mesh.UseEndpoints(endpoints =>
+            // Built at the first mesh-port request, not at start: a node with no peer yet never pays for the peer
+            // endpoints' routing (start-up time, JIT and memory).
+            var pipeline = new Lazy<RequestDelegate>(() =>
             {
-                // Peer endpoints are no part of the people-facing API description.
-                var peers = endpoints.MapGroup("").ExcludeFromDescription();
-                peers.MapMeshEndpoints();
-                peerEndpoints(peers);
+                var branch = mesh.New();
+                branch.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.Zero });
+                branch.UseRouting();
+                branch.UseMiddleware<PeerAdmission>();
+                branch.UseEndpoints(endpoints =>
+                {
+                    // Peer endpoints are no part of the people-facing API description.
+                    var peers = endpoints.MapGroup("").ExcludeFromDescription();
+                    peers.MapMeshEndpoints();
+                    peerEndpoints(peers);
+                });
+                return branch.Build();
             });
+            mesh.Run(context => pipeline.Value(context));
         });
         return app;
     }

@@ -31,23 +31,3 @@ internal sealed class PeerAdmission(RequestDelegate next, PeerDirectory peers)
         return next(context);
     }
 }
-
-/// <summary>Endpoint metadata: a node may call this before it is admitted (it is how it gets admitted).</summary>
-internal sealed class AllowUnadmittedPeer
-{
-    public static readonly AllowUnadmittedPeer Instance = new();
-
-    private AllowUnadmittedPeer()
-    {
-    }
-}
-
-/// <summary>On a request that passed <see cref="PeerAdmission"/>: the admitted peer that sent it.</summary>
-internal sealed record PeerConnection(string NodeId);
-
-internal static class PeerConnectionExtensions
-{
-    /// <summary>The admitted peer that sent this mesh-port request.</summary>
-    public static string PeerNodeId(this HttpContext context) =>
-        context.Features.Get<PeerConnection>()?.NodeId ?? throw new InvalidOperationException("not a request from an admitted peer");
-}
