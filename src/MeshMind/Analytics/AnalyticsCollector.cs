@@ -25,14 +25,15 @@ internal sealed class AnalyticsCollector : IDisposable
         _recorder = recorder;
         _listener.InstrumentPublished = (instrument, listener) =>
         {
-            if (ReferenceEquals(instrument.Meter.Scope, meters) && IsCollected(instrument.Name))
+            if (ReferenceEquals(instrument.Meter.Scope, meters) && s_collected.TryGetValue(instrument.Name, out var collected))
             {
-                listener.EnableMeasurementEvents(instrument);
+                // The instrument's kind travels as the measurement's state: no lookup by name per measurement.
+                listener.EnableMeasurementEvents(instrument, collected);
             }
         };
-        _listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) => OnMeasurement(instrument, value, tags));
-        _listener.SetMeasurementEventCallback<int>((instrument, value, tags, _) => OnMeasurement(instrument, value, tags));
-        _listener.SetMeasurementEventCallback<double>((instrument, value, tags, _) => OnMeasurement(instrument, value, tags));
+        _listener.SetMeasurementEventCallback<long>((instrument, value, tags, state) => OnMeasurement(instrument, (Collected)state!, value, tags));
+        _listener.SetMeasurementEventCallback<int>((instrument, value, tags, state) => OnMeasurement(instrument, (Collected)state!, value, tags));
+        _listener.SetMeasurementEventCallback<double>((instrument, value, tags, state) => OnMeasurement(instrument, (Collected)state!, value, tags));
         _listener.Start();
     }
 
@@ -49,20 +50,55 @@ internal sealed class AnalyticsCollector : IDisposable
 
     public void Dispose() => _listener.Dispose();
 
-    private static bool IsCollected(string instrument) => instrument is
-        "meshmind.llm.requests" or "meshmind.llm.answers" or "meshmind.llm.answer.duration" or "meshmind.llm.answer.ttft"
-        or "meshmind.llm.answer.tokens_per_second" or "meshmind.llm.failovers" or "meshmind.conversations.turns" or "meshmind.auth.logins"
-        or "meshmind.files.transfers" or "meshmind.peer_call.duration" or "meshmind.peer_call.bytes" or "meshmind.mesh.link.rtt"
-        or "meshmind.peers.linked" or "meshmind.discovery.datagrams" or "meshmind.discovery.dropped" or "meshmind.network.bytes";
-
-    private void OnMeasurement(Instrument instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
+    /// <summary>The instruments analytics keeps, by name (the features' instruments it maps to its tallies).</summary>
+    private static readonly Dictionary<string, Collected> s_collected = new(StringComparer.Ordinal)
     {
-        switch (instrument.Name)
+        ["meshmind.llm.requests"] = Collected.LlmRequests,
+        ["meshmind.llm.answers"] = Collected.LlmAnswers,
+        ["meshmind.llm.answer.duration"] = Collected.LlmAnswerDuration,
+        ["meshmind.llm.answer.ttft"] = Collected.LlmAnswerTtft,
+        ["meshmind.llm.answer.tokens_per_second"] = Collected.LlmAnswerTokensPerSecond,
+        ["meshmind.llm.failovers"] = Collected.LlmFailovers,
+        ["meshmind.conversations.turns"] = Collected.ConversationTurns,
+        ["meshmind.auth.logins"] = Collected.Logins,
+        ["meshmind.files.transfers"] = Collected.FileTransfers,
+        ["meshmind.peer_call.duration"] = Collected.CallDuration,
+        ["meshmind.peer_call.bytes"] = Collected.CallBytes,
+        ["meshmind.mesh.link.rtt"] = Collected.LinkRtt,
+        ["meshmind.peers.linked"] = Collected.PeersLinked,
+        ["meshmind.discovery.datagrams"] = Collected.DiscoveryDatagrams,
+        ["meshmind.discovery.dropped"] = Collected.DiscoveryDropped,
+        ["meshmind.network.bytes"] = Collected.NetworkBytes,
+    };
+
+    private enum Collected
+    {
+        LlmRequests,
+        LlmAnswers,
+        LlmAnswerDuration,
+        LlmAnswerTtft,
+        LlmAnswerTokensPerSecond,
+        LlmFailovers,
+        ConversationTurns,
+        Logins,
+        FileTransfers,
+        CallDuration,
+        CallBytes,
+        LinkRtt,
+        PeersLinked,
+        DiscoveryDatagrams,
+        DiscoveryDropped,
+        NetworkBytes,
+    }
+
+    private void OnMeasurement(Instrument instrument, Collected collected, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
+    {
+        switch (collected)
         {
-            case "meshmind.llm.requests":
+            case Collected.LlmRequests:
                 _recorder.Add(Kinds.Message, "");
                 break;
-            case "meshmind.llm.answers":
+            case Collected.LlmAnswers:
                 var error = Tag(tags, "outcome") == "error";
                 _recorder.Add(Kinds.Chat, "", error: error);
                 if (Tag(tags, "model") is { } model)
@@ -81,25 +117,25 @@ internal sealed class AnalyticsCollector : IDisposable
                 }
 
                 break;
-            case "meshmind.llm.answer.duration":
+            case Collected.LlmAnswerDuration:
                 _recorder.Add(Kinds.Chat, "", count: 0, value: value);
                 break;
-            case "meshmind.llm.answer.ttft":
+            case Collected.LlmAnswerTtft:
                 _recorder.Add(Kinds.ChatTtft, "", value: value);
                 break;
-            case "meshmind.llm.answer.tokens_per_second":
+            case Collected.LlmAnswerTokensPerSecond:
                 _recorder.Add(Kinds.ChatRate, "", value: value);
                 break;
-            case "meshmind.llm.failovers":
+            case Collected.LlmFailovers:
                 _recorder.Add(Kinds.ChatFailover, "");
                 break;
-            case "meshmind.conversations.turns":
+            case Collected.ConversationTurns:
                 _recorder.Add(Kinds.Conversation, Tag(tags, "conversation.id") ?? "");
                 break;
-            case "meshmind.auth.logins":
+            case Collected.Logins:
                 _recorder.Add(Kinds.Login, Tag(tags, "outcome") ?? "");
                 break;
-            case "meshmind.files.transfers":
+            case Collected.FileTransfers:
                 var bytes = (long)value;
                 var peer = $"{Tag(tags, "peer.node_id")}|{Tag(tags, "peer.name")}";
                 switch (Tag(tags, "operation"))
@@ -119,27 +155,27 @@ internal sealed class AnalyticsCollector : IDisposable
                 }
 
                 break;
-            case "meshmind.peer_call.duration":
+            case Collected.CallDuration:
                 _recorder.Add(Kinds.Call, $"{Tag(tags, "target")} {Tag(tags, "route")}", value: value * 1000, error: Tag(tags, "error") == bool.TrueString);
                 break;
-            case "meshmind.peer_call.bytes":
+            case Collected.CallBytes:
                 var inbound = Tag(tags, "direction") == "in";
                 _recorder.Add(Kinds.Call, $"{Tag(tags, "target")} {Tag(tags, "route")}", count: 0,
                     bytesIn: inbound ? (long)value : 0, bytesOut: inbound ? 0 : (long)value);
                 break;
-            case "meshmind.mesh.link.rtt":
+            case Collected.LinkRtt:
                 _recorder.Add(Kinds.Rtt, $"{Tag(tags, "peer.node_id")}|{Tag(tags, "peer.name")}", value: value);
                 break;
-            case "meshmind.peers.linked" when _withGauges:
+            case Collected.PeersLinked when _withGauges:
                 _recorder.Add(Kinds.Peers, "", value: value);
                 break;
-            case "meshmind.discovery.datagrams" when Growth(instrument, tags, (long)value) is > 0 and var sent:
+            case Collected.DiscoveryDatagrams when Growth(instrument, tags, (long)value) is > 0 and var sent:
                 _recorder.Add(Kinds.Discovery, Tag(tags, "direction") ?? "", count: sent);
                 break;
-            case "meshmind.discovery.dropped" when Growth(instrument, tags, (long)value) is > 0 and var dropped:
+            case Collected.DiscoveryDropped when Growth(instrument, tags, (long)value) is > 0 and var dropped:
                 _recorder.Add(Kinds.Discovery, "dropped:" + Tag(tags, "reason"), count: dropped);
                 break;
-            case "meshmind.network.bytes" when Growth(instrument, tags, (long)value) is > 0 and var moved:
+            case Collected.NetworkBytes when Growth(instrument, tags, (long)value) is > 0 and var moved:
                 var incoming = Tag(tags, "direction") == "in";
                 _recorder.Add(Kinds.Bytes, Tag(tags, "channel") ?? "", count: 0, bytesIn: incoming ? moved : 0, bytesOut: incoming ? 0 : moved);
                 break;

@@ -25,8 +25,15 @@ internal sealed class OutboundCallMetrics
     public void Record(string target, string route, double milliseconds, bool error, long bytesIn, long bytesOut, string? channel)
     {
         _duration.Record(milliseconds / 1000, new("target", target), new("route", route), new("error", error));
-        _bytes.Add(bytesIn, new("target", target), new("route", route), new("direction", "in"));
-        _bytes.Add(bytesOut, new("target", target), new("route", route), new("direction", "out"));
+        if (bytesIn > 0)
+        {
+            _bytes.Add(bytesIn, new("target", target), new("route", route), new("direction", "in"));
+        }
+
+        if (bytesOut > 0)
+        {
+            _bytes.Add(bytesOut, new("target", target), new("route", route), new("direction", "out"));
+        }
         if (channel is not null)
         {
             _traffic.Add(channel, bytesIn, bytesOut);
