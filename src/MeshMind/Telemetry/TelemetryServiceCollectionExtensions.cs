@@ -122,7 +122,8 @@ internal static class TelemetryServiceCollectionExtensions
             metrics.AllowAnonymous();
         }
 
-        endpoints.MapGet("/healthz", () => TypedResults.Json(new HealthResponse("ok"), TelemetryJsonContext.Default.HealthResponse)).AllowAnonymous();
+        endpoints.MapGet("/healthz", () => TypedResults.Json(new HealthResponse("ok"), TelemetryJsonContext.Default.HealthResponse))
+            .AllowAnonymous().Produces<HealthResponse>();
         endpoints.MapHealthChecks("/readyz", new() { Predicate = check => check.Tags.Contains("ready") }).AllowAnonymous();
         return endpoints;
     }

@@ -11,14 +11,15 @@ namespace MeshMind.Web;
 internal static class WebServiceCollectionExtensions
 {
     /// <summary>
-    /// The people-facing HTTP port (<see cref="HttpOptions"/>) and the JSON contracts of its API (every feature adds its
-    /// source-generated context in its <c>AddX</c>; this adds the shape of every API error).
+    /// The people-facing HTTP port (<see cref="HttpOptions"/>), the JSON contracts of its API (every feature adds its
+    /// source-generated context in its <c>AddX</c>; this adds the shape of every API error) and the API's OpenAPI document.
     /// </summary>
     public static IServiceCollection AddWeb(this IServiceCollection services)
     {
         services.AddHttpOptions();
         services.AddOptions<KestrelServerOptions>().Configure<IOptions<HttpOptions>>(ConfigureKestrel);
         services.ConfigureHttpJsonOptions(json => UseSourceGeneratedContracts(json.SerializerOptions));
+        services.AddApiDocument();
         return services;
     }
 
@@ -29,11 +30,14 @@ internal static class WebServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>Resolves the API's types from the features' source-generated contexts only, named as the node writes them.</summary>
+    /// <summary>
+    /// Resolves the API's types from the features' source-generated contexts only, named as the node writes them: the API document
+    /// reads its schemas from these options.
+    /// </summary>
     private static void UseSourceGeneratedContracts(JsonSerializerOptions options)
     {
-        // Without the reflection resolver ASP.NET Core puts first, a type no feature's context declares fails where it is asked
-        // for instead of being handled, silently, by reflection (with the web defaults' camelCase names).
+        // Without the reflection resolver ASP.NET Core puts first, a type no feature's context declares fails the API document
+        // instead of being described, silently, by reflection.
         options.TypeInfoResolverChain.Clear();
         options.TypeInfoResolverChain.Add(InfrastructureJsonContext.Default);
 

@@ -23,7 +23,13 @@ internal static class ChatApi
     public static IEndpointRouteBuilder MapChatApi(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapPost("/api/chat", (HttpContext context, LlmRouter router, ConversationStore store, ConversationMetrics metrics, MeshFileReader files,
-            IOptions<LlmOptions> options, TimeProvider time) => ChatAsync(context, router, store, metrics, files, options, time));
+            IOptions<LlmOptions> options, TimeProvider time) => ChatAsync(context, router, store, metrics, files, options, time))
+            .AcceptsJson<ChatApiRequest>()
+            .Produces<ChatEvent>(StatusCodes.Status200OK, "application/x-ndjson")
+            .ProducesAlso<ChatApiResponse>("application/json",
+                "With \"stream\": true, NDJSON: one ChatEvent a line (start, token…, then done or error); otherwise the whole answer. "
+                + "A body with Ollama's \"messages\" array is answered as Ollama's POST /api/chat.")
+            .ProducesErrors(400, 404, 413, 415, 502, 503);
         return endpoints;
     }
 
