@@ -11,8 +11,6 @@ namespace MeshMind.Web;
 /// </summary>
 internal static class ApiDocument
 {
-    public const string Path = "/openapi/v1.json";
-
     public static IServiceCollection AddApiDocument(this IServiceCollection services) =>
         services.AddOpenApi(options =>
         {
@@ -22,7 +20,7 @@ internal static class ApiDocument
             options.AddDocumentTransformer(RequireDiscriminators);
         });
 
-    /// <summary>Maps <see cref="Path"/>; it needs a session or an API key, as the fallback policy asks of every endpoint.</summary>
+    /// <summary>Maps <c>/openapi/v1.json</c>; it needs a session or an API key, as the fallback policy asks of every endpoint.</summary>
     public static IEndpointRouteBuilder MapApiDocument(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapOpenApi("/openapi/{documentName}.json");

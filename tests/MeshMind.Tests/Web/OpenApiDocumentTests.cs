@@ -69,8 +69,17 @@ public sealed class OpenApiDocumentTests
             .ToList();
 
         Assert.Empty(undescribed);
-        Assert.DoesNotContain(paths, path => path.Key.StartsWith("/mesh", StringComparison.Ordinal) || path.Key.StartsWith("/app", StringComparison.Ordinal)
-            || path.Key is "/metrics" or "/" or "/openapi/{documentName}.json");
+    }
+
+    /// <summary>Peers' endpoints (the mesh port), Prometheus, the UI's own routes and the document itself are not the API.</summary>
+    [Fact]
+    public async Task Document_LeavesOutWhatIsNotTheApi()
+    {
+        var paths = JsonNode.Parse(await FetchAsync())!["paths"]!.AsObject().Select(path => path.Key).ToList();
+
+        Assert.Contains("/api/chat", paths); // the check sees the API
+        Assert.DoesNotContain(paths, path => path.StartsWith("/mesh", StringComparison.Ordinal) || path.StartsWith("/app", StringComparison.Ordinal)
+            || path is "/metrics" or "/readyz" or "/" or "/openapi/{documentName}.json");
     }
 
     /// <summary>The document as the node serves it, indented the way the checked-in copy is.</summary>
