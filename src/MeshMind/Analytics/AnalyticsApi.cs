@@ -13,18 +13,25 @@ internal static class AnalyticsApi
     public static IEndpointRouteBuilder MapAnalyticsApi(this IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapGroup("/api/analytics");
-        group.MapGet("/perf", (HttpContext c, AnalyticsHistory h, TimeProvider t) => Serve(c, h, t, Perf));
-        group.MapGet("/chat", (HttpContext c, AnalyticsHistory h, TimeProvider t) => Serve(c, h, t, Chat));
-        group.MapGet("/files", (HttpContext c, AnalyticsHistory h, TimeProvider t) => Serve(c, h, t, Files));
-        group.MapGet("/engagement", (HttpContext c, AnalyticsHistory h, TimeProvider t) => Serve(c, h, t, Engagement));
-        group.MapGet("/network", (HttpContext c, AnalyticsHistory h, TimeProvider t, PeerDirectory p) => Serve(c, h, t, (w, rows) => Network(w, rows, p)));
+        group.MapGet("/perf", (string? range, HttpContext c, AnalyticsHistory h, TimeProvider t) => Serve(range, c, h, t, Perf))
+            .Produces<PerfResponse>().ProducesErrors(400);
+        group.MapGet("/chat", (string? range, HttpContext c, AnalyticsHistory h, TimeProvider t) => Serve(range, c, h, t, Chat))
+            .Produces<ChatAnalyticsResponse>().ProducesErrors(400);
+        group.MapGet("/files", (string? range, HttpContext c, AnalyticsHistory h, TimeProvider t) => Serve(range, c, h, t, Files))
+            .Produces<FilesAnalyticsResponse>().ProducesErrors(400);
+        group.MapGet("/engagement", (string? range, HttpContext c, AnalyticsHistory h, TimeProvider t) => Serve(range, c, h, t, Engagement))
+            .Produces<EngagementResponse>().ProducesErrors(400);
+        group.MapGet("/network", (string? range, HttpContext c, AnalyticsHistory h, TimeProvider t, PeerDirectory p) =>
+            Serve(range, c, h, t, (w, rows) => Network(w, rows, p)))
+            .Produces<NetworkAnalyticsResponse>().ProducesErrors(400);
         return endpoints;
     }
 
-    private static async Task<IResult> Serve(HttpContext context, AnalyticsHistory history, TimeProvider time, Func<Window, IReadOnlyList<AnalyticsRow>, IResult> build)
+    // range: 1h, 6h, 24h (when absent), 7d or 30d; a parameter rather than read from the query so the API document names it.
+    private static async Task<IResult> Serve(string? range, HttpContext context, AnalyticsHistory history, TimeProvider time,
+        Func<Window, IReadOnlyList<AnalyticsRow>, IResult> build)
     {
-        var requested = context.Request.Query["range"].ToString();
-        if (Window.Parse(requested.Length == 0 ? "24h" : requested, time.GetUtcNow()) is not { } window)
+        if (Window.Parse(string.IsNullOrEmpty(range) ? "24h" : range, time.GetUtcNow()) is not { } window)
         {
             return ApiResults.Error(StatusCodes.Status400BadRequest, $"range must be one of {string.Join(", ", Window.Names)}");
         }

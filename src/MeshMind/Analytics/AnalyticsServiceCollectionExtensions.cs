@@ -14,6 +14,7 @@ internal static class AnalyticsServiceCollectionExtensions
         services.TryAddSingleton<AnalyticsStore>();
         services.TryAddSingleton<AnalyticsHistory>();
         services.AddHostedService<AnalyticsFlusher>();
+        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Add(AnalyticsJsonContext.Default));
         return services;
     }
 

@@ -13,14 +13,20 @@ internal static class AuthApi
     public static IEndpointRouteBuilder MapAuthApi(this IEndpointRouteBuilder endpoints)
     {
         var auth = endpoints.MapGroup("/api/auth").AllowAnonymous();
-        auth.MapPost("/login", LoginAsync);
+        auth.MapPost("/login", LoginAsync)
+            .AcceptsJson<LoginRequest>()
+            .Produces<LoginResponse>()
+            .ProducesErrors(400, 401, 413, 415, 429);
         auth.MapPost("/logout", LogoutAsync);
-        auth.MapGet("/status", Status);
+        auth.MapGet("/status", Status).Produces<AuthStatusResponse>();
 
         var keys = endpoints.MapGroup("/api/keys");
-        keys.MapPost("/", CreateKeyAsync);
-        keys.MapGet("/", ListKeysAsync);
-        keys.MapDelete("/{id}", DeleteKeyAsync);
+        keys.MapPost("/", CreateKeyAsync)
+            .AcceptsJson<CreateApiKeyRequest>()
+            .Produces<CreatedApiKeyResponse>(StatusCodes.Status201Created)
+            .ProducesErrors(400, 413, 415);
+        keys.MapGet("/", ListKeysAsync).Produces<ApiKeyResponse[]>();
+        keys.MapDelete("/{id}", DeleteKeyAsync).Produces(StatusCodes.Status204NoContent).ProducesErrors(404);
         return endpoints;
     }
 

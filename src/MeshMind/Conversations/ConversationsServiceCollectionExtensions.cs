@@ -14,6 +14,11 @@ internal static class ConversationsServiceCollectionExtensions
         services.TryAddSingleton<ConversationMetrics>();
         services.AddMeshParticipant<ConversationSync>(ConversationLinkJsonContext.MessageTypes);
         services.AddHostedService(provider => provider.GetRequiredService<ConversationSync>());
+        services.ConfigureHttpJsonOptions(json =>
+        {
+            json.SerializerOptions.TypeInfoResolverChain.Add(ConversationJsonContext.Default);
+            json.SerializerOptions.TypeInfoResolverChain.Add(ChatJsonContext.Default);
+        });
         return services;
     }
 

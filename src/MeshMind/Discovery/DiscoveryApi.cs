@@ -8,7 +8,7 @@ internal static class DiscoveryApi
 {
     public static IEndpointRouteBuilder MapDiscoveryApi(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/api/discovery", Stats);
+        endpoints.MapGet("/api/discovery", Stats).Produces<DiscoveryStatsResponse>();
         return endpoints;
     }
 

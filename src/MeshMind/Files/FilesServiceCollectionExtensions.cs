@@ -23,6 +23,7 @@ internal static class FilesServiceCollectionExtensions
         services.AddHostedService(provider => provider.GetRequiredService<Replication>());
         services.TryAddSingleton<MeshFileReader>();
         services.AddHostedService<FileStoreCleanup>();
+        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Add(FileJsonContext.Default));
         return services;
     }
 

@@ -81,6 +81,7 @@ internal static class NodeHost
         app.MapConversations();
         app.MapFilesApi();
         app.MapAnalytics();
+        app.MapApiDocument();
         app.MapWebUi(ui);
         return app;
     }

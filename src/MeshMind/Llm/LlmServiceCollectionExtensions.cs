@@ -31,6 +31,12 @@ internal static class LlmServiceCollectionExtensions
         services.AddMeshParticipant<LlmLinkSync>(LlmLinkJsonContext.MessageTypes);
         services.AddHostedService(provider => provider.GetRequiredService<LlmLinkSync>());
         services.AddHostedService<LlmProbe>();
+        services.ConfigureHttpJsonOptions(json =>
+        {
+            json.SerializerOptions.TypeInfoResolverChain.Add(ModelsJsonContext.Default);
+            json.SerializerOptions.TypeInfoResolverChain.Add(OpenAiJsonContext.Default);
+            json.SerializerOptions.TypeInfoResolverChain.Add(OllamaJsonContext.Default);
+        });
         return services;
     }
 

@@ -9,7 +9,8 @@ internal static class ModelsApi
     public static IEndpointRouteBuilder MapModelsApi(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapGet("/api/models", (LlmHosts hosts) =>
-            TypedResults.Json(new ModelCatalogResponse(hosts.Catalog()), ModelsJsonContext.Default.ModelCatalogResponse));
+            TypedResults.Json(new ModelCatalogResponse(hosts.Catalog()), ModelsJsonContext.Default.ModelCatalogResponse))
+            .Produces<ModelCatalogResponse>();
         return endpoints;
     }
 }

@@ -10,7 +10,7 @@ internal static class RevokeApi
 {
     public static IEndpointRouteBuilder MapMeshApi(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapPost("/api/peers/{nodeId}/revoke", RevokeAsync);
+        endpoints.MapPost("/api/peers/{nodeId}/revoke", RevokeAsync).Produces(StatusCodes.Status204NoContent).ProducesErrors(404);
         return endpoints;
     }
 

@@ -13,7 +13,7 @@ internal sealed record PeerResponse(
     int MeshPort,
     bool HasLlm,
     string[] Models,
-    string LinkState,
+    LinkState LinkState,
     double? RttMs,
     DateTimeOffset FirstSeen,
     DateTimeOffset LastSeen,
@@ -25,6 +25,6 @@ internal sealed record PeerResponse(
         var llm = llms.Find(peer.NodeId)?.Capability;
         return new(peer.NodeId, peer.Name, [.. peer.Addresses.Select(a => a.ToString())], peer.HttpPort, peer.MeshPort,
             llm?.HasLlm ?? adverts.PeerHasLlm(peer.NodeId), [.. (llm?.Models ?? []).Select(m => m.Name)],
-            peer.LinkState.ToString().ToLowerInvariant(), peer.RttMs, peer.FirstSeen, peer.LastSeen, peer.Revoked);
+            peer.LinkState, peer.RttMs, peer.FirstSeen, peer.LastSeen, peer.Revoked);
     }
 }

@@ -10,8 +10,8 @@ internal static class PeersApi
 {
     public static IEndpointRouteBuilder MapPeersApi(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/peers", List);
-        endpoints.MapGet("/api/peers", List);
+        endpoints.MapGet("/peers", List).Produces<PeerResponse[]>();
+        endpoints.MapGet("/api/peers", List).Produces<PeerResponse[]>();
         return endpoints;
     }
 

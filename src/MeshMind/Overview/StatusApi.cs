@@ -11,7 +11,7 @@ internal static class StatusApi
 {
     public static IEndpointRouteBuilder MapStatusApi(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/api/status", Status);
+        endpoints.MapGet("/api/status", Status).Produces<StatusResponse>();
         return endpoints;
     }
 

@@ -26,6 +26,7 @@ internal static class TelemetryServiceCollectionExtensions
     public static IServiceCollection AddTelemetry(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddTelemetryOptions();
+        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Add(TelemetryJsonContext.Default));
         services.AddHealthChecks().AddCheck<ReadinessCheck>("ready", tags: ["ready"]);
 
         // Read here, not from IOptions: the exporters are chosen while the container is built. Validated at start like the rest.
@@ -121,7 +122,8 @@ internal static class TelemetryServiceCollectionExtensions
             metrics.AllowAnonymous();
         }
 
-        endpoints.MapGet("/healthz", () => TypedResults.Json(new HealthResponse("ok"), TelemetryJsonContext.Default.HealthResponse)).AllowAnonymous();
+        endpoints.MapGet("/healthz", () => TypedResults.Json(new HealthResponse("ok"), TelemetryJsonContext.Default.HealthResponse))
+            .AllowAnonymous().Produces<HealthResponse>();
         endpoints.MapHealthChecks("/readyz", new() { Predicate = check => check.Tags.Contains("ready") }).AllowAnonymous();
         return endpoints;
     }

@@ -1,4 +1,6 @@
 using System.Net;
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using MeshMind.Infrastructure;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -8,12 +10,16 @@ namespace MeshMind.Web;
 
 internal static class WebServiceCollectionExtensions
 {
-    /// <summary>The people-facing HTTP port (<see cref="HttpOptions"/>) and the JSON shape of every API error.</summary>
+    /// <summary>
+    /// The people-facing HTTP port (<see cref="HttpOptions"/>), the JSON contracts of its API (every feature adds its
+    /// source-generated context in its <c>AddX</c>; this adds the shape of every API error) and the API's OpenAPI document.
+    /// </summary>
     public static IServiceCollection AddWeb(this IServiceCollection services)
     {
         services.AddHttpOptions();
         services.AddOptions<KestrelServerOptions>().Configure<IOptions<HttpOptions>>(ConfigureKestrel);
-        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, InfrastructureJsonContext.Default));
+        services.ConfigureHttpJsonOptions(json => UseSourceGeneratedContracts(json.SerializerOptions));
+        services.AddApiDocument();
         return services;
     }
 
@@ -22,6 +28,23 @@ internal static class WebServiceCollectionExtensions
         services.AddOptions<HttpOptions>().BindConfiguration(HttpOptions.Section).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<HttpOptions>, HttpOptionsValidator>());
         return services;
+    }
+
+    /// <summary>
+    /// Resolves the API's types from the features' source-generated contexts only, named as the node writes them: the API document
+    /// reads its schemas from these options.
+    /// </summary>
+    private static void UseSourceGeneratedContracts(JsonSerializerOptions options)
+    {
+        // Without the reflection resolver ASP.NET Core puts first, a type no feature's context declares fails the API document
+        // instead of being described, silently, by reflection.
+        options.TypeInfoResolverChain.Clear();
+        options.TypeInfoResolverChain.Add(InfrastructureJsonContext.Default);
+
+        // A context in a resolver chain follows these options, not its own [JsonSourceGenerationOptions]: they say what every
+        // context says (snake_case names; numbers only as numbers, which the web defaults would also accept as strings).
+        options.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+        options.NumberHandling = JsonNumberHandling.Strict;
     }
 
     private static void ConfigureKestrel(KestrelServerOptions kestrel, IOptions<HttpOptions> options)

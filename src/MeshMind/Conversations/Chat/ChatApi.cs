@@ -23,7 +23,13 @@ internal static class ChatApi
     public static IEndpointRouteBuilder MapChatApi(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapPost("/api/chat", (HttpContext context, LlmRouter router, ConversationStore store, ConversationMetrics metrics, MeshFileReader files,
-            IOptions<LlmOptions> options, TimeProvider time) => ChatAsync(context, router, store, metrics, files, options, time));
+            IOptions<LlmOptions> options, TimeProvider time) => ChatAsync(context, router, store, metrics, files, options, time))
+            .AcceptsJson<ChatApiRequest>()
+            .Produces<ChatEvent>(StatusCodes.Status200OK, "application/x-ndjson")
+            .ProducesAlso<ChatApiResponse>("application/json",
+                "With \"stream\": true, NDJSON: one ChatEvent a line (start, token…, then done or error); otherwise the whole answer. "
+                + "A body with Ollama's \"messages\" array is answered as Ollama's POST /api/chat.")
+            .ProducesErrors(400, 404, 413, 415, 502, 503);
         return endpoints;
     }
 
@@ -168,8 +174,11 @@ internal static class ChatApi
 
             var final = stream.Final;
             var latency = time.GetElapsedTime(started).TotalMilliseconds;
+            // Always known here: the router hands over an answer once its first piece came. (A saved exchange's is nullable
+            // because histories from other nodes may lack it.)
+            var ttftMs = Math.Round(stream.TtftMs, 2);
             var exchange = new Exchange(exchangeId, conversationId, question, answer.ToString(), stream.Model, host, Math.Round(latency, 2),
-                Math.Round(stream.TtftMs, 2), final?.PromptEvalCount ?? 0, final?.EvalCount ?? 0, time.GetUtcNow(), failure);
+                ttftMs, final?.PromptEvalCount ?? 0, final?.EvalCount ?? 0, time.GetUtcNow(), failure);
             await store.SaveAsync(exchange, CancellationToken.None);
             if (aborted.IsCancellationRequested)
             {
@@ -194,14 +203,14 @@ internal static class ChatApi
             double? rate = final?.TokensPerSecond is { } tokensPerSecond ? Math.Round(tokensPerSecond, 2) : null;
             if (body.Stream)
             {
-                Write(response, writer, new ChatDoneEvent(exchange.Answer, exchange.LatencyMs, exchange.TtftMs ?? 0, exchange.PromptTokens,
+                Write(response, writer, new ChatDoneEvent(exchange.Answer, exchange.LatencyMs, ttftMs, exchange.PromptTokens,
                     exchange.CompletionTokens, rate));
                 await response.BodyWriter.FlushAsync(aborted);
             }
             else
             {
                 await context.Response.WriteAsJsonAsync(new ChatApiResponse(exchange.Answer, exchange.Model, host, exchange.LatencyMs, conversationId,
-                    exchangeId, exchange.TtftMs ?? 0, exchange.PromptTokens, exchange.CompletionTokens),
+                    exchangeId, ttftMs, exchange.PromptTokens, exchange.CompletionTokens),
                     ChatJsonContext.Default.ChatApiResponse, contentType: null, aborted);
             }
         }

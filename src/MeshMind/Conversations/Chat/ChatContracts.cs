@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Serialization;
 
 namespace MeshMind.Conversations.Chat;
@@ -5,6 +6,8 @@ namespace MeshMind.Conversations.Chat;
 /// <summary><c>POST /api/chat</c> (seed).</summary>
 internal sealed class ChatApiRequest
 {
+    // [Required] marks it required in the API document; the handler answers a body without it with 400 itself.
+    [Required]
     public string? Message { get; set; }
 
     public string? Filename { get; set; }

@@ -22,6 +22,7 @@ internal sealed record FileEntry(
     string DownloadUrl)
 {
     /// <summary>Nodes other than the origin that hold a replica (a pinned file's copies).</summary>
+    [JsonRequired] // always sent (empty when there are none), so the API document marks it required
     public IReadOnlyList<string> Replicas { get; init; } = [];
 }
 

@@ -24,12 +24,18 @@ internal static class FilesApi
 
     public static IEndpointRouteBuilder MapFilesApi(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapPost("/api/upload", UploadAsync);
-        endpoints.MapGet("/api/files", ListAsync);
-        endpoints.MapGet("/api/files/{filename}", DownloadAsync);
-        endpoints.MapDelete("/api/files/{filename}", DeleteAsync);
-        endpoints.MapPost("/api/files/{filename}/pin", PinAsync);
-        endpoints.MapDelete("/api/files/{filename}/pin", UnpinAsync);
+        endpoints.MapPost("/api/upload", UploadAsync)
+            .AcceptsFile("file")
+            .Produces<UploadResponse>(StatusCodes.Status201Created)
+            .ProducesErrors(400, 413, 415);
+        endpoints.MapGet("/api/files", ListAsync).Produces<FileList>().Produces(StatusCodes.Status304NotModified);
+        endpoints.MapGet("/api/files/{filename}", DownloadAsync).ProducesFile().ProducesErrors(404);
+        endpoints.MapDelete("/api/files/{filename}", DeleteAsync).Produces(StatusCodes.Status204NoContent).ProducesErrors(404);
+        endpoints.MapPost("/api/files/{filename}/pin", PinAsync)
+            .Produces<PinResponse>()
+            .Produces<PinResponse>(StatusCodes.Status202Accepted)
+            .ProducesErrors(404);
+        endpoints.MapDelete("/api/files/{filename}/pin", UnpinAsync).Produces<PinResponse>().ProducesErrors(404);
         endpoints.MapPeerFileProxy();
         return endpoints;
     }

@@ -21,8 +21,9 @@ internal static class PeerFileProxy
         // The seed's form, by the peer's address; and by node id, which stays right when addresses change.
         endpoints.MapGet("/api/peer-file/{ip}/{filename}", (string ip, string filename, HttpContext context, PeerFiles files) =>
             ProxyAsync(context, files, IPAddress.TryParse(ip, out var address) && ip.Contains('.', StringComparison.Ordinal)
-                ? files.LivePeers().FirstOrDefault(p => p.Addresses.Contains(address)) : null, filename));
-        endpoints.MapGet("/api/peers/{nodeId}/files/{filename}", ByNodeAsync);
+                ? files.LivePeers().FirstOrDefault(p => p.Addresses.Contains(address)) : null, filename))
+            .ProducesFile().ProducesErrors(404, 502);
+        endpoints.MapGet("/api/peers/{nodeId}/files/{filename}", ByNodeAsync).ProducesFile().ProducesErrors(404, 502);
         return endpoints;
     }
 

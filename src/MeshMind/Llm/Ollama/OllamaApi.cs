@@ -1,3 +1,4 @@
+using MeshMind.Infrastructure;
 using MeshMind.Llm.Routing;
 
 namespace MeshMind.Llm.Ollama;
@@ -8,21 +9,34 @@ namespace MeshMind.Llm.Ollama;
 /// </summary>
 internal static class OllamaApi
 {
+    private const string Ndjson = "application/x-ndjson";
+
     public static IEndpointRouteBuilder MapOllamaApi(this IEndpointRouteBuilder endpoints)
     {
         // Also at the root (POST /api/chat there takes both the seed's and Ollama's body): base URL http://node:8080 works too.
-        endpoints.MapGet("/api/version", OllamaFrontEnd.Version);
-        endpoints.MapGet("/api/tags", (LlmHosts hosts, TimeProvider time) => OllamaFrontEnd.Tags(hosts.Catalog(), time));
-        endpoints.MapGet("/api/ps", (LlmHosts hosts, TimeProvider time) => OllamaFrontEnd.Ps(hosts.Catalog(), time));
-        endpoints.MapPost("/api/generate", OllamaFrontEnd.GenerateAsync);
+        endpoints.MapGet("/api/version", OllamaFrontEnd.Version).Produces<OllamaVersion>();
+        endpoints.MapGet("/api/tags", (LlmHosts hosts, TimeProvider time) => OllamaFrontEnd.Tags(hosts.Catalog(), time)).Produces<OllamaModelList>();
+        endpoints.MapGet("/api/ps", (LlmHosts hosts, TimeProvider time) => OllamaFrontEnd.Ps(hosts.Catalog(), time)).Produces<OllamaModelList>();
+        endpoints.MapPost("/api/generate", OllamaFrontEnd.GenerateAsync).DescribeAnswer<OllamaGenerateRequest, OllamaGenerateLine>();
 
         var ollama = endpoints.MapGroup("/ollama");
-        ollama.MapGet("/", () => TypedResults.Text("Ollama is running"));
-        ollama.MapGet("/api/version", OllamaFrontEnd.Version);
-        ollama.MapGet("/api/tags", (LlmHosts hosts, TimeProvider time) => OllamaFrontEnd.Tags(hosts.Catalog(), time));
-        ollama.MapGet("/api/ps", (LlmHosts hosts, TimeProvider time) => OllamaFrontEnd.Ps(hosts.Catalog(), time));
-        ollama.MapPost("/api/generate", OllamaFrontEnd.GenerateAsync);
-        ollama.MapPost("/api/chat", (HttpContext context, LlmRouter router) => OllamaFrontEnd.ChatAsync(context, router, includePeers: true));
+        ollama.MapGet("/", () => TypedResults.Text("Ollama is running")).Produces<string>(StatusCodes.Status200OK, "text/plain");
+        ollama.MapGet("/api/version", OllamaFrontEnd.Version).Produces<OllamaVersion>();
+        ollama.MapGet("/api/tags", (LlmHosts hosts, TimeProvider time) => OllamaFrontEnd.Tags(hosts.Catalog(), time)).Produces<OllamaModelList>();
+        ollama.MapGet("/api/ps", (LlmHosts hosts, TimeProvider time) => OllamaFrontEnd.Ps(hosts.Catalog(), time)).Produces<OllamaModelList>();
+        ollama.MapPost("/api/generate", OllamaFrontEnd.GenerateAsync).DescribeAnswer<OllamaGenerateRequest, OllamaGenerateLine>();
+        ollama.MapPost("/api/chat", (HttpContext context, LlmRouter router) => OllamaFrontEnd.ChatAsync(context, router, includePeers: true))
+            .DescribeAnswer<OllamaChatRequest, OllamaChatLine>();
         return endpoints;
     }
+
+    /// <summary>
+    /// For the API document: an Ollama request, answered as NDJSON lines (or, with <c>"stream": false</c>, one object) of
+    /// <typeparamref name="TLine"/>; router errors in Ollama's <c>{"error"}</c> form.
+    /// </summary>
+    private static RouteHandlerBuilder DescribeAnswer<TRequest, TLine>(this RouteHandlerBuilder endpoint) =>
+        endpoint.AcceptsJson<TRequest>()
+            .Produces<TLine>(StatusCodes.Status200OK, "application/json", Ndjson)
+            .ProducesErrors(400, 413, 415)
+            .ProducesErrors<OllamaError>(404, 503);
 }

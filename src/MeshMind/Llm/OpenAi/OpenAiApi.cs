@@ -24,8 +24,14 @@ internal static class OpenAiApi
         var v1 = endpoints.MapGroup("/v1");
         v1.MapGet("/models", (LlmHosts hosts) => TypedResults.Json(
             new OpenAiModelList("list", [.. hosts.Catalog().Select(m => new OpenAiModel(m.Name, "model", 0, "meshmind"))]),
-            OpenAiJsonContext.Default.OpenAiModelList));
-        v1.MapPost("/chat/completions", CompleteAsync);
+            OpenAiJsonContext.Default.OpenAiModelList))
+            .Produces<OpenAiModelList>();
+        v1.MapPost("/chat/completions", CompleteAsync)
+            .AcceptsJson<OpenAiChatRequest>()
+            .Produces<OpenAiCompletion>()
+            .ProducesAlso<OpenAiChunk>("text/event-stream",
+                "The completion; with \"stream\": true, server-sent events of chunks ending with \"data: [DONE]\" (or an error event without it).")
+            .ProducesErrors<OpenAiErrorResponse>(400, 404, 413, 415, 502, 503);
         return endpoints;
     }
 
