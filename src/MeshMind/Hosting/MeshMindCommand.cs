@@ -3,7 +3,7 @@ using System.Globalization;
 
 namespace MeshMind.Hosting;
 
-/// <summary>The <c>meshmind</c> command line: <c>run</c> (the default), <c>config</c>, <c>--version</c>.</summary>
+/// <summary>The <c>meshmind</c> command line: <c>run</c> (the default), <c>config</c>, <c>openapi</c>, <c>--version</c>.</summary>
 internal static class MeshMindCommand
 {
     public static RootCommand Create(Func<IReadOnlyDictionary<string, string?>, NodeLaunch> launch)
@@ -55,9 +55,13 @@ internal static class MeshMindCommand
         var config = new Command("config", "Print the effective configuration (secrets masked) and any problems with it.");
         config.SetAction(result => ConfigReport.Write(launch(Overrides(result))));
 
+        var output = new Option<string>("--output", "-o") { Description = "Write the document to this file instead of the standard output", HelpName = "FILE" };
+        var openApi = new Command("openapi", "Print the node's OpenAPI document (what GET /openapi/v1.json serves), without starting a node.") { output };
+        openApi.SetAction((result, cancellationToken) => ApiDocumentCommand.WriteAsync(launch(Overrides(result)), result.GetValue(output), cancellationToken));
+
         var root = new RootCommand("MeshMind: a LAN-first peer-to-peer LLM node. Run one on every machine.")
         {
-            dataDir, httpPort, httpBind, meshPort, meshBind, discoveryPort, discovery, name, peers, ollamaUrl, run, config,
+            dataDir, httpPort, httpBind, meshPort, meshBind, discoveryPort, discovery, name, peers, ollamaUrl, run, config, openApi,
         };
         root.SetAction((result, cancellationToken) => NodeHost.RunAsync(launch(Overrides(result)), cancellationToken));
         return root;

@@ -1,18 +1,37 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 
 namespace MeshMind.Web;
 
 /// <summary>
-/// The OpenAPI document of the people-facing API at <c>GET /openapi/v1.json</c> (a session or an API key, like the rest of the
-/// API). Every endpoint declares what it accepts and answers where it is mapped; the schemas come from the features'
-/// source-generated JSON contexts (see <see cref="WebServiceCollectionExtensions.AddWeb"/>). The web UI's API types are generated
-/// from a checked-in copy of this document (<c>ui/src/api/openapi.json</c>), which a test keeps equal to what the node serves.
+/// The OpenAPI document of the people-facing API. Every endpoint declares what it accepts and answers where it is mapped; the
+/// schemas come from the features' source-generated JSON contexts (see <see cref="WebServiceCollectionExtensions.AddWeb"/>).
+/// The document is generated without starting a node (<c>meshmind openapi</c>, which calls <see cref="AddApiDocument"/> and
+/// <see cref="RenderAsync"/>) into <c>ui/src/api/openapi.json</c>, from which the web UI's API types are generated; a test keeps
+/// that copy equal to what the code generates. A node serves the copy embedded in it at <c>GET /openapi/v1.json</c> (a session or
+/// an API key, like the rest of the API), so a running node never loads the OpenAPI libraries (about 2 MB of memory, idle).
 /// </summary>
 internal static class ApiDocument
 {
+    public const string Route = "/openapi/v1.json";
+
+    private const string DocumentName = "v1";
+
+    /// <summary>The checked-in copy, embedded by MeshMind.csproj.</summary>
+    private const string Resource = "api/openapi.json";
+
+    private static readonly JsonSerializerOptions s_indented = new()
+    {
+        WriteIndented = true,
+        // A file people read and diff, served as JSON only: descriptions keep their quotes and angle brackets.
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
     public static IServiceCollection AddApiDocument(this IServiceCollection services) =>
-        services.AddOpenApi(options =>
+        services.AddOpenApi(DocumentName, options =>
         {
             options.AddOperationTransformer(ApiOperations.CompleteAsync);
             options.AddSchemaTransformer(UnrequireSkipped);
@@ -20,12 +39,24 @@ internal static class ApiDocument
             options.AddDocumentTransformer(RequireDiscriminators);
         });
 
-    /// <summary>Maps <c>/openapi/v1.json</c>; it needs a session or an API key, as the fallback policy asks of every endpoint.</summary>
+    /// <summary>The document of the endpoints mapped on a built (not necessarily started) node, indented, ending with a newline.</summary>
+    public static async Task<string> RenderAsync(IServiceProvider services, CancellationToken cancellationToken)
+    {
+        var document = await services.GetRequiredKeyedService<IOpenApiDocumentProvider>(DocumentName).GetOpenApiDocumentAsync(cancellationToken);
+        var json = await document.SerializeAsJsonAsync(OpenApiSpecVersion.OpenApi3_1, cancellationToken);
+        return JsonNode.Parse(json)!.ToJsonString(s_indented) + "\n";
+    }
+
+    /// <summary>Maps <see cref="Route"/> to the embedded copy; it needs a session or an API key, as the fallback policy asks of every endpoint.</summary>
     public static IEndpointRouteBuilder MapApiDocument(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapOpenApi("/openapi/{documentName}.json");
+        endpoints.MapGet(Route, () => Results.Stream(OpenEmbedded(), "application/json; charset=utf-8")).ExcludeFromDescription();
         return endpoints;
     }
+
+    internal static Stream OpenEmbedded() =>
+        typeof(ApiDocument).Assembly.GetManifestResourceStream(Resource)
+        ?? throw new InvalidOperationException($"The node was built without its API document ({Resource}).");
 
     private static Task DescribeNode(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken cancellationToken)
     {

@@ -12,14 +12,14 @@ internal static class WebServiceCollectionExtensions
 {
     /// <summary>
     /// The people-facing HTTP port (<see cref="HttpOptions"/>), the JSON contracts of its API (every feature adds its
-    /// source-generated context in its <c>AddX</c>; this adds the shape of every API error) and the API's OpenAPI document.
+    /// source-generated context in its <c>AddX</c>; this adds the shape of every API error). The OpenAPI document's services are
+    /// not here: only <c>meshmind openapi</c> generates it (<see cref="ApiDocument"/>), so a running node never loads them.
     /// </summary>
     public static IServiceCollection AddWeb(this IServiceCollection services)
     {
         services.AddHttpOptions();
         services.AddOptions<KestrelServerOptions>().Configure<IOptions<HttpOptions>>(ConfigureKestrel);
         services.ConfigureHttpJsonOptions(json => UseSourceGeneratedContracts(json.SerializerOptions));
-        services.AddApiDocument();
         return services;
     }
 

@@ -42,6 +42,31 @@ public sealed class CommandLineTests : IDisposable
     }
 
     [Fact]
+    public async Task OpenApi_PrintsTheDocumentWithoutStartingANode()
+    {
+        var (exitCode, output) = await NodeProcess.RunToExitAsync(_dir.Path, ["openapi"], cancellationToken: TestContext.Current.CancellationToken);
+
+        Assert.Equal(0, exitCode);
+        Assert.StartsWith("{", output.TrimStart(), StringComparison.Ordinal);
+        Assert.Contains("\"openapi\": \"3.1", output, StringComparison.Ordinal);
+        Assert.Contains("\"/api/chat\"", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("listening on", output, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(_dir.Path, "meshmind-data")), "openapi must not create the data directory");
+    }
+
+    [Fact]
+    public async Task OpenApi_Output_WritesTheFile()
+    {
+        var file = Path.Combine(_dir.Path, "api.json");
+
+        var (exitCode, output) = await NodeProcess.RunToExitAsync(_dir.Path, ["openapi", "-o", file], cancellationToken: TestContext.Current.CancellationToken);
+
+        Assert.Equal(0, exitCode);
+        Assert.Equal("", output.Trim());
+        Assert.Contains("\"MeshMind node API\"", await File.ReadAllTextAsync(file, TestContext.Current.CancellationToken), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Config_InvalidValue_ExitCode2AndNamesSetting()
     {
         var (exitCode, output) = await NodeProcess.RunToExitAsync(_dir.Path, ["config"],

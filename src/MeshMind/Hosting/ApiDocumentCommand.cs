@@ -1,0 +1,59 @@
+using MeshMind.Web;
+
+namespace MeshMind.Hosting;
+
+/// <summary>
+/// <c>meshmind openapi</c>: the node's OpenAPI document, generated from the endpoints a node maps without starting one (no
+/// port, no data directory of the person's: a temporary one, deleted after). The configuration does not change the document.
+/// </summary>
+internal static class ApiDocumentCommand
+{
+    /// <returns>0; the document goes to <paramref name="outputPath"/>, or to <see cref="NodeLaunch.Output"/> when it is null.</returns>
+    public static async Task<int> WriteAsync(NodeLaunch launch, string? outputPath, CancellationToken cancellationToken)
+    {
+        var document = await GenerateAsync(launch, cancellationToken);
+        if (outputPath is null)
+        {
+            await launch.Output.WriteAsync(document.AsMemory(), cancellationToken);
+            await launch.Output.FlushAsync(cancellationToken);
+        }
+        else
+        {
+            await File.WriteAllTextAsync(outputPath, document, cancellationToken);
+        }
+
+        return 0;
+    }
+
+    public static async Task<string> GenerateAsync(NodeLaunch launch, CancellationToken cancellationToken)
+    {
+        var scratch = Directory.CreateTempSubdirectory("meshmind-openapi-");
+
+        // A node hands its endpoints to routing (and so to the API explorer) when it starts; this one never does, so the
+        // explorer reads the app's endpoints directly, once they are mapped.
+        var mapped = new List<EndpointDataSource>();
+        try
+        {
+            var quiet = launch with
+            {
+                CommandLine = new Dictionary<string, string?> { ["Node:DataDir"] = scratch.FullName, ["Discovery:Mode"] = "off" },
+                Environment = new Dictionary<string, string?>(),
+                WorkingDirectory = scratch.FullName,
+                Output = TextWriter.Null,
+                ConfigureServices = services =>
+                {
+                    services.AddApiDocument();
+                    launch.ConfigureServices?.Invoke(services);
+                    services.AddSingleton<EndpointDataSource>(_ => new CompositeEndpointDataSource(mapped));
+                },
+            };
+            await using var app = NodeHost.Build(quiet);
+            mapped.AddRange(((IEndpointRouteBuilder)app).DataSources);
+            return await ApiDocument.RenderAsync(app.Services, cancellationToken);
+        }
+        finally
+        {
+            scratch.Delete(recursive: true);
+        }
+    }
+}
