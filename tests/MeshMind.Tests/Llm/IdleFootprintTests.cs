@@ -6,7 +6,8 @@ namespace MeshMind.Tests.Llm;
 
 /// <summary>
 /// A node without an LLM keeps Ollama client machinery out of its memory (about 1 MB of an idle node, measured when the
-/// node still used OllamaSharp and Microsoft.Extensions.AI): neither is loaded, whatever the probe and the routes do.
+/// node still used OllamaSharp and Microsoft.Extensions.AI): neither is loaded, whatever the probe and the routes do. Nor
+/// are the OpenAPI and MVC libraries (about 2 MB), which only <c>meshmind openapi</c> uses.
 /// </summary>
 public sealed class IdleFootprintTests : IDisposable
 {
@@ -15,7 +16,7 @@ public sealed class IdleFootprintTests : IDisposable
     public void Dispose() => _dir.Dispose();
 
     [Fact]
-    public async Task NodeWithoutLlm_ProbedAndRouted_HasNotLoadedOllamaSharp()
+    public async Task NodeWithoutLlm_ProbedAndRouted_HasNotLoadedOllamaSharpNorOpenApi()
     {
         Assert.SkipUnless(OperatingSystem.IsLinux(), "Skipped: loaded assemblies are read from /proc, which only Linux has.");
         var ct = TestContext.Current.CancellationToken;
@@ -29,11 +30,14 @@ public sealed class IdleFootprintTests : IDisposable
         using var client = new HttpClient { BaseAddress = address };
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/healthz", ct)).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await client.PostAsync("/ollama/api/chat", new StringContent("{}"), ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/openapi/v1.json", ct)).StatusCode);
 
         var maps = await File.ReadAllTextAsync($"/proc/{node.ProcessId}/maps", ct);
         Assert.Contains("meshmind.dll", maps, StringComparison.Ordinal); // the check sees the node's own assemblies
         Assert.False(maps.Contains("OllamaSharp.dll", StringComparison.Ordinal), "OllamaSharp is loaded; the node's output:\n" + node.Output);
         Assert.False(maps.Contains("Microsoft.Extensions.AI", StringComparison.Ordinal), "Microsoft.Extensions.AI is loaded; the node's output:\n" + node.Output);
+        Assert.False(maps.Contains("OpenApi.dll", StringComparison.Ordinal), "an OpenAPI library is loaded");
+        Assert.False(maps.Contains("Microsoft.AspNetCore.Mvc", StringComparison.Ordinal), "an MVC library is loaded");
     }
 
     /// <summary>
