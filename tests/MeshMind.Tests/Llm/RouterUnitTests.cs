@@ -93,15 +93,35 @@ public sealed class CircuitBreakerTests
 
         Assert.Equal(BreakerState.Closed, breaker.State);
     }
+    [Fact]
+    public void Reset_ClosesAnOpenBreaker_AndForgetsItsCount()
+    {
+        var time = new FakeTimeProvider();
+        var breaker = new CircuitBreaker(time);
+        breaker.Failure();
+        breaker.Failure();
+        breaker.Failure();
+        Assert.Equal(time.GetUtcNow(), breaker.OpenedAt);
+
+        breaker.Reset();
+
+        Assert.Equal(BreakerState.Closed, breaker.State);
+        breaker.Failure();
+        breaker.Failure();
+        Assert.Equal(BreakerState.Closed, breaker.State);
+    }
 }
 
 public sealed class CandidateRankerTests
 {
     private static LlmCandidate Candidate(string id, bool local = false, bool loaded = true, int inFlight = 0, int slots = 4, int outstanding = 0,
-        double? ttft = null, BreakerState breaker = BreakerState.Closed, string model = "llama3:latest", bool probeLate = false) =>
+        double? ttft = null, BreakerState breaker = BreakerState.Closed, string model = "llama3:latest", bool probeLate = false, int openedAt = 0) =>
         new(new LlmHost(id, id, "127.0.0.1", true, local),
             new LlmCapability(true, [new ModelInfo(model, loaded, 1, "llama", "8B")], inFlight, slots, null, null) { ProbeLate = probeLate },
-            outstanding, ttft, breaker);
+            outstanding, ttft, breaker)
+        {
+            BreakerOpenedAt = DateTimeOffset.UnixEpoch.AddSeconds(openedAt),
+        };
 
     private static string[] Order(params LlmCandidate[] candidates) => [.. CandidateRanker.Rank("llama3", candidates).Select(c => c.Host.NodeId)];
 
@@ -153,6 +173,18 @@ public sealed class CandidateRankerTests
             Candidate("open", breaker: BreakerState.Open, ttft: 1),
             Candidate("other", model: "phi3:mini"),
             Candidate("healthy", ttft: 500)));
+    }
+
+    /// <summary>Issue 14: breakers that are all open must not refuse every linked host; the least recently failed goes first.</summary>
+    [Fact]
+    public void EveryBreakerOpen_AllStillTried_LeastRecentlyFailedFirst_OtherModelsExcluded()
+    {
+        Assert.Equal(["early", "middle", "late"], Order(
+            Candidate("late", breaker: BreakerState.Open, openedAt: 30),
+            Candidate("other", breaker: BreakerState.Open, openedAt: 1, model: "phi3:mini"),
+            Candidate("early", breaker: BreakerState.Open, openedAt: 10),
+            Candidate("middle", breaker: BreakerState.Open, openedAt: 20)));
+        Assert.Empty(Order(Candidate("other", model: "phi3:mini")));
     }
 
     [Fact]

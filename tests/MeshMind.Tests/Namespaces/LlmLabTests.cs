@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Text.Json;
 using MeshMind.Tests.Llm;
 using MeshMind.Tests.Support;
@@ -36,7 +38,10 @@ public sealed class LlmLabTests
     /// One bridge, a node per host (host1, host2, ...), a fake Ollama beside each node whose flag is set; returns once the mesh
     /// is full and the last node's catalog lists exactly the LLM hosts for <see cref="Model"/>, so it can chat.
     /// </summary>
-    private static async Task<List<LabNode>> StartMeshAsync(NamespaceLab lab, int subnet, params bool[] withLlm)
+    private static Task<List<LabNode>> StartMeshAsync(NamespaceLab lab, int subnet, params bool[] withLlm) =>
+        StartMeshAsync(lab, subnet, s_fast, withLlm);
+
+    private static async Task<List<LabNode>> StartMeshAsync(NamespaceLab lab, int subnet, Dictionary<string, string> environment, params bool[] withLlm)
     {
         var network = await lab.AddSwitchAsync(subnet);
         var nodes = new List<LabNode>();
@@ -44,7 +49,7 @@ public sealed class LlmLabTests
         {
             var host = await lab.AddHostAsync(network, 11 + i);
             var ollamaUrl = withLlm[i] ? (await lab.StartFakeOllamaAsync(host, s_tokenDelay, [Model], Ct)).BaseAddress.ToString() : LlmNodes.NoLlm;
-            nodes.Add(await lab.StartNodeAsync(host, $"host{i + 1}", Secret, ["--ollama-url", ollamaUrl], s_fast, Ct));
+            nodes.Add(await lab.StartNodeAsync(host, $"host{i + 1}", Secret, ["--ollama-url", ollamaUrl], environment, Ct));
         }
 
         await Labs.WaitForFullMeshAsync(nodes);
@@ -206,5 +211,97 @@ public sealed class LlmLabTests
         var exchange = Assert.Single(shared.GetProperty("exchanges").EnumerateArray(), e => e.GetProperty("question").GetString() == question);
         Assert.Equal(Echo(question), exchange.GetProperty("answer").GetString());
         Assert.Equal(answerer.NodeId, HostId(exchange));
+    }
+
+    /// <summary>
+    /// Churn (issue 14): three LLM hosts, one at a time killed with -9 and restarted, so two are always alive, while four
+    /// clients chat (streamed) through a fourth node. Every chat is answered, except one in flight on the host that died,
+    /// which ends with an error after its first tokens; none is refused, and each restarted host serves again. The mesh keeps
+    /// its default ping (5 s), so a killed host stays a candidate for seconds and is restarted before it is seen down.
+    /// </summary>
+    [Fact]
+    public async Task HostsKilledAndRestartedInTurn_EveryChatAnswered_ExceptThoseCutMidAnswer()
+    {
+        await using var lab = await Labs.CreateAsync();
+        var nodes = await StartMeshAsync(lab, subnet: 26, [], true, true, true, false);
+        var asker = nodes[3];
+        var outcomes = new ConcurrentQueue<ChurnOutcome>();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        var clients = Enumerable.Range(1, 4).Select(client => Task.Run(async () =>
+        {
+            for (var i = 1; !stop.IsCancellationRequested; i++)
+            {
+                var question = $"client {client} question {i}";
+                var started = Stopwatch.GetTimestamp();
+                outcomes.Enqueue(ChurnOutcome.Of(question, started, await ChatAsync(asker, question, stream: true)));
+            }
+        }, CancellationToken.None)).ToList();
+
+        var killed = new HashSet<string>(StringComparer.Ordinal);
+        var recoveries = new List<TimeSpan>();
+        try
+        {
+            for (var round = 0; round < 6; round++)
+            {
+                var victim = nodes[round % 3];
+                killed.Add(victim.NodeId!);
+                var before = outcomes.Count;
+                await victim.KillAsync();
+                await Wait.UntilAsync(() => outcomes.Count >= before + 12, Labs.Timeout, $"12 more chats with {victim.Name} killed");
+
+                var restarted = Stopwatch.GetTimestamp();
+                await victim.StartAsync(Ct);
+                await Wait.UntilAsync(() => outcomes.Any(o => o.Started > restarted && o.Host == victim.NodeId && o.Kind == "answered"), Labs.Timeout,
+                    $"{victim.Name} to answer a chat again after its restart");
+                recoveries.Add(Stopwatch.GetElapsedTime(restarted));
+                var served = outcomes.Count;
+                await Wait.UntilAsync(() => outcomes.Count >= served + 12, Labs.Timeout, $"12 more chats with {victim.Name} back");
+            }
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await Task.WhenAll(clients);
+        }
+
+        var all = outcomes.ToList();
+        var answered = all.Count(o => o.Kind == "answered");
+        var cut = all.Where(o => o.Kind == "cut").ToList();
+        TestContext.Current.TestOutputHelper?.WriteLine(
+            $"churn: {all.Count} chats, {answered} answered, {cut.Count} cut mid-answer, recovery after restart {string.Join(", ", recoveries.Select(r => $"{r.TotalSeconds:0.0} s"))}");
+        var failed = all.Where(o => o.Kind is not ("answered" or "cut")).Select(o => $"{o.Question}: {o.Kind} {o.Detail}").ToList();
+        TestContext.Current.TestOutputHelper?.WriteLine(string.Join("\n", failed.Take(10)));
+        Assert.Empty(failed);
+        Assert.All(cut, o => Assert.True(o.Host is not null && killed.Contains(o.Host), $"{o.Question} was cut on {o.Host}, a host that was not killed"));
+        Assert.True(answered >= 6 * 12, $"only {answered} of {all.Count} chats were answered");
+    }
+
+    /// <summary>How one streamed chat of the churn test ended: answered (the whole echo), cut (an error after tokens), or something else.</summary>
+    private sealed record ChurnOutcome(string Question, long Started, string Kind, string? Host, string Detail)
+    {
+        public static ChurnOutcome Of(string question, long started, LabResponse response)
+        {
+            if (!response.Completed)
+            {
+                return new(question, started, "hung", null, $"curl {response.CurlExitCode} {response.CurlError}");
+            }
+
+            if (response.Status != 200)
+            {
+                return new(question, started, "refused", null, $"{response.Status} {response.Body}");
+            }
+
+            var events = response.Body.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => JsonDocument.Parse(line).RootElement.Clone()).ToList();
+            var host = events.Where(e => Type(e) == "start").Select(HostId).FirstOrDefault();
+            var text = string.Concat(events.Where(e => Type(e) == "token").Select(e => e.GetProperty("content").GetString()));
+            return events switch
+            {
+                [.., var last] when Type(last) == "done" && last.GetProperty("response").GetString() == Echo(question) =>
+                    new(question, started, "answered", host, ""),
+                [.., var last] when Type(last) == "error" && text.Length > 0 && Echo(question).StartsWith(text, StringComparison.Ordinal) =>
+                    new(question, started, "cut", host, last.GetProperty("error").GetString() ?? ""),
+                _ => new(question, started, "refused", host, response.Body),
+            };
+        }
     }
 }

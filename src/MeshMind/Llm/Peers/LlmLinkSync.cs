@@ -1,6 +1,7 @@
 using MeshMind.Discovery;
 using MeshMind.Infrastructure;
 using MeshMind.Llm.Local;
+using MeshMind.Llm.Routing;
 using MeshMind.Mesh;
 using MeshMind.Mesh.Links;
 using Microsoft.Extensions.Options;
@@ -16,6 +17,7 @@ internal sealed class LlmLinkSync(
     LocalLlm local,
     MeshLinks links,
     PeerLlms peers,
+    HostHealth health,
     DiscoveryAdvert advert,
     BoundEndpoints bound,
     IOptions<LlmOptions> options) : IMeshParticipant, IHostedService
@@ -53,7 +55,12 @@ internal sealed class LlmLinkSync(
         links.Broadcast(message);
     }
 
-    public void LinkUp(string nodeId) => links.Send(nodeId, Message());
+    public void LinkUp(string nodeId)
+    {
+        // A peer that linked again (restarted, or its link came back) starts with a closed breaker.
+        health.Of(nodeId).Breaker.Reset();
+        links.Send(nodeId, Message());
+    }
 
     public void LinkDown(string nodeId) => peers.LinkDown(nodeId);
 

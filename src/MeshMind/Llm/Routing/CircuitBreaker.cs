@@ -9,7 +9,8 @@ internal enum BreakerState
 
 /// <summary>
 /// One peer's circuit breaker (DESIGN §6): opens after <see cref="FailuresToOpen"/> consecutive failures, lets a trial
-/// through after <see cref="OpenFor"/>, and closes again after <see cref="SuccessesToClose"/> successes in a row.
+/// through after <see cref="OpenFor"/>, and closes again after <see cref="SuccessesToClose"/> successes in a row. A peer
+/// that links again (it restarted, or its link came back) starts closed: <see cref="Reset"/>.
 /// </summary>
 internal sealed class CircuitBreaker(TimeProvider time)
 {
@@ -36,6 +37,29 @@ internal sealed class CircuitBreaker(TimeProvider time)
 
     /// <summary>Whether a request may go to this peer now (closed, or half-open for a trial).</summary>
     public bool Allows => State != BreakerState.Open;
+
+    /// <summary>When the breaker last opened; when every host of a model is open, the least recently failed is tried first.</summary>
+    public DateTimeOffset OpenedAt
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _openedAt;
+            }
+        }
+    }
+
+    /// <summary>Closes the breaker and forgets its count: the peer linked again, so how it failed before says nothing of it now.</summary>
+    public void Reset()
+    {
+        lock (_lock)
+        {
+            _state = BreakerState.Closed;
+            _failures = 0;
+            _successes = 0;
+        }
+    }
 
     public void Success()
     {

@@ -16,6 +16,9 @@ internal sealed record LlmCandidate(
     IPAddress? Address = null,
     int Port = 0)
 {
+    /// <summary>When the peer's breaker last opened (see <see cref="CandidateRanker"/>).</summary>
+    public DateTimeOffset BreakerOpenedAt { get; init; }
+
     /// <summary>Requests per slot, counting the ones this node has sent and the host has not reported yet.</summary>
     public double Load => (double)(Capability.InFlight + Outstanding) / Math.Max(1, Capability.MaxParallel);
 
@@ -26,7 +29,9 @@ internal sealed record LlmCandidate(
 /// The order candidates are tried in (DESIGN §6): only hosts with the model and a breaker that is not open; this node
 /// first while it has a free slot; then the model already loaded, fewest requests per slot, lowest time to first token.
 /// A host whose last probe was late comes after those that answered theirs, and half-open peers after both, so neither
-/// delays an answer a healthy host could give, yet a late host is still tried before the mesh answers 503.
+/// delays an answer a healthy host could give, yet a late host is still tried before the mesh answers 503. When the breaker
+/// of every host with the model is open, they are all tried, the least recently failed first: a breaker never refuses every
+/// linked host, for they may all have come back (a host that died, restarted and linked again starts closed anyway).
 /// </summary>
 /// <remarks>
 /// Runs for every chat: each candidate's sort key is computed once and the few candidates sorted in place (the node id
@@ -51,6 +56,11 @@ internal static class CandidateRanker
             }
         }
 
+        if (keyed.Count == 0)
+        {
+            return LeastRecentlyFailed(model, candidates);
+        }
+
         if (keyed.Count > 1)
         {
             keyed.Sort(static (a, b) => a.Key.CompareTo(b.Key));
@@ -64,6 +74,11 @@ internal static class CandidateRanker
 
         return ranked;
     }
+
+    private static LlmCandidate[] LeastRecentlyFailed(string model, IEnumerable<LlmCandidate> candidates) =>
+        [.. candidates.Where(c => c.Capability.Serves(model))
+            .OrderBy(c => c.BreakerOpenedAt)
+            .ThenBy(c => c.Host.NodeId, StringComparer.Ordinal)];
 
     /// <summary>A candidate's place, compared field by field in the order of the rules above.</summary>
     private readonly record struct RankKey(int LocalWithFreeSlot, int Doubt, int NotLoaded, double Load, double TtftMs, string NodeId)

@@ -62,7 +62,10 @@ internal sealed class LlmHosts(LocalLlm local, PeerDirectory peers, PeerLlms pee
                 var record = health.Of(peer.NodeId);
                 var address = peer.Addresses[0];
                 candidates.Add(new LlmCandidate(new LlmHost(peer.NodeId, peer.Name, address.ToString(), true, false),
-                    llm.Capability, record.Outstanding, record.TtftMs, record.Breaker.State, address, llm.GrantedPort));
+                    llm.Capability, record.Outstanding, record.TtftMs, record.Breaker.State, address, llm.GrantedPort)
+                {
+                    BreakerOpenedAt = record.Breaker.OpenedAt,
+                });
             }
         }
 

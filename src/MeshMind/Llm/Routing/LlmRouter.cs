@@ -63,11 +63,6 @@ internal sealed partial class LlmRouter(
         var ranked = CandidateRanker.Rank(model, all);
         if (ranked.Count == 0)
         {
-            if (all.Any(c => c.Capability.Serves(model)))
-            {
-                throw new LlmUnavailableException($"Every host of model '{model}' is failing; try again in {CircuitBreaker.OpenFor.TotalSeconds:0} s");
-            }
-
             var available = all.SelectMany(c => c.Capability.Models).Select(m => m.Name).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
             throw available.Count == 0
                 ? new LlmUnavailableException("No LLM is reachable in the mesh: no node has a running Ollama with a model")
