@@ -3,7 +3,8 @@ namespace MeshMind.Infrastructure;
 /// <summary>Writes files that hold secrets: owner-only permissions on Unix, written whole or not at all.</summary>
 internal static class SecureFile
 {
-    private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+    /// <summary>0600: read and write for the owner, nothing for anyone else.</summary>
+    public const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
 
     /// <summary>Atomically writes <paramref name="content"/> to <paramref name="path"/> with mode 0600.</summary>
     public static void WriteAllBytes(string path, ReadOnlySpan<byte> content)

@@ -1,10 +1,15 @@
 namespace MeshMind.Node;
 
-/// <summary>Creates the data directory and the node's identity (<c>node.pfx</c>) before anything else starts, and starts the uptime clock.</summary>
+/// <summary>
+/// Before anything else starts: creates and locks the data directory (one node per directory), then the node's identity
+/// (<c>node.pfx</c>), and starts the uptime clock.
+/// </summary>
 internal sealed class NodeIdentityStartup(IServiceProvider services) : IHostedLifecycleService
 {
     public Task StartingAsync(CancellationToken cancellationToken)
     {
+        var data = services.GetRequiredService<DataDirectory>();
+        data.Lock();
         _ = services.GetRequiredService<NodeInfo>().NodeId;
         return Task.CompletedTask;
     }
