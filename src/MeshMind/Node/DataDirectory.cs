@@ -35,6 +35,12 @@ internal sealed class DataDirectory : IDisposable
             ?? throw new DataDirectoryInUseException(Root, holder);
     }
 
+    /// <summary>
+    /// Makes the directory and everything in it readable by this account only (0700/0600, or an owner-only ACL on Windows),
+    /// including what an older version or a restore left world-readable (issue 14, finding 7).
+    /// </summary>
+    public void RestrictToOwner() => SecureFile.RestrictToOwner(Root);
+
     public void Dispose()
     {
         _lock?.Dispose();

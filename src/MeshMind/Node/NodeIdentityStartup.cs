@@ -1,7 +1,7 @@
 namespace MeshMind.Node;
 
 /// <summary>
-/// Before anything else starts: creates and locks the data directory (one node per directory), then the node's identity
+/// Before anything else starts: creates and locks the data directory (one node per directory) and makes it owner-only, then the node's identity
 /// (<c>node.pfx</c>), and starts the uptime clock.
 /// </summary>
 internal sealed class NodeIdentityStartup(IServiceProvider services) : IHostedLifecycleService
@@ -10,6 +10,7 @@ internal sealed class NodeIdentityStartup(IServiceProvider services) : IHostedLi
     {
         var data = services.GetRequiredService<DataDirectory>();
         data.Lock();
+        data.RestrictToOwner();
         _ = services.GetRequiredService<NodeInfo>().NodeId;
         return Task.CompletedTask;
     }
