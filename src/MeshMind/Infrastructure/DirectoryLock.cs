@@ -36,9 +36,8 @@ internal sealed class DirectoryLock : IDisposable
         {
             held = new FileStream(lockPath, options);
         }
-        catch (IOException ex) when (ex is not (FileNotFoundException or DirectoryNotFoundException or PathTooLongException))
+        catch (IOException ex) when (IsHeldElsewhere(ex))
         {
-            // A sharing violation (EWOULDBLOCK from flock on Unix, ERROR_SHARING_VIOLATION on Windows).
             holder = ReadProcessId(processIdPath);
             return null;
         }
@@ -70,6 +69,22 @@ internal sealed class DirectoryLock : IDisposable
         }
 
         _lock.Dispose();
+    }
+
+    /// <summary>
+    /// Whether opening failed because another process holds the file, rather than for a reason of its own (a read-only
+    /// or full disk), which must be reported as it is: .NET reports the former with the system's error code as HResult.
+    /// </summary>
+    private static bool IsHeldElsewhere(IOException ex)
+    {
+        const int ErrorSharingViolation = 32, ErrorLockViolation = 33; // Windows, in the low word of the HRESULT
+        const int LinuxEWouldBlock = 11, BsdEWouldBlock = 35; // flock(2) with LOCK_NB: EWOULDBLOCK (= EAGAIN)
+        if (OperatingSystem.IsWindows())
+        {
+            return (ex.HResult & 0xFFFF) is ErrorSharingViolation or ErrorLockViolation;
+        }
+
+        return ex.HResult == (OperatingSystem.IsLinux() || OperatingSystem.IsAndroid() ? LinuxEWouldBlock : BsdEWouldBlock);
     }
 
     private static int? ReadProcessId(string path)
