@@ -35,7 +35,10 @@ internal sealed class SeedNamesConfigurationSource(
             var data = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
             foreach (var (key, variable, file) in Mappings)
             {
-                var value = FromEnvironment(variable) ?? FromFile(source.WorkingDirectory, file) ?? FromFile(source.DataDirectory, file);
+                // A secret of only whitespace is kept (untrimmed) for validation to refuse: dropping it would have the node
+                // silently generate a secret of its own, and never join the mesh its operator meant (issue 14, finding 11).
+                var keepBlank = key == "Mesh:Secret";
+                var value = FromEnvironment(variable, keepBlank) ?? FromFile(source.WorkingDirectory, file, keepBlank) ?? FromFile(source.DataDirectory, file, keepBlank);
                 if (value is null)
                 {
                     continue;
@@ -46,6 +49,12 @@ internal sealed class SeedNamesConfigurationSource(
                     // p2p_secret.txt may list several secrets, one per line: the current one first, then the previous
                     // ones still accepted while every node is being moved to the new secret.
                     var lines = value.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                    if (lines.Length == 0)
+                    {
+                        data[key] = value;
+                        continue;
+                    }
+
                     data[key] = lines[0];
                     for (var i = 1; i < lines.Length; i++)
                     {
@@ -61,19 +70,22 @@ internal sealed class SeedNamesConfigurationSource(
             Data = data;
         }
 
-        private string? FromEnvironment(string variable) =>
-            source.Environment.TryGetValue(variable, out var value) && !string.IsNullOrWhiteSpace(value) ? value.Trim() : null;
+        /// <summary>The variable's trimmed value; one of only whitespace counts as unset unless <paramref name="keepBlank"/>.</summary>
+        private string? FromEnvironment(string variable, bool keepBlank) =>
+            source.Environment.TryGetValue(variable, out var value) ? Trimmed(value, keepBlank) : null;
 
-        private static string? FromFile(string directory, string file)
+        /// <summary>The file's trimmed text; an empty file counts as absent, one of only whitespace too unless <paramref name="keepBlank"/>.</summary>
+        private static string? FromFile(string directory, string file, bool keepBlank)
         {
             var path = Path.Combine(directory, file);
-            if (!File.Exists(path))
-            {
-                return null;
-            }
-
-            var text = File.ReadAllText(path).Trim();
-            return text.Length == 0 ? null : text;
+            return File.Exists(path) ? Trimmed(File.ReadAllText(path), keepBlank) : null;
         }
+
+        private static string? Trimmed(string? value, bool keepBlank) => value switch
+        {
+            null or "" => null,
+            _ when value.Trim() is { Length: > 0 } trimmed => trimmed,
+            _ => keepBlank ? value : null,
+        };
     }
 }

@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using System.Text.RegularExpressions;
 using MeshMind.Infrastructure;
+using MeshMind.Node;
 using MeshMind.Web;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Options;
@@ -32,6 +33,8 @@ internal static partial class StartupFailure
                 var key = match.Groups["key"].Value;
                 var value = match.Groups["value"].Success ? match.Groups["value"].Value : configuration[key];
                 return Settings.Invalid(key, $"'{value}' is not a valid {match.Groups["type"].Value.Replace("System.", "", StringComparison.Ordinal)}");
+            case DataDirectoryInUseException inUse:
+                return Settings.Invalid("Node:DataDir", inUse.Message);
             case UnauthorizedAccessException or IOException:
                 return Settings.Invalid("Node:DataDir", $"cannot use the data directory: {exception.Message}");
             default:

@@ -35,12 +35,21 @@ internal sealed class MeshOptionsValidator : IValidateOptions<MeshOptions>
             }
         }
 
-        if (options.Secret is { Length: < MeshOptions.MinimumSecretLength })
+        // Whitespace is checked first: a secret of 16 spaces is long enough but no secret at all (issue 14, finding 11).
+        if (options.Secret is { Length: > 0 } secret && string.IsNullOrWhiteSpace(secret))
+        {
+            errors.Add("Mesh:Secret", $"is only whitespace; set the mesh's shared secret (at least {MeshOptions.MinimumSecretLength} characters), or remove the setting to have one generated");
+        }
+        else if (options.Secret is { Length: < MeshOptions.MinimumSecretLength })
         {
             errors.Add("Mesh:Secret", $"is shorter than {MeshOptions.MinimumSecretLength} characters, too weak to admit peers");
         }
 
-        if (options.PreviousSecrets.Any(p => p.Length < MeshOptions.MinimumSecretLength))
+        if (options.PreviousSecrets.Any(string.IsNullOrWhiteSpace))
+        {
+            errors.Add("Mesh:PreviousSecrets", "one of them is empty or only whitespace; list only real secrets");
+        }
+        else if (options.PreviousSecrets.Any(p => p.Length < MeshOptions.MinimumSecretLength))
         {
             errors.Add("Mesh:PreviousSecrets", $"every previous secret needs at least {MeshOptions.MinimumSecretLength} characters");
         }

@@ -1,10 +1,16 @@
 namespace MeshMind.Node;
 
-/// <summary>Creates the data directory and the node's identity (<c>node.pfx</c>) before anything else starts, and starts the uptime clock.</summary>
+/// <summary>
+/// Before anything else starts: creates and locks the data directory (one node per directory) and makes it owner-only, then the node's identity
+/// (<c>node.pfx</c>), and starts the uptime clock.
+/// </summary>
 internal sealed class NodeIdentityStartup(IServiceProvider services) : IHostedLifecycleService
 {
     public Task StartingAsync(CancellationToken cancellationToken)
     {
+        var data = services.GetRequiredService<DataDirectory>();
+        data.Lock();
+        data.RestrictToOwner();
         _ = services.GetRequiredService<NodeInfo>().NodeId;
         return Task.CompletedTask;
     }

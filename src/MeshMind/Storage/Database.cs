@@ -1,3 +1,4 @@
+using MeshMind.Infrastructure;
 using MeshMind.Node;
 using Microsoft.Data.Sqlite;
 
@@ -54,6 +55,8 @@ internal sealed partial class Database
     /// <summary>Switches to WAL and applies every migration newer than the file's version, each in its own transaction.</summary>
     public async Task MigrateAsync(IReadOnlyList<Migration> migrations, CancellationToken cancellationToken)
     {
+        // SQLite creates the -wal and -shm files with the database file's mode, so an owner-only database keeps them owner-only.
+        SecureFile.CreateIfMissing(Path);
         await using var connection = await OpenAsync(cancellationToken);
         await using (var wal = connection.CreateCommand())
         {

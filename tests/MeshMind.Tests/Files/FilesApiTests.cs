@@ -151,6 +151,38 @@ public sealed class FilesApiTests
         Assert.False(File.Exists(Path.Combine(node.DataDir, "escape.txt")));
     }
 
+    [Theory]
+    [InlineData("invoice\u202Etxt.exe", "U+202E")]
+    [InlineData("pay\u200Bpal.pdf", "U+200B")]
+    [InlineData("\uFEFFnotes.txt", "U+FEFF")]
+    public async Task SpoofingNames_Get400NamingTheCharacter_AndNothingIsKept(string name, string codePoint)
+    {
+        await using var node = await TestNode.StartAsync();
+        using var client = await node.CreateLoggedInClientAsync();
+
+        var response = await client.PostAsync("/api/upload", Upload("x"u8.ToArray(), name), Ct);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains(codePoint, (await response.JsonAsync()).GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.Empty(Blobs(node));
+        Assert.Equal(0, (await (await client.GetAsync("/api/files", Ct)).JsonAsync()).GetProperty("files").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task FileKeptBeforeNamesWereChecked_CanStillBeDownloadedAndDeleted()
+    {
+        await using var node = await TestNode.StartAsync();
+        using var client = await node.CreateLoggedInClientAsync();
+        const string legacy = "old\u202Etxt.exe";
+        var store = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<MeshMind.Files.Store.FileStore>(node.App.Services);
+        await store.SaveAsync(legacy, "text/plain", new MemoryStream("kept"u8.ToArray()), Ct);
+        var path = "/api/files/" + Uri.EscapeDataString(legacy);
+
+        Assert.Equal("kept", await client.GetStringAsync(path, Ct));
+        Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAsync(path, Ct)).StatusCode);
+        Assert.Empty(Blobs(node));
+    }
+
     [Fact]
     public async Task NotMultipart_Or_NoFileField_GetsAClearError()
     {

@@ -99,6 +99,7 @@ public sealed class CommandLineTests : IDisposable
     [Theory]
     [InlineData("MESHMIND__Http__Port", "eighty", "Http:Port")]
     [InlineData("P2P_HMAC_SECRET", "short", "Mesh:Secret")]
+    [InlineData("P2P_HMAC_SECRET", "     ", "Mesh:Secret")]
     [InlineData("MESHMIND__Llm__OllamaUrl", "not a url", "Llm:OllamaUrl")]
     public async Task Run_BadValue_RefusesToStartNamingTheSetting(string variable, string value, string key)
     {
@@ -110,10 +111,48 @@ public sealed class CommandLineTests : IDisposable
         Assert.Equal(2, exitCode);
         Assert.Contains($"meshmind: error: {key}", output, StringComparison.Ordinal);
         Assert.DoesNotContain("listening on", output, StringComparison.Ordinal);
-        if (variable == "P2P_HMAC_SECRET")
+        if (variable == "P2P_HMAC_SECRET" && value.Trim().Length > 0)
         {
             Assert.DoesNotContain($"'{value}'", output, StringComparison.Ordinal);
         }
+    }
+
+    [Fact]
+    public async Task Run_SecondNodeOnTheSameDataDir_RefusedInOneLineNamingTheDirectoryAndThePid()
+    {
+        string[] arguments = ["--http-port", "0", "--http-bind", "127.0.0.1", "--discovery", "off"];
+        var environment = new Dictionary<string, string> { ["NODE_PASSWORD"] = "a-configured-password" };
+        await using var first = NodeProcess.Start(_dir.Path, arguments, environment);
+        await first.WaitForListeningAsync(cancellationToken: TestContext.Current.CancellationToken);
+
+        var (exitCode, output) = await NodeProcess.RunToExitAsync(_dir.Path, ["run", .. arguments], environment, cancellationToken: TestContext.Current.CancellationToken);
+
+        Assert.Equal(2, exitCode);
+        var error = Assert.Single(output.Split('\n'), l => l.StartsWith("meshmind: error:", StringComparison.Ordinal));
+        Assert.Contains(Path.Combine(_dir.Path, "meshmind-data"), error, StringComparison.Ordinal);
+        Assert.Contains($"PID {first.ProcessId}", error, StringComparison.Ordinal);
+        Assert.Contains("--data-dir", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("listening on", output, StringComparison.Ordinal);
+        Assert.Null(first.ExitCode);
+    }
+
+    [Fact]
+    public async Task Run_AfterTheHolderWasKilled_RestartsOnTheSameDataDir()
+    {
+        string[] arguments = ["--http-port", "0", "--http-bind", "127.0.0.1", "--discovery", "off"];
+        var environment = new Dictionary<string, string> { ["NODE_PASSWORD"] = "a-configured-password" };
+        await using (var killed = NodeProcess.Start(_dir.Path, arguments, environment))
+        {
+            await killed.WaitForListeningAsync(cancellationToken: TestContext.Current.CancellationToken);
+            await killed.KillAsync();
+        }
+
+        Assert.True(File.Exists(Path.Combine(_dir.Path, "meshmind-data", "meshmind.lock")));
+        await using var restarted = NodeProcess.Start(_dir.Path, arguments, environment);
+        var address = await restarted.WaitForListeningAsync(cancellationToken: TestContext.Current.CancellationToken);
+
+        using var client = new HttpClient { BaseAddress = address };
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/healthz", TestContext.Current.CancellationToken)).StatusCode);
     }
 
     [Fact]

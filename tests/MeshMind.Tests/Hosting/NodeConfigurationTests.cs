@@ -75,6 +75,18 @@ public sealed class NodeConfigurationTests : IDisposable
     }
 
     [Fact]
+    public void Build_SeedSecretOfOnlySpaces_IsKeptForValidationToRefuse_NotDroppedForAGeneratedOne()
+    {
+        var fromEnvironment = Build(environment: new() { ["P2P_HMAC_SECRET"] = "     " });
+        File.WriteAllText(_dir.Combine("p2p_secret.txt"), "   \n");
+        var fromFile = Build();
+
+        Assert.Equal("     ", fromEnvironment["Mesh:Secret"]);
+        Assert.False(string.IsNullOrEmpty(fromFile["Mesh:Secret"]));
+        Assert.True(string.IsNullOrWhiteSpace(fromFile["Mesh:Secret"]));
+    }
+
+    [Fact]
     public void Build_DataDirFromCommandLine_SeedFileFoundThere()
     {
         var custom = Directory.CreateDirectory(_dir.Combine("custom")).FullName;

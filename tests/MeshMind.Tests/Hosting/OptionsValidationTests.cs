@@ -82,6 +82,19 @@ public sealed class OptionsValidationTests
     }
 
     [Theory]
+    [InlineData("Mesh:Secret", "     ")]
+    [InlineData("Mesh:Secret", "                        ")] // long enough, but no secret at all
+    [InlineData("Mesh:Secret", "\t \t \t \t \t \t \t \t \t ")]
+    [InlineData("Mesh:PreviousSecrets:0", "                        ")]
+    public void MeshSecret_OnlyWhitespace_RefusedNamingTheSetting(string key, string value)
+    {
+        var error = Fails<MeshOptions>(new() { ["Mesh:Secret"] = "a-real-current-secret-0123", [key] = value });
+
+        var setting = key.StartsWith("Mesh:PreviousSecrets", StringComparison.Ordinal) ? "Mesh:PreviousSecrets" : "Mesh:Secret";
+        Assert.Contains(error.Failures, f => f.StartsWith(setting, StringComparison.Ordinal) && f.Contains("whitespace", StringComparison.Ordinal));
+    }
+
+    [Theory]
     [InlineData("Files:MaxUploadBytes", "0")]
     [InlineData("Files:ReplicaQuotaBytes", "-1")]
     public void Files_BadValue_Rejected(string key, string value)

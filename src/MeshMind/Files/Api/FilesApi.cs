@@ -149,7 +149,7 @@ internal static class FilesApi
     private static async Task<IResult> DownloadAsync(string filename, HttpRequest request, FileStore store, FileMetrics metrics, CancellationToken cancellationToken)
     {
         ByteRanges.IgnoreOtherUnits(request);
-        if (FileNames.Check(filename).Name is not { } name || await store.FindAsync(name, cancellationToken) is not { } file)
+        if (FileNames.ForLookup(filename) is not { } name || await store.FindAsync(name, cancellationToken) is not { } file)
         {
             return ApiResults.Error(StatusCodes.Status404NotFound, $"no file named '{Shorten(filename)}' on this node");
         }
@@ -161,7 +161,7 @@ internal static class FilesApi
     }
 
     private static async Task<IResult> DeleteAsync(string filename, FileStore store, CancellationToken cancellationToken) =>
-        FileNames.Check(filename).Name is { } name && await store.DeleteAsync(name, cancellationToken)
+        FileNames.ForLookup(filename) is { } name && await store.DeleteAsync(name, cancellationToken)
             ? TypedResults.NoContent()
             : ApiResults.Error(StatusCodes.Status404NotFound, $"no file named '{Shorten(filename)}' on this node");
 

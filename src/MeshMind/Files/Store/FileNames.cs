@@ -68,6 +68,14 @@ internal static class FileNames
             }
         }
 
+        foreach (var rune in name.EnumerateRunes())
+        {
+            if (Invisible(rune) is { } what)
+            {
+                return (null, $"the file name contains U+{rune.Value:X4}, {what}; remove it");
+            }
+        }
+
         if (name.EndsWith('.') || name.EndsWith(' ') || name.StartsWith(' '))
         {
             return (null, "the file name starts or ends with a space, or ends with a dot");
@@ -81,6 +89,38 @@ internal static class FileNames
 
         return (name, null);
     }
+
+    /// <summary>
+    /// The name to look a stored file up by: NFC, without the checks for new names, so a file kept before a check was
+    /// added can still be downloaded and deleted. Null when it is not well-formed Unicode.
+    /// </summary>
+    public static string? ForLookup(string? raw) => string.IsNullOrEmpty(raw) || !IsWellFormed(raw) ? null : ToNfc(raw);
+
+    /// <summary>
+    /// What a code point that shows as nothing, or changes how the characters around it show, does to a name; null for the
+    /// others. These let one name pass for another (UTS #39 excludes them from identifiers as default-ignorable or format
+    /// characters; UAX #9 defines the direction controls): "invoice\u202Etxt.exe" shows as "invoiceexe.txt".
+    /// </summary>
+    /// <remarks>
+    /// All of Unicode's format characters (Cf) are refused, zero-width joiners included: a joiner inside an emoji sequence or a
+    /// Persian word is legitimate, but it is also two names that look alike, and a file name can do without it.
+    /// </remarks>
+    private static string? Invisible(Rune rune) => rune.Value switch
+    {
+        0x061C or 0x200E or 0x200F or (>= 0x202A and <= 0x202E) or (>= 0x2066 and <= 0x2069) =>
+            "an invisible text-direction control that can make the name display as another (e.g. a reversed extension)",
+        0x180E or (>= 0x200B and <= 0x200D) or 0x2060 or 0xFEFF =>
+            "an invisible zero-width character that can make the name look like another",
+        0x034F or 0x115F or 0x1160 or 0x3164 or 0xFFA0 =>
+            "a character that shows as nothing and can make the name look like another",
+        _ => Rune.GetUnicodeCategory(rune) switch
+        {
+            System.Globalization.UnicodeCategory.Format => "an invisible formatting character that can make the name look like another",
+            System.Globalization.UnicodeCategory.LineSeparator or System.Globalization.UnicodeCategory.ParagraphSeparator =>
+                "a line or paragraph separator",
+            _ => null,
+        },
+    };
 
     /// <summary>The NFC form of a well-formed string.</summary>
     public static string ToNfc(string value) => value.AsSpan().ContainsAnyInRange('\u0300', '\uffff') ? Compose(value) : value;

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using MeshMind.Infrastructure;
 using Microsoft.Data.Sqlite;
 
 namespace MeshMind.Files.Store;
@@ -17,15 +18,15 @@ internal sealed partial class FileStore
     /// <exception cref="Exception">The one <paramref name="tooLarge"/> makes, after more than <paramref name="limit"/> bytes; nothing is kept.</exception>
     private async Task<ReceivedBlob> ReceiveAsync(Stream content, long limit, Func<Exception> tooLarge, CancellationToken cancellationToken)
     {
-        Directory.CreateDirectory(TempDirectory);
-        Directory.CreateDirectory(BlobDirectory);
+        SecureFile.CreateOwnerOnlyDirectory(TempDirectory);
+        SecureFile.CreateOwnerOnlyDirectory(BlobDirectory);
         var temp = Path.Combine(TempDirectory, Guid.NewGuid().ToString("N"));
         try
         {
             long size = 0;
             using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
             // Reads are large, so the file stream keeps no buffer of its own (no second copy).
-            await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0, System.IO.FileOptions.Asynchronous))
+            await using (var file = new FileStream(temp, SecureFile.CreateNewOptions(FileAccess.Write, bufferSize: 0, System.IO.FileOptions.Asynchronous)))
             {
                 var buffer = new byte[ReceiveBufferSize];
                 int read;
