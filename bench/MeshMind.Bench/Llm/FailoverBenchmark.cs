@@ -23,7 +23,7 @@ internal static class FailoverBenchmark
     public static async Task RunAsync(BenchNode host, string model, int samples, CancellationToken cancellationToken)
     {
         using var self = new InProcessNode("bench-router");
-        await self.JoinAsync(host.MeshPort, host.NodeId, BenchNode.Secret, cancellationToken);
+        await self.JoinAsync(host.MeshPort, host.NodeId, cancellationToken);
         var refusingPort = RefusingPort();
         ModelInfo[] models = [new(model, Loaded: true, 4_661_224_676, "llama", "8.0B")];
         var direct = new LinkedPeers();

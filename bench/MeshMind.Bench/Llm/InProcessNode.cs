@@ -31,7 +31,12 @@ internal sealed class InProcessNode : IDisposable
     private readonly IOptions<NodeOptions> _nodeOptions;
     private readonly IOptions<LlmOptions> _llmOptions = Options.Create(new LlmOptions { OllamaUrl = "http://127.0.0.1:9" });
 
-    public InProcessNode(string name)
+    private readonly MeshKeys _keys;
+    private readonly ConnectionProver _prover;
+
+    /// <param name="name">The node's name.</param>
+    /// <param name="secret">The mesh secret it proves on every connection to a peer's mesh port.</param>
+    public InProcessNode(string name, string secret = BenchNode.Secret)
     {
         _directory = Directory.CreateTempSubdirectory("meshmind-bench-").FullName;
         _nodeOptions = Options.Create(new NodeOptions { Name = name, DataDir = Path.Combine(_directory, "data") });
@@ -42,7 +47,9 @@ internal sealed class InProcessNode : IDisposable
         Calls = new OutboundCallMetrics(meters, new TrafficMetrics(meters));
         Metrics = new LlmMetrics(meters);
         Local = new LocalLlm(_llmOptions, Info, Calls, TimeProvider.System);
-        Clients = new PeerHttpClients(Identity, Calls, TimeProvider.System);
+        _keys = new MeshKeys(Options.Create(new MeshOptions { Secret = secret }), _data, new NodeConsole(TextWriter.Null));
+        _prover = new ConnectionProver(Info, _keys, Options.Create(new MeshOptions()), TimeProvider.System);
+        Clients = new PeerHttpClients(Identity, _prover, Calls, TimeProvider.System);
     }
 
     public NodeIdentity Identity { get; }
@@ -72,15 +79,14 @@ internal sealed class InProcessNode : IDisposable
     }
 
     /// <summary>
-    /// Joins a real node through its mesh port with <paramref name="secret"/>, as a node dialling a static peer does, so that
+    /// Joins a real node through its mesh port with this node's secret, as a node dialling a static peer does, so that
     /// node admits this identity and serves it the Ollama contract. The link socket is closed at once: serving needs admission only.
     /// </summary>
-    public async Task JoinAsync(int meshPort, string expectedNodeId, string secret, CancellationToken cancellationToken)
+    public async Task JoinAsync(int meshPort, string expectedNodeId, CancellationToken cancellationToken)
     {
-        var keys = new MeshKeys(Options.Create(new MeshOptions { Secret = secret }), _data, new NodeConsole(TextWriter.Null));
         var database = new Database(_data, NullLogger<Database>.Instance);
         await database.MigrateAsync(Migrations.All, cancellationToken);
-        var dialer = new MeshDialer(Identity, Info, keys, new PeerDirectory(TimeProvider.System), new PeerStore(database, TimeProvider.System), TimeProvider.System);
+        var dialer = new MeshDialer(Identity, _prover, Info, _keys, new PeerDirectory(TimeProvider.System), new PeerStore(database, TimeProvider.System), TimeProvider.System);
         var dialed = await dialer.DialAsync("127.0.0.1", meshPort, expectedNodeId, cancellationToken);
         dialed.Socket.Abort();
         dialed.Socket.Dispose();

@@ -29,8 +29,10 @@ internal static class MeshServiceCollectionExtensions
         services.TryAddSingleton<PeerHttpClients>();
         services.AddHostedService<MeshStartup>();
         services.AddHostedService(provider => provider.GetRequiredService<LinkManager>());
-        services.AddOptions<KestrelServerOptions>().Configure<IOptions<MeshOptions>, NodeIdentity, MeshConnectionGate>(
-            (kestrel, mesh, identity, gate) => MeshPort.Listen(kestrel, mesh.Value, identity, gate));
+        services.TryAddSingleton<ConnectionProver>();
+        // The admitter is made at the first mesh connection, not when Kestrel is configured (before the node has started).
+        services.AddOptions<KestrelServerOptions>().Configure<IOptions<MeshOptions>, NodeIdentity, MeshConnectionGate, IServiceProvider>(
+            (kestrel, mesh, identity, gate, provider) => MeshPort.Listen(kestrel, mesh.Value, identity, gate, provider.GetRequiredService<Admitter>));
         return services;
     }
 

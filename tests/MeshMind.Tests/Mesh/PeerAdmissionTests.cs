@@ -17,10 +17,11 @@ public sealed class PeerAdmissionTests
         Service<PeerHttpClients>(from).HttpFor(Id(to), IPAddress.Loopback, Service<BoundEndpoints>(to).MeshPort);
 
     [Fact]
-    public async Task UnadmittedCertificate_403OnEveryPeerEndpointAndUnknownRoute_HelloStillAnswers()
+    public async Task SecretHolderNeverJoined_403OnEveryPeerEndpointAndUnknownRoute_HelloStillAnswers()
     {
         await using var node = await StartAsync("host", NoLlm);
-        await using var stranger = await TestNode.StartAsync(environment: new() { ["P2P_HMAC_SECRET"] = "another-mesh-secret-0123456789" });
+        // Same secret, so its connections open; but it never joined, so its certificate is not admitted.
+        await using var stranger = await StartAsync("stranger", NoLlm);
         var client = Client(stranger, node);
 
         foreach (var path in s_peerGets)
@@ -32,6 +33,23 @@ public sealed class PeerAdmissionTests
         var hello = await client.GetAsync("/mesh/hello", Ct);
         Assert.Equal(HttpStatusCode.OK, hello.StatusCode);
         Assert.Equal(Id(node), (await hello.JsonAsync()).GetProperty("node_id").GetString());
+    }
+
+    [Fact]
+    public async Task OtherMesh_ConnectionClosedBeforeAnyEndpoint_EvenHello()
+    {
+        await using var node = await StartAsync("host", NoLlm);
+        await using var stranger = await TestNode.StartAsync(environment: new() { ["P2P_HMAC_SECRET"] = "another-mesh-secret-0123456789" });
+        var client = Client(stranger, node);
+        var refused = Service<MeshMind.Mesh.Admission.Admitter>(node).Refused;
+
+        foreach (var path in s_peerGets.Append("/mesh/hello"))
+        {
+            var error = await Assert.ThrowsAsync<HttpRequestException>(() => client.GetAsync(path, Ct));
+            Assert.Contains("no secret in common", error.InnerException?.Message ?? "", StringComparison.Ordinal);
+        }
+
+        Assert.True(Service<MeshMind.Mesh.Admission.Admitter>(node).Refused >= refused + s_peerGets.Length + 1);
     }
 
     [Fact]

@@ -12,4 +12,12 @@ public static class FreePort
         socket.Bind(new IPEndPoint(IPAddress.Any, 0));
         return ((IPEndPoint)socket.LocalEndPoint!).Port;
     }
+
+    /// <summary>A TCP port free on 127.0.0.1 right now, for a node that must come back on the same port after a restart.</summary>
+    public static int Tcp()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using MeshMind.Mesh.Peers;
@@ -8,7 +9,9 @@ namespace MeshMind.Mesh.Admission;
 
 /// <summary>
 /// The server side of joining (DESIGN §2): checks a client's proof that it holds the mesh secret and owns the
-/// certificate it presented, answers with the server's own proof, and pins the client as admitted.
+/// certificate it presented, answers with the server's own proof, and pins the client as admitted. The same checks open
+/// every connection (<see cref="AnswerConnection"/>), so a pinned certificate is served only while its node proves a
+/// secret this node accepts now (DESIGN §10).
 /// </summary>
 internal sealed partial class Admitter(
     MeshKeys keys, NodeInfo node, PeerDirectory peers, PeerStore store, TimeProvider time, ILogger<Admitter> logger)
@@ -76,6 +79,76 @@ internal sealed partial class Admitter(
         LogAdmitted(request.Name, clientHash[..12], remote);
         var proof = JoinProof.Server(matched.Join, request.NonceC, nonceServer, clientHash, node.NodeId);
         return (new JoinResponse(node.NodeId, node.InstanceId, node.Name, nonceServer, proof), StatusCodes.Status200OK, null);
+    }
+
+    /// <summary>
+    /// The server side of a connection's proof (<see cref="ConnectionProof"/>): whether the client holds a secret in force, and
+    /// the answer to send it. Pinning is not needed here (a new node joins on the connection this opens); revocation is.
+    /// </summary>
+    public (byte[] Answer, bool Accepted) AnswerConnection(ConnectionHello hello, X509Certificate2? clientCertificate, IPAddress remote)
+    {
+        if (clientCertificate is null)
+        {
+            return RefuseConnection(ConnectionProofStatus.NoCertificate, "a client certificate is required", remote);
+        }
+
+        var clientHash = NodeIdentity.ComputeNodeId(clientCertificate);
+        if (clientHash == node.NodeId)
+        {
+            return RefuseConnection(ConnectionProofStatus.OwnIdentity, "that is this node's own identity", remote);
+        }
+
+        if (peers.IsRevoked(clientHash))
+        {
+            return RefuseConnection(ConnectionProofStatus.Revoked, "this node has been revoked", remote);
+        }
+
+        var now = time.GetUtcNow();
+        if (Math.Abs(now.ToUnixTimeSeconds() - hello.Timestamp) > JoinProof.MaxClockSkew.TotalSeconds)
+        {
+            return RefuseConnection(ConnectionProofStatus.ClockSkew, "the timestamp is not within 60 s of this node's clock", remote);
+        }
+
+        // This node's secrets in order (current first), each against every proof the client sent (one per secret it holds).
+        MeshKeySet? matched = null;
+        foreach (var key in keys.All)
+        {
+            var expected = JoinProof.ConnectionClient(key.Join, hello.Nonce, hello.Timestamp, clientHash, node.NodeId);
+            var any = false;
+            foreach (var proof in hello.Proofs)
+            {
+                any |= JoinProof.Matches(expected, proof);
+            }
+
+            if (any)
+            {
+                matched = key;
+                break;
+            }
+        }
+
+        if (matched is null)
+        {
+            return RefuseConnection(ConnectionProofStatus.NotThisMesh, "the proof does not match this mesh's secret", remote);
+        }
+
+        if (!RememberNonce(Convert.ToHexStringLower(hello.Nonce), now))
+        {
+            return RefuseConnection(ConnectionProofStatus.Replayed, "the nonce was already used", remote);
+        }
+
+        var nonceServer = RandomNumberGenerator.GetBytes(ConnectionProof.NonceLength);
+        return (ConnectionProof.Accepted(nonceServer, JoinProof.ConnectionServer(matched.Join, hello.Nonce, nonceServer, clientHash, node.NodeId)), true);
+    }
+
+    /// <summary>Refuses a connection whose opening was not a proof at all.</summary>
+    public byte[] RefuseMalformedConnection(IPAddress remote) =>
+        RefuseConnection(ConnectionProofStatus.Malformed, "the connection did not open with a proof", remote).Answer;
+
+    private (byte[] Answer, bool Accepted) RefuseConnection(ConnectionProofStatus status, string reason, IPAddress remote)
+    {
+        Refuse(StatusCodes.Status403Forbidden, reason, remote);
+        return (ConnectionProof.Refusal(status), false);
     }
 
     private bool RememberNonce(string nonce, DateTimeOffset now)

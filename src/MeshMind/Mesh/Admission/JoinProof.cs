@@ -18,6 +18,18 @@ internal static class JoinProof
     public static string Server(byte[] joinKey, string nonceClient, string nonceServer, string clientCertHash, string serverCertHash) =>
         Mac(joinKey, $"MM1|server|{nonceClient}|{nonceServer}|{clientCertHash}|{serverCertHash}");
 
+    /// <summary>The client's proof that opens a mesh connection (<see cref="ConnectionProof"/>), as raw bytes.</summary>
+    public static byte[] ConnectionClient(byte[] joinKey, ReadOnlySpan<byte> nonceClient, long timestamp, string clientCertHash, string serverCertHash) =>
+        MacBytes(joinKey, $"MM1|connection-client|{Convert.ToHexStringLower(nonceClient)}|{timestamp}|{clientCertHash}|{serverCertHash}");
+
+    /// <summary>The server's answer to <see cref="ConnectionClient"/>, as raw bytes.</summary>
+    public static byte[] ConnectionServer(byte[] joinKey, ReadOnlySpan<byte> nonceClient, ReadOnlySpan<byte> nonceServer, string clientCertHash, string serverCertHash) =>
+        MacBytes(joinKey, $"MM1|connection-server|{Convert.ToHexStringLower(nonceClient)}|{Convert.ToHexStringLower(nonceServer)}|{clientCertHash}|{serverCertHash}");
+
+    /// <summary>Constant-time comparison of two raw MACs.</summary>
+    public static bool Matches(ReadOnlySpan<byte> expected, ReadOnlySpan<byte> presented) =>
+        presented.Length == expected.Length && CryptographicOperations.FixedTimeEquals(expected, presented);
+
     /// <summary>Constant-time comparison of two hex MACs.</summary>
     public static bool Matches(string expected, string? presented)
     {
@@ -31,5 +43,7 @@ internal static class JoinProof
 
     public static string NewNonce() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
 
-    private static string Mac(byte[] key, string message) => Convert.ToHexStringLower(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(message)));
+    private static string Mac(byte[] key, string message) => Convert.ToHexStringLower(MacBytes(key, message));
+
+    private static byte[] MacBytes(byte[] key, string message) => HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(message));
 }

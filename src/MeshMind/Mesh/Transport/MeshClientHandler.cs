@@ -3,20 +3,25 @@ using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
+using MeshMind.Mesh.Admission;
 using MeshMind.Node;
 
 namespace MeshMind.Mesh.Transport;
 
 /// <summary>
-/// An HTTP handler for a peer's mesh port: TCP with no Nagle delay, TLS 1.3 with this node's certificate, and the
-/// server's certificate judged by its hash — the node id — since every node's certificate is self-signed.
+/// An HTTP handler for a peer's mesh port: TCP with no Nagle delay, TLS 1.3 with this node's certificate, the
+/// server's certificate judged by its hash — the node id — since every node's certificate is self-signed, and on every
+/// new connection the proof of a secret in force both ways (<see cref="ConnectionProver"/>) before the first request.
 /// </summary>
 internal static class MeshClientHandler
 {
     /// <param name="identity">This node's certificate, presented to the peer.</param>
+    /// <param name="prover">Proves this node's secrets on each new connection and checks the peer's proof.</param>
     /// <param name="acceptServer">Given the server certificate's node id, whether to go on.</param>
     /// <param name="connected">Told the remote address of each new TCP connection.</param>
-    public static SocketsHttpHandler Create(NodeIdentity identity, Func<string, bool> acceptServer, Action<IPAddress?>? connected = null) => new()
+    /// <param name="proven">Told, for each new connection, the secret's keys the peer proved.</param>
+    public static SocketsHttpHandler Create(NodeIdentity identity, ConnectionProver prover, Func<string, bool> acceptServer,
+        Action<IPAddress?>? connected = null, Action<MeshKeySet>? proven = null) => new()
     {
         ConnectCallback = async (context, token) =>
         {
@@ -32,6 +37,12 @@ internal static class MeshClientHandler
                 socket.Dispose();
                 throw;
             }
+        },
+        PlaintextStreamFilter = async (context, token) =>
+        {
+            var keys = await prover.ProveAsync((SslStream)context.PlaintextStream, token);
+            proven?.Invoke(keys);
+            return context.PlaintextStream;
         },
         SslOptions = new SslClientAuthenticationOptions
         {

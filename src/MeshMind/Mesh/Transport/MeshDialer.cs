@@ -10,7 +10,8 @@ namespace MeshMind.Mesh.Transport;
 /// The client side of joining: connects to a peer's mesh port with this node's certificate, proves it holds the
 /// secret, checks the peer's proof, pins it, and opens the link WebSocket.
 /// </summary>
-internal sealed class MeshDialer(NodeIdentity identity, NodeInfo node, MeshKeys keys, PeerDirectory peers, PeerStore store, TimeProvider time)
+internal sealed class MeshDialer(
+    NodeIdentity identity, ConnectionProver prover, NodeInfo node, MeshKeys keys, PeerDirectory peers, PeerStore store, TimeProvider time)
 {
     public static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(5);
 
@@ -22,13 +23,14 @@ internal sealed class MeshDialer(NodeIdentity identity, NodeInfo node, MeshKeys 
     {
         string? serverHash = null;
         IPAddress? remoteAddress = null;
+        MeshKeySet? shared = null;
         // Self-signed by design: the certificate's hash is the node's identity, checked against what we expect here and
         // bound into both admission proofs.
-        var handler = MeshClientHandler.Create(identity, serverNodeId =>
+        var handler = MeshClientHandler.Create(identity, prover, serverNodeId =>
         {
             serverHash = serverNodeId;
             return expectedNodeId is null || serverNodeId == expectedNodeId;
-        }, address => remoteAddress = address);
+        }, address => remoteAddress = address, proven => shared = proven);
         handler.ConnectTimeout = ConnectTimeout;
         handler.PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30);
 
@@ -52,10 +54,13 @@ internal sealed class MeshDialer(NodeIdentity identity, NodeInfo node, MeshKeys 
                 throw new MeshJoinException($"{host}:{port} is revoked node {serverHash[..12]}");
             }
 
+            // Join with the secret the connection's proof found in common: during a rollout, this node may still sign with an
+            // old secret that the peer has already dropped, while it lists the new one.
+            var joinKey = (shared ?? keys.Current).Join;
             var nonce = JoinProof.NewNonce();
             var ts = time.GetUtcNow().ToUnixTimeSeconds();
             var request = new JoinRequest(node.NodeId, node.InstanceId, node.Name, nonce, ts,
-                JoinProof.Client(keys.Current.Join, nonce, ts, node.NodeId, serverHash));
+                JoinProof.Client(joinKey, nonce, ts, node.NodeId, serverHash));
             using var joined = await http.PostAsJsonAsync(new Uri(baseUri, "/mesh/join"), request, MeshJsonContext.Default.JoinRequest, cancellationToken);
             if (!joined.IsSuccessStatusCode)
             {
@@ -77,6 +82,12 @@ internal sealed class MeshDialer(NodeIdentity identity, NodeInfo node, MeshKeys 
             socket.Options.KeepAliveInterval = TimeSpan.Zero;
             await socket.ConnectAsync(new UriBuilder("wss", host, port, "/mesh/link").Uri, new HttpMessageInvoker(handler, disposeHandler: false), cancellationToken);
             return new Dialed(serverHash, response.Name, socket, handler, remoteAddress);
+        }
+        catch (Exception ex) when (ex.InnerException is MeshJoinException refused)
+        {
+            // The connection's proof failed: say why, not that "the PlaintextStreamFilter failed".
+            handler.Dispose();
+            throw new MeshJoinException($"{host}:{port}: {refused.Message}");
         }
         catch
         {

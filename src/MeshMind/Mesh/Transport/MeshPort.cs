@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Security;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
+using MeshMind.Mesh.Admission;
 using MeshMind.Node;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
@@ -9,12 +10,13 @@ using Microsoft.AspNetCore.Server.Kestrel.Https;
 namespace MeshMind.Mesh.Transport;
 
 /// <summary>
-/// The mesh port (default 7878): TLS 1.3 with certificates on both sides. Requests on it never reach the
-/// people-facing pipeline, and everything but <c>/mesh/hello</c> and <c>/mesh/join</c> needs an admitted client certificate.
+/// The mesh port (default 7878): TLS 1.3 with certificates on both sides, then the connection's proof of a secret in force
+/// (<see cref="ConnectionProofMiddleware"/>), then HTTP. Requests on it never reach the people-facing pipeline, and
+/// everything but <c>/mesh/hello</c> and <c>/mesh/join</c> needs an admitted client certificate.
 /// </summary>
 internal static class MeshPort
 {
-    public static void Listen(KestrelServerOptions kestrel, MeshOptions options, NodeIdentity identity, MeshConnectionGate gate)
+    public static void Listen(KestrelServerOptions kestrel, MeshOptions options, NodeIdentity identity, MeshConnectionGate gate, Func<Admitter> admitter)
     {
         var address = IPAddress.TryParse(options.BindAddress, out var parsed) ? parsed : IPAddress.Any;
         kestrel.Listen(address, options.Port, listen =>
@@ -37,6 +39,9 @@ internal static class MeshPort
                 OnConnection = _ => ValueTask.FromResult(tls.Value),
                 HandshakeTimeout = options.HandshakeTimeout,
             });
+            // After TLS (so inside it, with the client's certificate known), before HTTP.
+            var admission = new Lazy<Admitter>(admitter);
+            listen.Use(next => connection => ConnectionProofMiddleware.RunAsync(connection, next, admission.Value));
         });
     }
 

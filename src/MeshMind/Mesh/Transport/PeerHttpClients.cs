@@ -7,11 +7,12 @@ namespace MeshMind.Mesh.Transport;
 
 /// <summary>
 /// The one place that knows how to reach a peer's mesh port over HTTP (DESIGN §5): mutual TLS with this node's
-/// certificate, accepting only the certificate whose hash is the peer's node id; one connection pool per peer; every
+/// certificate, accepting only the certificate whose hash is the peer's node id, and a proof of a secret in force both
+/// ways on each new connection (one round trip, then the connection serves many requests); one connection pool per peer; every
 /// call measured (<see cref="CallMetricsHandler"/>, its bytes counted as the <c>proxy</c> channel). Features call their
 /// peer endpoints through these clients.
 /// </summary>
-internal sealed class PeerHttpClients(NodeIdentity identity, OutboundCallMetrics calls, TimeProvider time) : IDisposable
+internal sealed class PeerHttpClients(NodeIdentity identity, ConnectionProver prover, OutboundCallMetrics calls, TimeProvider time) : IDisposable
 {
     private readonly ConcurrentDictionary<(string NodeId, string Endpoint), Lazy<HttpClient>> _clients = new();
 
@@ -71,7 +72,7 @@ internal sealed class PeerHttpClients(NodeIdentity identity, OutboundCallMetrics
 
     private HttpClient Create(string nodeId, IPAddress address, int port, bool http2)
     {
-        var handler = MeshClientHandler.Create(identity, serverNodeId => serverNodeId == nodeId);
+        var handler = MeshClientHandler.Create(identity, prover, serverNodeId => serverNodeId == nodeId);
         handler.ConnectTimeout = TimeSpan.FromSeconds(3);
         handler.PooledConnectionIdleTimeout = TimeSpan.FromSeconds(60);
         handler.EnableMultipleHttp2Connections = true;
