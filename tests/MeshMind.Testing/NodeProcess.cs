@@ -160,6 +160,13 @@ public sealed partial class NodeProcess : IAsyncDisposable
         await _process.WaitForExitAsync(cts.Token);
     }
 
+    /// <summary>Writes <paramref name="text"/> to the program's standard input, then closes it (end of input).</summary>
+    public async Task WriteInputAndCloseAsync(string text, CancellationToken cancellationToken = default)
+    {
+        await _process.StandardInput.WriteAsync(text.AsMemory(), cancellationToken);
+        _process.StandardInput.Close();
+    }
+
     /// <summary>SIGKILL, as <c>kill -9</c>: no graceful stop, no OFFLINE.</summary>
     public async Task KillAsync()
     {

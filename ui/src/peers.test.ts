@@ -16,6 +16,7 @@ function peer(name: string, link_state: LinkState, revoked = false, node_id = na
     first_seen: '2026-11-26T12:00:00Z',
     last_seen: '2026-11-26T12:00:00Z',
     revoked,
+    name_conflict: false,
   }
 }
 

@@ -8,7 +8,8 @@ namespace MeshMind.Auth;
 /// <summary><c>/api/auth/*</c> (login, logout, status) and <c>/api/keys</c> (API keys for programs).</summary>
 internal static class AuthApi
 {
-    private const int MaxCredentialLength = 256;
+    public const int MaxCredentialLength = 256;
+    private static readonly TimeSpan s_browserTokenLifetime = TimeSpan.FromDays(400);
 
     public static IEndpointRouteBuilder MapAuthApi(this IEndpointRouteBuilder endpoints)
     {
@@ -31,10 +32,11 @@ internal static class AuthApi
     }
 
     private static async Task<IResult> LoginAsync(
-        HttpContext context, UserStore users, SessionTokens sessions, LoginRateLimiter limiter, AuthMetrics metrics, CancellationToken cancellationToken)
+        HttpContext context, UserStore users, SessionTokens sessions, LoginThrottle throttle, AuthMetrics metrics, CancellationToken cancellationToken)
     {
         var client = context.Connection.RemoteIpAddress ?? IPAddress.None;
-        if (limiter.RetryAfter(client) is { } wait)
+        var browser = sessions.ReadBrowserToken(context.Request.Cookies[sessions.BrowserCookieName]);
+        if (throttle.RetryAfter(client, browser) is { } wait)
         {
             return TooManyAttempts(context, wait);
         }
@@ -53,14 +55,25 @@ internal static class AuthApi
 
         if (!await users.VerifyAsync(request.Username, request.Password, cancellationToken))
         {
-            limiter.RecordFailure(client);
+            throttle.RecordFailure(client, browser);
             metrics.Login(succeeded: false);
-            return limiter.RetryAfter(client) is { } lockout
-                ? TooManyAttempts(context, lockout)
+            return throttle.RetryAfter(client, browser) is { } delay
+                ? TooManyAttempts(context, delay)
                 : ApiResults.Error(StatusCodes.Status401Unauthorized, "wrong username or password");
         }
 
-        limiter.RecordSuccess(client);
+        throttle.RecordSuccess(client, browser);
+        // The browser is known from now on: others' failed logins never slow it down (LoginThrottle).
+        context.Response.Cookies.Append(sessions.BrowserCookieName, browser is null ? sessions.IssueBrowserToken() : context.Request.Cookies[sessions.BrowserCookieName]!,
+            new CookieOptions
+            {
+                HttpOnly = true,
+                SameSite = SameSiteMode.Strict,
+                Secure = context.Request.IsHttps,
+                Path = "/api/auth",
+                MaxAge = s_browserTokenLifetime,
+                IsEssential = true,
+            });
         metrics.Login(succeeded: true);
         var session = sessions.Issue(users.Username);
         context.Response.Cookies.Append(sessions.CookieName, session.Token, new CookieOptions
@@ -132,6 +145,6 @@ internal static class AuthApi
     {
         var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
         context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-        return ApiResults.Error(StatusCodes.Status429TooManyRequests, $"too many failed logins; try again in {seconds} s");
+        return ApiResults.Error(StatusCodes.Status429TooManyRequests, $"too many failed logins; try again in {seconds} s (a browser that logged in here before is not held up)");
     }
 }

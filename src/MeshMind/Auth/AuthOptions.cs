@@ -12,8 +12,15 @@ internal sealed class AuthOptions
 
     public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromHours(24);
 
-    /// <summary>Failed logins allowed per client address within <see cref="FailedLoginWindow"/> before answering 429.</summary>
+    /// <summary>Failed logins per client address answered at once; after them each attempt waits 1, 2, 4… s (see <see cref="LoginThrottle"/>).</summary>
     public int MaxFailedLogins { get; set; } = 5;
 
-    public TimeSpan FailedLoginWindow { get; set; } = TimeSpan.FromMinutes(1);
+    /// <summary>An address's failed logins are forgotten after this long without another.</summary>
+    public TimeSpan FailedLoginWindow { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>The longest wait between attempts from one address.</summary>
+    public TimeSpan MaxLoginDelay { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Failed logins an hour from all addresses together, beyond which other machines' new browsers wait.</summary>
+    public int MaxFailedLoginsPerHour { get; set; } = 100;
 }

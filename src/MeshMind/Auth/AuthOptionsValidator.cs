@@ -23,6 +23,12 @@ internal sealed class AuthOptionsValidator : IValidateOptions<AuthOptions>
         }
 
         errors.Range("Auth:FailedLoginWindow", options.FailedLoginWindow, TimeSpan.FromSeconds(1), TimeSpan.FromDays(1));
+        errors.Range("Auth:MaxLoginDelay", options.MaxLoginDelay, TimeSpan.FromSeconds(1), TimeSpan.FromDays(1));
+        if (options.MaxFailedLoginsPerHour is < 1 or > 100_000)
+        {
+            errors.Add("Auth:MaxFailedLoginsPerHour", $"{options.MaxFailedLoginsPerHour} is outside 1..100000");
+        }
+
         return errors.Result();
     }
 }

@@ -18,7 +18,7 @@ internal static class AuthServiceCollectionExtensions
         services.TryAddSingleton<AuthMetrics>();
         services.TryAddSingleton<SessionTokens>();
         services.TryAddSingleton<ApiKeyStore>();
-        services.TryAddSingleton<LoginRateLimiter>();
+        services.TryAddSingleton<LoginThrottle>();
         // AddAuthenticationCore, not AddAuthentication: the latter also brings ASP.NET Data Protection, whose hosted
         // service reads and writes XML key files at every start. MeshMind signs its own sessions (SessionTokens).
         services.AddAuthenticationCore(options =>

@@ -33,6 +33,12 @@ internal sealed class SessionTokens
     private readonly Database _database;
     private readonly ConcurrentDictionary<string, long> _revoked = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Validated> _validated = new(StringComparer.Ordinal);
+    private readonly byte[] _browserKey;
+    private long _sessionsSince;
+    private long _sessionsSinceReadAt = long.MinValue;
+
+    /// <summary>How often the database is asked whether <c>meshmind password</c> voided the sessions (it runs in another process).</summary>
+    internal static readonly TimeSpan SessionsSinceRefresh = TimeSpan.FromSeconds(5);
 
     /// <summary>Tokens remembered as validated; beyond this many the memory is cleared (a node has few live sessions).</summary>
     internal const int MaxRemembered = 256;
@@ -45,7 +51,9 @@ internal sealed class SessionTokens
             SecureFile.WriteAllBytes(keyPath, RandomNumberGenerator.GetBytes(32));
         }
 
-        _key = new SymmetricSecurityKey(File.ReadAllBytes(keyPath));
+        var key = File.ReadAllBytes(keyPath);
+        _key = new SymmetricSecurityKey(key);
+        _browserKey = HMACSHA256.HashData(key, "meshmind browser token"u8);
         _issuer = "meshmind:" + identity.NodeId;
         _lifetime = options.Value.SessionLifetime;
         _time = time;
@@ -54,6 +62,37 @@ internal sealed class SessionTokens
 
     /// <summary>Cookie names ignore ports, so nodes sharing a host would overwrite each other's session: the name carries the node id.</summary>
     public string CookieName => "meshmind_session_" + _issuer[^12..];
+
+    /// <summary>The cookie that marks a browser which logged in before (<see cref="LoginThrottle"/>); named per node like the session's.</summary>
+    public string BrowserCookieName => "meshmind_browser_" + _issuer[^12..];
+
+    /// <summary>A new browser token: a random id and its MAC, so only this node can make one.</summary>
+    public string IssueBrowserToken()
+    {
+        var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+        return id + "." + Convert.ToHexStringLower(BrowserMac(id));
+    }
+
+    /// <summary>The id of a browser token this node issued, or null for anything else.</summary>
+    public string? ReadBrowserToken(string? token)
+    {
+        if (token is not { Length: 97 } || token[32] != '.')
+        {
+            return null;
+        }
+
+        var id = token[..32];
+        try
+        {
+            return CryptographicOperations.FixedTimeEquals(Convert.FromHexString(token.AsSpan(33)), BrowserMac(id)) ? id : null;
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
+
+    private byte[] BrowserMac(string id) => HMACSHA256.HashData(_browserKey, System.Text.Encoding.ASCII.GetBytes(id));
 
     /// <summary>How long a session lasts from its issue (<see cref="AuthOptions.SessionLifetime"/>).</summary>
     public TimeSpan Lifetime => _lifetime;
@@ -85,7 +124,8 @@ internal sealed class SessionTokens
         if (_validated.TryGetValue(token, out var known))
         {
             var at = _time.GetUtcNow();
-            if (at >= known.Session.Expires || at < known.NotBefore || _revoked.ContainsKey(known.Session.Id))
+            if (at >= known.Session.Expires || at < known.NotBefore || _revoked.ContainsKey(known.Session.Id)
+                || known.NotBefore.ToUnixTimeMilliseconds() < await SessionsSinceAsync(cancellationToken))
             {
                 _validated.TryRemove(token, out _);
                 return null;
@@ -111,7 +151,9 @@ internal sealed class SessionTokens
 
         var expires = new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero);
         var now = _time.GetUtcNow();
-        if (jwt.ValidTo == DateTime.MinValue || now >= expires || now < new DateTimeOffset(jwt.ValidFrom, TimeSpan.Zero))
+        var issued = new DateTimeOffset(jwt.ValidFrom, TimeSpan.Zero);
+        if (jwt.ValidTo == DateTime.MinValue || now >= expires || now < issued
+            || issued.ToUnixTimeMilliseconds() < await SessionsSinceAsync(cancellationToken))
         {
             return null;
         }
@@ -147,6 +189,29 @@ internal sealed class SessionTokens
         command.Parameters.AddWithValue("$exp", session.Expires.ToUnixTimeSeconds());
         command.Parameters.AddWithValue("$now", _time.GetUtcNow().ToUnixTimeSeconds());
         await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// The time (Unix ms) before which sessions are void, read from the database at most every <see cref="SessionsSinceRefresh"/>:
+    /// <c>meshmind password</c> sets it from another process while the node runs. A token's issue time has whole seconds, so a
+    /// login in the same second as the change, just after it, is void too (the safe side: log in again).
+    /// </summary>
+    private async ValueTask<long> SessionsSinceAsync(CancellationToken cancellationToken)
+    {
+        var now = _time.GetTimestamp();
+        var readAt = Interlocked.Read(ref _sessionsSinceReadAt);
+        if (readAt != long.MinValue && _time.GetElapsedTime(readAt, now) < SessionsSinceRefresh)
+        {
+            return Interlocked.Read(ref _sessionsSince);
+        }
+
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COALESCE(MAX(sessions_since), 0) FROM users;";
+        var since = Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+        Interlocked.Exchange(ref _sessionsSince, since);
+        Interlocked.Exchange(ref _sessionsSinceReadAt, now);
+        return since;
     }
 
     /// <summary>Loads sessions revoked before a restart.</summary>

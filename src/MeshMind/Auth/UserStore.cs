@@ -38,6 +38,27 @@ internal sealed class UserStore(Database database, IOptions<AuthOptions> options
         return password;
     }
 
+    /// <summary>
+    /// Stores a new password (its hash) for the login and voids every session issued before now, in this node and in a node
+    /// running on the same data directory (<see cref="SessionTokens"/> reads the time back). A configured password still wins.
+    /// </summary>
+    public async Task SetPasswordAsync(string password, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            INSERT INTO users (username, password_hash, created_at, sessions_since) VALUES ($u, $h, $t, $s)
+            ON CONFLICT(username) DO UPDATE SET password_hash = excluded.password_hash, sessions_since = excluded.sessions_since;
+            UPDATE users SET sessions_since = $s;
+            """;
+        command.Parameters.AddWithValue("$u", _options.Username);
+        command.Parameters.AddWithValue("$h", PasswordHasher.Hash(password));
+        command.Parameters.AddWithValue("$t", now.ToString("O", CultureInfo.InvariantCulture));
+        command.Parameters.AddWithValue("$s", now.ToUnixTimeMilliseconds());
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     /// <summary>Checks a username and password in constant time with respect to the secret.</summary>
     public async Task<bool> VerifyAsync(string username, string password, CancellationToken cancellationToken)
     {

@@ -3,7 +3,7 @@ using System.Globalization;
 
 namespace MeshMind.Hosting;
 
-/// <summary>The <c>meshmind</c> command line: <c>run</c> (the default), <c>config</c>, <c>openapi</c>, <c>--version</c>.</summary>
+/// <summary>The <c>meshmind</c> command line: <c>run</c> (the default), <c>config</c>, <c>openapi</c>, <c>password</c>, <c>--version</c>.</summary>
 internal static class MeshMindCommand
 {
     public static RootCommand Create(Func<IReadOnlyDictionary<string, string?>, NodeLaunch> launch)
@@ -59,9 +59,14 @@ internal static class MeshMindCommand
         var openApi = new Command("openapi", "Print the node's OpenAPI document (what GET /openapi/v1.json serves), without starting a node.") { output };
         openApi.SetAction((result, cancellationToken) => ApiDocumentCommand.WriteAsync(launch(Overrides(result)), result.GetValue(output), cancellationToken));
 
+        var generate = new Option<bool>("--generate") { Description = "Generate a password and print it, instead of reading one" };
+        var password = new Command("password",
+            "Set a new login password in the data directory and end every session (reads it from standard input, or asks without echo).") { generate };
+        password.SetAction((result, cancellationToken) => PasswordCommand.RunAsync(launch(Overrides(result)), result.GetValue(generate), cancellationToken));
+
         var root = new RootCommand("MeshMind: a LAN-first peer-to-peer LLM node. Run one on every machine.")
         {
-            dataDir, httpPort, httpBind, meshPort, meshBind, discoveryPort, discovery, name, peers, ollamaUrl, run, config, openApi,
+            dataDir, httpPort, httpBind, meshPort, meshBind, discoveryPort, discovery, name, peers, ollamaUrl, run, config, openApi, password,
         };
         root.SetAction((result, cancellationToken) => NodeHost.RunAsync(launch(Overrides(result)), cancellationToken));
         return root;

@@ -65,6 +65,7 @@ internal static class NodeHost
         var ui = WebUi.CreateFileProvider(app.Services.GetRequiredService<TimeProvider>());
         app.UseAnalytics();
         app.UseMeshPort(peers => peers.MapPeerLlm().MapPeerFiles());
+        app.UseAllowedHosts();
         app.UseSecurityHeaders();
         app.UseWebUi(ui);
         app.UseRouting();

@@ -16,6 +16,9 @@ internal sealed record NodeLaunch
     /// <summary>Where the node talks to the person who started it (listening address, generated password).</summary>
     public TextWriter Output { get; init; } = Console.Out;
 
+    /// <summary>Where commands that ask for something read it (<c>meshmind password</c>).</summary>
+    public TextReader Input { get; init; } = Console.In;
+
     public TextWriter Error { get; init; } = Console.Error;
 
     /// <summary>Test hook: replace services (e.g. a fake <see cref="TimeProvider"/>) after the node registered its own.</summary>

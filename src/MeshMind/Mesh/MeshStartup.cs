@@ -1,3 +1,4 @@
+using System.Net;
 using MeshMind.Mesh.Admission;
 using MeshMind.Mesh.Peers;
 
@@ -11,7 +12,8 @@ internal sealed class MeshStartup(MeshKeys meshKeys, PeerStore peerStore, PeerDi
         peers.LoadAdmitted(await peerStore.AdmittedAsync(cancellationToken));
         foreach (var revoked in await peerStore.RevokedAsync(cancellationToken))
         {
-            peers.Revoke(revoked);
+            peers.RememberRevoked(revoked.NodeId, revoked.Name, IPAddress.TryParse(revoked.LastAddress, out var address) ? address : null,
+                revoked.FirstSeen, revoked.LastSeen);
         }
 
         _ = meshKeys.Current;

@@ -5,12 +5,16 @@ using MeshMind.Mesh.Peers;
 
 namespace MeshMind.Mesh;
 
-/// <summary><c>POST /api/peers/{node_id}/revoke</c>: the node is refused from now on and its link is closed.</summary>
+/// <summary>
+/// <c>POST /api/peers/{node_id}/revoke</c>: the node is refused from now on and its link is closed.
+/// <c>DELETE /api/peers/{node_id}/revocation</c> undoes it: the node may be admitted (and is dialled) again.
+/// </summary>
 internal static class RevokeApi
 {
     public static IEndpointRouteBuilder MapMeshApi(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapPost("/api/peers/{nodeId}/revoke", RevokeAsync).Produces(StatusCodes.Status204NoContent).ProducesErrors(404);
+        endpoints.MapDelete("/api/peers/{nodeId}/revocation", RestoreAsync).Produces(StatusCodes.Status204NoContent).ProducesErrors(404);
         return endpoints;
     }
 
@@ -25,6 +29,18 @@ internal static class RevokeApi
         await store.RevokeAsync(nodeId, known?.Name, cancellationToken);
         peers.Revoke(nodeId);
         links.Revoke(nodeId);
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<IResult> RestoreAsync(string nodeId, PeerDirectory peers, PeerStore store, CancellationToken cancellationToken)
+    {
+        if (!peers.IsRevoked(nodeId))
+        {
+            return ApiResults.Error(StatusCodes.Status404NotFound, $"no revoked peer with node id '{nodeId}'");
+        }
+
+        await store.RestoreAsync(nodeId, cancellationToken);
+        peers.Restore(nodeId);
         return TypedResults.NoContent();
     }
 }

@@ -17,14 +17,16 @@ internal sealed record PeerResponse(
     double? RttMs,
     DateTimeOffset FirstSeen,
     DateTimeOffset LastSeen,
-    bool Revoked)
+    bool Revoked,
+    bool NameConflict)
 {
     /// <summary>The peer as the mesh knows it, with its LLM as its link last described it (or, before that, as discovery heard it).</summary>
-    public static PeerResponse From(PeerInfo peer, PeerLlms llms, DiscoveryAdvert adverts)
+    /// <remarks><paramref name="nameConflict"/>: another node (a peer, or this node) uses the same name; the UI shows the id beside it.</remarks>
+    public static PeerResponse From(PeerInfo peer, PeerLlms llms, DiscoveryAdvert adverts, bool nameConflict)
     {
         var llm = llms.Find(peer.NodeId)?.Capability;
         return new(peer.NodeId, peer.Name, [.. peer.Addresses.Select(a => a.ToString())], peer.HttpPort, peer.MeshPort,
             llm?.HasLlm ?? adverts.PeerHasLlm(peer.NodeId), [.. (llm?.Models ?? []).Select(m => m.Name)],
-            peer.LinkState, peer.RttMs, peer.FirstSeen, peer.LastSeen, peer.Revoked);
+            peer.LinkState, peer.RttMs, peer.FirstSeen, peer.LastSeen, peer.Revoked, nameConflict);
     }
 }

@@ -1,6 +1,7 @@
 using MeshMind.Discovery;
 using MeshMind.Llm.Peers;
 using MeshMind.Mesh.Peers;
+using MeshMind.Node;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace MeshMind.Overview;
@@ -15,6 +16,14 @@ internal static class PeersApi
         return endpoints;
     }
 
-    private static JsonHttpResult<PeerResponse[]> List(PeerDirectory peers, PeerLlms llms, DiscoveryAdvert adverts) =>
-        TypedResults.Json(peers.Snapshot().Select(p => PeerResponse.From(p, llms, adverts)).ToArray(), OverviewJsonContext.Default.PeerResponseArray);
+    private static JsonHttpResult<PeerResponse[]> List(PeerDirectory peers, PeerLlms llms, DiscoveryAdvert adverts, NodeInfo node)
+    {
+        var snapshot = peers.Snapshot();
+        // Names used by more than one node id, this node's own among them.
+        var shared = snapshot.Select(p => p.Name).Append(node.Name).Where(n => n.Length > 0)
+            .GroupBy(n => n, StringComparer.OrdinalIgnoreCase).Where(g => g.Count() > 1).Select(g => g.Key)
+            .ToHashSet(StringComparer.OrdinalIgnoreCase);
+        return TypedResults.Json(snapshot.Select(p => PeerResponse.From(p, llms, adverts, shared.Contains(p.Name))).ToArray(),
+            OverviewJsonContext.Default.PeerResponseArray);
+    }
 }

@@ -109,5 +109,9 @@ internal static class Migrations
                 PRIMARY KEY (resolution, start, kind, key)
             ) WITHOUT ROWID;
             """),
+        // Sessions issued before this time (Unix milliseconds) are void: `meshmind password` sets it.
+        new(7, "sessions_since", """
+            ALTER TABLE users ADD COLUMN sessions_since INTEGER NOT NULL DEFAULT 0;
+            """),
     ];
 }

@@ -14,6 +14,12 @@ internal sealed class HttpOptions
     /// <summary>Extra origins (e.g. <c>https://meshmind.example</c> behind a reverse proxy) allowed to send cookie-authenticated writes.</summary>
     public List<string> AllowedOrigins { get; set; } = [];
 
+    /// <summary>
+    /// Extra host names (or <c>*.domain</c>, or <c>*</c> for any) that requests may carry in <c>Host</c>, beyond the names the node
+    /// knows as its own (see <see cref="HostAllowlist"/>): the name of a reverse proxy, a DNS name of the machine, a forwarded address.
+    /// </summary>
+    public List<string> AllowedHosts { get; set; } = [];
+
     /// <summary>Largest request body accepted by endpoints that do not set their own limit.</summary>
     public long MaxRequestBodyBytes { get; set; } = 1024 * 1024;
 }

@@ -23,11 +23,39 @@ internal sealed class HttpOptionsValidator : IValidateOptions<HttpOptions>
             }
         }
 
+        foreach (var host in options.AllowedHosts)
+        {
+            if (!IsHostPattern(host))
+            {
+                errors.Add("Http:AllowedHosts", $"'{host}' is not a host name, address, *.domain or * (give names without scheme or port)");
+            }
+        }
+
         if (options.MaxRequestBodyBytes < 1024)
         {
             errors.Add("Http:MaxRequestBodyBytes", $"{options.MaxRequestBodyBytes} is below the minimum of 1024");
         }
 
         return errors.Result();
+    }
+
+    private static bool IsHostPattern(string entry)
+    {
+        var host = entry.Trim();
+        if (host == "*")
+        {
+            return true;
+        }
+
+        if (host.StartsWith("*.", StringComparison.Ordinal))
+        {
+            host = host[2..];
+        }
+        else if (host.StartsWith('[') && host.EndsWith(']'))
+        {
+            host = host[1..^1];
+        }
+
+        return Uri.CheckHostName(host.TrimEnd('.')) is UriHostNameType.Dns or UriHostNameType.IPv4 or UriHostNameType.IPv6;
     }
 }

@@ -18,10 +18,14 @@ internal static class WebServiceCollectionExtensions
     public static IServiceCollection AddWeb(this IServiceCollection services)
     {
         services.AddHttpOptions();
+        services.TryAddSingleton<HostAllowlist>();
         services.AddOptions<KestrelServerOptions>().Configure<IOptions<HttpOptions>>(ConfigureKestrel);
         services.ConfigureHttpJsonOptions(json => UseSourceGeneratedContracts(json.SerializerOptions));
         return services;
     }
+
+    /// <summary>Refuses requests whose <c>Host</c> does not name this node (<see cref="HostFilter"/>); call it after the mesh port's branch.</summary>
+    public static IApplicationBuilder UseAllowedHosts(this IApplicationBuilder app) => app.UseMiddleware<HostFilter>();
 
     internal static IServiceCollection AddHttpOptions(this IServiceCollection services)
     {

@@ -21,8 +21,7 @@ public sealed class AuthApiTests
         var response = await client.PostAsJsonAsync("/api/auth/login", new { username = "admin", password = TestNode.Password }, Ct);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var cookie = Assert.Single(response.Headers.GetValues("Set-Cookie"));
-        Assert.StartsWith("meshmind_session_", cookie, StringComparison.Ordinal);
+        var cookie = Assert.Single(response.Headers.GetValues("Set-Cookie"), c => c.StartsWith("meshmind_session_", StringComparison.Ordinal));
         Assert.Contains("httponly", cookie, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("samesite=lax", cookie, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain("secure", cookie, StringComparison.OrdinalIgnoreCase);
@@ -64,29 +63,59 @@ public sealed class AuthApiTests
     }
 
     [Fact]
-    public async Task Login_RepeatedFailures_429WithRetryAfter_ThenAllowedWhenWindowPasses()
+    public async Task Login_RepeatedFailures_GrowingDelays_RightPasswordAcceptedAfterTheWait()
     {
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var node = await TestNode.StartAsync(time: time);
         using var client = node.CreateClient();
+        Task<HttpResponseMessage> LoginAsync(string password) =>
+            client.PostAsJsonAsync("/api/auth/login", new { username = "admin", password }, Ct);
 
         for (var i = 0; i < 4; i++)
         {
-            var failed = await client.PostAsJsonAsync("/api/auth/login", new { username = "admin", password = "nope" }, Ct);
-            Assert.Equal(HttpStatusCode.Unauthorized, failed.StatusCode);
+            Assert.Equal(HttpStatusCode.Unauthorized, (await LoginAsync("nope")).StatusCode);
         }
 
-        var fifth = await client.PostAsJsonAsync("/api/auth/login", new { username = "admin", password = "nope" }, Ct);
+        var fifth = await LoginAsync("nope");
         Assert.Equal(HttpStatusCode.TooManyRequests, fifth.StatusCode);
-        Assert.Equal(TimeSpan.FromSeconds(60), fifth.Headers.RetryAfter?.Delta);
+        Assert.Equal(TimeSpan.FromSeconds(1), fifth.Headers.RetryAfter?.Delta);
 
-        // Locked out: even the right password is refused until the window passes.
-        var right = await client.PostAsJsonAsync("/api/auth/login", new { username = "admin", password = TestNode.Password }, Ct);
-        Assert.Equal(HttpStatusCode.TooManyRequests, right.StatusCode);
+        // During the wait even the right password is not checked: otherwise the wait would not slow a guesser.
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await LoginAsync(TestNode.Password)).StatusCode);
 
-        time.Advance(TimeSpan.FromSeconds(61));
-        var later = await client.PostAsJsonAsync("/api/auth/login", new { username = "admin", password = TestNode.Password }, Ct);
-        Assert.Equal(HttpStatusCode.OK, later.StatusCode);
+        time.Advance(TimeSpan.FromSeconds(1));
+        var sixth = await LoginAsync("nope");
+        Assert.Equal(TimeSpan.FromSeconds(2), sixth.Headers.RetryAfter?.Delta);
+        time.Advance(TimeSpan.FromSeconds(2));
+        var seventh = await LoginAsync("nope");
+        Assert.Equal(TimeSpan.FromSeconds(4), seventh.Headers.RetryAfter?.Delta);
+
+        // After the wait (seconds, not a lockout) the right password gets in.
+        time.Advance(TimeSpan.FromSeconds(4));
+        Assert.Equal(HttpStatusCode.OK, (await LoginAsync(TestNode.Password)).StatusCode);
+    }
+
+    [Fact]
+    public async Task Login_NeighboursFailures_NeverHoldUpABrowserThatLoggedInBefore()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var node = await TestNode.StartAsync(time: time);
+        using var owner = node.CreateClient();
+        (await owner.PostAsJsonAsync("/api/auth/login", new { username = "admin", password = TestNode.Password }, Ct)).EnsureSuccessStatusCode();
+        (await owner.PostAsync("/api/auth/logout", null, Ct)).EnsureSuccessStatusCode();
+
+        // Another local process (same address, 127.0.0.1) guesses on and on.
+        using var neighbour = node.CreateClient();
+        for (var i = 0; i < 20; i++)
+        {
+            await neighbour.PostAsJsonAsync("/api/auth/login", new { username = "admin", password = "guess " + i }, Ct);
+            time.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        Assert.Equal(HttpStatusCode.TooManyRequests,
+            (await neighbour.PostAsJsonAsync("/api/auth/login", new { username = "admin", password = TestNode.Password }, Ct)).StatusCode);
+        var response = await owner.PostAsJsonAsync("/api/auth/login", new { username = "admin", password = TestNode.Password }, Ct);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
     [Fact]

@@ -23,7 +23,7 @@ public sealed class NetworkScreenTests : IDisposable
     }
 
     [Fact]
-    public async Task NetworkScreen_ShowsLinkedPeerWithRtt_AndRevokesIt()
+    public async Task NetworkScreen_ShowsLinkedPeerWithRtt_RevokesIt_AndUndoes()
     {
         Support.Browser.RequireChromium();
         var port = FreePort.Udp();
@@ -52,5 +52,10 @@ public sealed class NetworkScreenTests : IDisposable
         await Expect(row.GetByTestId("peer-state")).ToHaveTextAsync("revoked");
         await page.ReloadAsync();
         await Expect(page.GetByTestId("peer-row").GetByTestId("peer-state")).ToHaveTextAsync("revoked");
+
+        // Undo: the peer is trusted again, and links up again.
+        await page.GetByTestId("peer-row").GetByTestId("peer-restore").ClickAsync();
+        await Expect(page.GetByTestId("peer-row").GetByTestId("peer-state")).Not.ToHaveTextAsync("revoked");
+        await Expect(page.GetByTestId("peer-row").GetByTestId("peer-restore")).ToHaveCountAsync(0);
     }
 }

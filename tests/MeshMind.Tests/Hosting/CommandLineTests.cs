@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Net.Sockets;
 using MeshMind.Tests.Support;
 
@@ -168,5 +169,53 @@ public sealed class CommandLineTests : IDisposable
         Assert.True(File.Exists(Path.Combine(_dir.Path, "meshmind-data", "node.pfx")));
         Assert.Contains("with password: ", node.Output, StringComparison.Ordinal);
         Assert.Contains("'proc-node'", node.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Password_FromStandardInput_NewPasswordWorks_OldOneAndItsSessionsEnd()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var data = Path.Combine(_dir.Path, "data");
+        await using var node = NodeProcess.Start(_dir.Path, ["--data-dir", data, "--http-port", "0", "--http-bind", "127.0.0.1", "--discovery", "off"],
+            new Dictionary<string, string> { ["P2P_HMAC_SECRET"] = Secret });
+        var address = await node.WaitForListeningAsync(cancellationToken: ct);
+        var line = node.Output.Split('\n').Single(l => l.Contains("with password: ", StringComparison.Ordinal));
+        var generated = line[(line.IndexOf("with password: ", StringComparison.Ordinal) + "with password: ".Length)..].Trim();
+        using var session = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer() }) { BaseAddress = address };
+        Assert.Equal(HttpStatusCode.OK, (await session.PostAsJsonAsync("/api/auth/login", new { username = "admin", password = generated }, ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await session.GetAsync("/api/status", ct)).StatusCode);
+
+        await using var command = NodeProcess.Start(_dir.Path, ["password", "--data-dir", data]);
+        await command.WriteInputAndCloseAsync("a brand new password\n", ct);
+        await command.WaitForExitAsync(TimeSpan.FromSeconds(60), ct);
+
+        Assert.True(command.ExitCode == 0, command.Output);
+        Assert.DoesNotContain("a brand new password", command.Output, StringComparison.Ordinal);
+        await Wait.UntilAsync(async () => (await session.GetAsync("/api/status", ct)).StatusCode == HttpStatusCode.Unauthorized,
+            TimeSpan.FromSeconds(30), "the running node to end the session made before the change");
+        using var client = new HttpClient { BaseAddress = address };
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.PostAsJsonAsync("/api/auth/login", new { username = "admin", password = generated }, ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync("/api/auth/login", new { username = "admin", password = "a brand new password" }, ct)).StatusCode);
+    }
+
+    [Fact]
+    public async Task Password_Generate_PrintsIt_NotADataDirectory_Refused()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var (missingCode, missingOutput) = await NodeProcess.RunToExitAsync(_dir.Path, ["password", "--generate", "--data-dir", Path.Combine(_dir.Path, "nothing")], cancellationToken: ct);
+        Assert.Equal(2, missingCode);
+        Assert.Contains("not a MeshMind data directory", missingOutput, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(_dir.Path, "nothing")), "a wrong --data-dir must not be created");
+
+        var data = Path.Combine(_dir.Path, "data");
+        await using (var node = NodeProcess.Start(_dir.Path, ["--data-dir", data, "--http-port", "0", "--http-bind", "127.0.0.1", "--discovery", "off"],
+            new Dictionary<string, string> { ["P2P_HMAC_SECRET"] = Secret }))
+        {
+            await node.WaitForListeningAsync(cancellationToken: ct);
+        }
+
+        var (code, output) = await NodeProcess.RunToExitAsync(_dir.Path, ["password", "--generate", "--data-dir", data], cancellationToken: ct);
+        Assert.Equal(0, code);
+        Assert.Matches(@"new password for user 'admin': [a-zA-Z0-9]{20}", output);
     }
 }

@@ -13,3 +13,8 @@ export async function getPeers(signal?: AbortSignal): Promise<Peer[]> {
 export function revokePeer(nodeId: string): Promise<void> {
   return request<void>(`/api/peers/${encodeURIComponent(nodeId)}/revoke`, { method: 'POST', body: {} })
 }
+
+/** DELETE /api/peers/{node_id}/revocation: undo a revocation, so the peer may join again (204; 404 when it is not revoked). */
+export function restorePeer(nodeId: string): Promise<void> {
+  return request<void>(`/api/peers/${encodeURIComponent(nodeId)}/revocation`, { method: 'DELETE' })
+}

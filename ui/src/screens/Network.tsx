@@ -1,6 +1,6 @@
 import { useCallback, useMemo, useState, type ReactNode } from 'react'
 import { ApiError } from '../api/http'
-import { getPeers, revokePeer } from '../api/peers'
+import { getPeers, restorePeer, revokePeer } from '../api/peers'
 import type { Peer } from '../api/types'
 import { formatAgo, formatSecondsAgo, formatTimestamp, peerDisplayName } from '../lib/format'
 import { Page } from '../components/Page'
@@ -70,11 +70,12 @@ function CellLabel({ children }: { children: ReactNode }) {
 
 const TD = 'block px-0 py-1 align-middle md:table-cell md:px-4 md:py-3'
 
-function PeerRow({ peer, now, pending, onRevoke }: {
+function PeerRow({ peer, now, pending, onRevoke, onRestore }: {
   peer: Peer
   now: number
   pending: boolean
   onRevoke: (peer: Peer) => void
+  onRestore: (peer: Peer) => void
 }) {
   const name = peerDisplayName(peer)
   const addresses = peer.addresses ?? []
@@ -97,6 +98,15 @@ function PeerRow({ peer, now, pending, onRevoke }: {
         >
           {peer.node_id.slice(0, 12)}
         </span>
+        {peer.name_conflict && (
+          <span
+            data-testid="peer-name-conflict"
+            title="Another node uses this name too; tell them apart by their ids"
+            className="mt-1 inline-flex rounded-full bg-amber-50 px-2 py-0.5 text-xs font-medium text-amber-800 ring-1 ring-amber-200"
+          >
+            name shared
+          </span>
+        )}
       </td>
       <td className={TD}>
         <CellLabel>State</CellLabel>
@@ -162,6 +172,18 @@ function PeerRow({ peer, now, pending, onRevoke }: {
           >
             {pending && <Spinner className="h-3 w-3" />}
             Revoke
+          </button>
+        )}
+        {peer.revoked && (
+          <button
+            type="button"
+            data-testid="peer-restore"
+            aria-label={`Undo revoking ${name}`}
+            onClick={() => onRestore(peer)}
+            disabled={pending}
+            className="inline-flex items-center gap-1.5 rounded-lg border border-slate-200 bg-white px-3 py-1.5 text-xs font-semibold text-slate-700 shadow-sm transition hover:border-slate-300 hover:bg-slate-50 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-slate-500 disabled:cursor-wait disabled:opacity-60"
+          >
+            Undo
           </button>
         )}
       </td>
@@ -270,6 +292,17 @@ export default function Network() {
     }
   }
 
+  const restore = async (peer: Peer) => {
+    setRevokeError(null)
+    try {
+      await restorePeer(peer.node_id)
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 401) return // handled globally
+      setRevokeError(revokeErrorMessage(err))
+    }
+    refresh()
+  }
+
   const upCount = peers ? peers.filter((p) => !p.revoked && p.link_state === 'up').length : 0
   const total = peers?.length ?? 0
   const llmHosts = peers ? peers.filter((p) => !p.revoked && p.link_state === 'up' && p.has_llm).length : 0
@@ -283,6 +316,11 @@ export default function Network() {
       <DuplicateNodeIdBanner live />
 
       {error && <RetryingBanner message={error} testId="peers-error" />}
+      {revokeError && !target && (
+        <p role="alert" data-testid="peers-action-error" className="mb-4 text-sm text-red-700">
+          {revokeError}
+        </p>
+      )}
 
       {sorted && (
         <p className="mb-4 flex flex-wrap items-baseline gap-x-3 gap-y-1 text-sm text-slate-600">
@@ -329,6 +367,7 @@ export default function Network() {
                   now={now}
                   pending={pending && target?.node_id === peer.node_id}
                   onRevoke={openRevoke}
+                  onRestore={(p) => void restore(p)}
                 />
               ))}
             </tbody>

@@ -18,9 +18,35 @@ internal sealed class PeerStore(Database database, TimeProvider time)
             ON CONFLICT(node_id) DO UPDATE SET revoked = 1;
             """, nodeId, name ?? "", null, cancellationToken);
 
-    public Task<IReadOnlyList<string>> RevokedAsync(CancellationToken cancellationToken) => IdsAsync("revoked = 1", cancellationToken);
+    /// <summary>Lifts a revocation (the undo of <see cref="RevokeAsync"/>). False when the node was not revoked.</summary>
+    public async Task<bool> RestoreAsync(string nodeId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "UPDATE peers SET revoked = 0 WHERE node_id = $id AND revoked = 1;";
+        command.Parameters.AddWithValue("$id", nodeId);
+        return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
+    }
 
-    public Task<IReadOnlyList<string>> AdmittedAsync(CancellationToken cancellationToken) => IdsAsync("admitted = 1 AND revoked = 0", cancellationToken);
+    /// <summary>Revoked peers with what was known of them, so they stay listed (as revoked) after a restart.</summary>
+    public async Task<IReadOnlyList<StoredPeer>> RevokedAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT node_id, name, last_address, first_seen, last_seen FROM peers WHERE revoked = 1;";
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var peers = new List<StoredPeer>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            peers.Add(new StoredPeer(reader.GetString(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2),
+                DateTimeOffset.Parse(reader.GetString(3), CultureInfo.InvariantCulture), DateTimeOffset.Parse(reader.GetString(4), CultureInfo.InvariantCulture)));
+        }
+
+        return peers;
+    }
+
+    /// <summary>Every node admitted before, revoked ones included: lifting a revocation must find a pinned peer pinned.</summary>
+    public Task<IReadOnlyList<string>> AdmittedAsync(CancellationToken cancellationToken) => IdsAsync("admitted = 1", cancellationToken);
 
     private async Task ExecuteAsync(string sql, string nodeId, string name, string? address, CancellationToken cancellationToken)
     {

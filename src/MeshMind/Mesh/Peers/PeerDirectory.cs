@@ -7,7 +7,7 @@ namespace MeshMind.Mesh.Peers;
 /// Every peer this node knows of — from discovery hints, static peers, peer exchange and links — keyed by node id,
 /// never by address: addresses change and several nodes may share one host.
 /// </summary>
-internal sealed class PeerDirectory(TimeProvider time)
+internal sealed partial class PeerDirectory(TimeProvider time, ILogger<PeerDirectory>? logger = null)
 {
     public const int MaxAddressesPerPeer = 4;
     public const int MaxPeers = 1024;
@@ -147,6 +147,45 @@ internal sealed class PeerDirectory(TimeProvider time)
         }
     }
 
+    /// <summary>
+    /// A peer revoked before this start, listed (as revoked, down) with what was stored of it, so that a revocation stays
+    /// visible and can be undone after a restart.
+    /// </summary>
+    public void RememberRevoked(string nodeId, string name, IPAddress? address, DateTimeOffset firstSeen, DateTimeOffset lastSeen)
+    {
+        lock (_lock)
+        {
+            _revoked.Add(nodeId);
+        }
+
+        Upsert(nodeId, peer => peer ?? New(nodeId) with
+        {
+            Name = name,
+            Addresses = address is null ? [] : Merge(address, null),
+            FirstSeen = firstSeen,
+            LastSeen = lastSeen,
+        }, (_, _) => false);
+    }
+
+    /// <summary>Lifts a revocation: the node may be admitted and dialled again. False when it was not revoked.</summary>
+    public bool Restore(string nodeId)
+    {
+        lock (_lock)
+        {
+            if (!_revoked.Remove(nodeId))
+            {
+                return false;
+            }
+        }
+
+        if (Find(nodeId) is not null)
+        {
+            Upsert(nodeId, peer => peer!, (_, after) => after.Online && after.MeshPort > 0);
+        }
+
+        return true;
+    }
+
     /// <summary>Peers with a live link: what <c>peer_count</c> reports.</summary>
     public int LinkedCount
     {
@@ -162,6 +201,7 @@ internal sealed class PeerDirectory(TimeProvider time)
     private bool Upsert(string nodeId, Func<PeerInfo?, PeerInfo> update, Func<PeerInfo?, PeerInfo, bool> appeared)
     {
         bool raise;
+        PeerInfo? sharing = null;
         lock (_lock)
         {
             var before = _peers.GetValueOrDefault(nodeId);
@@ -174,6 +214,15 @@ internal sealed class PeerDirectory(TimeProvider time)
             _peers[nodeId] = after;
             _snapshot = null;
             raise = appeared(before, after);
+            if (after.Name.Length > 0 && !string.Equals(before?.Name, after.Name, StringComparison.OrdinalIgnoreCase))
+            {
+                sharing = _peers.Values.FirstOrDefault(p => p.NodeId != nodeId && string.Equals(p.Name, after.Name, StringComparison.OrdinalIgnoreCase));
+            }
+        }
+
+        if (sharing is not null && logger is not null)
+        {
+            LogNameShared(logger, sharing.Name, nodeId[..Math.Min(12, nodeId.Length)], sharing.NodeId[..Math.Min(12, sharing.NodeId.Length)]);
         }
 
         if (raise)
@@ -183,6 +232,10 @@ internal sealed class PeerDirectory(TimeProvider time)
 
         return raise;
     }
+
+    [LoggerMessage(EventId = 430, Level = LogLevel.Warning,
+        Message = "Two nodes use the name '{Name}': {NodeId} and {OtherNodeId}; tell them apart by id, or give one another name (--name)")]
+    private static partial void LogNameShared(ILogger logger, string name, string nodeId, string otherNodeId);
 
     private PeerInfo New(string nodeId)
     {
