@@ -111,8 +111,10 @@ public sealed class HostFilterTests
     [Fact]
     public async Task MeshPort_NotFiltered()
     {
-        await using var node = await TestNode.StartAsync();
-        await using var other = await TestNode.StartAsync();
+        // Same mesh (secret), so the mesh port's connection proof lets the other node's client through to HTTP.
+        var mesh = new Dictionary<string, string?> { ["P2P_HMAC_SECRET"] = "host-filter-mesh-secret-0123456789" };
+        await using var node = await TestNode.StartAsync(environment: mesh);
+        await using var other = await TestNode.StartAsync(environment: mesh);
         var client = other.App.Services.GetRequiredService<PeerHttpClients>().HttpFor(
             node.App.Services.GetRequiredService<NodeIdentity>().NodeId, IPAddress.Loopback, node.App.Services.GetRequiredService<BoundEndpoints>().MeshPort);
         using var request = new HttpRequestMessage(HttpMethod.Get, "/mesh/hello");
