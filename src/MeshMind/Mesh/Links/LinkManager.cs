@@ -16,6 +16,13 @@ namespace MeshMind.Mesh.Links;
 /// Tie-break: the node with the lower node id dials. A higher-id node dials too when the lower one has not linked
 /// within <see cref="FallbackDialDelay"/> (it may not be able to reach us); if both links come up, the one dialled
 /// by the lower id is kept on both sides, so they agree without talking about it.
+/// <para>
+/// Bounds against an insider (issue 14): a node id that never completed a handshake is dialled at most
+/// <see cref="MaxUnverifiedDials"/> times and then dropped (and its hints ignored for a while), as is one not heard of for
+/// <see cref="UnverifiedExpiry"/>; a peer-exchange message is read up to <see cref="MaxExchangedPeers"/> entries, and each peer
+/// may introduce at most <see cref="MaxIntroductionsPerMinute"/> new nodes a minute; and all dials together are bounded by
+/// <see cref="MaxDialsPerMinute"/>.
+/// </para>
 /// </remarks>
 internal sealed partial class LinkManager(
     MeshDialer dialer,
@@ -34,12 +41,19 @@ internal sealed partial class LinkManager(
     ILogger<LinkManager> logger) : BackgroundService
 {
     public static readonly TimeSpan FallbackDialDelay = TimeSpan.FromSeconds(3);
+    public static readonly TimeSpan UnverifiedExpiry = TimeSpan.FromMinutes(10);
+    public const int MaxUnverifiedDials = 5;
+    public const int MaxDialsPerMinute = 120;
+    public const int MaxExchangedPeers = 64;
+    public const int MaxIntroductionsPerMinute = 32;
     private static readonly TimeSpan s_maxBackoff = TimeSpan.FromSeconds(30);
     private readonly MeshOptions _options = options.Value;
     private readonly IMeshParticipant[] _participants = [.. participants];
     private readonly Dictionary<Type, IMeshParticipant> _owners = Owners(participants, owners);
     private readonly Dictionary<string, DialTarget> _targets = new(StringComparer.Ordinal);
     private readonly WakeSignal _wake = new();
+    private readonly RateWindow _dials = new(MaxDialsPerMinute, TimeSpan.FromMinutes(1), time);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, RateWindow> _introductions = new(StringComparer.Ordinal);
     private readonly List<Task> _running = [];
     private CancellationToken _stopping;
 
@@ -49,6 +63,8 @@ internal sealed partial class LinkManager(
         public DateTimeOffset NextAttempt { get; set; }
         public bool InProgress { get; set; }
         public string? NodeId { get; set; }
+
+        public bool Static { get; init; }
     }
 
     /// <summary>Closes the link to a revoked node; it is never dialled or accepted again.</summary>
@@ -72,7 +88,7 @@ internal sealed partial class LinkManager(
         {
             if (PeerAddress.TryParse(peer, out var address))
             {
-                _targets["static:" + address] = new DialTarget();
+                _targets["static:" + address] = new DialTarget { Static = true };
             }
         }
 
@@ -118,9 +134,22 @@ internal sealed partial class LinkManager(
     private void DialDueTargets()
     {
         var now = time.GetUtcNow();
+        var listed = new HashSet<string>(StringComparer.Ordinal);
         foreach (var peer in peers.Snapshot())
         {
-            if (peer.Revoked || !peer.Online || peer.MeshPort <= 0 || peer.Addresses.Count == 0 || links.IsLinked(peer.NodeId))
+            listed.Add(peer.NodeId);
+            if (peer.Revoked || links.IsLinked(peer.NodeId))
+            {
+                continue;
+            }
+
+            if (now - peer.LastSeen >= UnverifiedExpiry && !peers.WasAdmitted(peer.NodeId) && peers.Forget(peer.NodeId))
+            {
+                LogDroppedUnheard(peer.NodeId[..Math.Min(12, peer.NodeId.Length)], peer.LastSeen);
+                continue;
+            }
+
+            if (!peer.Online || peer.MeshPort <= 0 || peer.Addresses.Count == 0)
             {
                 continue;
             }
@@ -136,6 +165,12 @@ internal sealed partial class LinkManager(
             target.NodeId = peer.NodeId;
             var address = peer.Addresses[target.Failures % peer.Addresses.Count];
             StartDial(target, address.ToString(), peer.MeshPort, peer.NodeId, now);
+        }
+
+        // Targets of nodes that left the list (dropped as unverified) go too.
+        foreach (var (key, _) in _targets.Where(t => t.Value is { Static: false, InProgress: false, NodeId: { } id } && !listed.Contains(id)).ToList())
+        {
+            _targets.Remove(key);
         }
 
         foreach (var (key, target) in _targets.Where(t => t.Key.StartsWith("static:", StringComparison.Ordinal)).ToList())
@@ -165,7 +200,7 @@ internal sealed partial class LinkManager(
 
     private void StartDial(DialTarget target, string host, int port, string? expectedNodeId, DateTimeOffset now)
     {
-        if (target.InProgress || now < target.NextAttempt)
+        if (target.InProgress || now < target.NextAttempt || !_dials.TryTake())
         {
             return;
         }
@@ -209,6 +244,11 @@ internal sealed partial class LinkManager(
             }
 
             LogDialFailed(host, port, ex.Message, backoff.TotalSeconds);
+            if (!target.Static && target.NodeId is { } unverified && target.Failures >= MaxUnverifiedDials && !peers.WasAdmitted(unverified)
+                && peers.Forget(unverified))
+            {
+                LogDroppedAfterDials(unverified[..Math.Min(12, unverified.Length)], target.Failures);
+            }
         }
         finally
         {
@@ -286,9 +326,11 @@ internal sealed partial class LinkManager(
                 break;
             case PeerExchangeMessage exchange:
                 var learned = false;
-                foreach (var peer in exchange.Peers.Take(PeerDirectory.MaxPeers))
+                var introductions = _introductions.GetOrAdd(link.RemoteNodeId, _ => new RateWindow(MaxIntroductionsPerMinute, TimeSpan.FromMinutes(1), time));
+                foreach (var peer in exchange.Peers.Take(MaxExchangedPeers))
                 {
-                    if (peer.NodeId.Length != 64 || peer.NodeId == node.NodeId || peers.IsRevoked(peer.NodeId) || peer.MeshPort is <= 0 or > 65535)
+                    if (peer.NodeId.Length != 64 || peer.NodeId == node.NodeId || peers.IsRevoked(peer.NodeId) || peer.MeshPort is <= 0 or > 65535
+                        || (peers.Find(peer.NodeId) is null && !introductions.TryTake()))
                     {
                         continue;
                     }
@@ -351,4 +393,10 @@ internal sealed partial class LinkManager(
 
     [LoggerMessage(EventId = 422, Level = LogLevel.Debug, Message = "Could not link to {Host}:{Port}: {Reason}; next try in about {Seconds:F1} s")]
     private partial void LogDialFailed(string host, int port, string reason, double seconds);
+
+    [LoggerMessage(EventId = 427, Level = LogLevel.Information, Message = "Dropped node {NodeId}: {Failures} dials failed and it never completed a handshake")]
+    private partial void LogDroppedAfterDials(string nodeId, int failures);
+
+    [LoggerMessage(EventId = 428, Level = LogLevel.Information, Message = "Dropped node {NodeId}: it never completed a handshake and was last heard of at {LastSeen}")]
+    private partial void LogDroppedUnheard(string nodeId, DateTimeOffset lastSeen);
 }

@@ -12,9 +12,13 @@ internal sealed partial class PeerDirectory(TimeProvider time, ILogger<PeerDirec
     public const int MaxAddressesPerPeer = 4;
     public const int MaxPeers = 1024;
 
+    /// <summary>How long a node dropped as unverified (see <see cref="Forget"/>) is not taken back from hints.</summary>
+    public static readonly TimeSpan ForgottenFor = TimeSpan.FromMinutes(2);
+
     private readonly Dictionary<string, PeerInfo> _peers = new(StringComparer.Ordinal);
     private readonly HashSet<string> _revoked = new(StringComparer.Ordinal);
     private readonly HashSet<string> _admitted = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, DateTimeOffset> _forgotten = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
     private IReadOnlyList<PeerInfo>? _snapshot; // sorted, made at the first read after a change (the router reads it per chat)
 
@@ -60,6 +64,7 @@ internal sealed partial class PeerDirectory(TimeProvider time, ILogger<PeerDirec
         lock (_lock)
         {
             _admitted.Add(nodeId);
+            _forgotten.Remove(nodeId);
         }
 
         Upsert(nodeId, peer => (peer ?? New(nodeId)) with
@@ -186,6 +191,48 @@ internal sealed partial class PeerDirectory(TimeProvider time, ILogger<PeerDirec
         return true;
     }
 
+    /// <summary>
+    /// Drops a node that never completed a handshake (issue 14: an insider's invented node ids must not be dialled forever):
+    /// it leaves the list, and hints about it (discovery, peer exchange) are ignored for <see cref="ForgottenFor"/>; a
+    /// completed admission (<see cref="Admit"/>) takes it back at once. False for a node that was admitted or is revoked.
+    /// </summary>
+    public bool Forget(string nodeId)
+    {
+        lock (_lock)
+        {
+            if (_admitted.Contains(nodeId) || _revoked.Contains(nodeId) || !_peers.Remove(nodeId))
+            {
+                return false;
+            }
+
+            _snapshot = null;
+            var now = time.GetUtcNow();
+            if (_forgotten.Count >= MaxPeers)
+            {
+                foreach (var expired in _forgotten.Where(f => now - f.Value >= ForgottenFor).Select(f => f.Key).ToList())
+                {
+                    _forgotten.Remove(expired);
+                }
+            }
+
+            if (_forgotten.Count < MaxPeers)
+            {
+                _forgotten[nodeId] = now;
+            }
+
+            return true;
+        }
+    }
+
+    /// <summary>Whether <paramref name="nodeId"/> passed admission at some time (now or before a restart), revoked or not.</summary>
+    public bool WasAdmitted(string nodeId)
+    {
+        lock (_lock)
+        {
+            return _admitted.Contains(nodeId);
+        }
+    }
+
     /// <summary>Peers with a live link: what <c>peer_count</c> reports.</summary>
     public int LinkedCount
     {
@@ -205,7 +252,7 @@ internal sealed partial class PeerDirectory(TimeProvider time, ILogger<PeerDirec
         lock (_lock)
         {
             var before = _peers.GetValueOrDefault(nodeId);
-            if (before is null && _peers.Count >= MaxPeers)
+            if (before is null && (_peers.Count >= MaxPeers || IsForgotten(nodeId)))
             {
                 return false;
             }
@@ -231,6 +278,22 @@ internal sealed partial class PeerDirectory(TimeProvider time, ILogger<PeerDirec
         }
 
         return raise;
+    }
+
+    private bool IsForgotten(string nodeId)
+    {
+        if (!_forgotten.TryGetValue(nodeId, out var at))
+        {
+            return false;
+        }
+
+        if (_admitted.Contains(nodeId) || time.GetUtcNow() - at >= ForgottenFor)
+        {
+            _forgotten.Remove(nodeId);
+            return false;
+        }
+
+        return true;
     }
 
     [LoggerMessage(EventId = 430, Level = LogLevel.Warning,
