@@ -38,8 +38,18 @@ internal static class UploadReader
         var reader = new MultipartReader(boundary, body, BufferSize) { HeadersLengthLimit = 16 * 1024 };
         while (await NextSectionAsync(reader, cancellationToken) is { } section)
         {
-            if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition)
-                || !disposition.IsFileDisposition() || disposition.Name.Value?.Trim('"') != "file")
+            if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition))
+            {
+                continue;
+            }
+
+            if (disposition.Parameters.Any(p => !p.Value.HasValue))
+            {
+                // E.g. "filename*" alone: the header parses, but reading such a parameter throws ArgumentNullException (found by fuzzing).
+                throw new InvalidDataException("a Content-Disposition parameter has no value");
+            }
+
+            if (!disposition.IsFileDisposition() || disposition.Name.Value?.Trim('"') != "file")
             {
                 continue;
             }
