@@ -1,5 +1,6 @@
 using MeshMind.Bench;
 using MeshMind.Bench.Analytics;
+using MeshMind.Bench.Chaos;
 using MeshMind.Bench.Files;
 using MeshMind.Bench.Llm;
 
@@ -17,6 +18,7 @@ using MeshMind.Bench.Llm;
 //   perf-middleware [--rounds 5] [--seconds 10] [--concurrency 32] [--warmup-seconds 3] [--pin 1]
 //                                                 requests/s and CPU per request of GET /api/status with and without PerfMiddleware
 //   perf-middleware-micro [BenchmarkDotNet options]  PerfMiddleware.InvokeAsync around a trivial endpoint (in process)
+//   chaos fuzz [--inputs 1000000] [--seed S]      generated inputs through every network-facing parser: crashes, allocation
 return args switch
 {
     ["startup", var executable, .. var rest] => await StartupBenchmark.RunAsync(executable, rest),
@@ -26,6 +28,7 @@ return args switch
     ["routing", .. var rest] => RoutingBenchmarks.Run(rest),
     ["perf-middleware", .. var rest] => await MiddlewareBenchmark.RunAsync(rest),
     ["perf-middleware-micro", .. var rest] => PerfMiddlewareBenchmarks.Run(rest),
+    ["chaos", "fuzz", .. var rest] => FuzzBenchmark.Run(rest),
     _ => Usage(),
 };
 
@@ -40,5 +43,6 @@ static int Usage()
     Console.Error.WriteLine("       MeshMind.Bench routing [BenchmarkDotNet options, e.g. --filter '*Rank*']");
     Console.Error.WriteLine("       MeshMind.Bench perf-middleware [--rounds N] [--seconds S] [--concurrency C] [--warmup-seconds S] [--pin 0|1]");
     Console.Error.WriteLine("       MeshMind.Bench perf-middleware-micro [BenchmarkDotNet options]");
+    Console.Error.WriteLine("       MeshMind.Bench chaos fuzz [--inputs N] [--seed S]");
     return 2;
 }

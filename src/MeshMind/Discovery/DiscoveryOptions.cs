@@ -21,6 +21,9 @@ internal sealed class DiscoveryOptions
     /// <summary>In <c>lan</c> mode, only broadcast on these interfaces (names as <c>ip link</c> shows them); empty means every up IPv4 interface.</summary>
     public List<string> Interfaces { get; set; } = [];
 
-    /// <summary>Datagrams accepted per second from one source address; the rest are dropped as rate limited.</summary>
-    public int MaxDatagramsPerSecondPerSource { get; set; } = 20;
+    /// <summary>
+    /// Authentic announcements accepted per second from one node id (bursts up to as many); the rest are dropped as rate
+    /// limited. Forged datagrams are dropped by the tag check and never count against anyone's budget.
+    /// </summary>
+    public int MaxAnnouncementsPerSecondPerNode { get; set; } = 20;
 }

@@ -23,9 +23,9 @@ internal sealed class DiscoveryOptionsValidator : IValidateOptions<DiscoveryOpti
             }
         }
 
-        if (options.MaxDatagramsPerSecondPerSource is < 1 or > 10_000)
+        if (options.MaxAnnouncementsPerSecondPerNode is < 1 or > 10_000)
         {
-            errors.Add("Discovery:MaxDatagramsPerSecondPerSource", $"{options.MaxDatagramsPerSecondPerSource} is outside 1..10000");
+            errors.Add("Discovery:MaxAnnouncementsPerSecondPerNode", $"{options.MaxAnnouncementsPerSecondPerNode} is outside 1..10000");
         }
         return errors.Result();
     }

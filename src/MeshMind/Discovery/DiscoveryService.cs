@@ -16,9 +16,10 @@ namespace MeshMind.Discovery;
 /// leads to a dial, and the mesh port's mutual authentication decides who is admitted.
 /// </summary>
 /// <remarks>
-/// The socket binds with <c>SO_REUSEADDR</c> so several nodes can share a host and port. Received datagrams pass a
-/// per-source rate limit, then a bounded queue; everything dropped is counted by reason (<see cref="DiscoveryStats"/>)
-/// and logged at most once a minute per source. In <c>loopback</c> mode the node sends only to 127.255.255.255 and
+/// The socket binds with <c>SO_REUSEADDR</c> so several nodes can share a host and port. Received datagrams are checked
+/// in the receive loop (<see cref="AnnouncementFilter"/>: tag, freshness, replay, a rate limit per node id), and only
+/// authentic ones go on to a bounded queue, so forgeries cannot crowd them out; everything dropped is counted by reason
+/// (<see cref="DiscoveryStats"/>) and logged at most once a minute per source. In <c>loopback</c> mode the node sends only to 127.255.255.255 and
 /// ignores datagrams from anywhere but loopback.
 /// </remarks>
 internal sealed partial class DiscoveryService(
@@ -37,10 +38,9 @@ internal sealed partial class DiscoveryService(
     private const int QueueCapacity = 256;
     private static readonly TimeSpan s_dropLogInterval = TimeSpan.FromMinutes(1);
     private readonly DiscoveryOptions _options = options.Value;
-    private readonly Channel<(byte[] Datagram, IPEndPoint From)> _queue =
-        Channel.CreateBounded<(byte[], IPEndPoint)>(new BoundedChannelOptions(QueueCapacity) { SingleReader = true, SingleWriter = true });
+    private readonly Channel<(Announcement Announcement, IPEndPoint From)> _queue =
+        Channel.CreateBounded<(Announcement, IPEndPoint)>(new BoundedChannelOptions(QueueCapacity) { SingleReader = true, SingleWriter = true });
     private readonly WakeSignal _announceNow = new();
-    private readonly ReplayGuard _replays = new();
     private readonly Dictionary<IPAddress, DateTimeOffset> _lastDropLog = [];
     private readonly Lock _sendLock = new();
     private Socket? _socket;
@@ -137,7 +137,7 @@ internal sealed partial class DiscoveryService(
 
     private async Task ReceiveAsync(Socket socket, CancellationToken cancellationToken)
     {
-        var limiter = new SourceRateLimiter(_options.MaxDatagramsPerSecondPerSource, time);
+        var filter = new AnnouncementFilter(node.NodeId, node.InstanceId, Loopback, _options.MaxAnnouncementsPerSecondPerNode, time);
         var buffer = new byte[2048];
         EndPoint any = new IPEndPoint(IPAddress.Any, 0);
         while (!cancellationToken.IsCancellationRequested)
@@ -156,15 +156,12 @@ internal sealed partial class DiscoveryService(
 
             var from = (IPEndPoint)result.RemoteEndPoint;
             stats.OnReceived(result.ReceivedBytes);
-            if (!limiter.TryAcquire(from.Address))
+            var (announcement, reason) = filter.Check(buffer.AsSpan(0, result.ReceivedBytes), from.Address, keys.All);
+            if (announcement is null)
             {
-                Drop(DropReason.RateLimited, from);
+                Drop(reason, from);
             }
-            else if (result.ReceivedBytes > DiscoveryCodec.MaxDatagramBytes)
-            {
-                Drop(DropReason.Oversize, from);
-            }
-            else if (!_queue.Writer.TryWrite((buffer.AsSpan(0, result.ReceivedBytes).ToArray(), from)))
+            else if (!_queue.Writer.TryWrite((announcement, from)))
             {
                 Drop(DropReason.QueueFull, from);
             }
@@ -173,45 +170,24 @@ internal sealed partial class DiscoveryService(
 
     private async Task ProcessAsync(CancellationToken cancellationToken)
     {
-        await foreach (var (datagram, from) in _queue.Reader.ReadAllAsync(cancellationToken))
+        await foreach (var (announcement, from) in _queue.Reader.ReadAllAsync(cancellationToken))
         {
-            await HandleAsync(datagram, from, cancellationToken);
+            await HandleAsync(announcement, from, cancellationToken);
         }
     }
 
-    private async Task HandleAsync(byte[] datagram, IPEndPoint from, CancellationToken cancellationToken)
+    /// <summary>Acts on an announcement that <see cref="AnnouncementFilter"/> let through.</summary>
+    private async Task HandleAsync(Announcement announcement, IPEndPoint from, CancellationToken cancellationToken)
     {
-        if (Loopback && !IPAddress.IsLoopback(from.Address))
-        {
-            Drop(DropReason.NotLoopback, from);
-            return;
-        }
-
-        var (announcement, reason) = DiscoveryCodec.Decode(datagram, keys.All, time.GetUtcNow().ToUnixTimeMilliseconds());
-        if (announcement is null)
-        {
-            Drop(reason, from);
-            return;
-        }
-
         if (announcement.NodeId == node.NodeId)
         {
-            if (announcement.InstanceId == node.InstanceId)
-            {
-                Drop(DropReason.Own, from);
-            }
-            else if (duplicates.Report(node.NodeId, announcement.InstanceId, from.Address) && _socket is { } twinSocket)
+            // Another instance with this node's identity (the filter drops this very instance's own datagrams).
+            if (duplicates.Report(node.NodeId, announcement.InstanceId, from.Address) && _socket is { } twinSocket)
             {
                 // Let the twin hear us too, so both sides report the copied identity.
                 await SendAsync(twinSocket, Announce(Announcement.Online), Loopback ? Targets() : [from], cancellationToken);
             }
 
-            return;
-        }
-
-        if (!_replays.TryAccept(announcement))
-        {
-            Drop(DropReason.Replay, from);
             return;
         }
 

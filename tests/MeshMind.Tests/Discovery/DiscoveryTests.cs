@@ -140,21 +140,4 @@ public sealed class DiscoveryTests
         await using var restarted = await StartAsync(FreePort.Udp(), "a", dataDir: dataDir);
         Assert.True(Peers(restarted).IsRevoked(revokedId));
     }
-
-    [Fact]
-    public void RateLimiter_BurstThenRefillPerSecond()
-    {
-        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
-        var limiter = new SourceRateLimiter(perSecond: 3, time);
-        var source = IPAddress.Parse("127.0.0.9");
-
-        Assert.True(limiter.TryAcquire(source));
-        Assert.True(limiter.TryAcquire(source));
-        Assert.True(limiter.TryAcquire(source));
-        Assert.False(limiter.TryAcquire(source));
-        Assert.True(limiter.TryAcquire(IPAddress.Parse("127.0.0.10")));
-        time.Advance(TimeSpan.FromMilliseconds(340));
-        Assert.True(limiter.TryAcquire(source));
-        Assert.False(limiter.TryAcquire(source));
-    }
 }

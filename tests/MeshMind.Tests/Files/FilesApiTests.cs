@@ -61,6 +61,31 @@ public sealed class FilesApiTests
         Assert.Equal(content[1000..2000], await partial.Content.ReadAsByteArrayAsync(Ct));
     }
 
+    /// <summary>
+    /// Found by the fuzzing of issue 14: a body cut off before its closing boundary (the multipart reader's IOException) and a
+    /// Content-Disposition parameter without a value (ArgumentNullException from its getters) were 500s.
+    /// </summary>
+    [Theory]
+    [InlineData("--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.txt\"\r\n\r\nhello, no closing boundary")]
+    [InlineData("--XyZ\r\nContent-Disposition: form-da")]
+    [InlineData("--XyZ\r\n")]
+    [InlineData("--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename*\r\n\r\nx\r\n--XyZ--\r\n")]
+    [InlineData("--XyZ\r\nContent-Disposition: form-data; name; filename=\"a.txt\"\r\n\r\nx\r\n--XyZ--\r\n")]
+    public async Task Upload_BodyCutOffBeforeItsClosingBoundary_Gets400_AndNothingIsKept(string body)
+    {
+        await using var node = await TestNode.StartAsync();
+        using var client = await node.CreateLoggedInClientAsync();
+        using var content = new ByteArrayContent(System.Text.Encoding.UTF8.GetBytes(body));
+        content.Headers.ContentType = MediaTypeHeaderValue.Parse("multipart/form-data; boundary=XyZ");
+
+        var response = await client.PostAsync("/api/upload", content, Ct);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("multipart", (await response.JsonAsync()).GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.Equal(0, (await (await client.GetAsync("/api/files", Ct)).JsonAsync()).GetProperty("files").GetArrayLength());
+        Assert.Empty(Blobs(node));
+    }
+
     [Fact]
     public async Task TooLarge_Gets413_AndNothingIsKept()
     {

@@ -2,7 +2,6 @@ using MeshMind.Files.Pinning;
 using MeshMind.Files.Store;
 using MeshMind.Infrastructure;
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Net.Http.Headers;
 
 namespace MeshMind.Files.Api;
@@ -15,12 +14,6 @@ internal static class FilesApi
 {
     /// <summary>Room for the multipart framing around the file itself.</summary>
     private const long MultipartOverhead = 64 * 1024;
-
-    /// <summary>
-    /// The multipart reader's buffer: each read of the file's section returns at most this much, so the default (4 KiB)
-    /// made a 1 GiB upload a quarter of a million small reads, hash updates and writes.
-    /// </summary>
-    private const int MultipartBufferSize = 256 * 1024;
 
     public static IEndpointRouteBuilder MapFilesApi(this IEndpointRouteBuilder endpoints)
     {
@@ -44,8 +37,7 @@ internal static class FilesApi
     {
         var request = context.Request;
         var limit = store.Options.MaxUploadBytes;
-        if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var type) || !type.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase)
-            || HeaderUtilities.RemoveQuotes(type.Boundary).Value is not { Length: > 0 and <= 200 } boundary)
+        if (UploadReader.Boundary(request.ContentType) is not { } boundary)
         {
             return ApiResults.Error(StatusCodes.Status415UnsupportedMediaType, "send the file as multipart/form-data in a field named 'file'");
         }
@@ -62,29 +54,16 @@ internal static class FilesApi
 
         try
         {
-            var reader = new MultipartReader(boundary, request.Body, MultipartBufferSize) { HeadersLengthLimit = 16 * 1024 };
-            while (await reader.ReadNextSectionAsync(context.RequestAborted) is { } section)
+            var (section, name, refused) = await UploadReader.ReadFileAsync(boundary, request.Body, context.RequestAborted);
+            if (section is null || name is null)
             {
-                if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition)
-                    || !disposition.IsFileDisposition() || disposition.Name.Value?.Trim('"') != "file")
-                {
-                    continue;
-                }
-
-                var raw = HeaderUtilities.RemoveQuotes(disposition.FileNameStar.HasValue ? disposition.FileNameStar : disposition.FileName).Value;
-                var (name, problem) = FileNames.Check(raw);
-                if (name is null)
-                {
-                    return ApiResults.Error(StatusCodes.Status400BadRequest, $"the file name is refused: {problem}");
-                }
-
-                var stored = await store.SaveAsync(name, section.ContentType, section.Body, context.RequestAborted);
-                context.RequestServices.GetRequiredService<FileMetrics>().Upload(stored.Size);
-                return TypedResults.Json(new UploadResponse(stored.Name, stored.Size, stored.Sha256, stored.ContentType, stored.Modified),
-                    FileJsonContext.Default.UploadResponse, statusCode: StatusCodes.Status201Created);
+                return ApiResults.Error(StatusCodes.Status400BadRequest, refused ?? UploadReader.NoFile);
             }
 
-            return ApiResults.Error(StatusCodes.Status400BadRequest, "no file found: send it in a multipart field named 'file'");
+            var stored = await store.SaveAsync(name, section.ContentType, section.Body, context.RequestAborted);
+            context.RequestServices.GetRequiredService<FileMetrics>().Upload(stored.Size);
+            return TypedResults.Json(new UploadResponse(stored.Name, stored.Size, stored.Sha256, stored.ContentType, stored.Modified),
+                FileJsonContext.Default.UploadResponse, statusCode: StatusCodes.Status201Created);
         }
         catch (FileStore.TooLargeException ex)
         {
