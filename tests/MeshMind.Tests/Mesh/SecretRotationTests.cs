@@ -125,6 +125,16 @@ public sealed class SecretRotationTests
         }
     }
 
+    /// <summary>A and B link, and each serves the other's peer endpoints.</summary>
+    private static async Task LinkedAndServingBothWaysAsync(Pair pair, TestNode a, TestNode b)
+    {
+        await UntilLinkedAsync(a, b);
+        using var files = await PeerClient(a, b, pair.PortB).GetAsync("/mesh/files", Ct);
+        Assert.Equal(HttpStatusCode.OK, files.StatusCode);
+        using var back = await PeerClient(b, a, pair.PortA).GetAsync("/mesh/files", Ct);
+        Assert.Equal(HttpStatusCode.OK, back.StatusCode);
+    }
+
     private static HttpClient PeerClient(TestNode from, TestNode to, int port) =>
         Service<PeerHttpClients>(from).HttpFor(Id(to), IPAddress.Loopback, port);
 
@@ -173,11 +183,7 @@ public sealed class SecretRotationTests
         var b = await pair.StartBAsync(NewSecret, previous: OldSecret);
         var a = pair.A!;
 
-        await UntilLinkedAsync(a, b);
-        using var files = await PeerClient(a, b, pair.PortB).GetAsync("/mesh/files", Ct);
-        Assert.Equal(HttpStatusCode.OK, files.StatusCode);
-        using var back = await PeerClient(b, a, pair.PortA).GetAsync("/mesh/files", Ct);
-        Assert.Equal(HttpStatusCode.OK, back.StatusCode);
+        await LinkedAndServingBothWaysAsync(pair, a, b);
     }
 
     [Fact]
@@ -189,11 +195,7 @@ public sealed class SecretRotationTests
         var b = await pair.StartBAsync(NewSecret);
         var a = await pair.StartAAsync(OldSecret, previous: NewSecret);
 
-        await UntilLinkedAsync(a, b);
-        using var files = await PeerClient(a, b, pair.PortB).GetAsync("/mesh/files", Ct);
-        Assert.Equal(HttpStatusCode.OK, files.StatusCode);
-        using var back = await PeerClient(b, a, pair.PortA).GetAsync("/mesh/files", Ct);
-        Assert.Equal(HttpStatusCode.OK, back.StatusCode);
+        await LinkedAndServingBothWaysAsync(pair, a, b);
     }
 
     [Fact]
