@@ -52,6 +52,7 @@ internal sealed partial class LinkManager(
     private readonly Dictionary<Type, IMeshParticipant> _owners = Owners(participants, owners);
     private readonly Dictionary<string, DialTarget> _targets = new(StringComparer.Ordinal);
     private readonly WakeSignal _wake = new();
+    private int _dropped; // 1 when a dial dropped its node since the loop last looked
     private readonly RateWindow _dials = new(MaxDialsPerMinute, TimeSpan.FromMinutes(1), time);
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, RateWindow> _introductions = new(StringComparer.Ordinal);
     private readonly List<Task> _running = [];
@@ -65,6 +66,9 @@ internal sealed partial class LinkManager(
         public string? NodeId { get; set; }
 
         public bool Static { get; init; }
+
+        /// <summary>Its node was dropped as unverified; the dial loop removes the target.</summary>
+        public bool Dropped { get; set; }
     }
 
     /// <summary>Closes the link to a revoked node; it is never dialled or accepted again.</summary>
@@ -134,10 +138,17 @@ internal sealed partial class LinkManager(
     private void DialDueTargets()
     {
         var now = time.GetUtcNow();
-        var listed = new HashSet<string>(StringComparer.Ordinal);
+        if (Interlocked.Exchange(ref _dropped, 0) == 1)
+        {
+            // Targets of nodes dropped after their dials failed (see DialAsync).
+            foreach (var (key, _) in _targets.Where(t => t.Value is { Dropped: true, InProgress: false }).ToList())
+            {
+                _targets.Remove(key);
+            }
+        }
+
         foreach (var peer in peers.Snapshot())
         {
-            listed.Add(peer.NodeId);
             if (peer.Revoked || links.IsLinked(peer.NodeId))
             {
                 continue;
@@ -146,6 +157,7 @@ internal sealed partial class LinkManager(
             if (now - peer.LastSeen >= UnverifiedExpiry && !peers.WasAdmitted(peer.NodeId) && peers.Forget(peer.NodeId))
             {
                 LogDroppedUnheard(peer.NodeId[..Math.Min(12, peer.NodeId.Length)], peer.LastSeen);
+                _targets.Remove(peer.NodeId);
                 continue;
             }
 
@@ -165,12 +177,6 @@ internal sealed partial class LinkManager(
             target.NodeId = peer.NodeId;
             var address = peer.Addresses[target.Failures % peer.Addresses.Count];
             StartDial(target, address.ToString(), peer.MeshPort, peer.NodeId, now);
-        }
-
-        // Targets of nodes that left the list (dropped as unverified) go too.
-        foreach (var (key, _) in _targets.Where(t => t.Value is { Static: false, InProgress: false, NodeId: { } id } && !listed.Contains(id)).ToList())
-        {
-            _targets.Remove(key);
         }
 
         foreach (var (key, target) in _targets.Where(t => t.Key.StartsWith("static:", StringComparison.Ordinal)).ToList())
@@ -248,12 +254,17 @@ internal sealed partial class LinkManager(
                 && peers.Forget(unverified))
             {
                 LogDroppedAfterDials(unverified[..Math.Min(12, unverified.Length)], target.Failures);
+                target.Dropped = true;
             }
         }
         finally
         {
             dialed?.Handler.Dispose();
             target.InProgress = false;
+            if (target.Dropped)
+            {
+                Volatile.Write(ref _dropped, 1);
+            }
         }
     }
 
