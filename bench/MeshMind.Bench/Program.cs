@@ -19,6 +19,9 @@ using MeshMind.Bench.Llm;
 //                                                 requests/s and CPU per request of GET /api/status with and without PerfMiddleware
 //   perf-middleware-micro [BenchmarkDotNet options]  PerfMiddleware.InvokeAsync around a trivial endpoint (in process)
 //   chaos fuzz [--inputs 1000000] [--seed S]      generated inputs through every network-facing parser: crashes, allocation
+//   chaos churn [--kills 14] [--chats 1000] [--clients 6] [--seed S]   LLM hosts killed -9 and restarted while clients chat (root)
+//   chaos crash [--rounds 100] [--seed S]          kill -9 during uploads, pins, chat sync and secret rotation; databases checked (root)
+//   chaos partition [--runs 3]                    a host cut off for 20 s, then healed: down, relinked, converged (root)
 return args switch
 {
     ["startup", var executable, .. var rest] => await StartupBenchmark.RunAsync(executable, rest),
@@ -29,6 +32,9 @@ return args switch
     ["perf-middleware", .. var rest] => await MiddlewareBenchmark.RunAsync(rest),
     ["perf-middleware-micro", .. var rest] => PerfMiddlewareBenchmarks.Run(rest),
     ["chaos", "fuzz", .. var rest] => FuzzBenchmark.Run(rest),
+    ["chaos", "churn", .. var rest] => await ChurnBenchmark.RunAsync(rest),
+    ["chaos", "crash", .. var rest] => await CrashBenchmark.RunAsync(rest),
+    ["chaos", "partition", .. var rest] => await PartitionBenchmark.RunAsync(rest),
     _ => Usage(),
 };
 
@@ -44,5 +50,8 @@ static int Usage()
     Console.Error.WriteLine("       MeshMind.Bench perf-middleware [--rounds N] [--seconds S] [--concurrency C] [--warmup-seconds S] [--pin 0|1]");
     Console.Error.WriteLine("       MeshMind.Bench perf-middleware-micro [BenchmarkDotNet options]");
     Console.Error.WriteLine("       MeshMind.Bench chaos fuzz [--inputs N] [--seed S]");
+    Console.Error.WriteLine("       MeshMind.Bench chaos churn [--kills N] [--chats N] [--clients N] [--seed S]   (root)");
+    Console.Error.WriteLine("       MeshMind.Bench chaos crash [--rounds N] [--seed S]   (root)");
+    Console.Error.WriteLine("       MeshMind.Bench chaos partition [--runs N]   (root)");
     return 2;
 }

@@ -25,7 +25,11 @@ public sealed class LabNode : IAsyncDisposable
 
     public string Name { get; }
 
-    public string Secret { get; }
+    /// <summary>The mesh secret the node starts with (<c>P2P_HMAC_SECRET</c>).</summary>
+    public string Secret { get; private set; }
+
+    /// <summary>Secrets still accepted besides <see cref="Secret"/> (<c>Mesh:PreviousSecrets</c>), as during a rotation.</summary>
+    public IReadOnlyList<string> PreviousSecrets { get; private set; } = [];
 
     public string Directory { get; }
 
@@ -45,6 +49,16 @@ public sealed class LabNode : IAsyncDisposable
     /// <summary>From process start to the node's "listening" line, for the current process.</summary>
     public TimeSpan StartupTime { get; private set; }
 
+    /// <summary>
+    /// Rotates the mesh secret as README describes, for the next start: <paramref name="secret"/> becomes the current one and
+    /// the one before is still accepted (only that one: earlier ones are dropped).
+    /// </summary>
+    public void RotateSecret(string secret)
+    {
+        PreviousSecrets = [Secret];
+        Secret = secret;
+    }
+
     /// <summary>Starts (or restarts, keeping the data directory) the node and waits until it serves HTTP.</summary>
     public Task StartAsync(CancellationToken cancellationToken = default) => StartAsync(identify: true, cancellationToken);
 
@@ -59,6 +73,11 @@ public sealed class LabNode : IAsyncDisposable
             ["NODE_PASSWORD"] = Password,
             ["P2P_HMAC_SECRET"] = Secret,
         };
+        for (var i = 0; i < PreviousSecrets.Count; i++)
+        {
+            environment[$"MESHMIND__Mesh__PreviousSecrets__{i}"] = PreviousSecrets[i];
+        }
+
         var clock = System.Diagnostics.Stopwatch.StartNew();
         StartedAt = System.Diagnostics.Stopwatch.GetTimestamp();
         _process = NodeProcess.Start(Directory,

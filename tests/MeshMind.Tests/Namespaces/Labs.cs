@@ -1,4 +1,4 @@
-using MeshMind.Tests.Support;
+using MeshMind.Testing.Chaos;
 
 namespace MeshMind.Tests.Namespaces;
 
@@ -38,17 +38,15 @@ public static class Labs
         return links is not null && links.TryGetValue(other.NodeId!, out var s) && s != "up";
     }
 
-    public static Task WaitForFullMeshAsync(List<LabNode> nodes) =>
-        Wait.UntilAsync(async () =>
+    public static async Task WaitForFullMeshAsync(List<LabNode> nodes)
+    {
+        try
         {
-            foreach (var node in nodes)
-            {
-                if (!await LinkedAsync(node, nodes.Where(n => n != node)))
-                {
-                    return false;
-                }
-            }
-
-            return true;
-        }, Timeout, $"a full mesh of {nodes.Count} nodes");
+            await LabMesh.WaitForFullMeshAsync(nodes, Timeout, Ct);
+        }
+        catch (TimeoutException ex)
+        {
+            Assert.Fail(ex.Message);
+        }
+    }
 }

@@ -1,21 +1,17 @@
-using System.Diagnostics;
-
 namespace MeshMind.Tests.Support;
 
-/// <summary>Waits for a condition (polling), failing with a message when it does not hold in time.</summary>
+/// <summary>Waits for a condition (polling, <see cref="Poll"/>), failing the test with a message when it does not hold in time.</summary>
 public static class Wait
 {
     public static async Task UntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)
     {
-        var clock = Stopwatch.StartNew();
-        while (!await condition())
+        try
         {
-            if (clock.Elapsed > timeout)
-            {
-                Assert.Fail($"timed out after {timeout.TotalSeconds:F0} s waiting for {what}");
-            }
-
-            await Task.Delay(20, TestContext.Current.CancellationToken);
+            await Poll.UntilAsync(condition, timeout, what, TestContext.Current.CancellationToken);
+        }
+        catch (TimeoutException ex)
+        {
+            Assert.Fail(ex.Message);
         }
     }
 
