@@ -11,7 +11,11 @@ internal sealed class AuthOptionsValidator : IValidateOptions<AuthOptions>
     {
         var errors = new ValidationErrors();
         errors.Text("Auth:Username", options.Username, 64, required: true);
-        if (options.Password is { Length: < MinimumPasswordLength })
+        if (options.Password is { Length: > 0 } password && string.IsNullOrWhiteSpace(password))
+        {
+            errors.Add("Auth:Password", $"is only whitespace; set a real password (at least {MinimumPasswordLength} characters), or remove the setting to have one generated");
+        }
+        else if (options.Password is { Length: < MinimumPasswordLength })
         {
             errors.Add("Auth:Password", $"is shorter than {MinimumPasswordLength} characters");
         }

@@ -35,9 +35,10 @@ internal sealed class SeedNamesConfigurationSource(
             var data = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
             foreach (var (key, variable, file) in Mappings)
             {
-                // A secret of only whitespace is kept (untrimmed) for validation to refuse: dropping it would have the node
-                // silently generate a secret of its own, and never join the mesh its operator meant (issue 14, finding 11).
-                var keepBlank = key == "Mesh:Secret";
+                // A secret or password of only whitespace is kept (untrimmed) for validation to refuse: dropping it would have
+                // the node silently generate one of its own, and never join the mesh (or take the login) its operator meant
+                // (issue 14, finding 11).
+                var keepBlank = key is "Mesh:Secret" or "Auth:Password";
                 var value = FromEnvironment(variable, keepBlank) ?? FromFile(source.WorkingDirectory, file, keepBlank) ?? FromFile(source.DataDirectory, file, keepBlank);
                 if (value is null)
                 {

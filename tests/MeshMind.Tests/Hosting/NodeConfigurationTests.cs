@@ -87,6 +87,18 @@ public sealed class NodeConfigurationTests : IDisposable
     }
 
     [Fact]
+    public void Build_SeedPasswordOfOnlySpaces_IsKeptForValidationToRefuse_NotDroppedForAGeneratedOne()
+    {
+        var fromEnvironment = Build(environment: new() { ["NODE_PASSWORD"] = "          " });
+        File.WriteAllText(_dir.Combine("auth_secret.txt"), " \t \n");
+        var fromFile = Build();
+
+        Assert.Equal("          ", fromEnvironment["Auth:Password"]);
+        Assert.False(string.IsNullOrEmpty(fromFile["Auth:Password"]));
+        Assert.True(string.IsNullOrWhiteSpace(fromFile["Auth:Password"]));
+    }
+
+    [Fact]
     public void Build_DataDirFromCommandLine_SeedFileFoundThere()
     {
         var custom = Directory.CreateDirectory(_dir.Combine("custom")).FullName;

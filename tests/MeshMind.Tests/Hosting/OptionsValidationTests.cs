@@ -95,6 +95,16 @@ public sealed class OptionsValidationTests
     }
 
     [Theory]
+    [InlineData("   ")]
+    [InlineData("                ")] // long enough, but no password at all
+    public void AuthPassword_OnlyWhitespace_RefusedNamingTheSetting(string value)
+    {
+        var error = Fails<AuthOptions>(new() { ["Auth:Password"] = value });
+
+        Assert.Contains(error.Failures, f => f.StartsWith("Auth:Password", StringComparison.Ordinal) && f.Contains("whitespace", StringComparison.Ordinal));
+    }
+
+    [Theory]
     [InlineData("Files:MaxUploadBytes", "0")]
     [InlineData("Files:ReplicaQuotaBytes", "-1")]
     public void Files_BadValue_Rejected(string key, string value)
