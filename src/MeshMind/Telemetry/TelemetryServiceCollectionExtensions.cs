@@ -68,6 +68,11 @@ internal static class TelemetryServiceCollectionExtensions
             });
         }
 
+        // The generic host logs a failed start as an error with the whole stack trace ("Hosting failed to start"), and the node
+        // then reports the same failure as one "meshmind: error:" line addressed to the operator (NodeHost). Its other errors
+        // need no second copy either: a faulted BackgroundService is also logged as Critical, with its exception, which stays.
+        logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", level => level is < LogLevel.Error or >= LogLevel.Critical);
+
         var debounce = TimeSpan.TryParse(configuration["Telemetry:LogDebounce"], CultureInfo.InvariantCulture, out var parsed)
             ? parsed
             : new TelemetryOptions().LogDebounce;

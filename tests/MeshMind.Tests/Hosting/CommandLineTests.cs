@@ -102,6 +102,7 @@ public sealed class CommandLineTests : IDisposable
     [InlineData("P2P_HMAC_SECRET", "short", "Mesh:Secret")]
     [InlineData("P2P_HMAC_SECRET", "     ", "Mesh:Secret")]
     [InlineData("MESHMIND__Llm__OllamaUrl", "not a url", "Llm:OllamaUrl")]
+    [InlineData("NODE_PASSWORD", "          ", "Auth:Password")]
     public async Task Run_BadValue_RefusesToStartNamingTheSetting(string variable, string value, string key)
     {
         var environment = new Dictionary<string, string> { ["MESHMIND__Http__Port"] = "0", ["NODE_PASSWORD"] = "a-configured-password" };
@@ -112,6 +113,9 @@ public sealed class CommandLineTests : IDisposable
         Assert.Equal(2, exitCode);
         Assert.Contains($"meshmind: error: {key}", output, StringComparison.Ordinal);
         Assert.DoesNotContain("listening on", output, StringComparison.Ordinal);
+        // The error line says it all: no log entry with the host's stack trace beside it.
+        Assert.DoesNotContain("Hosting failed to start", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", output, StringComparison.Ordinal);
         if (variable == "P2P_HMAC_SECRET" && value.Trim().Length > 0)
         {
             Assert.DoesNotContain($"'{value}'", output, StringComparison.Ordinal);
