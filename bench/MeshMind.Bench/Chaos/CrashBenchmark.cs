@@ -30,13 +30,13 @@ internal static class CrashBenchmark
         }
 
         Console.WriteLine();
-        Console.WriteLine($"  {"killed during",-34} | {"kills",5} | {"moment (ms)",13} | {"integrity_check ok",18}");
-        Console.WriteLine($"  {new string('-', 34)} | {new string('-', 5)} | {new string('-', 13)} | {new string('-', 18)}");
+        Console.WriteLine($"  {"killed during",-38} | {"kills",5} | {"moment (ms)",13} | {"integrity_check ok",18}");
+        Console.WriteLine($"  {new string('-', 38)} | {new string('-', 5)} | {new string('-', 13)} | {new string('-', 18)}");
         foreach (var group in report.Kills.GroupBy(k => (k.DuringRotation, k.Victim)).OrderBy(g => g.Key.DuringRotation).ThenBy(g => g.Key.Victim, StringComparer.Ordinal))
         {
             var what = group.Key.DuringRotation ? "a start with a rotated secret" : "upload, pin, synced chats";
             var moments = group.Select(k => k.Moment.TotalMilliseconds).ToList();
-            Console.WriteLine($"  {$"{group.Key.Victim}: {what}",-34} | {group.Count(),5} | {$"{moments.Min():0}–{moments.Max():0}",13} | " +
+            Console.WriteLine($"  {$"{group.Key.Victim}: {what}",-38} | {group.Count(),5} | {$"{moments.Min():0}–{moments.Max():0}",13} | " +
                 $"{group.Count(k => k.Integrity == "ok"),18}");
         }
 
