@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.NetworkInformation;
 using System.Net.Sockets;
 using System.Threading.Channels;
 using MeshMind.Infrastructure;
@@ -20,7 +19,8 @@ namespace MeshMind.Discovery;
 /// in the receive loop (<see cref="AnnouncementFilter"/>: tag, freshness, replay, a rate limit per node id), and only
 /// authentic ones go on to a bounded queue, so forgeries cannot crowd them out; everything dropped is counted by reason
 /// (<see cref="DiscoveryStats"/>) and logged at most once a minute per source. In <c>loopback</c> mode the node sends only to 127.255.255.255 and
-/// ignores datagrams from anywhere but loopback.
+/// ignores datagrams from anywhere but loopback. An announcement from a newcomer is answered at once, but only to a source
+/// on one of this node's subnets and within <see cref="ReplyLimiter"/>'s bounds, since the source address may be forged.
 /// </remarks>
 internal sealed partial class DiscoveryService(
     IOptions<DiscoveryOptions> options,
@@ -43,6 +43,8 @@ internal sealed partial class DiscoveryService(
     private readonly WakeSignal _announceNow = new();
     private readonly Dictionary<IPAddress, DateTimeOffset> _lastDropLog = [];
     private readonly Lock _sendLock = new();
+    private readonly ReplyLimiter _replies = new(options.Value.Interval, time);
+    private readonly LanSubnets _subnets = new(options.Value.Interfaces, time);
     private Socket? _socket;
     private long _lastTimestamp;
 
@@ -185,7 +187,7 @@ internal sealed partial class DiscoveryService(
             if (duplicates.Report(node.NodeId, announcement.InstanceId, from.Address) && _socket is { } twinSocket)
             {
                 // Let the twin hear us too, so both sides report the copied identity.
-                await SendAsync(twinSocket, Announce(Announcement.Online), Loopback ? Targets() : [from], cancellationToken);
+                await ReplyAsync(twinSocket, from, cancellationToken);
             }
 
             return;
@@ -198,9 +200,34 @@ internal sealed partial class DiscoveryService(
         {
             LogDiscovered(announcement.Name, announcement.NodeId[..12], from.Address);
             // Answer at once so the newcomer learns of us in one round trip, not one interval.
-            IReadOnlyList<IPEndPoint> reply = Loopback ? Targets() : [from];
-            await SendAsync(socket, Announce(Announcement.Online), reply, cancellationToken);
+            await ReplyAsync(socket, from, cancellationToken);
         }
+    }
+
+    /// <summary>
+    /// Answers the announcement <paramref name="from"/> sent with this node's own, unless its source is on none of this
+    /// node's subnets or <see cref="ReplyLimiter"/> has none left for it: the source may be forged (issue 14, finding 3).
+    /// </summary>
+    private async Task ReplyAsync(Socket socket, IPEndPoint from, CancellationToken cancellationToken)
+    {
+        // In loopback mode the answer is the loopback broadcast, which every node on this machine hears.
+        var to = Loopback ? Targets()[0] : from;
+        if (!Loopback && !LanSubnets.IsLocal(from.Address, _subnets.Current))
+        {
+            // Discovery does not cross subnets; a source beyond them is forged, or a node that learns of this one by its
+            // periodic announcements (Discovery:Targets) or by being dialled.
+            stats.OnReplyWithheld(offSubnet: true);
+            return;
+        }
+
+        if (!_replies.TryTake(to.Address))
+        {
+            stats.OnReplyWithheld(offSubnet: false);
+            return;
+        }
+
+        stats.OnReplySent();
+        await SendAsync(socket, Announce(Announcement.Online), [to], cancellationToken);
     }
 
     private async Task AnnounceAsync(CancellationToken cancellationToken)
@@ -257,28 +284,9 @@ internal sealed partial class DiscoveryService(
         }
 
         var targets = new List<IPEndPoint> { new(IPAddress.Broadcast, _options.Port) };
-        foreach (var nic in NetworkInterface.GetAllNetworkInterfaces())
+        foreach (var subnet in _subnets.Current)
         {
-            if (nic.OperationalStatus != OperationalStatus.Up || nic.NetworkInterfaceType == NetworkInterfaceType.Loopback
-                || (_options.Interfaces.Count > 0 && !_options.Interfaces.Contains(nic.Name, StringComparer.Ordinal)))
-            {
-                continue;
-            }
-
-            foreach (var unicast in nic.GetIPProperties().UnicastAddresses)
-            {
-                if (unicast.Address.AddressFamily == AddressFamily.InterNetwork && unicast.IPv4Mask is { } mask)
-                {
-                    var address = unicast.Address.GetAddressBytes();
-                    var netmask = mask.GetAddressBytes();
-                    for (var i = 0; i < 4; i++)
-                    {
-                        address[i] |= (byte)~netmask[i];
-                    }
-
-                    targets.Add(new IPEndPoint(new IPAddress(address), _options.Port));
-                }
-            }
+            targets.Add(new IPEndPoint(subnet.Broadcast, _options.Port));
         }
 
         foreach (var target in _options.Targets)

@@ -17,11 +17,17 @@ internal sealed class MeshOptions
 
     public int MissedPongs { get; set; } = 3;
 
-    /// <summary>A connection must complete TLS and admission (or be from an admitted peer) within this time.</summary>
-    public TimeSpan HandshakeTimeout { get; set; } = TimeSpan.FromSeconds(10);
+    /// <summary>
+    /// A new connection must complete TLS and the proof of a secret in force within this time, or it is closed. The peers'
+    /// own clients give up connecting after 3 s; a TLS 1.3 handshake and the proof take milliseconds on a LAN.
+    /// </summary>
+    public TimeSpan HandshakeTimeout { get; set; } = TimeSpan.FromSeconds(3);
 
-    /// <summary>Connections from one address that have not yet proven admission, beyond which new ones are refused.</summary>
+    /// <summary>Connections from one address that have not yet proven admission; beyond it, the oldest gives way to a new one.</summary>
     public int MaxUnauthenticatedConnectionsPerAddress { get; set; } = 16;
+
+    /// <summary>Connections from all addresses together that have not yet proven admission; beyond it, the oldest of the address holding the most gives way.</summary>
+    public int MaxUnauthenticatedConnections { get; set; } = 256;
 
     /// <summary>Static peers as <c>HOST:PORT</c>, dialled in addition to the ones discovery finds.</summary>
     public List<string> Peers { get; set; } = [];

@@ -16,7 +16,8 @@ internal sealed class MeshOptionsValidator : IValidateOptions<MeshOptions>
         }
 
         errors.Range("Mesh:PingInterval", options.PingInterval, TimeSpan.FromMilliseconds(50), TimeSpan.FromMinutes(5));
-        errors.Range("Mesh:HandshakeTimeout", options.HandshakeTimeout, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(5));
+        // At most a minute: the deadline is how long a connection that proves nothing can hold a place (issue 14, finding 11).
+        errors.Range("Mesh:HandshakeTimeout", options.HandshakeTimeout, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(1));
         if (options.MissedPongs is < 1 or > 100)
         {
             errors.Add("Mesh:MissedPongs", $"{options.MissedPongs} is outside 1..100");
@@ -25,6 +26,12 @@ internal sealed class MeshOptionsValidator : IValidateOptions<MeshOptions>
         if (options.MaxUnauthenticatedConnectionsPerAddress is < 1 or > 10_000)
         {
             errors.Add("Mesh:MaxUnauthenticatedConnectionsPerAddress", $"{options.MaxUnauthenticatedConnectionsPerAddress} is outside 1..10000");
+        }
+
+        if (options.MaxUnauthenticatedConnections < options.MaxUnauthenticatedConnectionsPerAddress || options.MaxUnauthenticatedConnections > 100_000)
+        {
+            errors.Add("Mesh:MaxUnauthenticatedConnections",
+                $"{options.MaxUnauthenticatedConnections} is outside Mesh:MaxUnauthenticatedConnectionsPerAddress ({options.MaxUnauthenticatedConnectionsPerAddress})..100000");
         }
 
         foreach (var peer in options.Peers)

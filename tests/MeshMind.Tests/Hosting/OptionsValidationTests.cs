@@ -65,6 +65,8 @@ public sealed class OptionsValidationTests
     [InlineData("Mesh:Peers:0", "no-port")]
     [InlineData("Mesh:Peers:0", "host:99999")]
     [InlineData("Mesh:Port", "8080")]
+    [InlineData("Mesh:HandshakeTimeout", "00:02:00")]
+    [InlineData("Mesh:MaxUnauthenticatedConnections", "8")] // fewer than the 16 one address may hold
     public void Mesh_BadValue_Rejected(string key, string value)
     {
         var error = Fails<MeshOptions>(new() { [key] = value });

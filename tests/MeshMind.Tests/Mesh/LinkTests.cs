@@ -5,6 +5,7 @@ using MeshMind.Infrastructure;
 using MeshMind.Mesh.Admission;
 using MeshMind.Mesh.Links;
 using MeshMind.Mesh.Peers;
+using MeshMind.Mesh.Transport;
 using MeshMind.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -182,37 +183,70 @@ public sealed class LinkTests
     }
 
     [Fact]
-    public async Task UnauthenticatedConnections_CappedPerAddress_AndClosedAtDeadline()
+    public async Task AttackerHoldingTheAddressCap_HonestPeerFromTheSameAddressStillLinks()
     {
-        await using var node = await StartAsync("gated", extra: new()
+        // Issue 14, finding 11. Loopback puts the attacker and the honest node on one address, as NAT or several nodes on
+        // one host would. Before, the newest connection over the cap was refused: the holder kept the cap and B never got in.
+        await using var a = await StartAsync("gated", extra: new()
         {
-            ["Mesh:MaxUnauthenticatedConnectionsPerAddress"] = "2",
-            ["Mesh:HandshakeTimeout"] = "00:00:01",
+            ["Mesh:MaxUnauthenticatedConnectionsPerAddress"] = "4",
+            ["Mesh:HandshakeTimeout"] = "00:00:04",
         });
-        var port = Service<BoundEndpoints>(node).MeshPort;
-        using var first = new TcpClient();
-        using var second = new TcpClient();
-        using var third = new TcpClient();
-        await first.ConnectAsync(IPAddress.Loopback, port, TestContext.Current.CancellationToken);
-        await second.ConnectAsync(IPAddress.Loopback, port, TestContext.Current.CancellationToken);
-        var buffer = new byte[16];
-        using var cap = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        cap.CancelAfter(TimeSpan.FromSeconds(10));
+        var gate = Service<MeshConnectionGate>(a);
+        using var stopHolding = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        var holder = HoldAsync(Service<BoundEndpoints>(a).MeshPort, 4, stopHolding.Token);
+        await Wait.UntilAsync(() => gate.Pending == 4, s_timeout, "the attacker to hold the cap");
 
-        // The third is over the cap: closed at once (the reset can even arrive while connecting). The first two say
-        // nothing and are closed at the deadline.
+        await using var b = await StartAsync("honest", peers: [MeshAddress(a)]);
+
         try
         {
-            await third.ConnectAsync(IPAddress.Loopback, port, TestContext.Current.CancellationToken);
-            Assert.Equal(0, await ReadOrResetAsync(third.GetStream(), buffer, cap.Token));
+            await Wait.UntilAsync(() => LinkedTo(a, b) && LinkedTo(b, a), s_timeout, "the honest node to link through the held cap");
         }
-        catch (SocketException ex) when (ex.SocketErrorCode == SocketError.ConnectionReset)
+        finally
         {
-            // Refused all the same.
+            await stopHolding.CancelAsync();
         }
 
-        Assert.Equal(0, await ReadOrResetAsync(first.GetStream(), buffer, cap.Token));
-        Assert.Equal(0, await ReadOrResetAsync(second.GetStream(), buffer, cap.Token));
+        var opened = await holder;
+        Assert.True(gate.Dropped(GateDropReason.EvictedAddressCap) >= 1);
+        Assert.True(opened > 4, $"the attacker opened only {opened} connections: it never had to open one again");
+        TestContext.Current.TestOutputHelper?.WriteLine(
+            $"attacker opened {opened} connections; gate: {string.Join(", ", gate.DroppedByReason().Select(d => $"{d.Reason} {d.Count}"))}");
+    }
+
+    /// <summary>
+    /// Holds <paramref name="places"/> plain TCP connections to <paramref name="port"/> that never start TLS, each opened
+    /// again the moment the node closes it. Returns how many it opened.
+    /// </summary>
+    private static async Task<int> HoldAsync(int port, int places, CancellationToken cancellationToken)
+    {
+        var opened = 0;
+        await Task.WhenAll(Enumerable.Range(0, places).Select(async _ =>
+        {
+            var buffer = new byte[16];
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                using var client = new TcpClient();
+                try
+                {
+                    await client.ConnectAsync(IPAddress.Loopback, port, cancellationToken);
+                    Interlocked.Increment(ref opened);
+                    while (await ReadOrResetAsync(client.GetStream(), buffer, cancellationToken) > 0)
+                    {
+                    }
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+                catch (SocketException)
+                {
+                    // Reset while connecting: open it again.
+                }
+            }
+        }));
+        return opened;
     }
 
     private static async Task<int> ReadOrResetAsync(NetworkStream stream, byte[] buffer, CancellationToken cancellationToken)
