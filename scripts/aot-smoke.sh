@@ -9,20 +9,28 @@
 # Ends with one line "N passed, N failed"; exits non-zero when a check failed.
 # It is a script, not part of the test suite: a Native AOT publish takes minutes, too long for every CI run.
 set -euo pipefail
-cd "$(dirname "$0")/.."
-
 bin=${1:?usage: scripts/aot-smoke.sh PATH/TO/meshmind}
 bin=$(realpath "$bin")
+cd "$(dirname "$0")/.."
+
 [ -x "$bin" ] || { echo "aot-smoke: $bin is not an executable" >&2; exit 2; }
 command -v curl >/dev/null || { echo "aot-smoke: curl is required" >&2; exit 2; }
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 work=$(mktemp -d /tmp/meshmind-smoke-XXXXXX)
+# An arm64 binary on an x64 machine runs through qemu user emulation (packages qemu-user-static and libssl3:arm64).
+if [ "$(uname -m)" = x86_64 ] && [ "$(od -An -tx1 -j18 -N2 "$bin" | tr -d ' \n')" = b700 ]; then
+  command -v qemu-aarch64-static >/dev/null || { echo "aot-smoke: $bin is arm64: install qemu-user-static" >&2; exit 2; }
+  printf '#!/bin/sh\nexec qemu-aarch64-static "%s" "$@"\n' "$bin" >"$work/meshmind-arm64"
+  chmod +x "$work/meshmind-arm64"
+  bin=$work/meshmind-arm64
+fi
 pids=()
 cleanup() {
   # KILL: the fake Ollama stops its server on SIGTERM but not its process; the node's clean stop is a check of its own.
-  for pid in "${pids[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
+  exec 2>/dev/null  # no "Killed" notices from the shell
+  for pid in "${pids[@]}"; do kill -KILL "$pid" || true; done
+  wait || true
   rm -rf "$work"
 }
 trap cleanup EXIT
