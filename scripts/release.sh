@@ -112,8 +112,9 @@ for target in "${targets[@]}"; do
 done
 
 echo
-printf '%-40s %10s  %s\n' file MB sha256
+printf '%-40s %12s %8s  %s\n' file bytes MB sha256
 while read -r sum name; do
-  printf '%-40s %10.1f  %s\n' "$name" "$(stat -c %s "$out/$name" | awk '{print $1 / 1048576}')" "${sum:0:16}…"
+  bytes=$(stat -c %s "$out/$name")
+  printf '%-40s %12d %8.1f  %s\n' "$name" "$bytes" "$(awk "BEGIN {print $bytes / 1000000}")" "${sum:0:16}…"
 done <"$out/SHA256SUMS"
 echo "release: $out/ (sha256sum -c SHA256SUMS in that folder checks the files)"
