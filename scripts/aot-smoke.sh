@@ -171,6 +171,31 @@ pdf_chat() {
 }
 check "a PDF's text reaches the LLM" pdf_chat
 check "the file list names both files" get_contains /api/files 'random.bin' 'report.pdf'
+check "generate (Ollama API)" post_contains /api/generate '{"model":"llama3:latest","prompt":"generated","stream":false}' \
+  'Echo from llama3:latest: generated'
+
+# Every other endpoint's JSON once: under trimming a type without source-generated metadata fails only when it is written.
+every_get() {
+  local path
+  for path in /api/discovery /peers /api/peers /api/version /api/tags /api/ps /api/local /api/conversations /api/auth/status \
+    /api/keys /ollama /ollama/api/version /ollama/api/tags /ollama/api/ps /v1/models /api/analytics/perf /api/analytics/chat \
+    /api/analytics/files /api/analytics/engagement /api/analytics/network; do
+    status_is 200 GET "$path" || { echo "($path)"; return 1; }
+  done
+}
+check "every other GET endpoint answers 200" every_get
+conversation() {
+  local id
+  post_contains /api/chat '{"message":"remember this"}' '"conversation_id"' || return 1
+  id=$(grep -oE '"conversation_id":"[^"]+"' "$work/body" | cut -d'"' -f4)
+  get_contains "/api/conversations/$id" 'remember this'
+}
+check "a chat's conversation is stored and read back" conversation
+pin_unpin() {
+  status_is 200 POST /api/files/report.pdf/pin || return 1
+  status_is 200 DELETE /api/files/report.pdf/pin
+}
+check "pin and unpin a file" pin_unpin
 
 # A second node B, without an LLM of its own, joins A over the mesh (mutual TLS, the link protocol) with A's secret:
 # B's chats are answered by A's LLM, and B fetches A's file.
@@ -199,6 +224,20 @@ check "node B logs in" on_b login
 check "node B links to A over the mesh and sees its model" on_b linked_with_llm
 check "node B downloads A's file over the mesh" on_b peer_file
 check "node B's chat is answered by A's LLM" on_b post_contains /api/chat '{"message":"from b"}' 'Echo from llama3:latest: from b' '"name":"smoke-a"'
+peer_conversations() {
+  local node_a
+  status_is 200 GET /api/peers || return 1
+  node_a=$(grep -oE '"node_id":"[0-9a-f]+"' "$work/body" | head -1 | cut -d'"' -f4)
+  for _ in $(seq 100); do
+    api GET "/api/peers/$node_a/conversations" >/dev/null && grep -qF 'remember this' "$work/body" && break
+    sleep 0.1
+  done
+  contains "$work/body" 'remember this' || return 1
+  status_is 204 POST "/api/peers/$node_a/revoke" || return 1
+  status_is 204 DELETE "/api/peers/$node_a/revocation"
+}
+check "node B reads A's conversations, revokes A and undoes it" on_b peer_conversations
+check "delete a file" status_is 204 DELETE /api/files/report.pdf
 check "/metrics (OpenTelemetry, Prometheus format)" get_contains /metrics 'dotnet_gc_collections' 'meshmind_'
 
 restart_keeps_data() {
