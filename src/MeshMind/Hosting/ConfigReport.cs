@@ -1,5 +1,7 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization.Metadata;
 using MeshMind.Auth;
 using MeshMind.Discovery;
 using MeshMind.Llm;
@@ -26,20 +28,21 @@ internal static class ConfigReport
 
         var report = new JsonObject();
         var problems = new List<string>();
-        Add<NodeOptions>(NodeOptions.Section, o => { o["name"] = ((NodeOptions)Value<NodeOptions>(provider)!).EffectiveName; });
-        Add<HttpOptions>(HttpOptions.Section);
-        Add<MeshOptions>(MeshOptions.Section, o =>
+        var json = ConfigReportJsonContext.Default;
+        Add(NodeOptions.Section, json.NodeOptions, o => { o["name"] = Value<NodeOptions>(provider).EffectiveName; });
+        Add(HttpOptions.Section, json.HttpOptions);
+        Add(MeshOptions.Section, json.MeshOptions, o =>
         {
             o["secret"] = o["secret"] is null ? "(generated at first start)" : Masked;
             o["previous_secrets"] = new JsonArray([.. o["previous_secrets"]!.AsArray().Select(_ => (JsonNode?)Masked)]);
         });
-        Add<DiscoveryOptions>(DiscoveryOptions.Section);
-        Add<LlmOptions>(LlmOptions.Section, o => o["open_ai_key"] = string.IsNullOrEmpty((string?)o["open_ai_key"]) ? "" : Masked);
-        Add<Conversations.ConversationOptions>(Conversations.ConversationOptions.Section);
-        Add<Files.FileOptions>(Files.FileOptions.Section);
-        Add<Analytics.AnalyticsOptions>(Analytics.AnalyticsOptions.Section);
-        Add<Telemetry.TelemetryOptions>(Telemetry.TelemetryOptions.Section);
-        Add<AuthOptions>(AuthOptions.Section, o => o["password"] = o["password"] is null ? "(generated at first start)" : Masked);
+        Add(DiscoveryOptions.Section, json.DiscoveryOptions);
+        Add(LlmOptions.Section, json.LlmOptions, o => o["open_ai_key"] = string.IsNullOrEmpty((string?)o["open_ai_key"]) ? "" : Masked);
+        Add(Conversations.ConversationOptions.Section, json.ConversationOptions);
+        Add(Files.FileOptions.Section, json.FileOptions);
+        Add(Analytics.AnalyticsOptions.Section, json.AnalyticsOptions);
+        Add(Telemetry.TelemetryOptions.Section, json.TelemetryOptions);
+        Add(AuthOptions.Section, json.AuthOptions, o => o["password"] = o["password"] is null ? "(generated at first start)" : Masked);
 
         launch.Output.WriteLine(report.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
         foreach (var problem in problems)
@@ -49,11 +52,12 @@ internal static class ConfigReport
 
         return problems.Count == 0 ? 0 : 2;
 
-        void Add<T>(string section, Action<JsonObject>? mask = null) where T : class
+        void Add<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicParameterlessConstructor)] T>(
+            string section, JsonTypeInfo<T> typeInfo, Action<JsonObject>? mask = null) where T : class
         {
             try
             {
-                var node = JsonSerializer.SerializeToNode(Value<T>(provider), ReportJson.Options)!.AsObject();
+                var node = JsonSerializer.SerializeToNode(Value<T>(provider), typeInfo)!.AsObject();
                 mask?.Invoke(node);
                 report[section] = node;
             }
@@ -70,5 +74,6 @@ internal static class ConfigReport
         }
     }
 
-    private static object? Value<T>(IServiceProvider provider) where T : class => provider.GetRequiredService<IOptions<T>>().Value;
+    private static T Value<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicParameterlessConstructor)] T>(IServiceProvider provider)
+        where T : class => provider.GetRequiredService<IOptions<T>>().Value;
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using MeshMind.Mesh.Links;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -6,7 +7,7 @@ namespace MeshMind.Mesh;
 internal static class MeshParticipantServiceCollectionExtensions
 {
     /// <summary>Registers <typeparamref name="T"/> (a singleton) as a participant of the mesh, owning <paramref name="messages"/>.</summary>
-    public static IServiceCollection AddMeshParticipant<T>(this IServiceCollection services, params LinkMessageType[] messages)
+    public static IServiceCollection AddMeshParticipant<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] T>(this IServiceCollection services, params LinkMessageType[] messages)
         where T : class, IMeshParticipant
     {
         services.TryAddSingleton<T>();
