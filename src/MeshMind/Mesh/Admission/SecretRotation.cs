@@ -67,7 +67,8 @@ internal sealed partial class SecretRotation(
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            var now = time.GetUtcNow();
+            // Whole milliseconds, as the schedule and the link message keep them.
+            var now = DateTimeOffset.FromUnixTimeMilliseconds(time.GetUtcNow().ToUnixTimeMilliseconds());
             var dropAt = now + options.Value.SecretGracePeriod;
             var secret = MeshKeys.NewSecret();
             await InstallAsync([secret, .. keys.Secrets], now, dropAt, [.. keys.All.Select(k => k.Id)], cancellationToken);

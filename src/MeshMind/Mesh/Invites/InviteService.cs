@@ -27,6 +27,10 @@ internal sealed partial class InviteService(
     private const int MaxTrackedAddresses = 4096;
     private readonly RateWindow _attempts = new(AttemptsPerMinute, TimeSpan.FromMinutes(1), time);
     private readonly ConcurrentDictionary<IPAddress, RateWindow> _attemptsByAddress = new();
+    private long _openings;
+
+    /// <summary>Invite openings received since start (a token shown on the mesh port), whatever the answer.</summary>
+    public long Openings => Interlocked.Read(ref _openings);
 
     /// <summary>A new invite, valid for <see cref="MeshOptions.InviteLifetime"/>; null when <see cref="InviteStore.MaxOpen"/> are open.</summary>
     /// <param name="reachedAt">The address the person asking reached this node at, offered first to the new device.</param>
@@ -57,6 +61,7 @@ internal sealed partial class InviteService(
     public async Task<(byte[] Answer, string? TokenHash)> AnswerOpeningAsync(
         byte[] token, X509Certificate2? clientCertificate, IPAddress remote, CancellationToken cancellationToken)
     {
+        Interlocked.Increment(ref _openings);
         if (_attemptsByAddress.Count > MaxTrackedAddresses)
         {
             _attemptsByAddress.Clear();
