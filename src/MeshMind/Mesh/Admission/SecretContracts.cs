@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 
 namespace MeshMind.Mesh.Admission;
 
-/// <summary>The mesh secret's state: whether this node can change it (<see cref="SecretFile"/>, or why not), and a running rotation.</summary>
+/// <summary>The mesh secret's state (never the secret): whether this node can change it (<c>secret_file</c>, or why not), and a running rotation's end.</summary>
 internal sealed record MeshSecretResponse(bool Writable, string? SecretFile, string? NotWritableReason, int PreviousSecrets, DateTimeOffset? PreviousAcceptedUntil);
 
 /// <summary>A rotation: when it was made, until when the secret before it is still accepted, and how many linked peers were sent it.</summary>

@@ -8,7 +8,7 @@ internal sealed record CreatedInviteResponse(string Code, DateTimeOffset Expires
 /// <summary><c>POST /api/mesh/join</c>: an invite code made by a node of the mesh to join.</summary>
 internal sealed record JoinMeshRequest(string? Code);
 
-/// <summary>The joined mesh's inviting node, now pinned and dialled as a static peer at <see cref="Address"/>.</summary>
+/// <summary>The joined mesh's inviting node, now pinned and dialled as a static peer at <c>address</c> (<c>HOST:PORT</c>).</summary>
 internal sealed record JoinMeshResponse(string NodeId, string Name, string Address);
 
 /// <summary><c>POST /mesh/invite</c> (mesh port, on an invite's connection): the new device's name.</summary>
