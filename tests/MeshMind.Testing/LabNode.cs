@@ -11,7 +11,7 @@ public sealed class LabNode : IAsyncDisposable
     private readonly IDictionary<string, string>? _environment;
     private NodeProcess? _process;
 
-    internal LabNode(LabHost host, string name, string secret, string directory, string[] arguments, IDictionary<string, string>? environment)
+    internal LabNode(LabHost host, string name, string? secret, string directory, string[] arguments, IDictionary<string, string>? environment)
     {
         Host = host;
         Name = name;
@@ -25,8 +25,11 @@ public sealed class LabNode : IAsyncDisposable
 
     public string Name { get; }
 
-    /// <summary>The mesh secret the node starts with (<c>P2P_HMAC_SECRET</c>).</summary>
-    public string Secret { get; private set; }
+    /// <summary>
+    /// The mesh secret the node starts with (<c>P2P_HMAC_SECRET</c>); null for a node that keeps its own in its data directory
+    /// (<c>p2p_secret.txt</c>, generated at first start, or written by <c>meshmind join</c> or a rotation).
+    /// </summary>
+    public string? Secret { get; private set; }
 
     /// <summary>Secrets still accepted besides <see cref="Secret"/> (<c>Mesh:PreviousSecrets</c>), as during a rotation.</summary>
     public IReadOnlyList<string> PreviousSecrets { get; private set; } = [];
@@ -55,7 +58,7 @@ public sealed class LabNode : IAsyncDisposable
     /// </summary>
     public void RotateSecret(string secret)
     {
-        PreviousSecrets = [Secret];
+        PreviousSecrets = Secret is null ? [] : [Secret];
         Secret = secret;
     }
 
@@ -68,11 +71,12 @@ public sealed class LabNode : IAsyncDisposable
     /// </summary>
     public async Task StartAsync(bool identify, CancellationToken cancellationToken = default)
     {
-        var environment = new Dictionary<string, string>(_environment ?? new Dictionary<string, string>())
+        var environment = Environment();
+        if (Secret is not null)
         {
-            ["NODE_PASSWORD"] = Password,
-            ["P2P_HMAC_SECRET"] = Secret,
-        };
+            environment["P2P_HMAC_SECRET"] = Secret;
+        }
+
         for (var i = 0; i < PreviousSecrets.Count; i++)
         {
             environment[$"MESHMIND__Mesh__PreviousSecrets__{i}"] = PreviousSecrets[i];
@@ -89,6 +93,24 @@ public sealed class LabNode : IAsyncDisposable
         {
             await IdentifyAsync(cancellationToken);
         }
+    }
+
+    /// <summary>
+    /// Runs <c>meshmind ARGS</c> to completion on the node's host, in its working directory (so with its data directory), as a person
+    /// at that machine would: <c>join CODE</c>, say, before the node's first start.
+    /// </summary>
+    public async Task<(int ExitCode, string Output)> RunCommandAsync(IEnumerable<string> arguments, CancellationToken cancellationToken = default)
+    {
+        await using var process = NodeProcess.Start(Directory, arguments, Environment(), Host.Namespace, isolateMesh: false);
+        await process.WaitForExitAsync(TimeSpan.FromSeconds(60), cancellationToken);
+        return (process.ExitCode ?? -1, process.Output);
+    }
+
+    /// <summary>The data directory's <c>p2p_secret.txt</c>, one secret a line (current first); empty when there is none.</summary>
+    public IReadOnlyList<string> SecretFileLines()
+    {
+        var path = Path.Combine(Directory, "meshmind-data", "p2p_secret.txt");
+        return File.Exists(path) ? File.ReadAllLines(path).Where(l => l.Length > 0).ToList() : [];
     }
 
     /// <summary>Logs in and learns the node's id from <c>/api/status</c>.</summary>
@@ -183,6 +205,9 @@ public sealed class LabNode : IAsyncDisposable
     }
 
     private string CookieJar => Path.Combine(Directory, "cookies.txt");
+
+    private Dictionary<string, string> Environment() =>
+        new(_environment ?? new Dictionary<string, string>()) { ["NODE_PASSWORD"] = Password };
 
     private async Task<bool> LogInAsync(CancellationToken cancellationToken)
     {

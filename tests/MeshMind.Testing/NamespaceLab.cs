@@ -97,7 +97,8 @@ public sealed class NamespaceLab : IAsyncDisposable
     }
 
     /// <summary>Starts a node on a host: LAN discovery, default ports, HTTP on the host's own loopback.</summary>
-    public Task<LabNode> StartNodeAsync(LabHost host, string name, string secret, IEnumerable<string>? extraArguments = null,
+    /// <remarks>A null <paramref name="secret"/> leaves the node to keep its own in its data directory (see <see cref="LabNode.Secret"/>).</remarks>
+    public Task<LabNode> StartNodeAsync(LabHost host, string name, string? secret, IEnumerable<string>? extraArguments = null,
         IDictionary<string, string>? environment = null, CancellationToken cancellationToken = default) =>
         StartNodeAsync(host, name, secret, extraArguments, environment, identify: true, cancellationToken);
 
@@ -109,7 +110,7 @@ public sealed class NamespaceLab : IAsyncDisposable
     public Task<LabNode> StartUnidentifiedNodeAsync(LabHost host, string name, string secret, CancellationToken cancellationToken = default) =>
         StartNodeAsync(host, name, secret, extraArguments: null, environment: null, identify: false, cancellationToken);
 
-    private async Task<LabNode> StartNodeAsync(LabHost host, string name, string secret, IEnumerable<string>? extraArguments,
+    private async Task<LabNode> StartNodeAsync(LabHost host, string name, string? secret, IEnumerable<string>? extraArguments,
         IDictionary<string, string>? environment, bool identify, CancellationToken cancellationToken)
     {
         var directory = Path.Combine(Root, name);
@@ -118,6 +119,20 @@ public sealed class NamespaceLab : IAsyncDisposable
         // Owned by the lab from the start, so a node that fails to start is still killed when the lab is disposed.
         _nodes.Add(node);
         await node.StartAsync(identify, cancellationToken);
+        return node;
+    }
+
+    /// <summary>
+    /// A node on a host that is not started yet (the lab still owns it): run a command in its directory first
+    /// (<see cref="LabNode.RunCommandAsync"/>, e.g. <c>meshmind join CODE</c>), then <see cref="LabNode.StartAsync(CancellationToken)"/>.
+    /// </summary>
+    public LabNode AddNode(LabHost host, string name, string? secret, IEnumerable<string>? extraArguments = null,
+        IDictionary<string, string>? environment = null)
+    {
+        var directory = Path.Combine(Root, name);
+        Directory.CreateDirectory(directory);
+        var node = new LabNode(host, name, secret, directory, extraArguments?.ToArray() ?? [], environment);
+        _nodes.Add(node);
         return node;
     }
 

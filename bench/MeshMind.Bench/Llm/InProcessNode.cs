@@ -49,7 +49,7 @@ internal sealed class InProcessNode : IDisposable
         Local = new LocalLlm(_llmOptions, Info, Calls, TimeProvider.System);
         _keys = new MeshKeys(Options.Create(new MeshOptions { Secret = secret }), _data, new NodeConsole(TextWriter.Null));
         _prover = new ConnectionProver(Info, _keys, Options.Create(new MeshOptions()), TimeProvider.System);
-        Clients = new PeerHttpClients(Identity, _prover, Calls, TimeProvider.System);
+        Clients = new PeerHttpClients(Identity, _prover, Calls, _keys, TimeProvider.System);
     }
 
     public NodeIdentity Identity { get; }

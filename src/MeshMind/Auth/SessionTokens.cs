@@ -97,9 +97,12 @@ internal sealed class SessionTokens
     /// <summary>How long a session lasts from its issue (<see cref="AuthOptions.SessionLifetime"/>).</summary>
     public TimeSpan Lifetime => _lifetime;
 
-    public SessionToken Issue(string username)
+    /// <summary>A new session for <paramref name="username"/>, lasting <see cref="Lifetime"/> unless <paramref name="lifetime"/> says less.</summary>
+    /// <remarks>A shorter one is for the command line, which signs a session of a minute with this key to call a running node.</remarks>
+    public SessionToken Issue(string username, TimeSpan? lifetime = null)
     {
         var now = _time.GetUtcNow().UtcDateTime;
+        var lasts = lifetime is { } shorter && shorter < _lifetime ? shorter : _lifetime;
         var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
         var token = _handler.CreateToken(new SecurityTokenDescriptor
         {
@@ -107,10 +110,10 @@ internal sealed class SessionTokens
             Subject = new ClaimsIdentity([new Claim(JwtRegisteredClaimNames.Sub, username), new Claim(JwtRegisteredClaimNames.Jti, id)]),
             IssuedAt = now,
             NotBefore = now,
-            Expires = now + _lifetime,
+            Expires = now + lasts,
             SigningCredentials = new SigningCredentials(_key, SecurityAlgorithms.HmacSha256),
         });
-        return new SessionToken(token, id, username, new DateTimeOffset(now + _lifetime, TimeSpan.Zero));
+        return new SessionToken(token, id, username, new DateTimeOffset(now + lasts, TimeSpan.Zero));
     }
 
     /// <summary>The session a token stands for, or null if it is forged, expired, revoked or not from this node.</summary>

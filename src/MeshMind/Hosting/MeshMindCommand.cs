@@ -3,7 +3,10 @@ using System.Globalization;
 
 namespace MeshMind.Hosting;
 
-/// <summary>The <c>meshmind</c> command line: <c>run</c> (the default), <c>config</c>, <c>openapi</c>, <c>password</c>, <c>--version</c>.</summary>
+/// <summary>
+/// The <c>meshmind</c> command line: <c>run</c> (the default), <c>config</c>, <c>openapi</c>, <c>password</c>, <c>invite</c>, <c>join</c>,
+/// <c>secret rotate</c>, <c>--version</c>.
+/// </summary>
 internal static class MeshMindCommand
 {
     public static RootCommand Create(Func<IReadOnlyDictionary<string, string?>, NodeLaunch> launch)
@@ -64,9 +67,29 @@ internal static class MeshMindCommand
             "Set a new login password in the data directory and end every session (reads it from standard input, or asks without echo).") { generate };
         password.SetAction((result, cancellationToken) => PasswordCommand.RunAsync(launch(Overrides(result)), result.GetValue(generate), cancellationToken));
 
+        var url = new Option<string>("--url") { Description = "The running node's address. Default: its HTTP port on this machine", HelpName = "URL" };
+        var apiKey = new Option<string>("--api-key")
+        {
+            Description = $"An API key of that node (or set {NodeApiClient.ApiKeyVariable}). Default: sign in as the owner of --data-dir",
+            HelpName = "KEY",
+        };
+        var invite = new Command("invite", "Make a single-use invite code for a new device (valid for 10 minutes); the code is the last line.") { url, apiKey };
+        invite.SetAction((result, cancellationToken) =>
+            InviteCommand.RunAsync(launch(Overrides(result)), result.GetValue(url), result.GetValue(apiKey), cancellationToken));
+
+        var code = new Argument<string>("CODE") { Description = "The invite code from `meshmind invite` or a node's Network screen" };
+        var join = new Command("join", "Join a mesh with an invite code: store its secret and its node in the data directory, for `meshmind run`.") { code };
+        join.SetAction((result, cancellationToken) => JoinCommand.RunAsync(launch(Overrides(result)), result.GetValue(code)!, cancellationToken));
+
+        var rotate = new Command("rotate", "Make a new mesh secret and send it to every linked peer; the old one is accepted for Mesh:SecretGracePeriod.") { url, apiKey };
+        rotate.SetAction((result, cancellationToken) =>
+            SecretCommand.RotateAsync(launch(Overrides(result)), result.GetValue(url), result.GetValue(apiKey), cancellationToken));
+        var secret = new Command("secret", "The mesh secret of a running node.") { rotate };
+
         var root = new RootCommand("MeshMind: a LAN-first peer-to-peer LLM node. Run one on every machine.")
         {
             dataDir, httpPort, httpBind, meshPort, meshBind, discoveryPort, discovery, name, peers, ollamaUrl, run, config, openApi, password,
+            invite, join, secret,
         };
         root.SetAction((result, cancellationToken) => NodeHost.RunAsync(launch(Overrides(result)), cancellationToken));
         return root;

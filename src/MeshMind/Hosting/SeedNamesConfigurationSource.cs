@@ -39,10 +39,25 @@ internal sealed class SeedNamesConfigurationSource(
                 // the node silently generate one of its own, and never join the mesh (or take the login) its operator meant
                 // (issue 14, finding 11).
                 var keepBlank = key is "Mesh:Secret" or "Auth:Password";
-                var value = FromEnvironment(variable, keepBlank) ?? FromFile(source.WorkingDirectory, file, keepBlank) ?? FromFile(source.DataDirectory, file, keepBlank);
+                string? path = null;
+                var value = FromEnvironment(variable, keepBlank);
+                foreach (var directory in new[] { source.WorkingDirectory, source.DataDirectory })
+                {
+                    if (value is null && FromFile(directory, file, keepBlank) is { } read)
+                    {
+                        (value, path) = (read, Path.GetFullPath(Path.Combine(directory, file)));
+                    }
+                }
+
                 if (value is null)
                 {
                     continue;
+                }
+
+                if (key == "Mesh:Secret" && path is not null)
+                {
+                    // Where a rotation or a join made on this node writes the new secrets (MeshKeys checks it still holds these).
+                    data["Mesh:SecretFile"] = path;
                 }
 
                 if (key == "Mesh:Secret")

@@ -37,4 +37,17 @@ internal sealed class MeshOptions
 
     /// <summary>Secrets still accepted (never used to sign) while a new <see cref="Secret"/> is rolled out to every node.</summary>
     public List<string> PreviousSecrets { get; set; } = [];
+
+    /// <summary>
+    /// The file <see cref="Secret"/> and <see cref="PreviousSecrets"/> were read from (<c>p2p_secret.txt</c>), set by the node's
+    /// configuration; a rotation or a join writes the new secrets there. None when they come from elsewhere (an environment
+    /// variable, the command line, <c>appsettings.json</c>), which the node cannot change.
+    /// </summary>
+    public string? SecretFile { get; set; }
+
+    /// <summary>How long an invite code can be redeemed, once.</summary>
+    public TimeSpan InviteLifetime { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>After a rotation, how long the secret before it is still accepted, so nodes that were sent the new one keep every link.</summary>
+    public TimeSpan SecretGracePeriod { get; set; } = TimeSpan.FromHours(24);
 }

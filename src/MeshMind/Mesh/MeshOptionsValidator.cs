@@ -18,6 +18,8 @@ internal sealed class MeshOptionsValidator : IValidateOptions<MeshOptions>
         errors.Range("Mesh:PingInterval", options.PingInterval, TimeSpan.FromMilliseconds(50), TimeSpan.FromMinutes(5));
         // At most a minute: the deadline is how long a connection that proves nothing can hold a place (issue 14, finding 11).
         errors.Range("Mesh:HandshakeTimeout", options.HandshakeTimeout, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(1));
+        errors.Range("Mesh:InviteLifetime", options.InviteLifetime, TimeSpan.FromSeconds(1), TimeSpan.FromDays(7));
+        errors.Range("Mesh:SecretGracePeriod", options.SecretGracePeriod, TimeSpan.FromSeconds(1), TimeSpan.FromDays(365));
         if (options.MissedPongs is < 1 or > 100)
         {
             errors.Add("Mesh:MissedPongs", $"{options.MissedPongs} is outside 1..100");

@@ -1,4 +1,5 @@
 using MeshMind.Mesh.Admission;
+using MeshMind.Mesh.Invites;
 using MeshMind.Mesh.Links;
 using MeshMind.Mesh.Peers;
 using MeshMind.Mesh.Transport;
@@ -30,9 +31,32 @@ internal static class MeshServiceCollectionExtensions
         services.AddHostedService<MeshStartup>();
         services.AddHostedService(provider => provider.GetRequiredService<LinkManager>());
         services.TryAddSingleton<ConnectionProver>();
+        services.TryAddSingleton<StaticPeerStore>();
+        services.AddSecretsAndInvites();
         // The admitter is made at the first mesh connection, not when Kestrel is configured (before the node has started).
         services.AddOptions<KestrelServerOptions>().Configure<IOptions<MeshOptions>, NodeIdentity, MeshConnectionGate, IServiceProvider>(
-            (kestrel, mesh, identity, gate, provider) => MeshPort.Listen(kestrel, mesh.Value, identity, gate, provider.GetRequiredService<Admitter>));
+            (kestrel, mesh, identity, gate, provider) => MeshPort.Listen(kestrel, mesh.Value, identity, gate, provider.GetRequiredService<Admitter>,
+                provider.GetRequiredService<InviteService>));
+        return services;
+    }
+
+    /// <summary>Secret rotation (a participant of the mesh, and the timer that ends a grace period), invites and joining by invite.</summary>
+    private static IServiceCollection AddSecretsAndInvites(this IServiceCollection services)
+    {
+        services.TryAddSingleton<SecretScheduleStore>();
+        services.AddMeshParticipant<SecretRotation>(
+            LinkMessageType.Of<SecretRotationMessage>("secret_rotate", SecretJsonContext.Default),
+            LinkMessageType.Of<SecretProofMessage>("secret_proof", SecretJsonContext.Default));
+        services.AddHostedService(provider => provider.GetRequiredService<SecretRotation>());
+        services.TryAddSingleton<InviteStore>();
+        services.TryAddSingleton<InviteService>();
+        services.TryAddSingleton<InviteRedeemer>();
+        services.TryAddSingleton<MeshJoin>();
+        services.ConfigureHttpJsonOptions(json =>
+        {
+            json.SerializerOptions.TypeInfoResolverChain.Add(InviteJsonContext.Default);
+            json.SerializerOptions.TypeInfoResolverChain.Add(SecretApiJsonContext.Default);
+        });
         return services;
     }
 

@@ -4,8 +4,11 @@ using MeshMind.Mesh.Peers;
 
 namespace MeshMind.Mesh;
 
-/// <summary>At start, after the migrations: loads the admitted and revoked peers, and generates the mesh secret on first start (saying where).</summary>
-internal sealed class MeshStartup(MeshKeys meshKeys, PeerStore peerStore, PeerDirectory peers) : IHostedLifecycleService
+/// <summary>
+/// At start, after the migrations: loads the admitted and revoked peers, generates the mesh secret on first start (saying where),
+/// and reads a rotation's schedule (dropping secrets whose grace period ended while the node was stopped).
+/// </summary>
+internal sealed class MeshStartup(MeshKeys meshKeys, PeerStore peerStore, PeerDirectory peers, SecretRotation rotation) : IHostedLifecycleService
 {
     public async Task StartingAsync(CancellationToken cancellationToken)
     {
@@ -17,6 +20,7 @@ internal sealed class MeshStartup(MeshKeys meshKeys, PeerStore peerStore, PeerDi
         }
 
         _ = meshKeys.Current;
+        await rotation.LoadAsync(cancellationToken);
     }
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -1,5 +1,6 @@
 using MeshMind.Infrastructure;
 using MeshMind.Mesh.Admission;
+using MeshMind.Mesh.Invites;
 using MeshMind.Mesh.Links;
 using MeshMind.Mesh.Peers;
 
@@ -8,6 +9,7 @@ namespace MeshMind.Mesh;
 /// <summary>
 /// <c>POST /api/peers/{node_id}/revoke</c>: the node is refused from now on and its link is closed.
 /// <c>DELETE /api/peers/{node_id}/revocation</c> undoes it: the node may be admitted (and is dialled) again.
+/// <see cref="MapMeshApi"/> also maps the invites' and the secret's APIs (<see cref="InviteApi"/>, <see cref="SecretApi"/>).
 /// </summary>
 internal static class RevokeApi
 {
@@ -15,6 +17,8 @@ internal static class RevokeApi
     {
         endpoints.MapPost("/api/peers/{nodeId}/revoke", RevokeAsync).Produces(StatusCodes.Status204NoContent).ProducesErrors(404);
         endpoints.MapDelete("/api/peers/{nodeId}/revocation", RestoreAsync).Produces(StatusCodes.Status204NoContent).ProducesErrors(404);
+        endpoints.MapInviteApi();
+        endpoints.MapSecretApi();
         return endpoints;
     }
 

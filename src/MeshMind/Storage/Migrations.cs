@@ -113,5 +113,27 @@ internal static class Migrations
         new(7, "sessions_since", """
             ALTER TABLE users ADD COLUMN sessions_since INTEGER NOT NULL DEFAULT 0;
             """),
+        // Invites (issue 15): only a hash of each one-time token is kept; used_at makes redemption single-use across restarts.
+        // mesh_secrets: when each secret became current and when a previous one stops being accepted (never the secret itself).
+        // static_peers: HOST:PORT dialled at every start besides Mesh:Peers (a joined inviter, for one).
+        new(8, "invites", """
+            CREATE TABLE invites (
+                token_hash TEXT PRIMARY KEY,
+                created_at INTEGER NOT NULL,
+                expires_at INTEGER NOT NULL,
+                used_at    INTEGER,
+                used_by    TEXT
+            ) WITHOUT ROWID;
+            CREATE TABLE mesh_secrets (
+                secret_id TEXT PRIMARY KEY,
+                since     INTEGER NOT NULL,
+                drop_at   INTEGER
+            ) WITHOUT ROWID;
+            CREATE TABLE static_peers (
+                address  TEXT PRIMARY KEY,
+                node_id  TEXT,
+                added_at INTEGER NOT NULL
+            ) WITHOUT ROWID;
+            """),
     ];
 }

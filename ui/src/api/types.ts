@@ -35,6 +35,21 @@ export type LinkState = Schemas['LinkState']
 export type Peer = Schemas['PeerResponse']
 
 // ---------------------------------------------------------------------------------------------
+// Invites and the mesh secret: /api/invites, /api/mesh/join, /api/mesh/secret
+
+/** 201 body of POST /api/invites: a single-use code and when it stops working. */
+export type Invite = Schemas['CreatedInviteResponse']
+
+/** 200 body of POST /api/mesh/join: the inviting node, now dialled at `address`. */
+export type JoinedMesh = Schemas['JoinMeshResponse']
+
+/** GET /api/mesh/secret: whether this node can rotate its secret, and a running rotation's end. */
+export type MeshSecret = Schemas['MeshSecretResponse']
+
+/** 200 body of POST /api/mesh/secret/rotate. */
+export type SecretRotation = Schemas['SecretRotationResponse']
+
+// ---------------------------------------------------------------------------------------------
 // Models: /api/models
 
 /** A node that serves a model. */

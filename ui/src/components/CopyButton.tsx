@@ -30,8 +30,18 @@ async function copyText(text: string): Promise<boolean> {
   return ok
 }
 
-/** Small "Copy" button that confirms with "Copied" (announced politely) for two seconds. */
-export function CopyButton({ text, label = 'Copy', testId }: { text: string; label?: string; testId?: string }) {
+const TONES = {
+  dark: 'text-slate-300 hover:bg-slate-700 hover:text-white focus-visible:outline-sky-400',
+  light: 'border border-slate-300 bg-white text-slate-700 shadow-sm hover:bg-slate-50 focus-visible:outline-sky-500',
+}
+
+/** Small "Copy" button that confirms with "Copied" (announced politely) for two seconds; `dark` on code blocks, `light` on white. */
+export function CopyButton({ text, label = 'Copy', testId, tone = 'dark' }: {
+  text: string
+  label?: string
+  testId?: string
+  tone?: keyof typeof TONES
+}) {
   const [state, setState] = useState<'idle' | 'copied' | 'failed'>('idle')
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined)
   useEffect(() => () => clearTimeout(timer.current), [])
@@ -48,9 +58,9 @@ export function CopyButton({ text, label = 'Copy', testId }: { text: string; lab
       type="button"
       data-testid={testId}
       onClick={() => void onClick()}
-      className="inline-flex items-center gap-1 rounded-md px-2 py-1 text-xs font-medium text-slate-300 transition hover:bg-slate-700 hover:text-white focus-visible:outline-2 focus-visible:outline-sky-400"
+      className={`inline-flex items-center gap-1 rounded-md px-2 py-1 text-xs font-medium transition focus-visible:outline-2 ${TONES[tone]}`}
     >
-      {state === 'copied' ? <CheckIcon className="text-emerald-400" /> : <CopyIcon />}
+      {state === 'copied' ? <CheckIcon className={tone === 'dark' ? 'text-emerald-400' : 'text-emerald-600'} /> : <CopyIcon />}
       <span aria-live="polite">{state === 'copied' ? 'Copied' : state === 'failed' ? 'Copy failed' : label}</span>
     </button>
   )

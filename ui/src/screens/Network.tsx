@@ -12,6 +12,7 @@ import { Spinner } from '../components/Spinner'
 import { useNow } from '../useNow'
 import { usePoll } from '../usePoll'
 import { sortPeers } from '../peers'
+import { MeshActions } from './network/MeshActions'
 
 const POLL_MS = 2000
 
@@ -220,7 +221,8 @@ function EmptyState() {
       </div>
       <h2 className="mt-4 text-base font-semibold text-slate-900">No peers yet</h2>
       <p className="mx-auto mt-2 max-w-lg text-sm text-slate-600">
-        Peers appear here when another MeshMind node with the same mesh secret (
+        Add a device with <strong className="font-semibold">Invite a device</strong> (or join another node's mesh with its code).
+        Peers also appear here when another MeshMind node with the same mesh secret (
         <code className="rounded bg-slate-100 px-1 py-0.5 font-mono text-xs text-slate-800">p2p_secret.txt</code>) is
         running on your local network, or when this node is started with{' '}
         <code className="rounded bg-slate-100 px-1 py-0.5 font-mono text-xs text-slate-800">--peer HOST:7878</code>.
@@ -314,6 +316,8 @@ export default function Network() {
       actions={<UpdatedIndicator updatedAt={updatedAt} now={now} failing={error != null} />}
     >
       <DuplicateNodeIdBanner live />
+
+      <MeshActions peerCount={peers?.filter((p) => !p.revoked).length ?? 0} linkedCount={upCount} onChanged={refresh} />
 
       {error && <RetryingBanner message={error} testId="peers-error" />}
       {revokeError && !target && (

@@ -26,6 +26,13 @@ internal static class JoinProof
     public static byte[] ConnectionServer(byte[] joinKey, ReadOnlySpan<byte> nonceClient, ReadOnlySpan<byte> nonceServer, string clientCertHash, string serverCertHash) =>
         MacBytes(joinKey, $"MM1|connection-server|{Convert.ToHexStringLower(nonceClient)}|{Convert.ToHexStringLower(nonceServer)}|{clientCertHash}|{serverCertHash}");
 
+    /// <summary>
+    /// A node's proof, sent over a live link, that it holds a secret (<see cref="SecretRotation"/>): it keeps the link when a
+    /// secret the link was opened under stops being accepted.
+    /// </summary>
+    public static byte[] LinkSecret(byte[] joinKey, string senderNodeId, string receiverNodeId) =>
+        MacBytes(joinKey, $"MM1|link-secret|{senderNodeId}|{receiverNodeId}");
+
     /// <summary>Constant-time comparison of two raw MACs.</summary>
     public static bool Matches(ReadOnlySpan<byte> expected, ReadOnlySpan<byte> presented) =>
         presented.Length == expected.Length && CryptographicOperations.FixedTimeEquals(expected, presented);

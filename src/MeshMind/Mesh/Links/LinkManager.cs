@@ -31,6 +31,7 @@ internal sealed partial class LinkManager(
     IEnumerable<IMeshParticipant> participants,
     IEnumerable<ParticipantMessage> owners,
     PeerDirectory peers,
+    StaticPeerStore staticPeers,
     NodeInfo node,
     BoundEndpoints bound,
     IOptions<MeshOptions> options,
@@ -52,6 +53,7 @@ internal sealed partial class LinkManager(
     private readonly Dictionary<Type, IMeshParticipant> _owners = Owners(participants, owners);
     private readonly Dictionary<string, DialTarget> _targets = new(StringComparer.Ordinal);
     private readonly WakeSignal _wake = new();
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _newStaticPeers = new();
     private int _dropped; // 1 when a dial dropped its node since the loop last looked
     private readonly RateWindow _dials = new(MaxDialsPerMinute, TimeSpan.FromMinutes(1), time);
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, RateWindow> _introductions = new(StringComparer.Ordinal);
@@ -71,6 +73,13 @@ internal sealed partial class LinkManager(
         public bool Dropped { get; set; }
     }
 
+    /// <summary>Dials <paramref name="address"/> (<c>HOST:PORT</c>) from now on, as a static peer (a joined inviter); at once if it is new.</summary>
+    public void AddStaticPeer(string address)
+    {
+        _newStaticPeers.Enqueue(address);
+        _wake.Set();
+    }
+
     /// <summary>Closes the link to a revoked node; it is never dialled or accepted again.</summary>
     public void Revoke(string nodeId) => links.Close(nodeId);
 
@@ -88,11 +97,11 @@ internal sealed partial class LinkManager(
         traffic.Observe("links", links.Traffic);
         await lifetime.WaitForStartAsync(stoppingToken);
 
-        foreach (var peer in _options.Peers)
+        foreach (var peer in _options.Peers.Concat(await staticPeers.ListAsync(stoppingToken)))
         {
             if (PeerAddress.TryParse(peer, out var address))
             {
-                _targets["static:" + address] = new DialTarget { Static = true };
+                _targets.TryAdd("static:" + address, new DialTarget { Static = true });
             }
         }
 
@@ -138,6 +147,14 @@ internal sealed partial class LinkManager(
     private void DialDueTargets()
     {
         var now = time.GetUtcNow();
+        while (_newStaticPeers.TryDequeue(out var added))
+        {
+            if (PeerAddress.TryParse(added, out var address))
+            {
+                _targets.TryAdd("static:" + address, new DialTarget { Static = true });
+            }
+        }
+
         if (Interlocked.Exchange(ref _dropped, 0) == 1)
         {
             // Targets of nodes dropped after their dials failed (see DialAsync).

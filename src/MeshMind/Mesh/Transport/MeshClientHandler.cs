@@ -21,7 +21,20 @@ internal static class MeshClientHandler
     /// <param name="connected">Told the remote address of each new TCP connection.</param>
     /// <param name="proven">Told, for each new connection, the secret's keys the peer proved.</param>
     public static SocketsHttpHandler Create(NodeIdentity identity, ConnectionProver prover, Func<string, bool> acceptServer,
-        Action<IPAddress?>? connected = null, Action<MeshKeySet>? proven = null) => new()
+        Action<IPAddress?>? connected = null, Action<MeshKeySet>? proven = null) =>
+        Create(identity, async (stream, token) =>
+        {
+            var keys = await prover.ProveAsync(stream, token);
+            proven?.Invoke(keys);
+        }, acceptServer, connected);
+
+    /// <summary>A handler whose connections open with <paramref name="open"/> (after TLS, before HTTP) instead of the secret's proof: an invite's.</summary>
+    /// <param name="identity">This node's certificate, presented to the peer.</param>
+    /// <param name="open">Runs on each new connection's TLS stream; throws to refuse the connection.</param>
+    /// <param name="acceptServer">Given the server certificate's node id, whether to go on.</param>
+    /// <param name="connected">Told the remote address of each new TCP connection.</param>
+    public static SocketsHttpHandler Create(NodeIdentity identity, Func<SslStream, CancellationToken, Task> open, Func<string, bool> acceptServer,
+        Action<IPAddress?>? connected = null) => new()
     {
         ConnectCallback = async (context, token) =>
         {
@@ -40,8 +53,7 @@ internal static class MeshClientHandler
         },
         PlaintextStreamFilter = async (context, token) =>
         {
-            var keys = await prover.ProveAsync((SslStream)context.PlaintextStream, token);
-            proven?.Invoke(keys);
+            await open((SslStream)context.PlaintextStream, token);
             return context.PlaintextStream;
         },
         SslOptions = new SslClientAuthenticationOptions

@@ -1,10 +1,14 @@
 using MeshMind.Mesh.Admission;
+using MeshMind.Mesh.Invites;
 using MeshMind.Mesh.Links;
 using MeshMind.Node;
 
 namespace MeshMind.Mesh.Transport;
 
-/// <summary>The mesh's own endpoints on the mesh port: <c>/mesh/hello</c> and <c>/mesh/join</c> (before admission) and the link WebSocket.</summary>
+/// <summary>
+/// The mesh's own endpoints on the mesh port: <c>/mesh/hello</c> and <c>/mesh/join</c> (before admission), the link WebSocket,
+/// and <c>/mesh/invite</c> (on a connection opened with an invite).
+/// </summary>
 internal static class MeshEndpoints
 {
     private const int MaxJoinBytes = 4096;
@@ -14,6 +18,7 @@ internal static class MeshEndpoints
         endpoints.MapGet("/mesh/hello", (HttpContext context, NodeInfo node) => HelloAsync(context, node)).WithMetadata(AllowUnadmittedPeer.Instance);
         endpoints.MapPost("/mesh/join", (HttpContext context, Admitter admission) => JoinAsync(context, admission)).WithMetadata(AllowUnadmittedPeer.Instance);
         endpoints.MapGet("/mesh/link", (HttpContext context, LinkManager links) => LinkAsync(context, links));
+        endpoints.MapInviteEndpoints();
         return endpoints;
     }
 

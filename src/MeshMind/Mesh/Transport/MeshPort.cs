@@ -3,6 +3,7 @@ using System.Net.Security;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using MeshMind.Mesh.Admission;
+using MeshMind.Mesh.Invites;
 using MeshMind.Node;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
@@ -12,11 +13,13 @@ namespace MeshMind.Mesh.Transport;
 /// <summary>
 /// The mesh port (default 7878): TLS 1.3 with certificates on both sides, then the connection's proof of a secret in force
 /// (<see cref="ConnectionProofMiddleware"/>), then HTTP. Requests on it never reach the people-facing pipeline, and
-/// everything but <c>/mesh/hello</c> and <c>/mesh/join</c> needs an admitted client certificate.
+/// everything but <c>/mesh/hello</c> and <c>/mesh/join</c> needs an admitted client certificate (and <c>/mesh/invite</c> a connection
+/// opened with an invite).
 /// </summary>
 internal static class MeshPort
 {
-    public static void Listen(KestrelServerOptions kestrel, MeshOptions options, NodeIdentity identity, MeshConnectionGate gate, Func<Admitter> admitter)
+    public static void Listen(KestrelServerOptions kestrel, MeshOptions options, NodeIdentity identity, MeshConnectionGate gate, Func<Admitter> admitter,
+        Func<InviteService> invites)
     {
         var address = IPAddress.TryParse(options.BindAddress, out var parsed) ? parsed : IPAddress.Any;
         kestrel.Listen(address, options.Port, listen =>
@@ -41,7 +44,8 @@ internal static class MeshPort
             });
             // After TLS (so inside it, with the client's certificate known), before HTTP.
             var admission = new Lazy<Admitter>(admitter);
-            listen.Use(next => connection => ConnectionProofMiddleware.RunAsync(connection, next, admission.Value));
+            var invitations = new Lazy<InviteService>(invites);
+            listen.Use(next => connection => ConnectionProofMiddleware.RunAsync(connection, next, admission.Value, invitations));
         });
     }
 

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
 using MeshMind.Infrastructure;
+using MeshMind.Mesh.Admission;
 using MeshMind.Node;
 
 namespace MeshMind.Mesh.Transport;
@@ -12,9 +13,29 @@ namespace MeshMind.Mesh.Transport;
 /// call measured (<see cref="CallMetricsHandler"/>, its bytes counted as the <c>proxy</c> channel). Features call their
 /// peer endpoints through these clients.
 /// </summary>
-internal sealed class PeerHttpClients(NodeIdentity identity, ConnectionProver prover, OutboundCallMetrics calls, TimeProvider time) : IDisposable
+/// <remarks>
+/// A connection's opening proves the secrets this node held when it was made; after the current secret changes (a rotation, a
+/// join), new connections are made for new requests, so they prove the new one, which outlasts the grace period. The clients
+/// before the change are disposed at the next change (the end of the grace period), when their connections stop being admitted.
+/// </remarks>
+internal sealed class PeerHttpClients : IDisposable
 {
-    private readonly ConcurrentDictionary<(string NodeId, string Endpoint), Lazy<HttpClient>> _clients = new();
+    private readonly NodeIdentity _identity;
+    private readonly ConnectionProver _prover;
+    private readonly OutboundCallMetrics _calls;
+    private readonly MeshKeys _keys;
+    private readonly TimeProvider _time;
+    private readonly Lock _lock = new();
+    private ConcurrentDictionary<(string NodeId, string Endpoint), Lazy<HttpClient>> _clients = new();
+    private ConcurrentDictionary<(string NodeId, string Endpoint), Lazy<HttpClient>> _retired = new();
+    private MeshKeySet _current;
+
+    public PeerHttpClients(NodeIdentity identity, ConnectionProver prover, OutboundCallMetrics calls, MeshKeys keys, TimeProvider time)
+    {
+        (_identity, _prover, _calls, _keys, _time) = (identity, prover, calls, keys, time);
+        _current = keys.Current;
+        keys.Changed += OnKeysChanged;
+    }
 
     /// <summary>The client for a peer's mesh endpoints (HTTP/2, shared by concurrent requests), base address set.</summary>
     public HttpClient HttpFor(string nodeId, IPAddress address, int port)
@@ -47,12 +68,37 @@ internal sealed class PeerHttpClients(NodeIdentity identity, ConnectionProver pr
 
     public void Dispose()
     {
-        foreach (var client in _clients.Values.Where(c => c.IsValueCreated))
+        _keys.Changed -= OnKeysChanged;
+        foreach (var client in _clients.Values.Concat(_retired.Values).Where(c => c.IsValueCreated))
         {
             client.Value.Dispose();
         }
 
         _clients.Clear();
+        _retired.Clear();
+    }
+
+    private void OnKeysChanged()
+    {
+        ConcurrentDictionary<(string, string), Lazy<HttpClient>> ended;
+        lock (_lock)
+        {
+            ended = _retired;
+            if (_keys.Current != _current)
+            {
+                _current = _keys.Current;
+                _retired = Interlocked.Exchange(ref _clients, new());
+            }
+            else
+            {
+                _retired = new();
+            }
+        }
+
+        foreach (var client in ended.Values.Where(c => c.IsValueCreated))
+        {
+            client.Value.Dispose();
+        }
     }
 
     /// <summary>
@@ -72,12 +118,12 @@ internal sealed class PeerHttpClients(NodeIdentity identity, ConnectionProver pr
 
     private HttpClient Create(string nodeId, IPAddress address, int port, bool http2)
     {
-        var handler = MeshClientHandler.Create(identity, prover, serverNodeId => serverNodeId == nodeId);
+        var handler = MeshClientHandler.Create(_identity, _prover, serverNodeId => serverNodeId == nodeId);
         handler.ConnectTimeout = TimeSpan.FromSeconds(3);
         handler.PooledConnectionIdleTimeout = TimeSpan.FromSeconds(60);
         handler.EnableMultipleHttp2Connections = true;
         HttpMessageHandler versioned = http2 ? new Http2Handler(handler) : handler;
-        return new HttpClient(new CallMetricsHandler("peer", calls, time, versioned, channel: "proxy"))
+        return new HttpClient(new CallMetricsHandler("peer", _calls, _time, versioned, channel: "proxy"))
         {
             BaseAddress = new UriBuilder(Uri.UriSchemeHttps, address.ToString(), port).Uri,
             Timeout = Timeout.InfiniteTimeSpan,
