@@ -48,7 +48,7 @@ public sealed class MeshConnectionGateTests
         return connection;
     }
 
-    private static void Prove(FakeConnection connection) => connection.Features.Get<MeshConnectionFeature>()!.MarkSecretProven();
+    private static void Prove(FakeConnection connection) => connection.Features.Get<MeshConnectionFeature>()!.MarkAuthenticated();
 
     [Fact]
     public void SilentConnection_ClosedAtTheDeadline_NotBefore()
