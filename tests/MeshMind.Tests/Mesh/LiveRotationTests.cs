@@ -240,4 +240,19 @@ public sealed class LiveRotationTests
         var status = await (await client.GetAsync("/api/mesh/secret", Ct)).JsonAsync();
         Assert.False(status.GetProperty("writable").GetBoolean());
     }
+
+    [Fact]
+    public async Task Rotate_OnBothAtOnce_BothSettleOnTheLaterSecret_AndKeepTheLink()
+    {
+        await using var pair = await Pair.LinkedAsync(TimeSpan.FromSeconds(3));
+        var (a, b) = (pair.A!, pair.B!);
+
+        await Task.WhenAll(RotateAsync(a), RotateAsync(b));
+
+        await Wait.UntilAsync(() => SecretLines(pair.DataA).Length == 3 && SecretLines(pair.DataA).Order().SequenceEqual(SecretLines(pair.DataB).Order())
+            && SecretLines(pair.DataA)[0] == SecretLines(pair.DataB)[0], s_timeout, "both to hold both new secrets and agree on the current one");
+        await Wait.UntilAsync(() => SecretLines(pair.DataA).Length == 1 && SecretLines(pair.DataB).Length == 1, s_timeout, "the grace period to end");
+        Assert.Equal(SecretLines(pair.DataA), SecretLines(pair.DataB));
+        Assert.True(pair.Linked);
+    }
 }
