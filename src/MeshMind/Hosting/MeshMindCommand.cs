@@ -19,6 +19,7 @@ internal static class MeshMindCommand
         var name = new Option<string>("--name") { Description = "Display name of this node. Default: the host name", HelpName = "NAME", Recursive = true };
         var peers = new Option<string[]>("--peer") { Description = "Static peer to dial (repeatable)", HelpName = "HOST:PORT", Recursive = true, AllowMultipleArgumentsPerToken = false };
         var ollamaUrl = new Option<string>("--ollama-url") { Description = "Local Ollama. Default: http://127.0.0.1:11434", HelpName = "URL", Recursive = true };
+        var logFile = new Option<string>("--log-file") { Description = "Also log to this file, rotated by size (10 MB x 5). Default: console only", HelpName = "PATH", Recursive = true };
 
         IReadOnlyDictionary<string, string?> Overrides(ParseResult result)
         {
@@ -40,6 +41,7 @@ internal static class MeshMindCommand
             Set("Discovery:Port", result.GetValue(discoveryPort)?.ToString(CultureInfo.InvariantCulture));
             Set("Discovery:Mode", result.GetValue(discovery));
             Set("Llm:OllamaUrl", result.GetValue(ollamaUrl));
+            Set("Telemetry:LogFile", result.GetValue(logFile));
             var peerList = result.GetValue(peers) ?? [];
             for (var i = 0; i < peerList.Length; i++)
             {
@@ -66,7 +68,7 @@ internal static class MeshMindCommand
 
         var root = new RootCommand("MeshMind: a LAN-first peer-to-peer LLM node. Run one on every machine.")
         {
-            dataDir, httpPort, httpBind, meshPort, meshBind, discoveryPort, discovery, name, peers, ollamaUrl, run, config, openApi, password,
+            dataDir, httpPort, httpBind, meshPort, meshBind, discoveryPort, discovery, name, peers, ollamaUrl, logFile, run, config, openApi, password,
         };
         root.SetAction((result, cancellationToken) => NodeHost.RunAsync(launch(Overrides(result)), cancellationToken));
         return root;

@@ -19,6 +19,7 @@ internal static class Settings
         ["Discovery:Port"] = "--discovery-port",
         ["Discovery:Mode"] = "--discovery",
         ["Llm:OllamaUrl"] = "--ollama-url",
+        ["Telemetry:LogFile"] = "--log-file",
     };
 
     private static readonly Dictionary<string, string> s_seedNames = new(StringComparer.OrdinalIgnoreCase)
