@@ -29,6 +29,18 @@ internal static class Settings
         ["Mesh:Secret"] = "P2P_HMAC_SECRET or p2p_secret.txt",
     };
 
+    /// <summary>The command-line flag that sets <paramref name="key"/> (<c>Mesh:Peers:0</c> → <c>--peer</c>), or null when none does.</summary>
+    public static string? Flag(string key)
+    {
+        var colon = key.LastIndexOf(':');
+        if (colon > 0 && key[(colon + 1)..].All(char.IsAsciiDigit))
+        {
+            key = key[..colon];
+        }
+
+        return s_flags.GetValueOrDefault(key);
+    }
+
     /// <summary>The environment variable for a key, e.g. <c>MESHMIND__Http__Port</c>.</summary>
     public static string EnvironmentVariable(string key) => EnvironmentPrefix + key.Replace(":", "__", StringComparison.Ordinal);
 
