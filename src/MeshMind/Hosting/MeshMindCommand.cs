@@ -1,10 +1,11 @@
 using System.CommandLine;
 using System.Globalization;
+using MeshMind.Hosting.Firewall;
 using MeshMind.Hosting.Service;
 
 namespace MeshMind.Hosting;
 
-/// <summary>The <c>meshmind</c> command line: <c>run</c> (the default), <c>config</c>, <c>openapi</c>, <c>password</c>, <c>service</c>, <c>--version</c>.</summary>
+/// <summary>The <c>meshmind</c> command line: <c>run</c> (the default), <c>config</c>, <c>openapi</c>, <c>password</c>, <c>service</c>, <c>firewall</c>, <c>--version</c>.</summary>
 internal static class MeshMindCommand
 {
     public static RootCommand Create(Func<IReadOnlyDictionary<string, string?>, NodeLaunch> launch)
@@ -68,10 +69,11 @@ internal static class MeshMindCommand
         password.SetAction((result, cancellationToken) => PasswordCommand.RunAsync(launch(Overrides(result)), result.GetValue(generate), cancellationToken));
 
         var service = ServiceCommand.Create(result => launch(Overrides(result)));
+        var firewall = FirewallCommand.Create(result => launch(Overrides(result)));
 
         var root = new RootCommand("MeshMind: a LAN-first peer-to-peer LLM node. Run one on every machine.")
         {
-            dataDir, httpPort, httpBind, meshPort, meshBind, discoveryPort, discovery, name, peers, ollamaUrl, logFile, run, config, openApi, password, service,
+            dataDir, httpPort, httpBind, meshPort, meshBind, discoveryPort, discovery, name, peers, ollamaUrl, logFile, run, config, openApi, password, service, firewall,
         };
         root.SetAction((result, cancellationToken) => NodeHost.RunAsync(launch(Overrides(result)), cancellationToken));
         return root;
