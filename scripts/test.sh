@@ -2,7 +2,7 @@
 # Runs every MeshMind test: unit, in-process HTTP, real processes, and the browser tests (dotnet test),
 # then the web UI's unit tests (Vitest, in ui/).
 # On Debian it first installs what the tests need and the machine lacks (Chromium for the UI tests,
-# iproute2 and curl for the network-namespace tests), so it works on a fresh machine with the .NET SDK and Node.js.
+# iproute2, curl and nftables for the network-namespace tests, systemd-analyze for the service unit), so it works on a fresh machine with the .NET SDK and Node.js.
 # Ends with one line "N passed, N failed[, N skipped]" counted from the TRX results and Vitest's JUnit report.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,6 +11,9 @@ need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v ip >/dev/null 2>&1 || need+=(iproute2)
 command -v curl >/dev/null 2>&1 || need+=(curl)
+# nft for the firewall helper's namespace test, systemd-analyze to check the generated systemd unit where systemd is not running.
+{ command -v nft || [ -x /usr/sbin/nft ]; } >/dev/null 2>&1 || need+=(nftables)
+{ command -v systemd-analyze || [ -x /usr/bin/systemd-analyze ]; } >/dev/null 2>&1 || need+=(systemd)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then sudo=""; elif command -v sudo >/dev/null 2>&1; then sudo="sudo"; else
     echo "scripts/test.sh: needs root (or sudo) to install: ${need[*]}" >&2; exit 1

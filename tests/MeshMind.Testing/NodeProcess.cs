@@ -75,9 +75,17 @@ public sealed partial class NodeProcess : IAsyncDisposable
     /// "listening on http://..." (the fake Ollama, <see cref="FakeOllamaProcess"/>).
     /// </summary>
     public static NodeProcess Start(string assembly,
-        string workingDirectory, IEnumerable<string> arguments, IDictionary<string, string>? environment, string? networkNamespace, bool isolateMesh)
+        string workingDirectory, IEnumerable<string> arguments, IDictionary<string, string>? environment, string? networkNamespace, bool isolateMesh) =>
+        Start(assembly, workingDirectory, arguments, environment, networkNamespace is null ? [] : ["ip", "netns", "exec", networkNamespace], isolateMesh);
+
+    /// <summary>
+    /// Starts <c>LAUNCHER... dotnet meshmind.dll ARGS</c>, e.g. under <c>unshare --pid --fork</c> (the process held is then the
+    /// launcher; disposing kills it and its children). With an empty launcher, as <see cref="Start(string, IEnumerable{string}, IDictionary{string, string}?)"/>.
+    /// </summary>
+    public static NodeProcess Start(string assembly,
+        string workingDirectory, IEnumerable<string> arguments, IDictionary<string, string>? environment, IReadOnlyList<string> launcher, bool isolateMesh)
     {
-        var info = new ProcessStartInfo(networkNamespace is null ? "dotnet" : "ip")
+        var info = new ProcessStartInfo(launcher.Count == 0 ? "dotnet" : launcher[0])
         {
             WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
@@ -85,10 +93,10 @@ public sealed partial class NodeProcess : IAsyncDisposable
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
-        if (networkNamespace is not null)
+        if (launcher.Count > 0)
         {
             // ip netns exec replaces itself with the command, so the process we hold is the node (kill -9 hits it).
-            foreach (var part in new[] { "netns", "exec", networkNamespace, "dotnet" })
+            foreach (var part in launcher.Skip(1).Append("dotnet"))
             {
                 info.ArgumentList.Add(part);
             }

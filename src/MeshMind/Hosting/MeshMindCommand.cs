@@ -1,11 +1,13 @@
 using System.CommandLine;
 using System.Globalization;
+using MeshMind.Hosting.Firewall;
+using MeshMind.Hosting.Service;
 
 namespace MeshMind.Hosting;
 
 /// <summary>
 /// The <c>meshmind</c> command line: <c>run</c> (the default), <c>config</c>, <c>openapi</c>, <c>password</c>, <c>invite</c>, <c>join</c>,
-/// <c>secret rotate</c>, <c>--version</c>.
+/// <c>secret rotate</c>, <c>service</c>, <c>firewall</c>, <c>--version</c>.
 /// </summary>
 internal static class MeshMindCommand
 {
@@ -22,6 +24,7 @@ internal static class MeshMindCommand
         var name = new Option<string>("--name") { Description = "Display name of this node. Default: the host name", HelpName = "NAME", Recursive = true };
         var peers = new Option<string[]>("--peer") { Description = "Static peer to dial (repeatable)", HelpName = "HOST:PORT", Recursive = true, AllowMultipleArgumentsPerToken = false };
         var ollamaUrl = new Option<string>("--ollama-url") { Description = "Local Ollama. Default: http://127.0.0.1:11434", HelpName = "URL", Recursive = true };
+        var logFile = new Option<string>("--log-file") { Description = "Also log to this file, rotated by size (10 MB x 5). Default: console only", HelpName = "PATH", Recursive = true };
 
         IReadOnlyDictionary<string, string?> Overrides(ParseResult result)
         {
@@ -43,6 +46,7 @@ internal static class MeshMindCommand
             Set("Discovery:Port", result.GetValue(discoveryPort)?.ToString(CultureInfo.InvariantCulture));
             Set("Discovery:Mode", result.GetValue(discovery));
             Set("Llm:OllamaUrl", result.GetValue(ollamaUrl));
+            Set("Telemetry:LogFile", result.GetValue(logFile));
             var peerList = result.GetValue(peers) ?? [];
             for (var i = 0; i < peerList.Length; i++)
             {
@@ -86,10 +90,13 @@ internal static class MeshMindCommand
             SecretCommand.RotateAsync(launch(Overrides(result)), result.GetValue(url), result.GetValue(apiKey), cancellationToken));
         var secret = new Command("secret", "The mesh secret of a running node.") { rotate };
 
+        var service = ServiceCommand.Create(result => launch(Overrides(result)));
+        var firewall = FirewallCommand.Create(result => launch(Overrides(result)));
+
         var root = new RootCommand("MeshMind: a LAN-first peer-to-peer LLM node. Run one on every machine.")
         {
-            dataDir, httpPort, httpBind, meshPort, meshBind, discoveryPort, discovery, name, peers, ollamaUrl, run, config, openApi, password,
-            invite, join, secret,
+            dataDir, httpPort, httpBind, meshPort, meshBind, discoveryPort, discovery, name, peers, ollamaUrl, logFile, run, config, openApi, password,
+            invite, join, secret, service, firewall,
         };
         root.SetAction((result, cancellationToken) => NodeHost.RunAsync(launch(Overrides(result)), cancellationToken));
         return root;

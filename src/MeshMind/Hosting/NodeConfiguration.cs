@@ -22,8 +22,10 @@ internal static class NodeConfiguration
     {
         // The seed's secret files may live in the data directory, whose location is itself configuration:
         // resolve it first without them, then build the real stack.
+        string? logFile = null;
         var withoutSeed = Layers(null).Build();
         var dataDir = Path.GetFullPath(withoutSeed["Node:DataDir"] ?? "meshmind-data", workingDirectory);
+        logFile = withoutSeed["Telemetry:LogFile"] is { Length: > 0 } file && !file.Any(char.IsControl) ? Path.GetFullPath(file, workingDirectory) : null;
         var root = Layers(dataDir).Build();
         return root;
 
@@ -49,6 +51,10 @@ internal static class NodeConfiguration
             {
                 // Relative paths mean "relative to where meshmind was started", fixed once here.
                 builder.AddInMemoryCollection([new("Node:DataDir", dataDirectory)]);
+                if (logFile is not null)
+                {
+                    builder.AddInMemoryCollection([new("Telemetry:LogFile", logFile)]);
+                }
             }
 
             return builder;

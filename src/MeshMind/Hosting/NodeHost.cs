@@ -5,6 +5,7 @@ using MeshMind.Discovery;
 using MeshMind.Files;
 using MeshMind.Files.Api;
 using MeshMind.Files.Peers;
+using MeshMind.Hosting.Service;
 using MeshMind.Infrastructure;
 using MeshMind.Llm;
 using MeshMind.Llm.Peers;
@@ -41,7 +42,7 @@ internal static class NodeHost
         builder.Logging.ClearProviders()
             .AddFilter("Microsoft.AspNetCore", LogLevel.Warning)
             .AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
-        builder.Logging.AddTelemetryConsole(configuration);
+        builder.Logging.AddTelemetryConsole(configuration).AddTelemetryFile(configuration);
 
         var services = builder.Services;
         services.AddSingleton(new NodeConsole(launch.Output));
@@ -59,6 +60,7 @@ internal static class NodeHost
             .AddAnalytics()
             .AddOverview()
             .AddCrossChecks();
+        services.AddServiceManagerLifetime();
         launch.ConfigureServices?.Invoke(services);
 
         var app = builder.Build();

@@ -19,6 +19,7 @@ internal static class Settings
         ["Discovery:Port"] = "--discovery-port",
         ["Discovery:Mode"] = "--discovery",
         ["Llm:OllamaUrl"] = "--ollama-url",
+        ["Telemetry:LogFile"] = "--log-file",
     };
 
     private static readonly Dictionary<string, string> s_seedNames = new(StringComparer.OrdinalIgnoreCase)
@@ -27,6 +28,18 @@ internal static class Settings
         ["Auth:Password"] = "NODE_PASSWORD or auth_secret.txt",
         ["Mesh:Secret"] = "P2P_HMAC_SECRET or p2p_secret.txt",
     };
+
+    /// <summary>The command-line flag that sets <paramref name="key"/> (<c>Mesh:Peers:0</c> → <c>--peer</c>), or null when none does.</summary>
+    public static string? Flag(string key)
+    {
+        var colon = key.LastIndexOf(':');
+        if (colon > 0 && key[(colon + 1)..].All(char.IsAsciiDigit))
+        {
+            key = key[..colon];
+        }
+
+        return s_flags.GetValueOrDefault(key);
+    }
 
     /// <summary>The environment variable for a key, e.g. <c>MESHMIND__Http__Port</c>.</summary>
     public static string EnvironmentVariable(string key) => EnvironmentPrefix + key.Replace(":", "__", StringComparison.Ordinal);

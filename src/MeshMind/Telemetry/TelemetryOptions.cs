@@ -19,4 +19,16 @@ internal sealed class TelemetryOptions
 
     /// <summary>The same log line repeated within this time is written once, then once more with how often it was repeated.</summary>
     public TimeSpan LogDebounce { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Also write logs to this file (<c>--log-file</c>), rotated by size; empty = console only. A relative path is resolved
+    /// against the directory meshmind was started in. An installed service logs to the platform's log directory.
+    /// </summary>
+    public string LogFile { get; set; } = "";
+
+    /// <summary>Size at which <see cref="LogFile"/> is rotated (it becomes <c>FILE.1</c>, and a new one is started).</summary>
+    public long LogFileMaxBytes { get; set; } = 10 * 1024 * 1024;
+
+    /// <summary>Log files kept in all, the current one included: at most <see cref="LogFileMaxBytes"/> × this many bytes.</summary>
+    public int LogFileCount { get; set; } = 5;
 }

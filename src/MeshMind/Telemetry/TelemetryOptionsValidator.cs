@@ -5,6 +5,11 @@ namespace MeshMind.Telemetry;
 
 internal sealed class TelemetryOptionsValidator : IValidateOptions<TelemetryOptions>
 {
+    public const int MaxLogFilePathLength = 4096;
+    public const long MinLogFileBytes = 64 * 1024;
+    public const long MaxLogFileBytes = 1024L * 1024 * 1024;
+    public const int MaxLogFileCount = 100;
+
     public ValidateOptionsResult Validate(string? name, TelemetryOptions options)
     {
         var errors = new ValidationErrors();
@@ -24,6 +29,22 @@ internal sealed class TelemetryOptionsValidator : IValidateOptions<TelemetryOpti
         }
 
         errors.Range("Telemetry:LogDebounce", options.LogDebounce, TimeSpan.Zero, TimeSpan.FromHours(1));
+        errors.Text("Telemetry:LogFile", options.LogFile, MaxLogFilePathLength, required: false);
+        if (options.LogFile.Length is > 0 and <= MaxLogFilePathLength && !Path.IsPathFullyQualified(options.LogFile))
+        {
+            errors.Add("Telemetry:LogFile", $"'{options.LogFile}' is not an absolute path");
+        }
+
+        if (options.LogFileMaxBytes is < MinLogFileBytes or > MaxLogFileBytes)
+        {
+            errors.Add("Telemetry:LogFileMaxBytes", $"{options.LogFileMaxBytes} is outside {MinLogFileBytes}..{MaxLogFileBytes}");
+        }
+
+        if (options.LogFileCount is < 1 or > MaxLogFileCount)
+        {
+            errors.Add("Telemetry:LogFileCount", $"{options.LogFileCount} is outside 1..{MaxLogFileCount}");
+        }
+
         return errors.Result();
     }
 }

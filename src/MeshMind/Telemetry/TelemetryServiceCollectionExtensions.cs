@@ -1,4 +1,5 @@
 using System.Globalization;
+using MeshMind.Infrastructure;
 using MeshMind.Node;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging.Console;
@@ -58,6 +59,9 @@ internal static class TelemetryServiceCollectionExtensions
         if (string.Equals(configuration["Telemetry:LogFormat"], "json", StringComparison.OrdinalIgnoreCase))
         {
             logging.AddJsonConsole(json => json.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ");
+            // Under systemd the host switches the console to journald's format (priority prefixes, no timestamp); JSON asked
+            // for stays JSON. With the simple format, journald's is the better one there, so that switch is kept.
+            logging.Services.PostConfigure<ConsoleLoggerOptions>(console => console.FormatterName = ConsoleFormatterNames.Json);
         }
         else
         {
@@ -73,9 +77,7 @@ internal static class TelemetryServiceCollectionExtensions
         // need no second copy either: a faulted BackgroundService is also logged as Critical, with its exception, which stays.
         logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", level => level is < LogLevel.Error or >= LogLevel.Critical);
 
-        var debounce = TimeSpan.TryParse(configuration["Telemetry:LogDebounce"], CultureInfo.InvariantCulture, out var parsed)
-            ? parsed
-            : new TelemetryOptions().LogDebounce;
+        var debounce = Debounce(configuration);
         var services = logging.Services;
         var console = services.Single(d => d.ServiceType == typeof(ILoggerProvider) && d.ImplementationType == typeof(ConsoleLoggerProvider));
         services.Remove(console);
@@ -85,6 +87,48 @@ internal static class TelemetryServiceCollectionExtensions
             provider.GetService<TimeProvider>() ?? TimeProvider.System));
         return logging;
     }
+
+    /// <summary>
+    /// With <c>Telemetry:LogFile</c> set (<c>--log-file</c>), the same entries also go to that file, rotated by size
+    /// (<c>Telemetry:LogFileMaxBytes</c> × <c>Telemetry:LogFileCount</c> at most), repeats debounced as on the console.
+    /// </summary>
+    /// <remarks>
+    /// The file is opened when the node's loggers are created, at start: a path that cannot be written stops the node with
+    /// a line naming <c>Telemetry:LogFile</c>, as a bad option does.
+    /// </remarks>
+    public static ILoggingBuilder AddTelemetryFile(this ILoggingBuilder logging, IConfiguration configuration)
+    {
+        if (string.IsNullOrWhiteSpace(configuration[$"{TelemetryOptions.Section}:{nameof(TelemetryOptions.LogFile)}"]))
+        {
+            return logging;
+        }
+
+        var debounce = Debounce(configuration);
+        logging.Services.AddSingleton<ILoggerProvider>(provider =>
+        {
+            // Validated here (the options' validator throws naming the setting): the file must not be opened with bad limits.
+            var options = provider.GetRequiredService<IOptions<TelemetryOptions>>().Value;
+            RollingLogFile file;
+            try
+            {
+                file = new RollingLogFile(options.LogFile, options.LogFileMaxBytes, options.LogFileCount);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                throw new OptionsValidationException(TelemetryOptions.Section, typeof(TelemetryOptions),
+                    [Settings.Invalid("Telemetry:LogFile", $"cannot write {options.LogFile}: {ex.Message.TrimEnd('.')}")]);
+            }
+
+            var time = provider.GetService<TimeProvider>() ?? TimeProvider.System;
+            return new DebouncingLoggerProvider(new FileLoggerProvider(file, time), debounce, time);
+        });
+        return logging;
+    }
+
+    private static TimeSpan Debounce(IConfiguration configuration) =>
+        TimeSpan.TryParse(configuration["Telemetry:LogDebounce"], CultureInfo.InvariantCulture, out var parsed)
+            ? parsed
+            : new TelemetryOptions().LogDebounce;
 
     /// <summary>The OpenTelemetry SDK with OTLP export of traces and metrics (its own method, so a node without OTLP never loads it).</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
