@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.NetworkInformation;
 using System.Net.Sockets;
 using System.Threading.Channels;
 using MeshMind.Infrastructure;
@@ -30,6 +29,7 @@ internal sealed partial class DiscoveryService(
     PeerDirectory peers,
     DuplicateIdentity duplicates,
     DiscoveryStats stats,
+    DiscoveryActivity activity,
     BoundEndpoints bound,
     IHostApplicationLifetime lifetime,
     TimeProvider time,
@@ -65,6 +65,7 @@ internal sealed partial class DiscoveryService(
             }
             catch (SocketException ex)
             {
+                activity.BindFailed(ex.SocketErrorCode);
                 LogSocketFailed(_options.Port, ex.Message);
             }
         }
@@ -159,11 +160,15 @@ internal sealed partial class DiscoveryService(
             var (announcement, reason) = filter.Check(buffer.AsSpan(0, result.ReceivedBytes), from.Address, keys.All);
             if (announcement is null)
             {
-                Drop(reason, from);
+                Drop(reason, from, buffer.AsSpan(0, result.ReceivedBytes));
             }
             else if (!_queue.Writer.TryWrite((announcement, from)))
             {
-                Drop(DropReason.QueueFull, from);
+                Drop(DropReason.QueueFull, from, buffer.AsSpan(0, result.ReceivedBytes));
+            }
+            else
+            {
+                activity.Accepted(from.Address, announcement.Name);
             }
         }
     }
@@ -240,59 +245,29 @@ internal sealed partial class DiscoveryService(
             {
                 await socket.SendToAsync(datagram, SocketFlags.None, target, cancellationToken);
                 stats.OnSent(datagram.Length);
+                activity.Sent(target);
             }
             catch (SocketException ex)
             {
+                activity.SendFailed(target, ex.SocketErrorCode);
                 LogSendFailed(target, ex.SocketErrorCode);
             }
         }
     }
 
-    /// <summary>Where announcements go: 127.255.255.255 in loopback mode; otherwise every up IPv4 interface's directed broadcast, 255.255.255.255 and any configured targets.</summary>
-    private List<IPEndPoint> Targets()
-    {
-        if (Loopback)
-        {
-            return [new IPEndPoint(IPAddress.Parse("127.255.255.255"), _options.Port)];
-        }
+    private List<IPEndPoint> Targets() => [.. DiscoveryTarget.For(_options).Select(t => t.EndPoint)];
 
-        var targets = new List<IPEndPoint> { new(IPAddress.Broadcast, _options.Port) };
-        foreach (var nic in NetworkInterface.GetAllNetworkInterfaces())
-        {
-            if (nic.OperationalStatus != OperationalStatus.Up || nic.NetworkInterfaceType == NetworkInterfaceType.Loopback
-                || (_options.Interfaces.Count > 0 && !_options.Interfaces.Contains(nic.Name, StringComparer.Ordinal)))
-            {
-                continue;
-            }
-
-            foreach (var unicast in nic.GetIPProperties().UnicastAddresses)
-            {
-                if (unicast.Address.AddressFamily == AddressFamily.InterNetwork && unicast.IPv4Mask is { } mask)
-                {
-                    var address = unicast.Address.GetAddressBytes();
-                    var netmask = mask.GetAddressBytes();
-                    for (var i = 0; i < 4; i++)
-                    {
-                        address[i] |= (byte)~netmask[i];
-                    }
-
-                    targets.Add(new IPEndPoint(new IPAddress(address), _options.Port));
-                }
-            }
-        }
-
-        foreach (var target in _options.Targets)
-        {
-            var endpoint = IPEndPoint.Parse(target);
-            targets.Add(endpoint.Port == 0 ? new IPEndPoint(endpoint.Address, _options.Port) : endpoint);
-        }
-
-        return [.. targets.Distinct()];
-    }
-
-    private void Drop(DropReason reason, IPEndPoint from)
+    private void Drop(DropReason reason, IPEndPoint from, ReadOnlySpan<byte> datagram)
     {
         stats.OnDropped(reason);
+        if (reason != DropReason.Own)
+        {
+            // Who sent it, for the doctor: a stale datagram passed the tag check, so its timestamp tells how far its clock is off.
+            var (claimedName, timestamp) = DiscoveryCodec.Peek(datagram);
+            long? skew = reason == DropReason.Stale && timestamp is { } ts ? time.GetUtcNow().ToUnixTimeMilliseconds() - ts : null;
+            activity.Refused(from.Address, reason, claimedName, skew);
+        }
+
         var now = time.GetUtcNow();
         lock (_lastDropLog)
         {
