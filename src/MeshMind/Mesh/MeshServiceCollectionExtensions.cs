@@ -17,6 +17,7 @@ internal static class MeshServiceCollectionExtensions
         services.AddMeshOptions();
         services.TryAddSingleton<MeshKeys>();
         services.TryAddSingleton<PeerDirectory>();
+        services.TryAddSingleton<StaticPeers>();
         services.TryAddSingleton<MeshMetrics>();
         services.TryAddSingleton<PeerStore>();
         services.TryAddSingleton<DuplicateIdentity>();
@@ -30,6 +31,7 @@ internal static class MeshServiceCollectionExtensions
         services.AddHostedService<MeshStartup>();
         services.AddHostedService(provider => provider.GetRequiredService<LinkManager>());
         services.TryAddSingleton<ConnectionProver>();
+        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Add(MeshApiJsonContext.Default));
         // The admitter is made at the first mesh connection, not when Kestrel is configured (before the node has started).
         services.AddOptions<KestrelServerOptions>().Configure<IOptions<MeshOptions>, NodeIdentity, MeshConnectionGate, IServiceProvider>(
             (kestrel, mesh, identity, gate, provider) => MeshPort.Listen(kestrel, mesh.Value, identity, gate, provider.GetRequiredService<Admitter>));

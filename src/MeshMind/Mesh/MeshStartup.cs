@@ -4,8 +4,8 @@ using MeshMind.Mesh.Peers;
 
 namespace MeshMind.Mesh;
 
-/// <summary>At start, after the migrations: loads the admitted and revoked peers, and generates the mesh secret on first start (saying where).</summary>
-internal sealed class MeshStartup(MeshKeys meshKeys, PeerStore peerStore, PeerDirectory peers) : IHostedLifecycleService
+/// <summary>At start, after the migrations: loads the admitted and revoked peers and the added static peers, and generates the mesh secret on first start (saying where).</summary>
+internal sealed class MeshStartup(MeshKeys meshKeys, PeerStore peerStore, PeerDirectory peers, StaticPeers statics) : IHostedLifecycleService
 {
     public async Task StartingAsync(CancellationToken cancellationToken)
     {
@@ -16,6 +16,7 @@ internal sealed class MeshStartup(MeshKeys meshKeys, PeerStore peerStore, PeerDi
                 revoked.FirstSeen, revoked.LastSeen);
         }
 
+        await statics.LoadAsync(cancellationToken);
         _ = meshKeys.Current;
     }
 

@@ -15,7 +15,7 @@ internal static class RevokeApi
     {
         endpoints.MapPost("/api/peers/{nodeId}/revoke", RevokeAsync).Produces(StatusCodes.Status204NoContent).ProducesErrors(404);
         endpoints.MapDelete("/api/peers/{nodeId}/revocation", RestoreAsync).Produces(StatusCodes.Status204NoContent).ProducesErrors(404);
-        return endpoints;
+        return endpoints.MapStaticPeersApi();
     }
 
     private static async Task<IResult> RevokeAsync(string nodeId, PeerDirectory peers, PeerStore store, LinkManager links, CancellationToken cancellationToken)

@@ -113,5 +113,12 @@ internal static class Migrations
         new(7, "sessions_since", """
             ALTER TABLE users ADD COLUMN sessions_since INTEGER NOT NULL DEFAULT 0;
             """),
+        // Static peers added on the Network or Settings screen (those from --peer / Mesh:Peers stay in the configuration).
+        new(8, "static_peers", """
+            CREATE TABLE static_peers (
+                address  TEXT PRIMARY KEY COLLATE NOCASE,
+                added_at TEXT NOT NULL
+            );
+            """),
     ];
 }

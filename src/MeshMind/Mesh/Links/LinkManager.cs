@@ -31,6 +31,7 @@ internal sealed partial class LinkManager(
     IEnumerable<IMeshParticipant> participants,
     IEnumerable<ParticipantMessage> owners,
     PeerDirectory peers,
+    StaticPeers statics,
     NodeInfo node,
     BoundEndpoints bound,
     IOptions<MeshOptions> options,
@@ -67,6 +68,14 @@ internal sealed partial class LinkManager(
 
         public bool Static { get; init; }
 
+        public string? Host { get; set; }
+
+        public int Port { get; set; }
+
+        public string? LastError { get; set; }
+
+        public DateTimeOffset? LastAttempt { get; set; }
+
         /// <summary>Its node was dropped as unverified; the dial loop removes the target.</summary>
         public bool Dropped { get; set; }
     }
@@ -88,14 +97,8 @@ internal sealed partial class LinkManager(
         traffic.Observe("links", links.Traffic);
         await lifetime.WaitForStartAsync(stoppingToken);
 
-        foreach (var peer in _options.Peers)
-        {
-            if (PeerAddress.TryParse(peer, out var address))
-            {
-                _targets["static:" + address] = new DialTarget { Static = true };
-            }
-        }
-
+        SyncStatic();
+        statics.Changed += OnStaticChanged;
         peers.PeerAppeared += OnPeerAppeared;
         try
         {
@@ -111,6 +114,7 @@ internal sealed partial class LinkManager(
         }
         finally
         {
+            statics.Changed -= OnStaticChanged;
             peers.PeerAppeared -= OnPeerAppeared;
             foreach (var link in links.All())
             {
@@ -133,9 +137,51 @@ internal sealed partial class LinkManager(
         base.Dispose();
     }
 
+    /// <summary>What dialling each target came to: the peers this node tries to reach, and why the last try failed.</summary>
+    public IReadOnlyList<DialStatus> DialStatuses()
+    {
+        lock (_targets)
+        {
+            return [.. _targets.Values.Where(t => t.Host is not null)
+                .Select(t => new DialStatus(t.NodeId, t.Host!, t.Port, t.Static, t.Failures, t.LastError, t.LastAttempt))];
+        }
+    }
+
     private void OnPeerAppeared(string nodeId) => _wake.Set();
 
+    private void OnStaticChanged()
+    {
+        SyncStatic();
+        _wake.Set();
+    }
+
+    /// <summary>Makes the static dial targets those of <see cref="StaticPeers"/>: added ones are dialled at once, removed ones no more.</summary>
+    private void SyncStatic()
+    {
+        var wanted = statics.All.Select(p => "static:" + p.Address).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        lock (_targets)
+        {
+            foreach (var key in _targets.Keys.Where(k => k.StartsWith("static:", StringComparison.Ordinal) && !wanted.Contains(k)).ToList())
+            {
+                _targets.Remove(key);
+            }
+
+            foreach (var key in wanted)
+            {
+                _targets.TryAdd(key, new DialTarget { Static = true });
+            }
+        }
+    }
+
     private void DialDueTargets()
+    {
+        lock (_targets)
+        {
+            DialDueTargetsLocked();
+        }
+    }
+
+    private void DialDueTargetsLocked()
     {
         var now = time.GetUtcNow();
         if (Interlocked.Exchange(ref _dropped, 0) == 1)
@@ -212,6 +258,9 @@ internal sealed partial class LinkManager(
         }
 
         target.InProgress = true;
+        target.Host = host;
+        target.Port = port;
+        target.LastAttempt = now;
         if (target.NodeId is { } nodeId && !links.IsLinked(nodeId))
         {
             peers.SetLink(nodeId, LinkState.Connecting, null);
@@ -233,6 +282,7 @@ internal sealed partial class LinkManager(
             dialed = await dialer.DialAsync(host, port, expectedNodeId, _stopping);
             target.NodeId = dialed.NodeId;
             target.Failures = 0;
+            target.LastError = null;
             LogLinked(dialed.Name, dialed.NodeId[..12], host, port);
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(_stopping, lifetime.ApplicationStopping);
             await RunLinkAsync(new Link(dialed.Socket, dialed.NodeId, node.NodeId, dialed.Address, codec, time), linked.Token);
@@ -242,6 +292,7 @@ internal sealed partial class LinkManager(
         catch (Exception ex) when (ex is not OperationCanceledException || !_stopping.IsCancellationRequested)
         {
             target.Failures++;
+            target.LastError = ex.Message;
             var backoff = TimeSpan.FromMilliseconds(Math.Min(s_maxBackoff.TotalMilliseconds, 250 * Math.Pow(2, Math.Min(target.Failures, 10))));
             target.NextAttempt = time.GetUtcNow() + Jitter(backoff);
             if (target.NodeId is { } nodeId && !links.IsLinked(nodeId))
