@@ -1,6 +1,8 @@
 using MeshMind.Analytics;
 using MeshMind.Auth;
 using MeshMind.Conversations;
+using MeshMind.Diagnostics;
+using MeshMind.Diagnostics.ReachBack;
 using MeshMind.Discovery;
 using MeshMind.Files;
 using MeshMind.Files.Api;
@@ -58,13 +60,14 @@ internal static class NodeHost
             .AddConversations()
             .AddAnalytics()
             .AddOverview()
+            .AddDiagnostics()
             .AddCrossChecks();
         launch.ConfigureServices?.Invoke(services);
 
         var app = builder.Build();
         var ui = WebUi.CreateFileProvider(app.Services.GetRequiredService<TimeProvider>());
         app.UseAnalytics();
-        app.UseMeshPort(peers => peers.MapPeerLlm().MapPeerFiles());
+        app.UseMeshPort(peers => peers.MapPeerLlm().MapPeerFiles().MapPeerDiagnostics());
         app.UseAllowedHosts();
         app.UseSecurityHeaders();
         app.UseWebUi(ui);
@@ -78,6 +81,7 @@ internal static class NodeHost
         app.MapMeshApi();
         app.MapDiscoveryApi();
         app.MapOverview();
+        app.MapDiagnostics();
         app.MapLlmApis();
         app.MapConversations();
         app.MapFilesApi();
