@@ -3,7 +3,7 @@ using System.Globalization;
 
 namespace MeshMind.Hosting;
 
-/// <summary>The <c>meshmind</c> command line: <c>run</c> (the default), <c>config</c>, <c>openapi</c>, <c>password</c>, <c>--version</c>.</summary>
+/// <summary>The <c>meshmind</c> command line: <c>run</c> (the default), <c>config</c>, <c>openapi</c>, <c>password</c>, <c>doctor</c>, <c>--version</c>.</summary>
 internal static class MeshMindCommand
 {
     public static RootCommand Create(Func<IReadOnlyDictionary<string, string?>, NodeLaunch> launch)
@@ -64,9 +64,20 @@ internal static class MeshMindCommand
             "Set a new login password in the data directory and end every session (reads it from standard input, or asks without echo).") { generate };
         password.SetAction((result, cancellationToken) => PasswordCommand.RunAsync(launch(Overrides(result)), result.GetValue(generate), cancellationToken));
 
+        var url = new Option<string>("--url") { Description = "The running node's web address. Default: http://127.0.0.1 at the configured HTTP port", HelpName = "URL" };
+        var apiKey = new Option<string>("--api-key")
+        {
+            Description = $"An API key of that node (or set {RunningNode.ApiKeyVariable}). Default: log in with the data directory's key, for someone who can read it",
+            HelpName = "KEY",
+        };
+        var doctor = new Command("doctor",
+            "Ask the running node what keeps it from its peers; print each finding and its fix, one a line (exit 1 when one is an error).") { url, apiKey };
+        doctor.SetAction((result, cancellationToken) =>
+            DoctorCommand.RunAsync(launch(Overrides(result)), result.GetValue(url), result.GetValue(apiKey), cancellationToken));
+
         var root = new RootCommand("MeshMind: a LAN-first peer-to-peer LLM node. Run one on every machine.")
         {
-            dataDir, httpPort, httpBind, meshPort, meshBind, discoveryPort, discovery, name, peers, ollamaUrl, run, config, openApi, password,
+            dataDir, httpPort, httpBind, meshPort, meshBind, discoveryPort, discovery, name, peers, ollamaUrl, run, config, openApi, password, doctor,
         };
         root.SetAction((result, cancellationToken) => NodeHost.RunAsync(launch(Overrides(result)), cancellationToken));
         return root;
