@@ -231,6 +231,9 @@ internal sealed class SessionTokens
         return since;
     }
 
+    /// <summary>Reads at the next check when sessions were voided (<see cref="UserStore.SetPasswordAsync"/> in this process just changed it).</summary>
+    public void RereadSessionsSince() => Interlocked.Exchange(ref _sessionsSinceReadAt, long.MinValue);
+
     /// <summary>Loads sessions revoked before a restart.</summary>
     public async Task LoadRevokedAsync(CancellationToken cancellationToken)
     {

@@ -14,6 +14,7 @@ using MeshMind.Mesh;
 using MeshMind.Mesh.Transport;
 using MeshMind.Node;
 using MeshMind.Overview;
+using MeshMind.Preferences;
 using MeshMind.Storage;
 using MeshMind.Telemetry;
 using MeshMind.Web;
@@ -61,6 +62,7 @@ internal static class NodeHost
             .AddAnalytics()
             .AddOverview()
             .AddDiagnostics()
+            .AddPreferences()
             .AddCrossChecks();
         launch.ConfigureServices?.Invoke(services);
 
@@ -82,6 +84,7 @@ internal static class NodeHost
         app.MapDiscoveryApi();
         app.MapOverview();
         app.MapDiagnostics();
+        app.MapSettingsApi();
         app.MapLlmApis();
         app.MapConversations();
         app.MapFilesApi();
@@ -100,7 +103,7 @@ internal static class NodeHost
         {
             app = Build(launch);
         }
-        catch (Exception ex) when (ex is OptionsValidationException or InvalidOperationException or IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is OptionsValidationException or InvalidOperationException or IOException or UnauthorizedAccessException or InvalidDataException)
         {
             // Building the server already reads options (the mesh port's TLS settings), so bad values can surface here.
             await WriteErrorAsync(launch, StartupFailure.Describe(ex, new ConfigurationBuilder().Build(), null));

@@ -30,7 +30,8 @@ public sealed class CharterTests
         { "Analytics", ["Mesh", "Storage", "Infrastructure"] },
         { "Overview", ["Llm", "Discovery", "Mesh", "Node", "Infrastructure"] },
         { "Diagnostics", ["Llm", "Discovery", "Mesh", "Web", "Node", "Infrastructure"] },
-        { "Hosting", ["Analytics", "Auth", "Conversations", "Diagnostics", "Discovery", "Files", "Infrastructure", "Llm", "Mesh", "Node", "Overview", "Storage", "Telemetry", "Web"] },
+        { "Preferences", ["Llm", "Discovery", "Node", "Infrastructure"] },
+        { "Hosting", ["Analytics", "Auth", "Conversations", "Diagnostics", "Discovery", "Files", "Infrastructure", "Llm", "Mesh", "Node", "Overview", "Preferences", "Storage", "Telemetry", "Web"] },
     };
 
     public static TheoryData<string, string[]> Charter => new(s_charter.Select(row => (row.Key, row.Value)));
