@@ -8,6 +8,7 @@ import LoginScreen from './screens/Login'
 import Network from './screens/Network'
 import NotFound from './screens/NotFound'
 import PeerConversations from './screens/PeerConversations'
+import Settings from './screens/Settings'
 import SharedFiles from './screens/SharedFiles'
 
 // Paths are relative to the router basename "/app/".
@@ -28,6 +29,7 @@ export default function App() {
         <Route path="files" element={<SharedFiles />} />
         <Route path="network" element={<Network />} />
         <Route path="analytics" element={<Analytics />} />
+        <Route path="settings" element={<Settings />} />
       </Route>
       <Route path="/index.html" element={<Navigate to="/" replace />} />
       <Route path="*" element={<NotFound />} />

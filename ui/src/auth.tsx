@@ -5,12 +5,13 @@ import { onUnauthorized } from './api/http'
 export type AuthState =
   | { status: 'loading' }
   | { status: 'authenticated'; username: string | null }
-  | { status: 'anonymous' }
+  | { status: 'anonymous'; notice?: string }
 
 interface AuthContextValue {
   auth: AuthState
   login: (username: string, password: string) => Promise<void>
-  logout: () => Promise<void>
+  /** Signs out; `notice` is shown on the sign-in screen (e.g. why the person was signed out). */
+  logout: (notice?: string) => Promise<void>
 }
 
 const AuthContext = createContext<AuthContextValue | null>(null)
@@ -40,13 +41,13 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     setAuth({ status: 'authenticated', username: res?.username ?? username })
   }, [])
 
-  const logout = useCallback(async () => {
+  const logout = useCallback(async (notice?: string) => {
     try {
       await authApi.logout()
     } catch {
       // Even if the call fails, show the login page.
     }
-    setAuth({ status: 'anonymous' })
+    setAuth(notice ? { status: 'anonymous', notice } : { status: 'anonymous' })
   }, [])
 
   const value = useMemo(() => ({ auth, login, logout }), [auth, login, logout])

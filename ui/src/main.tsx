@@ -5,6 +5,7 @@ import { LazyMotion, MotionConfig } from 'framer-motion'
 import { AuthProvider } from './auth'
 import App from './App'
 import './index.css'
+import { applyStoredTheme } from './useTheme'
 
 // The node serves the app at /app/. The trailing slash in the basename makes the Dashboard link
 // "/app/" (not "/app"); normalise a bare "/app" URL so it still matches.
@@ -12,6 +13,8 @@ const BASENAME = '/app/'
 if (window.location.pathname === '/app') {
   window.history.replaceState(window.history.state, '', `/app/${window.location.search}${window.location.hash}`)
 }
+
+applyStoredTheme()
 
 const loadMotionFeatures = () => import('./motionFeatures').then((mod) => mod.default)
 

@@ -2,10 +2,11 @@ using System.Globalization;
 using System.Net;
 using MeshMind.Infrastructure;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 
 namespace MeshMind.Auth;
 
-/// <summary><c>/api/auth/*</c> (login, logout, status) and <c>/api/keys</c> (API keys for programs).</summary>
+/// <summary><c>/api/auth/*</c> (login, logout, status, password) and <c>/api/keys</c> (API keys for programs).</summary>
 internal static class AuthApi
 {
     public const int MaxCredentialLength = 256;
@@ -20,6 +21,11 @@ internal static class AuthApi
             .ProducesErrors(400, 401, 413, 415, 429);
         auth.MapPost("/logout", LogoutAsync);
         auth.MapGet("/status", Status).Produces<AuthStatusResponse>();
+        // Not in the anonymous group: only someone logged in changes the password, and only with the current one.
+        endpoints.MapPost("/api/auth/password", ChangePasswordAsync)
+            .AcceptsJson<ChangePasswordRequest>()
+            .Produces(StatusCodes.Status204NoContent)
+            .ProducesErrors(400, 409, 413, 415, 429);
 
         var keys = endpoints.MapGroup("/api/keys");
         keys.MapPost("/", CreateKeyAsync)
@@ -88,6 +94,58 @@ internal static class AuthApi
             IsEssential = true,
         });
         return TypedResults.Json(new LoginResponse(session.Username, session.Expires), AuthJsonContext.Default.LoginResponse);
+    }
+
+    /// <summary>
+    /// Changes the stored password, given the current one, and ends every session, this one included (as <c>meshmind password</c>
+    /// does): whoever held a session with the old password is out. Wrong current passwords count as failed logins.
+    /// </summary>
+    private static async Task<IResult> ChangePasswordAsync(
+        HttpContext context, UserStore users, SessionTokens sessions, LoginThrottle throttle, IOptions<AuthOptions> options, CancellationToken cancellationToken)
+    {
+        var client = context.Connection.RemoteIpAddress ?? IPAddress.None;
+        var browser = sessions.ReadBrowserToken(context.Request.Cookies[sessions.BrowserCookieName]);
+        if (throttle.RetryAfter(client, browser) is { } wait)
+        {
+            return TooManyAttempts(context, wait);
+        }
+
+        var (request, error) = await JsonBody.ReadAsync(context.Request, AuthJsonContext.Default.ChangePasswordRequest);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        if (!string.IsNullOrEmpty(options.Value.Password))
+        {
+            return ApiResults.Error(StatusCodes.Status409Conflict,
+                "this node's password is set by NODE_PASSWORD, auth_secret.txt or Auth:Password; change it there and restart the node");
+        }
+
+        if (string.IsNullOrEmpty(request!.CurrentPassword) || request.CurrentPassword.Length > MaxCredentialLength)
+        {
+            return ApiResults.Error(StatusCodes.Status400BadRequest, "give the current password as current_password");
+        }
+
+        if (request.NewPassword is not { Length: >= AuthOptionsValidator.MinimumPasswordLength and <= MaxCredentialLength } newPassword
+            || string.IsNullOrWhiteSpace(newPassword))
+        {
+            return ApiResults.Error(StatusCodes.Status400BadRequest,
+                $"the new password needs {AuthOptionsValidator.MinimumPasswordLength} to {MaxCredentialLength} characters");
+        }
+
+        if (!await users.VerifyAsync(users.Username, request.CurrentPassword, cancellationToken))
+        {
+            throttle.RecordFailure(client, browser);
+            return throttle.RetryAfter(client, browser) is { } delay
+                ? TooManyAttempts(context, delay)
+                : ApiResults.Error(StatusCodes.Status400BadRequest, "the current password is not right");
+        }
+
+        await users.SetPasswordAsync(newPassword, cancellationToken);
+        sessions.RereadSessionsSince();
+        context.Response.Cookies.Delete(sessions.CookieName, new CookieOptions { Path = "/", HttpOnly = true, SameSite = SameSiteMode.Lax });
+        return TypedResults.NoContent();
     }
 
     private static async Task<NoContent> LogoutAsync(HttpContext context, SessionTokens sessions, CancellationToken cancellationToken)

@@ -10,6 +10,9 @@ internal sealed record AuthStatusResponse(bool Authenticated, string? Username, 
 
 internal sealed record CreateApiKeyRequest(string? Name);
 
+/// <summary>Body of <c>POST /api/auth/password</c>.</summary>
+internal sealed record ChangePasswordRequest(string? CurrentPassword, string? NewPassword);
+
 internal sealed record CreatedApiKeyResponse(string Id, string Name, string Prefix, DateTimeOffset CreatedAt, string Key);
 
 internal sealed record ApiKeyResponse(string Id, string Name, string Prefix, DateTimeOffset CreatedAt, DateTimeOffset? LastUsedAt)
@@ -22,6 +25,7 @@ internal sealed record ApiKeyResponse(string Id, string Name, string Prefix, Dat
 [JsonSerializable(typeof(LoginResponse))]
 [JsonSerializable(typeof(AuthStatusResponse))]
 [JsonSerializable(typeof(CreateApiKeyRequest))]
+[JsonSerializable(typeof(ChangePasswordRequest))]
 [JsonSerializable(typeof(CreatedApiKeyResponse))]
 [JsonSerializable(typeof(ApiKeyResponse[]))]
 internal sealed partial class AuthJsonContext : JsonSerializerContext;

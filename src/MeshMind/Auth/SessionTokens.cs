@@ -61,7 +61,10 @@ internal sealed class SessionTokens
     }
 
     /// <summary>Cookie names ignore ports, so nodes sharing a host would overwrite each other's session: the name carries the node id.</summary>
-    public string CookieName => "meshmind_session_" + _issuer[^12..];
+    public string CookieName => CookieNameFor(_issuer);
+
+    /// <summary>The session cookie's name for the node <paramref name="nodeIdOrIssuer"/> (its id's last 12 characters).</summary>
+    public static string CookieNameFor(string nodeIdOrIssuer) => "meshmind_session_" + nodeIdOrIssuer[^12..];
 
     /// <summary>The cookie that marks a browser which logged in before (<see cref="LoginThrottle"/>); named per node like the session's.</summary>
     public string BrowserCookieName => "meshmind_browser_" + _issuer[^12..];
@@ -103,17 +106,31 @@ internal sealed class SessionTokens
     {
         var now = _time.GetUtcNow().UtcDateTime;
         var lasts = lifetime is { } shorter && shorter < _lifetime ? shorter : _lifetime;
+        var (token, id) = Create(_handler, _key, _issuer, username, now, lasts);
+        return new SessionToken(token, id, username, new DateTimeOffset(now + lasts, TimeSpan.Zero));
+    }
+
+    /// <summary>
+    /// A session token for node <paramref name="nodeId"/> signed with its <c>session.key</c> bytes, made outside the node by a
+    /// command that can read the data directory (<see cref="LocalSession"/>); the node checks it like any other.
+    /// </summary>
+    public static string CreateToken(byte[] key, string nodeId, string username, DateTimeOffset now, TimeSpan lifetime) =>
+        Create(new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }, new SymmetricSecurityKey(key), "meshmind:" + nodeId, username,
+            now.UtcDateTime, lifetime).Token;
+
+    private static (string Token, string Id) Create(JsonWebTokenHandler handler, SymmetricSecurityKey key, string issuer, string username, DateTime now, TimeSpan lifetime)
+    {
         var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
-        var token = _handler.CreateToken(new SecurityTokenDescriptor
+        var token = handler.CreateToken(new SecurityTokenDescriptor
         {
-            Issuer = _issuer,
+            Issuer = issuer,
             Subject = new ClaimsIdentity([new Claim(JwtRegisteredClaimNames.Sub, username), new Claim(JwtRegisteredClaimNames.Jti, id)]),
             IssuedAt = now,
             NotBefore = now,
-            Expires = now + lasts,
-            SigningCredentials = new SigningCredentials(_key, SecurityAlgorithms.HmacSha256),
+            Expires = now + lifetime,
+            SigningCredentials = new SigningCredentials(key, SecurityAlgorithms.HmacSha256),
         });
-        return new SessionToken(token, id, username, new DateTimeOffset(now + lasts, TimeSpan.Zero));
+        return (token, id);
     }
 
     /// <summary>The session a token stands for, or null if it is forged, expired, revoked or not from this node.</summary>
@@ -216,6 +233,9 @@ internal sealed class SessionTokens
         Interlocked.Exchange(ref _sessionsSinceReadAt, now);
         return since;
     }
+
+    /// <summary>Reads at the next check when sessions were voided (<see cref="UserStore.SetPasswordAsync"/> in this process just changed it).</summary>
+    public void RereadSessionsSince() => Interlocked.Exchange(ref _sessionsSinceReadAt, long.MinValue);
 
     /// <summary>Loads sessions revoked before a restart.</summary>
     public async Task LoadRevokedAsync(CancellationToken cancellationToken)

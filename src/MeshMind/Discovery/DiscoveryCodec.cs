@@ -99,6 +99,30 @@ internal static class DiscoveryCodec
         return (announcement, DropReason.None);
     }
 
+    /// <summary>
+    /// What a refused datagram says of itself (its name and timestamp), read without checking anything: for telling a person
+    /// who sent it ("10.0.0.7, which says it is 'laptop', uses another secret"), never for deciding anything. Null when it
+    /// does not parse.
+    /// </summary>
+    public static (string? Name, long? Timestamp) Peek(ReadOnlySpan<byte> datagram)
+    {
+        if (datagram.Length > MaxDatagramBytes || datagram.Length <= HeaderBytes + TagBytes || datagram[0] != Magic0 || datagram[1] != Magic1)
+        {
+            return (null, null);
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize(datagram[(HeaderBytes + TagBytes)..], DiscoveryJsonContext.Default.Announcement) is { } claimed
+                ? (claimed.Name, claimed.Timestamp)
+                : (null, null);
+        }
+        catch (JsonException)
+        {
+            return (null, null);
+        }
+    }
+
     private static bool IsWellFormed(Announcement a) =>
         a.Type is Announcement.Online or Announcement.Offline
         && IsHex(a.NodeId, 64, 64)

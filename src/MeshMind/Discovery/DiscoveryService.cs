@@ -30,6 +30,7 @@ internal sealed partial class DiscoveryService(
     PeerDirectory peers,
     DuplicateIdentity duplicates,
     DiscoveryStats stats,
+    DiscoveryActivity activity,
     BoundEndpoints bound,
     IHostApplicationLifetime lifetime,
     TimeProvider time,
@@ -67,6 +68,7 @@ internal sealed partial class DiscoveryService(
             }
             catch (SocketException ex)
             {
+                activity.BindFailed(ex.SocketErrorCode);
                 LogSocketFailed(_options.Port, ex.Message);
             }
         }
@@ -161,11 +163,15 @@ internal sealed partial class DiscoveryService(
             var (announcement, reason) = filter.Check(buffer.AsSpan(0, result.ReceivedBytes), from.Address, keys.All);
             if (announcement is null)
             {
-                Drop(reason, from);
+                Drop(reason, from, buffer.AsSpan(0, result.ReceivedBytes));
             }
             else if (!_queue.Writer.TryWrite((announcement, from)))
             {
-                Drop(DropReason.QueueFull, from);
+                Drop(DropReason.QueueFull, from, buffer.AsSpan(0, result.ReceivedBytes));
+            }
+            else
+            {
+                activity.Accepted(from.Address, announcement.Name);
             }
         }
     }
@@ -267,40 +273,29 @@ internal sealed partial class DiscoveryService(
             {
                 await socket.SendToAsync(datagram, SocketFlags.None, target, cancellationToken);
                 stats.OnSent(datagram.Length);
+                activity.Sent(target);
             }
             catch (SocketException ex)
             {
+                activity.SendFailed(target, ex.SocketErrorCode);
                 LogSendFailed(target, ex.SocketErrorCode);
             }
         }
     }
 
-    /// <summary>Where announcements go: 127.255.255.255 in loopback mode; otherwise every up IPv4 interface's directed broadcast, 255.255.255.255 and any configured targets.</summary>
-    private List<IPEndPoint> Targets()
-    {
-        if (Loopback)
-        {
-            return [new IPEndPoint(IPAddress.Parse("127.255.255.255"), _options.Port)];
-        }
+    private List<IPEndPoint> Targets() => [.. DiscoveryTarget.For(_options, _subnets.Current).Select(t => t.EndPoint)];
 
-        var targets = new List<IPEndPoint> { new(IPAddress.Broadcast, _options.Port) };
-        foreach (var subnet in _subnets.Current)
-        {
-            targets.Add(new IPEndPoint(subnet.Broadcast, _options.Port));
-        }
-
-        foreach (var target in _options.Targets)
-        {
-            var endpoint = IPEndPoint.Parse(target);
-            targets.Add(endpoint.Port == 0 ? new IPEndPoint(endpoint.Address, _options.Port) : endpoint);
-        }
-
-        return [.. targets.Distinct()];
-    }
-
-    private void Drop(DropReason reason, IPEndPoint from)
+    private void Drop(DropReason reason, IPEndPoint from, ReadOnlySpan<byte> datagram)
     {
         stats.OnDropped(reason);
+        if (reason != DropReason.Own)
+        {
+            // Who sent it, for the doctor: a stale datagram passed the tag check, so its timestamp tells how far its clock is off.
+            var (claimedName, timestamp) = DiscoveryCodec.Peek(datagram);
+            long? skew = reason == DropReason.Stale && timestamp is { } ts ? time.GetUtcNow().ToUnixTimeMilliseconds() - ts : null;
+            activity.Refused(from.Address, reason, claimedName, skew);
+        }
+
         var now = time.GetUtcNow();
         lock (_lastDropLog)
         {

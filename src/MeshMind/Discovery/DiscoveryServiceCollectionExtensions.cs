@@ -10,6 +10,7 @@ internal static class DiscoveryServiceCollectionExtensions
     {
         services.AddDiscoveryOptions();
         services.TryAddSingleton<DiscoveryStats>();
+        services.TryAddSingleton<DiscoveryActivity>();
         services.TryAddSingleton<DiscoveryAdvert>();
         services.TryAddSingleton<DiscoveryService>();
         services.AddHostedService(provider => provider.GetRequiredService<DiscoveryService>());

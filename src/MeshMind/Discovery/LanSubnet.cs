@@ -4,8 +4,8 @@ using System.Net.Sockets;
 
 namespace MeshMind.Discovery;
 
-/// <summary>An interface's IPv4 address and net mask.</summary>
-internal readonly record struct LanSubnet(IPAddress Address, IPAddress Mask)
+/// <summary>An interface's IPv4 address and net mask (and, when read from the machine, the interface's name and prefix length).</summary>
+internal readonly record struct LanSubnet(IPAddress Address, IPAddress Mask, string? Interface = null, int PrefixLength = 0)
 {
     /// <summary>The subnet's directed broadcast address (every host bit set).</summary>
     public IPAddress Broadcast => ToAddress(ToUInt32(Address) | ~ToUInt32(Mask));

@@ -38,7 +38,8 @@ internal sealed class LanSubnets(IReadOnlyList<string> interfaces, TimeProvider 
     public static bool IsLocal(IPAddress address, IReadOnlyList<LanSubnet> subnets) =>
         IPAddress.IsLoopback(address) || subnets.Any(s => s.Contains(address));
 
-    private static List<LanSubnet> Read(IReadOnlyList<string> interfaces)
+    /// <summary>The subnets of the up IPv4 interfaces (those named in <paramref name="interfaces"/>, if any) now.</summary>
+    public static List<LanSubnet> Read(IReadOnlyList<string> interfaces)
     {
         var subnets = new List<LanSubnet>();
         try
@@ -55,7 +56,7 @@ internal sealed class LanSubnets(IReadOnlyList<string> interfaces, TimeProvider 
                 {
                     if (unicast.Address.AddressFamily == AddressFamily.InterNetwork && unicast.IPv4Mask is { } mask)
                     {
-                        subnets.Add(new LanSubnet(unicast.Address, mask));
+                        subnets.Add(new LanSubnet(unicast.Address, mask, nic.Name, unicast.PrefixLength));
                     }
                 }
             }

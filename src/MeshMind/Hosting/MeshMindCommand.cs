@@ -7,7 +7,7 @@ namespace MeshMind.Hosting;
 
 /// <summary>
 /// The <c>meshmind</c> command line: <c>run</c> (the default), <c>config</c>, <c>openapi</c>, <c>password</c>, <c>invite</c>, <c>join</c>,
-/// <c>secret rotate</c>, <c>service</c>, <c>firewall</c>, <c>--version</c>.
+/// <c>secret rotate</c>, <c>doctor</c>, <c>service</c>, <c>firewall</c>, <c>--version</c>.
 /// </summary>
 internal static class MeshMindCommand
 {
@@ -90,13 +90,18 @@ internal static class MeshMindCommand
             SecretCommand.RotateAsync(launch(Overrides(result)), result.GetValue(url), result.GetValue(apiKey), cancellationToken));
         var secret = new Command("secret", "The mesh secret of a running node.") { rotate };
 
+        var doctor = new Command("doctor",
+            "Ask the running node what keeps it from its peers; print each finding and its fix, one a line (exit 1 when one is an error).") { url, apiKey };
+        doctor.SetAction((result, cancellationToken) =>
+            DoctorCommand.RunAsync(launch(Overrides(result)), result.GetValue(url), result.GetValue(apiKey), cancellationToken));
+
         var service = ServiceCommand.Create(result => launch(Overrides(result)));
         var firewall = FirewallCommand.Create(result => launch(Overrides(result)));
 
         var root = new RootCommand("MeshMind: a LAN-first peer-to-peer LLM node. Run one on every machine.")
         {
             dataDir, httpPort, httpBind, meshPort, meshBind, discoveryPort, discovery, name, peers, ollamaUrl, logFile, run, config, openApi, password,
-            invite, join, secret, service, firewall,
+            invite, join, secret, doctor, service, firewall,
         };
         root.SetAction((result, cancellationToken) => NodeHost.RunAsync(launch(Overrides(result)), cancellationToken));
         return root;

@@ -1,10 +1,12 @@
 using System.Collections;
 using MeshMind.Infrastructure;
+using MeshMind.Preferences;
 
 namespace MeshMind.Hosting;
 
 /// <summary>
-/// Assembles a node's configuration: <c>appsettings.json</c> &lt; seed names (<c>NODE_PASSWORD</c>, <c>p2p_secret.txt</c>…)
+/// Assembles a node's configuration: <c>appsettings.json</c> &lt; <c>settings.json</c> in the data directory (the Settings
+/// screen's) &lt; seed names (<c>NODE_PASSWORD</c>, <c>p2p_secret.txt</c>…)
 /// &lt; <c>MESHMIND__Section__Key</c> environment variables &lt; command line.
 /// </summary>
 internal static class NodeConfiguration
@@ -42,6 +44,8 @@ internal static class NodeConfiguration
 
             if (dataDirectory is not null)
             {
+                // What people saved on the Settings screen: above appsettings.json, below variables and flags.
+                builder.AddJsonFile(Path.Combine(dataDirectory, SavedSettings.FileName), optional: true, reloadOnChange: false);
                 builder.Add(new SeedNamesConfigurationSource(environment, workingDirectory, dataDirectory));
             }
 

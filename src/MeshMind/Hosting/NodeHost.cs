@@ -1,6 +1,8 @@
 using MeshMind.Analytics;
 using MeshMind.Auth;
 using MeshMind.Conversations;
+using MeshMind.Diagnostics;
+using MeshMind.Diagnostics.ReachBack;
 using MeshMind.Discovery;
 using MeshMind.Files;
 using MeshMind.Files.Api;
@@ -13,6 +15,7 @@ using MeshMind.Mesh;
 using MeshMind.Mesh.Transport;
 using MeshMind.Node;
 using MeshMind.Overview;
+using MeshMind.Preferences;
 using MeshMind.Storage;
 using MeshMind.Telemetry;
 using MeshMind.Web;
@@ -59,6 +62,8 @@ internal static class NodeHost
             .AddConversations()
             .AddAnalytics()
             .AddOverview()
+            .AddDiagnostics()
+            .AddPreferences()
             .AddCrossChecks();
         services.AddServiceManagerLifetime();
         launch.ConfigureServices?.Invoke(services);
@@ -66,7 +71,7 @@ internal static class NodeHost
         var app = builder.Build();
         var ui = WebUi.CreateFileProvider(app.Services.GetRequiredService<TimeProvider>());
         app.UseAnalytics();
-        app.UseMeshPort(peers => peers.MapPeerLlm().MapPeerFiles());
+        app.UseMeshPort(peers => peers.MapPeerLlm().MapPeerFiles().MapPeerDiagnostics());
         app.UseAllowedHosts();
         app.UseSecurityHeaders();
         app.UseWebUi(ui);
@@ -80,6 +85,8 @@ internal static class NodeHost
         app.MapMeshApi();
         app.MapDiscoveryApi();
         app.MapOverview();
+        app.MapDiagnostics();
+        app.MapSettingsApi();
         app.MapLlmApis();
         app.MapConversations();
         app.MapFilesApi();
@@ -98,7 +105,7 @@ internal static class NodeHost
         {
             app = Build(launch);
         }
-        catch (Exception ex) when (ex is OptionsValidationException or InvalidOperationException or IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is OptionsValidationException or InvalidOperationException or IOException or UnauthorizedAccessException or InvalidDataException)
         {
             // Building the server already reads options (the mesh port's TLS settings), so bad values can surface here.
             await WriteErrorAsync(launch, StartupFailure.Describe(ex, new ConfigurationBuilder().Build(), null));

@@ -18,6 +18,7 @@ internal static class MeshServiceCollectionExtensions
         services.AddMeshOptions();
         services.TryAddSingleton<MeshKeys>();
         services.TryAddSingleton<PeerDirectory>();
+        services.TryAddSingleton<StaticPeers>();
         services.TryAddSingleton<MeshMetrics>();
         services.TryAddSingleton<PeerStore>();
         services.TryAddSingleton<DuplicateIdentity>();
@@ -33,6 +34,7 @@ internal static class MeshServiceCollectionExtensions
         services.TryAddSingleton<ConnectionProver>();
         services.TryAddSingleton<StaticPeerStore>();
         services.AddSecretsAndInvites();
+        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Add(MeshApiJsonContext.Default));
         // The admitter is made at the first mesh connection, not when Kestrel is configured (before the node has started).
         services.AddOptions<KestrelServerOptions>().Configure<IOptions<MeshOptions>, NodeIdentity, MeshConnectionGate, IServiceProvider>(
             (kestrel, mesh, identity, gate, provider) => MeshPort.Listen(kestrel, mesh.Value, identity, gate, provider.GetRequiredService<Admitter>,

@@ -5,10 +5,10 @@ using MeshMind.Mesh.Peers;
 namespace MeshMind.Mesh;
 
 /// <summary>
-/// At start, after the migrations: loads the admitted and revoked peers, generates the mesh secret on first start (saying where),
-/// and reads a rotation's schedule (dropping secrets whose grace period ended while the node was stopped).
+/// At start, after the migrations: loads the admitted and revoked peers and the added static peers, generates the mesh secret
+/// on first start (saying where), and reads a rotation's schedule (dropping secrets whose grace period ended while the node was stopped).
 /// </summary>
-internal sealed class MeshStartup(MeshKeys meshKeys, PeerStore peerStore, PeerDirectory peers, SecretRotation rotation) : IHostedLifecycleService
+internal sealed class MeshStartup(MeshKeys meshKeys, PeerStore peerStore, PeerDirectory peers, StaticPeers statics, SecretRotation rotation) : IHostedLifecycleService
 {
     public async Task StartingAsync(CancellationToken cancellationToken)
     {
@@ -19,6 +19,7 @@ internal sealed class MeshStartup(MeshKeys meshKeys, PeerStore peerStore, PeerDi
                 revoked.FirstSeen, revoked.LastSeen);
         }
 
+        await statics.LoadAsync(cancellationToken);
         _ = meshKeys.Current;
         await rotation.LoadAsync(cancellationToken);
     }

@@ -19,7 +19,7 @@ internal static class RevokeApi
         endpoints.MapDelete("/api/peers/{nodeId}/revocation", RestoreAsync).Produces(StatusCodes.Status204NoContent).ProducesErrors(404);
         endpoints.MapInviteApi();
         endpoints.MapSecretApi();
-        return endpoints;
+        return endpoints.MapStaticPeersApi();
     }
 
     private static async Task<IResult> RevokeAsync(string nodeId, PeerDirectory peers, PeerStore store, LinkManager links, CancellationToken cancellationToken)

@@ -31,6 +31,13 @@ internal sealed class NodeIdentity : IDisposable
 
     public static string ComputeNodeId(X509Certificate2 certificate) => Convert.ToHexStringLower(SHA256.HashData(certificate.RawData));
 
+    /// <summary>The node id of the identity stored at <paramref name="path"/>, read without creating one (for commands beside a running node).</summary>
+    public static string ReadNodeId(string path)
+    {
+        using var certificate = Load(path);
+        return ComputeNodeId(certificate);
+    }
+
     public void Dispose() => Certificate.Dispose();
 
     private static X509Certificate2 Load(string path)

@@ -115,7 +115,8 @@ internal static class Migrations
             """),
         // Invites (issue 15): only a hash of each one-time token is kept; used_at makes redemption single-use across restarts.
         // mesh_secrets: when each secret became current and when a previous one stops being accepted (never the secret itself).
-        // static_peers: HOST:PORT dialled at every start besides Mesh:Peers (a joined inviter, for one).
+        // static_peers: HOST:PORT dialled at every start besides Mesh:Peers: added on the Network screen, or the node a device
+        // joined by invite (node_id, the node expected there); added_at in Unix milliseconds.
         new(8, "invites", """
             CREATE TABLE invites (
                 token_hash TEXT PRIMARY KEY,
@@ -130,7 +131,7 @@ internal static class Migrations
                 drop_at   INTEGER
             ) WITHOUT ROWID;
             CREATE TABLE static_peers (
-                address  TEXT PRIMARY KEY,
+                address  TEXT PRIMARY KEY COLLATE NOCASE,
                 node_id  TEXT,
                 added_at INTEGER NOT NULL
             ) WITHOUT ROWID;

@@ -29,7 +29,9 @@ public sealed class CharterTests
         { "Conversations", ["Llm", "Files", "Mesh", "Storage", "Node", "Infrastructure"] },
         { "Analytics", ["Mesh", "Storage", "Infrastructure"] },
         { "Overview", ["Llm", "Discovery", "Mesh", "Node", "Infrastructure"] },
-        { "Hosting", ["Analytics", "Auth", "Conversations", "Discovery", "Files", "Infrastructure", "Llm", "Mesh", "Node", "Overview", "Storage", "Telemetry", "Web"] },
+        { "Diagnostics", ["Llm", "Discovery", "Mesh", "Web", "Node", "Infrastructure"] },
+        { "Preferences", ["Llm", "Discovery", "Node", "Infrastructure"] },
+        { "Hosting", ["Analytics", "Auth", "Conversations", "Diagnostics", "Discovery", "Files", "Infrastructure", "Llm", "Mesh", "Node", "Overview", "Preferences", "Storage", "Telemetry", "Web"] },
     };
 
     public static TheoryData<string, string[]> Charter => new(s_charter.Select(row => (row.Key, row.Value)));

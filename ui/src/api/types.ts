@@ -162,3 +162,31 @@ export type EngagementAnalytics = Schemas['EngagementResponse']
 
 /** GET /api/analytics/network. */
 export type NetworkAnalytics = Schemas['NetworkAnalyticsResponse']
+
+// ---------------------------------------------------------------------------------------------
+// Diagnostics and static peers: /api/diagnostics, /api/static-peers
+
+/** One finding of GET /api/diagnostics: `level` (error, warning, info, ok), a stable `code`, what is wrong and how to fix it. */
+export type Finding = Schemas['Finding']
+
+export type FindingLevel = Schemas['FindingLevel']
+
+/** One element of GET /api/static-peers: a peer dialled by address; `configured` ones come from --peer and cannot be removed here. */
+export type StaticPeer = Schemas['StaticPeerResponse']
+
+// ---------------------------------------------------------------------------------------------
+// Settings: /api/settings, /api/keys, /api/auth/password
+
+/** GET /api/settings: each setting as the node uses it now, as saved, and whether a restart or a flag stands in the way. */
+export type NodeSettings = Schemas['SettingsResponse']
+
+export type SettingValue = Schemas['SettingValue']
+
+/** Body of PUT /api/settings: fields left out stay as they are. */
+export type SettingsUpdate = Schemas['SettingsUpdate']
+
+/** One element of GET /api/keys (the key itself is never shown again). */
+export type ApiKey = Schemas['ApiKeyResponse']
+
+/** 201 body of POST /api/keys: `key` is shown this once. */
+export type CreatedApiKey = Schemas['CreatedApiKeyResponse']

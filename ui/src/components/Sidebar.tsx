@@ -13,6 +13,7 @@ import {
   LogoutIcon,
   MenuIcon,
   NetworkIcon,
+  SettingsIcon,
 } from './Icons'
 
 interface NavItem {
@@ -30,6 +31,7 @@ export const NAV_ITEMS: NavItem[] = [
   { to: '/files', label: 'Shared Files', icon: FilesIcon },
   { to: '/network', label: 'Network', icon: NetworkIcon },
   { to: '/analytics', label: 'Analytics', icon: AnalyticsIcon },
+  { to: '/settings', label: 'Settings', icon: SettingsIcon },
 ]
 
 /** Dark sidebar on md+ screens; collapses into a top bar with a toggleable menu on narrow screens. */
@@ -117,7 +119,7 @@ export function Sidebar() {
 
         <div className="border-t border-slate-800 px-3 py-3 md:px-4 md:py-4">
           {username && (
-            <p className="mb-2 truncate px-3 text-xs text-slate-500">
+            <p className="mb-2 truncate px-3 text-xs text-slate-400">
               Signed in as <span className="font-medium text-slate-300">{username}</span>
             </p>
           )}

@@ -33,6 +33,8 @@ export default function LoginScreen() {
   }, [])
 
   const from = (location.state as { from?: Location } | null)?.from
+  // Set by a screen that signed the person out on purpose, e.g. after a password change.
+  const notice = auth.status === 'anonymous' ? auth.notice : undefined
   const target = from && from.pathname !== '/login' ? `${from.pathname}${from.search}${from.hash}` : '/'
 
   if (auth.status === 'loading') return <FullPageSpinner />
@@ -68,6 +70,12 @@ export default function LoginScreen() {
             <h1 className="text-2xl font-semibold tracking-tight text-slate-900">MeshMind</h1>
             <p className="mt-1 text-sm text-slate-500">Sign in to this node</p>
           </div>
+
+          {notice && !error && (
+            <p role="status" data-testid="login-notice" className="mb-4 rounded-lg border border-sky-200 bg-sky-50 px-3 py-2 text-sm text-sky-800">
+              {notice}
+            </p>
+          )}
 
           <form onSubmit={onSubmit} className="space-y-4" noValidate>
             <div>

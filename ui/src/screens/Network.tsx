@@ -13,6 +13,8 @@ import { useNow } from '../useNow'
 import { usePoll } from '../usePoll'
 import { sortPeers } from '../peers'
 import { MeshActions } from './network/MeshActions'
+import { StaticPeers } from '../components/StaticPeers'
+import { DiagnosticsPanel } from './network/DiagnosticsPanel'
 
 const POLL_MS = 2000
 
@@ -95,7 +97,7 @@ function PeerRow({ peer, now, pending, onRevoke, onRestore }: {
         <span
           data-testid="peer-id"
           title={peer.node_id}
-          className="block font-mono text-xs text-slate-400"
+          className="block font-mono text-xs text-slate-500"
         >
           {peer.node_id.slice(0, 12)}
         </span>
@@ -378,6 +380,11 @@ export default function Network() {
           </table>
         </div>
       )}
+
+      <DiagnosticsPanel />
+      <div className="mt-8">
+        <StaticPeers />
+      </div>
 
       {target && (
         <ConfirmDialog

@@ -10,8 +10,8 @@ namespace MeshMind.Mesh.Invites;
 /// secret its only one (links to its old mesh close), pins the inviting node and dials it as a static peer, without a restart.
 /// </summary>
 internal sealed partial class MeshJoin(
-    InviteRedeemer redeemer, MeshKeys keys, SecretRotation secrets, PeerStore pins, PeerDirectory peers, StaticPeerStore staticPeers,
-    LinkManager links, NodeInfo node, ILogger<MeshJoin> logger)
+    InviteRedeemer redeemer, MeshKeys keys, SecretRotation secrets, PeerStore pins, PeerDirectory peers, StaticPeers staticPeers,
+    NodeInfo node, ILogger<MeshJoin> logger)
 {
     /// <exception cref="InviteCodeException">The text is not a usable code (nothing was sent anywhere).</exception>
     /// <exception cref="SecretNotWritableException">This node's secret is configured where it does not write (nothing was sent).</exception>
@@ -29,11 +29,10 @@ internal sealed partial class MeshJoin(
         await secrets.ReplaceAsync(invite.Secret, invite.SecretSince, cancellationToken);
         await pins.AdmitAsync(invite.NodeId, invite.Name, invite.Endpoint.Address.ToString(), cancellationToken);
         peers.LoadAdmitted([invite.NodeId]);
-        var address = new PeerAddress(invite.Endpoint.Address.ToString(), invite.Endpoint.Port).ToString();
-        await staticPeers.AddAsync(address, invite.NodeId, cancellationToken);
-        links.AddStaticPeer(address);
-        LogJoined(invite.Name, invite.NodeId[..12], address);
-        return new JoinMeshResponse(invite.NodeId, invite.Name, address);
+        var address = new PeerAddress(invite.Endpoint.Address.ToString(), invite.Endpoint.Port);
+        await staticPeers.AddJoinedAsync(address, invite.NodeId, cancellationToken);
+        LogJoined(invite.Name, invite.NodeId[..12], address.ToString());
+        return new JoinMeshResponse(invite.NodeId, invite.Name, address.ToString());
     }
 
     [LoggerMessage(EventId = 453, Level = LogLevel.Information, Message = "Joined the mesh of '{Name}' ({NodeId}) by invite; dialling it at {Address}")]

@@ -31,7 +31,7 @@ internal sealed partial class LinkManager(
     IEnumerable<IMeshParticipant> participants,
     IEnumerable<ParticipantMessage> owners,
     PeerDirectory peers,
-    StaticPeerStore staticPeers,
+    StaticPeers statics,
     NodeInfo node,
     BoundEndpoints bound,
     IOptions<MeshOptions> options,
@@ -53,7 +53,6 @@ internal sealed partial class LinkManager(
     private readonly Dictionary<Type, IMeshParticipant> _owners = Owners(participants, owners);
     private readonly Dictionary<string, DialTarget> _targets = new(StringComparer.Ordinal);
     private readonly WakeSignal _wake = new();
-    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _newStaticPeers = new();
     private int _dropped; // 1 when a dial dropped its node since the loop last looked
     private readonly RateWindow _dials = new(MaxDialsPerMinute, TimeSpan.FromMinutes(1), time);
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, RateWindow> _introductions = new(StringComparer.Ordinal);
@@ -69,15 +68,16 @@ internal sealed partial class LinkManager(
 
         public bool Static { get; init; }
 
+        public string? Host { get; set; }
+
+        public int Port { get; set; }
+
+        public string? LastError { get; set; }
+
+        public DateTimeOffset? LastAttempt { get; set; }
+
         /// <summary>Its node was dropped as unverified; the dial loop removes the target.</summary>
         public bool Dropped { get; set; }
-    }
-
-    /// <summary>Dials <paramref name="address"/> (<c>HOST:PORT</c>) from now on, as a static peer (a joined inviter); at once if it is new.</summary>
-    public void AddStaticPeer(string address)
-    {
-        _newStaticPeers.Enqueue(address);
-        _wake.Set();
     }
 
     /// <summary>Closes the link to a revoked node; it is never dialled or accepted again.</summary>
@@ -97,14 +97,8 @@ internal sealed partial class LinkManager(
         traffic.Observe("links", links.Traffic);
         await lifetime.WaitForStartAsync(stoppingToken);
 
-        foreach (var peer in _options.Peers.Concat(await staticPeers.ListAsync(stoppingToken)))
-        {
-            if (PeerAddress.TryParse(peer, out var address))
-            {
-                _targets.TryAdd("static:" + address, new DialTarget { Static = true });
-            }
-        }
-
+        SyncStatic();
+        statics.Changed += OnStaticChanged;
         peers.PeerAppeared += OnPeerAppeared;
         try
         {
@@ -120,6 +114,7 @@ internal sealed partial class LinkManager(
         }
         finally
         {
+            statics.Changed -= OnStaticChanged;
             peers.PeerAppeared -= OnPeerAppeared;
             foreach (var link in links.All())
             {
@@ -142,19 +137,53 @@ internal sealed partial class LinkManager(
         base.Dispose();
     }
 
+    /// <summary>What dialling each target came to: the peers this node tries to reach, and why the last try failed.</summary>
+    public IReadOnlyList<DialStatus> DialStatuses()
+    {
+        lock (_targets)
+        {
+            return [.. _targets.Values.Where(t => t.Host is not null)
+                .Select(t => new DialStatus(t.NodeId, t.Host!, t.Port, t.Static, t.Failures, t.LastError, t.LastAttempt))];
+        }
+    }
+
     private void OnPeerAppeared(string nodeId) => _wake.Set();
+
+    private void OnStaticChanged()
+    {
+        SyncStatic();
+        _wake.Set();
+    }
+
+    /// <summary>Makes the static dial targets those of <see cref="StaticPeers"/>: added ones are dialled at once, removed ones no more.</summary>
+    private void SyncStatic()
+    {
+        var wanted = statics.All.Select(p => "static:" + p.Address).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        lock (_targets)
+        {
+            foreach (var key in _targets.Keys.Where(k => k.StartsWith("static:", StringComparison.Ordinal) && !wanted.Contains(k)).ToList())
+            {
+                _targets.Remove(key);
+            }
+
+            foreach (var key in wanted)
+            {
+                _targets.TryAdd(key, new DialTarget { Static = true });
+            }
+        }
+    }
 
     private void DialDueTargets()
     {
-        var now = time.GetUtcNow();
-        while (_newStaticPeers.TryDequeue(out var added))
+        lock (_targets)
         {
-            if (PeerAddress.TryParse(added, out var address))
-            {
-                _targets.TryAdd("static:" + address, new DialTarget { Static = true });
-            }
+            DialDueTargetsLocked();
         }
+    }
 
+    private void DialDueTargetsLocked()
+    {
+        var now = time.GetUtcNow();
         if (Interlocked.Exchange(ref _dropped, 0) == 1)
         {
             // Targets of nodes dropped after their dials failed (see DialAsync).
@@ -229,6 +258,9 @@ internal sealed partial class LinkManager(
         }
 
         target.InProgress = true;
+        target.Host = host;
+        target.Port = port;
+        target.LastAttempt = now;
         if (target.NodeId is { } nodeId && !links.IsLinked(nodeId))
         {
             peers.SetLink(nodeId, LinkState.Connecting, null);
@@ -250,6 +282,7 @@ internal sealed partial class LinkManager(
             dialed = await dialer.DialAsync(host, port, expectedNodeId, _stopping);
             target.NodeId = dialed.NodeId;
             target.Failures = 0;
+            target.LastError = null;
             LogLinked(dialed.Name, dialed.NodeId[..12], host, port);
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(_stopping, lifetime.ApplicationStopping);
             await RunLinkAsync(new Link(dialed.Socket, dialed.NodeId, node.NodeId, dialed.Address, codec, time), linked.Token);
@@ -259,6 +292,7 @@ internal sealed partial class LinkManager(
         catch (Exception ex) when (ex is not OperationCanceledException || !_stopping.IsCancellationRequested)
         {
             target.Failures++;
+            target.LastError = ex.Message;
             var backoff = TimeSpan.FromMilliseconds(Math.Min(s_maxBackoff.TotalMilliseconds, 250 * Math.Pow(2, Math.Min(target.Failures, 10))));
             target.NextAttempt = time.GetUtcNow() + Jitter(backoff);
             if (target.NodeId is { } nodeId && !links.IsLinked(nodeId))
