@@ -302,10 +302,16 @@ public sealed class FakeOllamaServer : IAsyncDisposable
 
     private static string Now() => DateTimeOffset.UtcNow.ToString("o", CultureInfo.InvariantCulture);
 
-    private static async Task WriteLineAsync(HttpContext context, JsonObject line, System.Text.StringBuilder? sent)
+    private async Task WriteLineAsync(HttpContext context, JsonObject line, System.Text.StringBuilder? sent)
     {
         var text = line.ToJsonString(JsonSerializerOptions.Default) + "\n";
-        sent?.Append(text);
+        if (sent is not null)
+        {
+            // Kept before the bytes go out: a client that has the whole answer must find it all here (the final line too).
+            sent.Append(text);
+            LastStream = sent.ToString();
+        }
+
         await context.Response.WriteAsync(text, context.RequestAborted);
         await context.Response.Body.FlushAsync(context.RequestAborted);
     }
