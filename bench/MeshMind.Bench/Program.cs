@@ -19,6 +19,10 @@ using MeshMind.Bench.Llm;
 //                                                 requests/s and CPU per request of GET /api/status with and without PerfMiddleware
 //   perf-middleware-micro [BenchmarkDotNet options]  PerfMiddleware.InvokeAsync around a trivial endpoint (in process)
 //   chaos fuzz [--inputs 1000000] [--seed S]      generated inputs through every network-facing parser: crashes, allocation
+//   chaos load [--chats 250,500,1000,1000] [--rate 20] [--reply-tokens 60] [--direct 1] [--idle 2000] [--hold-seconds 140]
+//              [--mesh-idle 2000] [--mesh-hold-seconds 30] [--baseline-seconds 15] [--user-interval-ms 100] [--user-reply-tokens 20]
+//                                                 N streamed chats at once through a node, errors, RSS and CPU per chat; a user's
+//                                                 latency while thousands of idle connections are held
 return args switch
 {
     ["startup", var executable, .. var rest] => await StartupBenchmark.RunAsync(executable, rest),
@@ -29,6 +33,7 @@ return args switch
     ["perf-middleware", .. var rest] => await MiddlewareBenchmark.RunAsync(rest),
     ["perf-middleware-micro", .. var rest] => PerfMiddlewareBenchmarks.Run(rest),
     ["chaos", "fuzz", .. var rest] => FuzzBenchmark.Run(rest),
+    ["chaos", "load", .. var rest] => await LoadBenchmark.RunAsync(rest),
     _ => Usage(),
 };
 
@@ -44,5 +49,7 @@ static int Usage()
     Console.Error.WriteLine("       MeshMind.Bench perf-middleware [--rounds N] [--seconds S] [--concurrency C] [--warmup-seconds S] [--pin 0|1]");
     Console.Error.WriteLine("       MeshMind.Bench perf-middleware-micro [BenchmarkDotNet options]");
     Console.Error.WriteLine("       MeshMind.Bench chaos fuzz [--inputs N] [--seed S]");
+    Console.Error.WriteLine("       MeshMind.Bench chaos load [--chats N1,N2,...] [--rate TOKENS_PER_S] [--reply-tokens N] [--direct 0|1] [--idle N] [--hold-seconds S]");
+    Console.Error.WriteLine("                                 [--mesh-idle N] [--mesh-hold-seconds S] [--baseline-seconds S] [--user-interval-ms MS] [--user-reply-tokens N]");
     return 2;
 }
