@@ -22,14 +22,19 @@ internal static class IdleHold
         var rssHeld = RssSampler.ReadKb(serverProcessId);
         var heldMin = int.MaxValue;
         var heldMax = 0;
+        var rssEvery10s = new List<long>();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var counting = Task.Run(async () =>
         {
             using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
-            while (await timer.WaitForNextTickAsync(stop.Token))
+            for (var second = 1; await timer.WaitForNextTickAsync(stop.Token); second++)
             {
                 heldMin = Math.Min(heldMin, idle.Held);
                 heldMax = Math.Max(heldMax, idle.Held);
+                if (second % 10 == 0)
+                {
+                    rssEvery10s.Add(RssSampler.ReadKb(serverProcessId));
+                }
             }
         }, stop.Token);
         var probe = await user(cancellationToken);
@@ -45,14 +50,14 @@ internal static class IdleHold
 
         var rssEnd = RssSampler.ReadKb(serverProcessId);
         return new IdleResult(name, count, openedIn, heldAtStart, heldMin, heldMax, idle.Opened, idle.Closures, idle.OpenFailures, idle.Elapsed,
-            rssBefore, rssHeld, rssEnd, probe);
+            rssBefore, rssHeld, rssEnd, rssEvery10s, probe);
     }
 }
 
 /// <summary>What holding idle connections did: how many stayed open, which the server closed and when, the server's RSS, the user's latencies.</summary>
 internal sealed record IdleResult(string Name, int Count, TimeSpan OpenedIn, int HeldAtStart, int HeldMin, int HeldMax, int Opened,
     IReadOnlyList<IdleClosure> Closures, IReadOnlyList<string> OpenFailures, TimeSpan Held, long RssBeforeKb, long RssHeldKb, long RssEndKb,
-    UserProbe User)
+    IReadOnlyList<long> RssEvery10sKb, UserProbe User)
 {
     /// <summary>Connections opened after the first <see cref="Count"/>: one for each closed by the server (or failed to open and retried).</summary>
     public int Reopened => Opened - Math.Min(Opened, Count);

@@ -52,14 +52,63 @@ internal static class LoadBenchmark
             Reply = reply,
         };
         await using var fixture = await FakeOllamaServer.StartAsync(fixtureOptions, "127.0.0.1", 0, cancellationToken);
-        await using var host = await BenchNode.StartAsync("h", fixture.BaseAddress.ToString(), [], cancellationToken);
-        await using var delegator = await BenchNode.StartAsync("t", "http://127.0.0.1:9", ["--peer", $"127.0.0.1:{host.MeshPort}"], cancellationToken);
-        await delegator.UntilServedByAsync(host.NodeId, Model, cancellationToken);
-        Console.WriteLine($"fixture {fixture.BaseAddress}, node H {host.Http.BaseAddress} (mesh port {host.MeshPort}), node T {delegator.Http.BaseAddress} " +
-            $"(no LLM, static peer H; mesh port {delegator.MeshPort})");
+        var bursts = await RunBurstsAsync(fixture, steps, rate, reply, direct, cancellationToken);
+        PrintBursts(bursts, rate, replyTokens);
 
-        int[] processIds = [delegator.ProcessId, host.ProcessId, Environment.ProcessId];
-        var cpu = new CpuMeter([("T", delegator.ProcessId), ("H", host.ProcessId), ("bench", Environment.ProcessId)]);
+        // Part B on fresh nodes, the fixture unpaced with a short reply: the user's latency is the nodes', not the model's.
+        fixture.Options.TokensPerSecond = 0;
+        var userReply = Words(userReplyTokens);
+        fixture.Options.Reply = userReply;
+        await using (var nodes = await LoadNodes.StartAsync(fixture, Model, cancellationToken))
+        {
+            var (host, delegator) = (nodes.Host, nodes.Delegator);
+            var warm = await ChatBurst.RunAsync("T", delegator, 300, Model, userReply, Cpu(nodes), ProcessIds(nodes), cancellationToken);
+            Console.WriteLine($"warm-up through T: 300 chats, {warm.Errors} errors {warm.DescribeErrors()}");
+            var interval = TimeSpan.FromMilliseconds(userIntervalMs);
+            Task<UserProbe> User(string phase, int seconds, CancellationToken ct) =>
+                UserProbe.RunAsync(phase, delegator, TimeSpan.FromSeconds(seconds), interval, Model, userReply, ct);
+
+            var baseline = await User("no idle connections", baselineSeconds, cancellationToken);
+            var holds = new List<IdleResult>();
+            if (idle > 0)
+            {
+                var hostName = delegator.Http.BaseAddress!.Authority;
+                IdleProfile[] profiles = [IdleProfile.Silent, IdleProfile.AfterRequest(hostName), IdleProfile.PartialRequest(hostName)];
+                var port = new IPEndPoint(IPAddress.Loopback, delegator.Http.BaseAddress.Port);
+                holds.Add(await IdleHold.RunAsync($"{idle:N0} on T's HTTP port", port, idle, profiles, delegator.ProcessId, null,
+                    ct => User($"{idle:N0} idle on T's HTTP port", holdSeconds, ct), cancellationToken));
+                Console.WriteLine($"  held {idle} idle connections on T's HTTP port for {holdSeconds} s");
+            }
+
+            if (meshIdle > 0)
+            {
+                // Not from 127.0.0.1, where T's own connections to H come from: an attacker has its own addresses, and the gate
+                // caps unauthenticated connections per address, so 2,000 need 125 addresses.
+                var port = new IPEndPoint(IPAddress.Loopback, host.MeshPort);
+                holds.Add(await IdleHold.RunAsync(
+                    $"{meshIdle:N0} on H's mesh port, {MeshCapPerAddress} per address from {(meshIdle + MeshCapPerAddress - 1) / MeshCapPerAddress} addresses",
+                    port, meshIdle, [IdleProfile.Silent, IdleProfile.PartialTls], host.ProcessId,
+                    i => new IPAddress([127, 0, (byte)(1 + (i / MeshCapPerAddress / 250)), (byte)(2 + (i / MeshCapPerAddress % 250))]),
+                    ct => User($"{meshIdle:N0} idle on H's mesh port", meshHoldSeconds, ct), cancellationToken));
+                Console.WriteLine($"  held {meshIdle} idle connections on H's mesh port for {meshHoldSeconds} s");
+            }
+
+            PrintHolds(baseline, holds);
+        }
+
+        Console.WriteLine();
+        Console.WriteLine($"load average at end: {File.ReadAllText("/proc/loadavg").Trim()}");
+        return bursts.Any(b => b.Errors > 0) ? 1 : 0;
+    }
+
+    /// <summary>Part A on its own pair of nodes: a warm-up, then each burst size through each path, the fixture paced.</summary>
+    private static async Task<List<BurstResult>> RunBurstsAsync(FakeOllamaServer fixture, int[] steps, int rate, string reply, bool direct,
+        CancellationToken cancellationToken)
+    {
+        await using var nodes = await LoadNodes.StartAsync(fixture, Model, cancellationToken);
+        var (host, delegator) = (nodes.Host, nodes.Delegator);
+        var processIds = ProcessIds(nodes);
+        var cpu = Cpu(nodes);
         var paths = direct
             ? new[] { ("T -> H (one hop)", delegator), ("H (no hop)", host) }
             : [("T -> H (one hop)", delegator)];
@@ -87,45 +136,13 @@ internal static class LoadBenchmark
             }
         }
 
-        PrintBursts(bursts, rate, replyTokens);
-
-        // Part B: the fixture unpaced, a short reply: the user's latency is the node's, not the model's.
-        fixture.Options.TokensPerSecond = 0;
-        var userReply = Words(userReplyTokens);
-        fixture.Options.Reply = userReply;
-        var interval = TimeSpan.FromMilliseconds(userIntervalMs);
-        Task<UserProbe> User(string phase, int seconds, CancellationToken ct) =>
-            UserProbe.RunAsync(phase, delegator, TimeSpan.FromSeconds(seconds), interval, Model, userReply, ct);
-
-        var baseline = await User("no idle connections", baselineSeconds, cancellationToken);
-        var holds = new List<IdleResult>();
-        if (idle > 0)
-        {
-            var hostName = delegator.Http.BaseAddress!.Authority;
-            IdleProfile[] profiles = [IdleProfile.Silent, IdleProfile.AfterRequest(hostName), IdleProfile.PartialRequest(hostName)];
-            var port = new IPEndPoint(IPAddress.Loopback, delegator.Http.BaseAddress.Port);
-            holds.Add(await IdleHold.RunAsync($"{idle:N0} on T's HTTP port", port, idle, profiles, delegator.ProcessId, null,
-                ct => User($"{idle:N0} idle on T's HTTP port", holdSeconds, ct), cancellationToken));
-            Console.WriteLine($"  held {idle} idle connections on T's HTTP port for {holdSeconds} s");
-        }
-
-        if (meshIdle > 0)
-        {
-            // Not from 127.0.0.1, where T's own connections to H come from: an attacker has its own addresses, and the gate
-            // caps unauthenticated connections per address, so 2,000 need 125 addresses.
-            var port = new IPEndPoint(IPAddress.Loopback, host.MeshPort);
-            holds.Add(await IdleHold.RunAsync($"{meshIdle:N0} on H's mesh port, {MeshCapPerAddress} per address from {(meshIdle + MeshCapPerAddress - 1) / MeshCapPerAddress} addresses",
-                port, meshIdle, [IdleProfile.Silent, IdleProfile.PartialTls], host.ProcessId,
-                i => new IPAddress([127, 0, (byte)(1 + (i / MeshCapPerAddress / 250)), (byte)(2 + (i / MeshCapPerAddress % 250))]),
-                ct => User($"{meshIdle:N0} idle on H's mesh port", meshHoldSeconds, ct), cancellationToken));
-            Console.WriteLine($"  held {meshIdle} idle connections on H's mesh port for {meshHoldSeconds} s");
-        }
-
-        PrintHolds(baseline, holds);
-        Console.WriteLine();
-        Console.WriteLine($"load average at end: {File.ReadAllText("/proc/loadavg").Trim()}");
-        return bursts.Any(b => b.Errors > 0) ? 1 : 0;
+        return bursts;
     }
+
+    private static int[] ProcessIds(LoadNodes nodes) => [nodes.Delegator.ProcessId, nodes.Host.ProcessId, Environment.ProcessId];
+
+    private static CpuMeter Cpu(LoadNodes nodes) =>
+        new([("T", nodes.Delegator.ProcessId), ("H", nodes.Host.ProcessId), ("bench", Environment.ProcessId)]);
 
     private static void PrintBursts(List<BurstResult> bursts, int rate, int replyTokens)
     {
@@ -180,15 +197,27 @@ internal static class LoadBenchmark
         Console.WriteLine();
         Console.WriteLine("B. Idle connections held (re-opened when the server closes them) while a user asks; fixture unpaced");
         Console.WriteLine();
+        foreach (var h in holds)
+        {
+            Console.WriteLine($"{h.Name}: server RSS every 10 s, MB: {string.Join(' ', h.RssEvery10sKb.Select(BurstResult.Mb))}");
+        }
+
+        Console.WriteLine();
         Console.WriteLine("| idle connections | opened in | held (min–max, per second) | closed by the server | re-opened | open failures | server RSS per idle connection |");
         Console.WriteLine("| --- | ---: | ---: | --- | ---: | ---: | ---: |");
         foreach (var h in holds)
         {
+            // Within a second of opening means refused (a cap), not timed out; the rest were held until a timeout.
             var closed = h.Closures.Count == 0
                 ? "none"
                 : string.Join("; ", h.Closures.GroupBy(c => c.Profile).Select(g =>
-                    string.Create(CultureInfo.InvariantCulture,
-                        $"{g.Count():N0} {g.Key}, after {g.Min(c => c.HeldFor.TotalSeconds):F1}–{g.Max(c => c.HeldFor.TotalSeconds):F1} s (first at {g.Min(c => c.At.TotalSeconds):F1} s)")));
+                {
+                    var refused = g.Count(c => c.HeldFor < TimeSpan.FromSeconds(1));
+                    var held = g.Where(c => c.HeldFor >= TimeSpan.FromSeconds(1)).ToList();
+                    return string.Create(CultureInfo.InvariantCulture, $"{g.Count():N0} {g.Key}: ") + (held.Count == 0 ? "" : string.Create(CultureInfo.InvariantCulture,
+                        $"{held.Count:N0} after {held.Min(c => c.HeldFor.TotalSeconds):F1}–{held.Max(c => c.HeldFor.TotalSeconds):F1} s (first at {held.Min(c => c.At.TotalSeconds):F1} s)"))
+                        + (refused == 0 ? "" : $"{(held.Count == 0 ? "" : ", ")}{refused:N0} within 1 s");
+                }));
             var failures = h.OpenFailures.Count == 0 ? "0" : $"{h.OpenFailures.Count} ({string.Join(", ", h.OpenFailures.Distinct())})";
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"| {h.Name}, {h.Held.TotalSeconds:F0} s | {h.OpenedIn.TotalSeconds:F2} s | {h.HeldMin:N0}–{h.HeldMax:N0} | {closed} | {h.Reopened:N0} | {failures} | " +
