@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 
 namespace MeshMind.FakeOllama;
 
@@ -61,6 +62,10 @@ public sealed class FakeOllamaServer : IAsyncDisposable
         options ??= new FakeOllamaOptions();
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
+        // Ollama (a Go server) listens with the system's maximum backlog (Go reads net.core.somaxconn); with Kestrel's default
+        // of 512 a burst of 1,000 chats overflowed the fixture's accept queue, and a dropped SYN is retried only a second later.
+        // Linux caps a larger backlog at net.core.somaxconn.
+        builder.Services.Configure<SocketTransportOptions>(sockets => sockets.Backlog = ushort.MaxValue);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Parse(address), port, listen =>
         {
             listen.Use(next => connection =>
