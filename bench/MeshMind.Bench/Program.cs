@@ -22,6 +22,10 @@ using MeshMind.Bench.Llm;
 //   chaos churn [--kills 14] [--chats 1000] [--clients 6] [--seed S]   LLM hosts killed -9 and restarted while clients chat (root)
 //   chaos crash [--rounds 100] [--seed S]          kill -9 during uploads, pins, chat sync and secret rotation; databases checked (root)
 //   chaos partition [--runs 3]                    a host cut off for 20 s, then healed: down, relinked, converged (root)
+//   chaos load [--chats 250,500,1000,1000] [--rate 20] [--reply-tokens 60] [--direct 1] [--idle 2000] [--hold-seconds 140]
+//              [--mesh-idle 2000] [--mesh-hold-seconds 30] [--baseline-seconds 15] [--user-interval-ms 100] [--user-reply-tokens 20]
+//                                                 N streamed chats at once through a node, errors, RSS and CPU per chat; a user's
+//                                                 latency while thousands of idle connections are held
 return args switch
 {
     ["startup", var executable, .. var rest] => await StartupBenchmark.RunAsync(executable, rest),
@@ -35,6 +39,7 @@ return args switch
     ["chaos", "churn", .. var rest] => await ChurnBenchmark.RunAsync(rest),
     ["chaos", "crash", .. var rest] => await CrashBenchmark.RunAsync(rest),
     ["chaos", "partition", .. var rest] => await PartitionBenchmark.RunAsync(rest),
+    ["chaos", "load", .. var rest] => await LoadBenchmark.RunAsync(rest),
     _ => Usage(),
 };
 
@@ -53,5 +58,7 @@ static int Usage()
     Console.Error.WriteLine("       MeshMind.Bench chaos churn [--kills N] [--chats N] [--clients N] [--seed S]   (root)");
     Console.Error.WriteLine("       MeshMind.Bench chaos crash [--rounds N] [--seed S]   (root)");
     Console.Error.WriteLine("       MeshMind.Bench chaos partition [--runs N]   (root)");
+    Console.Error.WriteLine("       MeshMind.Bench chaos load [--chats N1,N2,...] [--rate TOKENS_PER_S] [--reply-tokens N] [--direct 0|1] [--idle N] [--hold-seconds S]");
+    Console.Error.WriteLine("                                 [--mesh-idle N] [--mesh-hold-seconds S] [--baseline-seconds S] [--user-interval-ms MS] [--user-reply-tokens N]");
     return 2;
 }

@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 
 namespace MeshMind.FakeOllama;
 
@@ -61,6 +62,10 @@ public sealed class FakeOllamaServer : IAsyncDisposable
         options ??= new FakeOllamaOptions();
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
+        // Ollama (a Go server) listens with the system's maximum backlog (Go reads net.core.somaxconn); with Kestrel's default
+        // of 512 a burst of 1,000 chats overflowed the fixture's accept queue, and a dropped SYN is retried only a second later.
+        // Linux caps a larger backlog at net.core.somaxconn.
+        builder.Services.Configure<SocketTransportOptions>(sockets => sockets.Backlog = ushort.MaxValue);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Parse(address), port, listen =>
         {
             listen.Use(next => connection =>
@@ -302,10 +307,16 @@ public sealed class FakeOllamaServer : IAsyncDisposable
 
     private static string Now() => DateTimeOffset.UtcNow.ToString("o", CultureInfo.InvariantCulture);
 
-    private static async Task WriteLineAsync(HttpContext context, JsonObject line, System.Text.StringBuilder? sent)
+    private async Task WriteLineAsync(HttpContext context, JsonObject line, System.Text.StringBuilder? sent)
     {
         var text = line.ToJsonString(JsonSerializerOptions.Default) + "\n";
-        sent?.Append(text);
+        if (sent is not null)
+        {
+            // Kept before the bytes go out: a client that has the whole answer must find it all here (the final line too).
+            sent.Append(text);
+            LastStream = sent.ToString();
+        }
+
         await context.Response.WriteAsync(text, context.RequestAborted);
         await context.Response.Body.FlushAsync(context.RequestAborted);
     }

@@ -11,7 +11,8 @@ namespace MeshMind.Testing;
 /// <remarks>
 /// Nothing is added to the caller's own namespace: the lab is reached only through <c>ip netns exec</c>.
 /// <see cref="DisposeAsync"/> kills every node and fake Ollama and deletes every namespace, also after a failure; namespaces left by a
-/// crashed run (prefix <c>mmt</c>) are deleted when the next lab starts.
+/// crashed run (prefix <c>mmt</c>) are deleted when the next lab starts; a lab whose owner process still runs (another test
+/// run on the same machine) is left alone.
 /// </remarks>
 public sealed class NamespaceLab : IAsyncDisposable
 {
@@ -181,7 +182,8 @@ public sealed class NamespaceLab : IAsyncDisposable
 
     private async Task<string> NewNamespaceAsync(string suffix)
     {
-        var name = $"{_id}-{suffix}";
+        // The owner's process id is in the name, so another test run's lab start leaves this lab alone while its owner lives.
+        var name = $"{_id}-p{Environment.ProcessId}-{suffix}";
         await Command.IpAsync("netns", "add", name);
         _namespaces.Add(name);
         await Command.IpAsync("-n", name, "link", "set", "lo", "up");
@@ -202,13 +204,33 @@ public sealed class NamespaceLab : IAsyncDisposable
         await Command.IpAsync("-n", network.Namespace, "link", "set", outside, "up");
     }
 
+    /// <summary>Whether the process that made lab namespace <paramref name="name"/> (<c>mmtXXXX-pPID-…</c>) still runs; a name without one is stale.</summary>
+    private static bool OwnerAlive(string name)
+    {
+        var parts = name.Split('-');
+        if (parts.Length < 3 || !parts[1].StartsWith('p') || !int.TryParse(parts[1].AsSpan(1), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
+        {
+            return false;
+        }
+
+        try
+        {
+            using var owner = System.Diagnostics.Process.GetProcessById(pid);
+            return !owner.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+
     private static async Task CleanStaleAsync()
     {
         var (_, output, _) = await Command.RunAsync("ip", ["netns", "list"]);
         foreach (var line in output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             var name = line.Split(' ')[0];
-            if (name.StartsWith(Prefix, StringComparison.Ordinal) && name.Contains('-', StringComparison.Ordinal))
+            if (name.StartsWith(Prefix, StringComparison.Ordinal) && name.Contains('-', StringComparison.Ordinal) && !OwnerAlive(name))
             {
                 // A lab namespace whose owner died; any node still in it dies with it.
                 var (_, pids, _) = await Command.RunAsync("ip", ["netns", "pids", name]);

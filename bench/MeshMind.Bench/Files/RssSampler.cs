@@ -19,12 +19,18 @@ internal sealed class RssSampler : IAsyncDisposable
     private RssSampler(int[] processIds)
     {
         _processIds = processIds;
-        _start = [.. processIds.Select(ReadKb)];
+        _start = [.. processIds.Select(id => ReadKb(id))];
         _peak = [.. _start];
         _loop = SampleAsync(_stop.Token);
     }
 
     public static RssSampler Start(params int[] processIds) => new(processIds);
+
+    /// <summary>Each process's VmRSS when sampling started, kB.</summary>
+    public IReadOnlyList<long> StartKb => _start;
+
+    /// <summary>Each process's highest VmRSS sampled so far, kB.</summary>
+    public IReadOnlyList<long> PeakKb => _peak;
 
     /// <summary>Stops sampling; the peak growth of each process in MB (10^6 bytes), in the order given.</summary>
     public async Task<double[]> StopAsync()
@@ -69,17 +75,17 @@ internal sealed class RssSampler : IAsyncDisposable
         }
     }
 
-    /// <summary>VmRSS in kB.</summary>
-    public static long ReadKb(int processId)
+    /// <summary>VmRSS in kB, or another kB field of <c>/proc/PID/status</c> (<c>VmHWM</c>: the peak over the process's life).</summary>
+    public static long ReadKb(int processId, string field = "VmRSS")
     {
         foreach (var line in File.ReadLines($"/proc/{processId}/status"))
         {
-            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+            if (line.StartsWith(field, StringComparison.Ordinal) && line.AsSpan(field.Length).StartsWith(":"))
             {
-                return long.Parse(line["VmRSS:".Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
+                return long.Parse(line[(field.Length + 1)..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
             }
         }
 
-        throw new InvalidOperationException($"no VmRSS for process {processId}");
+        throw new InvalidOperationException($"no {field} for process {processId}");
     }
 }

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using MeshMind.Infrastructure;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -20,6 +21,11 @@ internal static class WebServiceCollectionExtensions
         services.AddHttpOptions();
         services.TryAddSingleton<HostAllowlist>();
         services.AddOptions<KestrelServerOptions>().Configure<IOptions<HttpOptions>>(ConfigureKestrel);
+        // Kestrel's accept queue holds 512 connections; a burst of 1,000 people opening a chat at once overflowed it, and
+        // the kernel drops a SYN it has no room for, which the client sends again only a second later (issue 14, load).
+        // Linux caps the backlog asked for at net.core.somaxconn (4,096 by default), as for Go's servers (Ollama).
+        // The transport's option, so the mesh port gets it too.
+        services.Configure<SocketTransportOptions>(sockets => sockets.Backlog = ushort.MaxValue);
         services.ConfigureHttpJsonOptions(json => UseSourceGeneratedContracts(json.SerializerOptions));
         return services;
     }

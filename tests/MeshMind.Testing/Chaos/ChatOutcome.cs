@@ -19,7 +19,4 @@ public sealed record ChatOutcome(string Question, ChatApi Api, string Client, lo
     public const string Cut = "cut";
     public const string Refused = "refused";
     public const string Hung = "hung";
-
-    /// <summary>Whether the chat was in flight at <paramref name="timestamp"/>.</summary>
-    public bool Spans(long timestamp) => Started <= timestamp && timestamp <= Ended;
 }

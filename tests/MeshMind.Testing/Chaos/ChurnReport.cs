@@ -11,11 +11,11 @@ public sealed record ChurnReport(IReadOnlyList<ChatOutcome> Chats, IReadOnlyList
     public IReadOnlyList<ChatOutcome> Failed => [.. Chats.Where(c => c.Kind is not (ChatOutcome.Answered or ChatOutcome.Cut))];
 
     /// <summary>
-    /// Chats cut mid-answer that no kill explains: none was killed while the chat was in flight, or (where the API names the
-    /// host) the host that answered was not the one killed then.
+    /// Chats cut mid-answer that no kill explains: none was dying (from the kill to seen dead) while the chat was in flight, or
+    /// (where the API names the host) the host that answered was not the one dying then.
     /// </summary>
     public IReadOnlyList<ChatOutcome> UnexplainedCuts => [.. Cut.Where(c =>
-        !Kills.Any(k => c.Spans(k.KilledAt) && (c.Host is null || c.Host == k.VictimId)))];
+        !Kills.Any(k => c.Started <= k.DeadAt && c.Ended >= k.KilledAt && (c.Host is null || c.Host == k.VictimId)))];
 
     public double SuccessRatio => Chats.Count == 0 ? 0 : (double)Answered / Chats.Count;
 

@@ -79,6 +79,7 @@ public static class ChurnScenario
                 var before = outcomes.Count;
                 var killedAt = Stopwatch.GetTimestamp();
                 await victim.KillAsync();
+                var deadAt = Stopwatch.GetTimestamp();
                 // How long the host stays dead is the fault's length, drawn at random: not a wait for a condition.
                 await Task.Delay(TimeSpan.FromMilliseconds(random.Next(1_500, 4_000)), cancellationToken);
                 await Poll.UntilAsync(() => outcomes.Count >= before + ChatsPerPhase, Timeout, $"{ChatsPerPhase} chats with {victim.Name} killed",
@@ -88,7 +89,7 @@ public static class ChurnScenario
                 await victim.StartAsync(cancellationToken);
                 await Poll.UntilAsync(() => outcomes.Any(o => o.Started > restartedAt && o.Host == victim.NodeId && o.Kind == ChatOutcome.Answered), Timeout,
                     $"{victim.Name} to answer a chat again after its restart", cancellationToken);
-                kills.Add(new ChurnKill(victim.Name, victim.NodeId!, killedAt, restartedAt, Stopwatch.GetElapsedTime(restartedAt)));
+                kills.Add(new ChurnKill(victim.Name, victim.NodeId!, killedAt, deadAt, restartedAt, Stopwatch.GetElapsedTime(restartedAt)));
                 var served = outcomes.Count;
                 await Poll.UntilAsync(() => outcomes.Count >= served + ChatsPerPhase, Timeout, $"{ChatsPerPhase} more chats with {victim.Name} back",
                     cancellationToken);

@@ -66,19 +66,21 @@ public sealed class DiscoveryFloodTests
         // address (here 127.0.0.5). Each id is new, and each new node used to get an answer: one datagram per announcement.
         var cancellationToken = TestContext.Current.CancellationToken;
         var port = FreePort.Udp();
-        await using var node = await StartAsync(port, "reflector");
-        var stats = node.App.Services.GetRequiredService<DiscoveryStats>();
-        var peers = node.App.Services.GetRequiredService<PeerDirectory>();
-        var own = Id(node);
+        // The listener is bound before the node starts, so it hears the node's first announcement.
         using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
         listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
         listener.Bind(new IPEndPoint(IPAddress.Any, port));
         using var stopListening = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var heard = new System.Collections.Concurrent.ConcurrentBag<long>();
+        await using var node = await StartAsync(port, "reflector");
+        var stats = node.App.Services.GetRequiredService<DiscoveryStats>();
+        var peers = node.App.Services.GetRequiredService<PeerDirectory>();
+        var own = Id(node);
         var listening = ListenAsync(listener, own, heard.Add, stopListening.Token);
-        await Wait.UntilAsync(() => stats.Sent >= 1, s_timeout, "the node's first announcement");
-        // Announcements carry strictly increasing timestamps: later than this, only replies to the flood (or a periodic one).
-        var floodStart = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        await Wait.UntilAsync(() => !heard.IsEmpty, s_timeout, "the listener to hear the node's first announcement");
+        // Announcements carry strictly increasing timestamps: later than the last one heard, only replies to the flood (or a
+        // periodic one). A wall-clock reading here could equal a fast reply's timestamp and miss it.
+        var floodStart = heard.Max();
         int Heard() => heard.Count(t => t > floodStart);
 
         const int Invented = 200;

@@ -227,8 +227,10 @@ public sealed class LlmLabTests
             line => TestContext.Current.TestOutputHelper?.WriteLine(line), Ct);
 
         TestContext.Current.TestOutputHelper?.WriteLine(report.Summary());
-        Assert.Empty(report.Failed.Select(o => $"{o.Client} '{o.Question}': {o.Kind} {o.Detail}"));
-        Assert.Empty(report.UnexplainedCuts.Select(o => $"{o.Client} '{o.Question}' was cut on {o.Host ?? "a host"} while no host died: {o.Detail}"));
+        var failed = report.Failed.Select(o => $"{o.Client} '{o.Question}': {o.Kind} {o.Detail}").ToList();
+        Assert.True(failed.Count == 0, string.Join("\n", failed));
+        var unexplained = report.UnexplainedCuts.Select(o => $"{o.Client} '{o.Question}' was cut on {o.Host ?? "a host"} while no host died: {o.Detail}").ToList();
+        Assert.True(unexplained.Count == 0, string.Join("\n", unexplained));
         Assert.All(Enum.GetValues<ChatApi>(), api => Assert.Contains(report.Chats, o => o.Api == api && o.Kind == ChatOutcome.Answered));
         Assert.Equal(4, report.Kills.Count);
     }

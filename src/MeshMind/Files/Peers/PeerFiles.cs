@@ -115,6 +115,12 @@ internal sealed partial class PeerFiles(
     /// <summary>Linked, admitted peers that can be asked for files.</summary>
     public IReadOnlyList<PeerInfo> LivePeers() => [.. peers.Snapshot().Where(IsLive)];
 
+    /// <summary>
+    /// Linked, admitted peers, whether or not their mesh port is known yet: enough to send them a message over the link.
+    /// Right after a peer dials this node, it is linked before its hello (with its mesh port) has been read.
+    /// </summary>
+    public IReadOnlyList<PeerInfo> LinkedPeers() => [.. peers.Snapshot().Where(p => p is { LinkState: LinkState.Up, Revoked: false })];
+
     /// <summary>Whether <paramref name="peer"/> is linked, admitted and reachable on its mesh port.</summary>
     public static bool IsLive(PeerInfo peer) => peer is { LinkState: LinkState.Up, Revoked: false, MeshPort: > 0, Addresses.Count: > 0 };
 

@@ -69,7 +69,9 @@ internal sealed partial class Replication(
         }
 
         var announced = AnnouncedFile.From(file);
-        var live = peerFiles.LivePeers();
+        // Every linked peer is asked (the pin is a message over the link; the peer then fetches from this node), also one
+        // whose hello has not been read yet: a pin right after a peer linked once reached nobody.
+        var live = peerFiles.LinkedPeers();
         var waits = new List<(PeerInfo Peer, TaskCompletionSource<FilePinResultMessage> Answer)>();
         foreach (var peer in live)
         {
@@ -114,7 +116,7 @@ internal sealed partial class Replication(
         }
 
         links.Broadcast(new FileUnpinMessage(file.Name));
-        return new PinResponse(file.Name, file.Sha256, Pinned: false, peerFiles.LivePeers().Count, [], [], []);
+        return new PinResponse(file.Name, file.Sha256, Pinned: false, peerFiles.LinkedPeers().Count, [], [], []);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
