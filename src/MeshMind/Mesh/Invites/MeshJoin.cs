@@ -1,5 +1,4 @@
 using MeshMind.Mesh.Admission;
-using MeshMind.Mesh.Links;
 using MeshMind.Mesh.Peers;
 using MeshMind.Node;
 
@@ -29,10 +28,11 @@ internal sealed partial class MeshJoin(
         await secrets.ReplaceAsync(invite.Secret, invite.SecretSince, cancellationToken);
         await pins.AdmitAsync(invite.NodeId, invite.Name, invite.Endpoint.Address.ToString(), cancellationToken);
         peers.LoadAdmitted([invite.NodeId]);
-        var address = new PeerAddress(invite.Endpoint.Address.ToString(), invite.Endpoint.Port);
-        await staticPeers.AddJoinedAsync(address, invite.NodeId, cancellationToken);
-        LogJoined(invite.Name, invite.NodeId[..12], address.ToString());
-        return new JoinMeshResponse(invite.NodeId, invite.Name, address.ToString());
+        var peer = new PeerAddress(invite.Endpoint.Address.ToString(), invite.Endpoint.Port);
+        await staticPeers.AddJoinedAsync(peer, invite.NodeId, cancellationToken);
+        var address = peer.ToString();
+        LogJoined(invite.Name, invite.NodeId[..12], address);
+        return new JoinMeshResponse(invite.NodeId, invite.Name, address);
     }
 
     [LoggerMessage(EventId = 453, Level = LogLevel.Information, Message = "Joined the mesh of '{Name}' ({NodeId}) by invite; dialling it at {Address}")]
