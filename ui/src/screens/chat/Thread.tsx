@@ -115,7 +115,7 @@ function TurnView({ turn, localNodeId, now }: { turn: Turn; localNodeId: string 
       <div className="flex justify-end">
         <div
           data-testid="chat-message-user"
-          className="max-w-[85%] rounded-2xl rounded-br-md bg-sky-600 px-4 py-2.5 text-sm whitespace-pre-wrap text-white shadow-sm break-words"
+          className="max-w-[85%] rounded-2xl rounded-br-md bg-sky-700 px-4 py-2.5 text-sm whitespace-pre-wrap text-white shadow-sm break-words"
         >
           <span className="sr-only">You: </span>
           {turn.question}

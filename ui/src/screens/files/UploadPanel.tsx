@@ -86,7 +86,7 @@ export function UploadPanel({
         <div
           aria-hidden="true"
           className={`flex h-12 w-12 shrink-0 items-center justify-center rounded-xl text-2xl transition-colors ${
-            dragging ? 'bg-sky-600 text-white' : 'bg-slate-100 text-slate-500'
+            dragging ? 'bg-sky-700 text-white' : 'bg-slate-100 text-slate-500'
           }`}
         >
           <UploadIcon />
@@ -120,7 +120,7 @@ export function UploadPanel({
             data-testid="files-pick"
             aria-describedby={hintId}
             onClick={() => inputRef.current?.click()}
-            className="inline-flex items-center gap-2 rounded-lg bg-sky-600 px-4 py-2 text-sm font-semibold whitespace-nowrap text-white shadow-sm transition hover:bg-sky-700 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-500"
+            className="inline-flex items-center gap-2 rounded-lg bg-sky-700 px-4 py-2 text-sm font-semibold whitespace-nowrap text-white shadow-sm transition hover:bg-sky-800 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-500"
           >
             <UploadIcon />
             Choose files

@@ -50,7 +50,7 @@ export function RotateSecretDialog({ linkedCount, onClose }: { linkedCount: numb
             type="button"
             autoFocus
             onClick={onClose}
-            className="rounded-lg bg-sky-600 px-4 py-2 text-sm font-semibold text-white shadow-sm hover:bg-sky-700"
+            className="rounded-lg bg-sky-700 px-4 py-2 text-sm font-semibold text-white shadow-sm hover:bg-sky-800"
           >
             Done
           </button>
