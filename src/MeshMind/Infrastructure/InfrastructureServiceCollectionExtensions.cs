@@ -4,7 +4,10 @@ namespace MeshMind.Infrastructure;
 
 internal static class InfrastructureServiceCollectionExtensions
 {
-    /// <summary>The clock, the meter factory, the ports the server bound, and the metrics shared by several features (calls out, traffic).</summary>
+    /// <summary>
+    /// The clock, the meter factory, the ports the server bound, the metrics shared by several features (calls out, traffic),
+    /// and the trim that gives a burst's memory back once the node is quiet.
+    /// </summary>
     public static IServiceCollection AddInfrastructure(this IServiceCollection services)
     {
         services.AddMetrics();
@@ -12,6 +15,7 @@ internal static class InfrastructureServiceCollectionExtensions
         services.TryAddSingleton<BoundEndpoints>();
         services.TryAddSingleton<TrafficMetrics>();
         services.TryAddSingleton<OutboundCallMetrics>();
+        services.AddHostedService<MemoryTrim>();
         return services;
     }
 }
