@@ -23,13 +23,17 @@ export function InviteDialog({ onClose }: { onClose: () => void }) {
   const [invite, setInvite] = useState<Invite | null>(null)
   const [error, setError] = useState<string | null>(null)
   const [pending, setPending] = useState(true)
+  // The clock ticks once a second: until its next tick, count from when the invite arrived, so a new one never shows 10:01.
+  const [receivedAt, setReceivedAt] = useState(0)
   const now = useNow()
 
   const make = useCallback(async () => {
     setPending(true)
     setError(null)
     try {
-      setInvite(await createInvite())
+      const made = await createInvite()
+      setReceivedAt(Date.now())
+      setInvite(made)
     } catch (err) {
       setInvite(null)
       setError(errorText(err))
@@ -42,7 +46,7 @@ export function InviteDialog({ onClose }: { onClose: () => void }) {
     void make()
   }, [make])
 
-  const remaining = invite ? formatRemaining(invite.expires_at, now) : null
+  const remaining = invite ? formatRemaining(invite.expires_at, Math.max(now, receivedAt)) : null
 
   return (
     <Modal labelledBy={titleId} onDismiss={onClose} testId="invite-dialog">
