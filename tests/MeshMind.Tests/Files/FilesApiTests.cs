@@ -63,7 +63,8 @@ public sealed class FilesApiTests
 
     /// <summary>
     /// Found by the fuzzing of issue 14: a body cut off before its closing boundary (the multipart reader's IOException) and a
-    /// Content-Disposition parameter without a value (ArgumentNullException from its getters) were 500s.
+    /// Content-Disposition parameter without a value (ArgumentNullException from its getters) were 500s; so was a
+    /// <c>filename*</c> in UTF-7 (NotSupportedException), found by a later fuzzing run.
     /// </summary>
     [Theory]
     [InlineData("--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.txt\"\r\n\r\nhello, no closing boundary")]
@@ -71,6 +72,8 @@ public sealed class FilesApiTests
     [InlineData("--XyZ\r\n")]
     [InlineData("--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename*\r\n\r\nx\r\n--XyZ--\r\n")]
     [InlineData("--XyZ\r\nContent-Disposition: form-data; name; filename=\"a.txt\"\r\n\r\nx\r\n--XyZ--\r\n")]
+    [InlineData("--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename*=UTF-7''a.txt\r\n\r\nx\r\n--XyZ--\r\n")]
+    [InlineData("--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename*=no-such-charset''a.txt\r\n\r\nx\r\n--XyZ--\r\n")]
     public async Task Upload_BodyCutOffBeforeItsClosingBoundary_Gets400_AndNothingIsKept(string body)
     {
         await using var node = await TestNode.StartAsync();

@@ -49,12 +49,23 @@ internal static class UploadReader
                 throw new InvalidDataException("a Content-Disposition parameter has no value");
             }
 
-            if (!disposition.IsFileDisposition() || disposition.Name.Value?.Trim('"') != "file")
+            string? raw;
+            try
             {
-                continue;
+                if (!disposition.IsFileDisposition() || disposition.Name.Value?.Trim('"') != "file")
+                {
+                    continue;
+                }
+
+                raw = HeaderUtilities.RemoveQuotes(disposition.FileNameStar.HasValue ? disposition.FileNameStar : disposition.FileName).Value;
+            }
+            catch (Exception ex) when (ex is NotSupportedException or ArgumentException)
+            {
+                // filename*=UTF-7''… (a charset .NET refuses to decode) threw NotSupportedException from IsFileDisposition and
+                // FileNameStar: found by fuzzing, a 500 before.
+                throw new InvalidDataException("the file name's charset (filename*) cannot be decoded; use UTF-8", ex);
             }
 
-            var raw = HeaderUtilities.RemoveQuotes(disposition.FileNameStar.HasValue ? disposition.FileNameStar : disposition.FileName).Value;
             var (name, problem) = FileNames.Check(raw);
             if (name is null)
             {
