@@ -63,7 +63,7 @@ public sealed class InviteFlowTests : IDisposable
         await Expect(join.GetByTestId("join-warning")).ToHaveCountAsync(0);
         await join.GetByTestId("join-code").FillAsync(string.Join("\n", code.Chunk(40).Select(c => new string(c).ToLowerInvariant())));
         await join.GetByTestId("join-submit").ClickAsync();
-        await Expect(join.GetByTestId("join-done")).ToContainTextAsync("alpha");
+        await Expect(join.GetByTestId("join-done")).ToContainTextAsync("alpha", new() { Timeout = 15_000 }); // a TLS dial and a redemption
         await joining.ScreenshotAsync(new PageScreenshotOptions { Path = Support.Browser.ArtifactPath("join-dialog.png") });
         await join.GetByRole(AriaRole.Button, new() { Name = "Done" }).ClickAsync();
 

@@ -66,6 +66,21 @@ public sealed class MeshConnectionGateTests
     }
 
     [Fact]
+    public void InvitedConnection_NotClosedAtTheDeadline()
+    {
+        // A redemption (TLS, the invite's opening, then POST /mesh/invite) took longer than the deadline on a loaded machine.
+        var gate = Gate();
+        var invited = Open(gate, "192.0.2.1");
+        invited.Features.Get<MeshConnectionFeature>()!.MarkInvited("token-hash");
+
+        _time.Advance(s_deadline * 2);
+
+        Assert.False(invited.Aborted);
+        Assert.Equal(0, gate.Pending);
+        Assert.Equal(0, gate.Dropped(GateDropReason.Deadline));
+    }
+
+    [Fact]
     public void ProvenConnection_NoLongerCounted_AndNotClosedAtTheDeadline()
     {
         var gate = Gate(perAddress: 1);

@@ -44,10 +44,16 @@ internal sealed class MeshConnectionFeature(MeshConnectionGate gate, ConnectionC
     }
 
     /// <summary>
-    /// Called when the client opened with a valid invite's token. It still counts as unauthenticated (the gate's deadline still
-    /// ends it), and <see cref="PeerAdmission"/> lets it reach the redemption endpoint only.
+    /// Called when the client opened with a valid invite's token: a single-use secret of 128 bits or more that only the invited
+    /// device holds, so the connection leaves the gate's unauthenticated ones (their deadline cut a redemption short on a
+    /// loaded machine, after the invite may already have been spent). <see cref="PeerAdmission"/> lets it reach the
+    /// redemption endpoint only.
     /// </summary>
-    public void MarkInvited(string tokenHash) => InviteTokenHash = tokenHash;
+    public void MarkInvited(string tokenHash)
+    {
+        InviteTokenHash = tokenHash;
+        MarkAuthenticated();
+    }
 
     /// <summary>Called once the connection's client certificate belongs to an admitted peer.</summary>
     public void MarkAuthenticated() => gate.Admitted(this);
