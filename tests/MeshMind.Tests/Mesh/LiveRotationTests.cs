@@ -27,7 +27,7 @@ public sealed class LiveRotationTests
     private static string[] SecretLines(string dataDir) => File.ReadAllLines(Path.Combine(dataDir, MeshKeys.SecretFileName));
 
     /// <summary>Two nodes sharing one secret in their own p2p_secret.txt, on fixed mesh ports; A dials B.</summary>
-    private sealed class Pair(TimeSpan grace) : IAsyncDisposable
+    private sealed class Pair(TimeSpan grace, TimeSpan ping) : IAsyncDisposable
     {
         private readonly TempDirectory _directory = new();
 
@@ -43,9 +43,12 @@ public sealed class LiveRotationTests
 
         public TestNode? B { get; private set; }
 
-        public static async Task<Pair> LinkedAsync(TimeSpan grace)
+        /// <param name="grace">Mesh:SecretGracePeriod on both.</param>
+        /// <param name="ping">The link's ping interval: short to see a dropped link soon; the default (5 s) where a drop from a
+        /// loaded machine's missed pongs would be mistaken for one the rotation caused.</param>
+        public static async Task<Pair> LinkedAsync(TimeSpan grace, TimeSpan? ping = null)
         {
-            var pair = new Pair(grace);
+            var pair = new Pair(grace, ping ?? TimeSpan.FromMilliseconds(200));
             foreach (var dir in new[] { pair.DataA, pair.DataB })
             {
                 Directory.CreateDirectory(dir);
@@ -92,7 +95,7 @@ public sealed class LiveRotationTests
             {
                 ["Node:Name"] = name,
                 ["Mesh:Port"] = port.ToString(CultureInfo.InvariantCulture),
-                ["Mesh:PingInterval"] = "00:00:00.200",
+                ["Mesh:PingInterval"] = ping.ToString("c", CultureInfo.InvariantCulture),
                 ["Mesh:SecretGracePeriod"] = grace.ToString("c", CultureInfo.InvariantCulture),
             };
             if (peer is { } other)
@@ -129,7 +132,9 @@ public sealed class LiveRotationTests
     [Fact]
     public async Task Rotate_LinkedPeerGetsTheNewSecret_BothDropTheOldAfterTheGracePeriod_TheLinkNeverDrops()
     {
-        await using var pair = await Pair.LinkedAsync(TimeSpan.FromSeconds(3));
+        // A rotation closes no link; a closed one shows at once, so pings need not be quick here (200 ms pings missed three
+        // times under a CPU hog dropped the link, which this test then blamed on the rotation).
+        await using var pair = await Pair.LinkedAsync(TimeSpan.FromSeconds(3), ping: TimeSpan.FromSeconds(5));
         var (a, b) = (pair.A!, pair.B!);
         var link = Service<MeshLinks>(a).All().Single();
         var old = SecretLines(pair.DataA)[0];
@@ -244,7 +249,7 @@ public sealed class LiveRotationTests
     [Fact]
     public async Task Rotate_OnBothAtOnce_BothSettleOnTheLaterSecret_AndKeepTheLink()
     {
-        await using var pair = await Pair.LinkedAsync(TimeSpan.FromSeconds(3));
+        await using var pair = await Pair.LinkedAsync(TimeSpan.FromSeconds(3), ping: TimeSpan.FromSeconds(5));
         var (a, b) = (pair.A!, pair.B!);
 
         await Task.WhenAll(RotateAsync(a), RotateAsync(b));
