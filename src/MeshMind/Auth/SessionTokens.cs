@@ -110,14 +110,6 @@ internal sealed class SessionTokens
         return new SessionToken(token, id, username, new DateTimeOffset(now + lasts, TimeSpan.Zero));
     }
 
-    /// <summary>
-    /// A session token for node <paramref name="nodeId"/> signed with its <c>session.key</c> bytes, made outside the node by a
-    /// command that can read the data directory (<see cref="LocalSession"/>); the node checks it like any other.
-    /// </summary>
-    public static string CreateToken(byte[] key, string nodeId, string username, DateTimeOffset now, TimeSpan lifetime) =>
-        Create(new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }, new SymmetricSecurityKey(key), "meshmind:" + nodeId, username,
-            now.UtcDateTime, lifetime).Token;
-
     private static (string Token, string Id) Create(JsonWebTokenHandler handler, SymmetricSecurityKey key, string issuer, string username, DateTime now, TimeSpan lifetime)
     {
         var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));

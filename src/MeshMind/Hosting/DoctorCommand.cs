@@ -18,11 +18,13 @@ internal static class DoctorCommand
     /// <returns>0 when nothing is wrong enough to be an error; 1 when a finding is an error; 2 when the node could not be asked.</returns>
     public static async Task<int> RunAsync(NodeLaunch launch, string? url, string? apiKey, CancellationToken cancellationToken)
     {
-        var (client, baseUrl, error) = RunningNode.Connect(launch, url, apiKey, Timeout);
+        var (client, error) = NodeApiClient.Create(launch, url, apiKey, Timeout);
         if (client is null)
         {
             return await FailAsync(launch, error!);
         }
+
+        var baseUrl = client.BaseAddress!;
 
         using (client)
         {
@@ -33,14 +35,14 @@ internal static class DoctorCommand
             }
             catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
             {
-                return await FailAsync(launch, Unreachable(baseUrl!, ex));
+                return await FailAsync(launch, Unreachable(baseUrl, ex));
             }
 
             using (response)
             {
                 if (response.StatusCode == HttpStatusCode.Unauthorized)
                 {
-                    return await FailAsync(launch, apiKey is not null || launch.Environment.ContainsKey(RunningNode.ApiKeyVariable)
+                    return await FailAsync(launch, apiKey is not null || launch.Environment.ContainsKey(NodeApiClient.ApiKeyVariable)
                         ? $"the node at {baseUrl} refused the API key"
                         : $"the node at {baseUrl} is not the one whose data directory this is; name its data directory with --data-dir DIR, or give an API key with --api-key KEY");
                 }

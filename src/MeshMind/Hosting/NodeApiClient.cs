@@ -10,7 +10,7 @@ using Microsoft.Extensions.Options;
 namespace MeshMind.Hosting;
 
 /// <summary>
-/// How a command (<c>meshmind invite</c>, <c>meshmind secret rotate</c>) reaches a running node's API: at <c>--url</c>, or at the HTTP
+/// How a command (<c>meshmind invite</c>, <c>meshmind secret rotate</c>, <c>meshmind doctor</c>) reaches a running node's API: at <c>--url</c>, or at the HTTP
 /// port the configuration names on this machine; with an API key (<c>--api-key</c> or <c>MESHMIND_API_KEY</c>), or else as the node's
 /// owner: whoever can read the data directory signs a one-minute session with the node's own session key (as <c>meshmind password</c>,
 /// this grants nothing that reading the directory does not).
@@ -21,7 +21,7 @@ internal static class NodeApiClient
     private static readonly TimeSpan s_sessionLifetime = TimeSpan.FromMinutes(1);
 
     /// <summary>A client for the node's API with its base address and credentials set, or what is missing to make one.</summary>
-    public static (HttpClient? Client, string? Error) Create(NodeLaunch launch, string? url, string? apiKey)
+    public static (HttpClient? Client, string? Error) Create(NodeLaunch launch, string? url, string? apiKey, TimeSpan? timeout = null)
     {
         var configuration = NodeConfiguration.Build(launch.CommandLine, launch.Environment, launch.WorkingDirectory, launch.BaseDirectory);
         using var provider = new ServiceCollection()
@@ -73,7 +73,7 @@ internal static class NodeApiClient
         var client = new HttpClient(new SocketsHttpHandler { UseCookies = false, ConnectTimeout = TimeSpan.FromSeconds(5) })
         {
             BaseAddress = baseAddress,
-            Timeout = TimeSpan.FromSeconds(60),
+            Timeout = timeout ?? TimeSpan.FromSeconds(60),
         };
         var key = apiKey ?? launch.Environment.GetValueOrDefault(ApiKeyVariable);
         if (!string.IsNullOrWhiteSpace(key))
@@ -87,12 +87,24 @@ internal static class NodeApiClient
         if (!File.Exists(Path.Combine(dataDir, NodeIdentity.FileName)) || !File.Exists(Path.Combine(dataDir, SessionTokens.KeyFileName)))
         {
             client.Dispose();
-            return (null, $"{dataDir} is not a node's data directory, so this cannot sign in as its owner; name the node's directory with "
-                + $"--data-dir, or give an API key with --api-key or {ApiKeyVariable}");
+            return (null, $"{dataDir} is not the data directory of a node that has run (it has no {SessionTokens.KeyFileName}), so this cannot "
+                + $"sign in as its owner; name the node's with --data-dir DIR, or give an API key with --api-key KEY or {ApiKeyVariable}");
         }
 
-        var sessions = provider.GetRequiredService<SessionTokens>();
-        var session = sessions.Issue(auth.Username, s_sessionLifetime);
+        SessionTokens sessions;
+        SessionToken session;
+        try
+        {
+            sessions = provider.GetRequiredService<SessionTokens>();
+            session = sessions.Issue(auth.Username, s_sessionLifetime);
+        }
+        catch (UnauthorizedAccessException)
+        {
+            client.Dispose();
+            return (null, $"cannot read the node's login key in {dataDir}: run this as the node's own user (for a service: "
+                + $"sudo -u meshmind meshmind ... --data-dir {dataDir}), or give an API key with --api-key KEY");
+        }
+
         client.DefaultRequestHeaders.Add("Cookie", $"{sessions.CookieName}={session.Token}");
         return (client, null);
     }

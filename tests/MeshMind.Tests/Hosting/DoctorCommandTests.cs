@@ -51,7 +51,7 @@ public sealed class DoctorCommandTests
         using var empty = new TempDirectory();
 
         var (exitCode, output, _) = await DoctorAsync(["--url", node.BaseAddress.ToString(), "--data-dir", empty.Path],
-            new() { [RunningNode.ApiKeyVariable] = key });
+            new() { [NodeApiClient.ApiKeyVariable] = key });
         Assert.Equal(1, exitCode);
         Assert.Contains("[no_peers]", output, StringComparison.Ordinal);
 
