@@ -31,9 +31,9 @@ public sealed class LiveRotationTests
     {
         private readonly TempDirectory _directory = new();
 
-        public int PortA { get; } = FreePort.Tcp();
+        public int PortA { get; private set; } = FreePort.Tcp();
 
-        public int PortB { get; } = FreePort.Tcp();
+        public int PortB { get; private set; } = FreePort.Tcp();
 
         public string DataA => _directory.Combine("a", "data");
 
@@ -55,10 +55,28 @@ public sealed class LiveRotationTests
                 await File.WriteAllTextAsync(Path.Combine(dir, MeshKeys.SecretFileName), "live-rotation-first-secret-0123456789\n", Ct);
             }
 
-            await pair.StartBAsync();
-            await pair.StartAAsync();
+            // A port found free may be taken by a parallel test before the node binds it: on the first start, which nothing
+            // depends on yet, another port is tried (restarts keep theirs, since the peer dials it).
+            await FirstStartAsync(pair.StartBAsync, () => pair.PortB = FreePort.Tcp());
+            await FirstStartAsync(() => pair.StartAAsync(), () => pair.PortA = FreePort.Tcp());
             await Wait.UntilAsync(() => pair.Linked, s_timeout, "a and b to link");
             return pair;
+        }
+
+        private static async Task FirstStartAsync(Func<Task> start, Action newPort)
+        {
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    await start();
+                    return;
+                }
+                catch (IOException ex) when (attempt < 3 && ex.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
+                {
+                    newPort();
+                }
+            }
         }
 
         public bool Linked => A is not null && B is not null && Service<MeshLinks>(A).IsLinked(Id(B)) && Service<MeshLinks>(B).IsLinked(Id(A));

@@ -93,7 +93,18 @@ public sealed class TestNode : IAsyncDisposable
                 services?.Invoke(collection);
             },
         });
-        await app.StartAsync(TestContext.Current.CancellationToken);
+        try
+        {
+            await app.StartAsync(TestContext.Current.CancellationToken);
+        }
+        catch
+        {
+            // A node that did not start lets go of its data directory's lock and its files, so a caller can start it again.
+            await app.DisposeAsync();
+            owned?.Dispose();
+            throw;
+        }
+
         return new TestNode(app, dataDir, output, owned);
     }
 
