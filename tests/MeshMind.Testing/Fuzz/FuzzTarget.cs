@@ -23,6 +23,23 @@ public sealed record FuzzTarget<T>(
     long BytesPerInputByte,
     Func<Exception, bool>? IsDocumented = null) : IFuzzTarget
 {
+    /// <summary>Bytes this thread allocated while <see cref="Run"/> parsed <paramref name="input"/>, and whether it threw a documented exception.</summary>
+    public (long Allocated, bool Documented) Measure(T input)
+    {
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var documented = false;
+        try
+        {
+            Run(input);
+        }
+        catch (Exception ex) when (IsDocumented?.Invoke(ex) == true)
+        {
+            documented = true;
+        }
+
+        return (GC.GetAllocatedBytesForCurrentThread() - before, documented);
+    }
+
     public FuzzResult Fuzz(long inputs, string? seed = null)
     {
         long count = 0;
@@ -56,25 +73,26 @@ public sealed record FuzzTarget<T>(
             Inputs.Sample(input =>
             {
                 var size = Size(input);
-                var before = GC.GetAllocatedBytesForCurrentThread();
-                try
+                var bound = FixedBytes + (BytesPerInputByte * size);
+                var (allocated, isDocumented) = Measure(input);
+                if (allocated > bound)
                 {
-                    Run(input);
-                }
-                catch (Exception ex) when (IsDocumented?.Invoke(ex) == true)
-                {
-                    documented++;
+                    // The count is the thread's, so it also holds what the process did once on this thread while the input
+                    // ran: a pool refilled after a full GC trimmed it, a cache or metric point made at a first occurrence.
+                    // What an input costs every time it is sent comes back when it is parsed again; that is the bound.
+                    var first = allocated;
+                    (allocated, _) = Measure(input);
+                    if (allocated > bound)
+                    {
+                        throw new InvalidOperationException(
+                            $"{allocated} bytes allocated for a {size}-byte input (parsed twice; {first} the first time), over the bound of {FixedBytes} + {BytesPerInputByte} per byte");
+                    }
                 }
 
-                var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+                documented += isDocumented ? 1 : 0;
                 count++;
                 maxAllocated = Math.Max(maxAllocated, allocated);
                 maxPerByte = Math.Max(maxPerByte, (double)allocated / Math.Max(1, size));
-                if (allocated > FixedBytes + (BytesPerInputByte * size))
-                {
-                    throw new InvalidOperationException(
-                        $"{allocated} bytes allocated for a {size}-byte input, over the bound of {FixedBytes} + {BytesPerInputByte} per byte");
-                }
             }, seed: seed, iter: inputs, threads: 1);
         }
         catch (Exception ex)

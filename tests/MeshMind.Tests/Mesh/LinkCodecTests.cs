@@ -108,4 +108,21 @@ public sealed class LinkCodecTests
         Assert.Null(bare.Parse(Codec.Encode(new FileUnpinMessage("a.txt"))));
         Assert.IsType<PingMessage>(bare.Parse(Codec.Encode(new PingMessage(3))));
     }
+
+    /// <summary>
+    /// The fuzzer's finding (seed 9rKjWX6E4wh1): a file_pin_result whose second property name holds an invalid UTF-8 byte and
+    /// whose value is a long run of 'c'. It is refused, and parsing it again costs what the fuzz target allows (32 KiB + 64
+    /// per byte); its 102 KB under load the first time was the process's one-time work on that thread, not the input's.
+    /// </summary>
+    [Fact]
+    public void Parse_InvalidUtf8InAPropertyName_IsNullAndItsCostIsWithinTheFuzzBound()
+    {
+        var input = Convert.FromHexString(
+            "7B2274797065223A2266696C655F70696E5F726573756C74222C2269D864223A22" + string.Concat(Enumerable.Repeat("63", 83)) + "54" + string.Concat(Enumerable.Repeat("63", 16)));
+        var target = (MeshMind.Testing.Fuzz.FuzzTarget<byte[]>)MeshMind.Testing.Fuzz.FuzzTargets.Link();
+
+        Assert.Null(Codec.Parse(input));
+        var (allocated, _) = target.Measure(input);
+        Assert.InRange(allocated, 1, target.FixedBytes + (target.BytesPerInputByte * input.Length));
+    }
 }

@@ -50,6 +50,17 @@ public sealed class DataDirectoryPermissionsTests : IDisposable
         await using var node = await TestNode.StartAsync(dataDir: dataDir);
         await UploadAsync(node, "after.txt", "written by the second run");
 
+        // SQLite deletes -wal and -shm when the last connection closes, and other tests in this process clear the
+        // shared connection pool at any moment: hold a connection so they exist while the modes are read. SQLite
+        // creates them with the database file's mode whoever opens it, which is what is checked here.
+        await using var reader = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(dataDir, "meshmind.db")};Pooling=False");
+        await reader.OpenAsync(TestContext.Current.CancellationToken);
+        await using (var read = reader.CreateCommand())
+        {
+            read.CommandText = "SELECT count(*) FROM sqlite_master;";
+            await read.ExecuteScalarAsync(TestContext.Current.CancellationToken);
+        }
+
         var entries = new DirectoryInfo(dataDir).EnumerateFileSystemInfos("*", SearchOption.AllDirectories).ToList();
         var names = entries.Select(e => e.Name).ToHashSet();
         Assert.Contains("meshmind.db", names);
