@@ -16,6 +16,9 @@ public sealed partial class AllScreensTests
     private const string Reply =
         "A greeting in Python:\n\n```python\ndef greet(name):\n    return f'hello {name}'\n\nprint(greet('mesh'))\n```\n\nRun it with `python greet.py`.";
 
+    /// <summary>Analytics sampled often, so the answer is in the Dashboard's and Analytics' figures well within a wait.</summary>
+    private static readonly Dictionary<string, string?> QuickAnalytics = new() { ["Analytics:FlushInterval"] = "00:00:00.200" };
+
     private static readonly ViewportSize Desktop = new() { Width = 1280, Height = 800 };
     private static readonly ViewportSize Phone = new() { Width = 390, Height = 844 };
 
@@ -56,7 +59,7 @@ public sealed partial class AllScreensTests
         Support.Browser.RequireChromium();
         await using var ollama = await FixtureAsync(new FakeOllamaOptions { Reply = Reply, TokenDelay = TimeSpan.FromMilliseconds(2) });
         await using var host = await StartAsync("gpu-box", ollama.BaseAddress.ToString());
-        await using var node = await StartAsync("laptop", NoLlm, [host]);
+        await using var node = await StartAsync("laptop", NoLlm, [host], QuickAnalytics);
         await UntilRoutableAsync(node, host);
         using (var client = await node.CreateLoggedInClientAsync())
         {
