@@ -8,9 +8,15 @@ public static class Accessibility
 {
     public static async Task AssertNoSeriousViolationsAsync(IPage page, string what)
     {
+        var serious = await SeriousViolationsAsync(page, what);
+        Assert.True(serious.Count == 0, string.Join("\n", serious));
+    }
+
+    /// <summary>The serious and critical violations on the page, one description each (rule, elements, and why they fail).</summary>
+    public static async Task<IReadOnlyList<string>> SeriousViolationsAsync(IPage page, string what)
+    {
         var result = await page.RunAxe();
-        var serious = result.Violations.Where(v => v.Impact is "serious" or "critical").ToList();
-        Assert.True(serious.Count == 0, $"{what} has accessibility violations:\n" + string.Join("\n", serious.Select(v =>
-            $"{v.Id} ({v.Impact}): {v.Help}\n    " + string.Join("\n    ", v.Nodes.Take(5).Select(n => n.Html)))));
+        return result.Violations.Where(v => v.Impact is "serious" or "critical").Select(v =>
+            $"{what}: {v.Id} ({v.Impact}): {v.Help}\n    " + string.Join("\n    ", v.Nodes.Take(5).Select(n => $"{n.Html}\n      " + string.Join("; ", n.Any.Concat(n.All).Concat(n.None).Select(c => c.Message))))).ToList();
     }
 }
