@@ -112,6 +112,7 @@ public sealed partial class NetworkScreenTests : IDisposable
         await Expect(edge).ToHaveAttributeAsync("data-state", "up");
         await Expect(edge).ToHaveTextAsync(Rtt(), new() { Timeout = 15_000 });
         await Expect(page.GetByTestId("peer-row")).ToHaveCountAsync(1); // the table is still there beside it
+        await Accessibility.AssertNoSeriousViolationsAsync(graph, "the mesh graph");
         await graph.ScreenshotAsync(new() { Path = Support.Browser.ArtifactPath("network-graph-light.png") });
         await page.ScreenshotAsync(new() { Path = Support.Browser.ArtifactPath("network-screen-graph-light.png"), FullPage = true });
 
@@ -119,6 +120,7 @@ public sealed partial class NetworkScreenTests : IDisposable
         await page.EmulateMediaAsync(new() { ColorScheme = ColorScheme.Dark });
         await Expect(page.Locator("html")).ToHaveClassAsync(DarkClass());
         await Expect(graph.Locator(".react-flow")).ToHaveClassAsync(DarkClass());
+        await Accessibility.AssertNoSeriousViolationsAsync(graph, "the mesh graph (dark)");
         await graph.ScreenshotAsync(new() { Path = Support.Browser.ArtifactPath("network-graph-dark.png") });
         await page.ScreenshotAsync(new() { Path = Support.Browser.ArtifactPath("network-screen-graph-dark.png"), FullPage = true });
 
@@ -127,6 +129,7 @@ public sealed partial class NetworkScreenTests : IDisposable
         await Expect(edge).ToHaveAttributeAsync("data-state", "down", new() { Timeout = 20_000 });
         await Expect(edge).ToHaveTextAsync("down");
         await Expect(peer).ToHaveAttributeAsync("data-state", "down");
+        await Accessibility.AssertNoSeriousViolationsAsync(graph, "the mesh graph with a link down (dark)");
     }
 
     [GeneratedRegex(@"^\d+(\.\d)? ms$")]

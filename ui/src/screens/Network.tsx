@@ -355,55 +355,55 @@ export default function Network() {
       )}
 
       <div className="grid gap-6 2xl:grid-cols-[minmax(0,5fr)_minmax(0,7fr)] 2xl:items-start">
-      {self && sorted && sorted.length > 0 && (
-        <section aria-label="Mesh graph" className="overflow-hidden rounded-xl border border-slate-200 bg-white shadow-sm">
-          <Suspense fallback={<GraphLoading />}>
-            <MeshGraph self={self} peers={sorted} />
-          </Suspense>
-          <p className="border-t border-slate-100 px-4 py-2 text-xs text-slate-500">
-            This node's own links, with their round-trip times; links between two peers are not shown.
-          </p>
-        </section>
-      )}
-      {sorted == null ? (
-        <div className="overflow-hidden rounded-xl border border-slate-200 bg-white shadow-sm" role="status">
-          <span className="sr-only">Loading peers…</span>
-          <SkeletonRows />
-        </div>
-      ) : sorted.length === 0 ? (
-        <EmptyState />
-      ) : (
-        <div className="overflow-hidden rounded-xl border border-slate-200 bg-white shadow-sm">
-          <table className="block w-full text-left md:table" data-testid="peers-table">
-            <caption className="sr-only">Mesh peers</caption>
-            <thead className="hidden border-b border-slate-200 bg-slate-50 text-xs font-medium tracking-wide text-slate-500 uppercase md:table-header-group">
-              <tr>
-                <th scope="col" className="px-4 py-2.5 font-medium">Peer</th>
-                <th scope="col" className="px-4 py-2.5 font-medium">State</th>
-                <th scope="col" className="px-4 py-2.5 font-medium">RTT</th>
-                <th scope="col" className="px-4 py-2.5 font-medium">LLM</th>
-                <th scope="col" className="px-4 py-2.5 font-medium">Addresses</th>
-                <th scope="col" className="px-4 py-2.5 font-medium">Last seen</th>
-                <th scope="col" className="px-4 py-2.5 font-medium">
-                  <span className="sr-only">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody className="block divide-y divide-slate-100 md:table-row-group">
-              {sorted.map((peer) => (
-                <PeerRow
-                  key={peer.node_id}
-                  peer={peer}
-                  now={now}
-                  pending={pending && target?.node_id === peer.node_id}
-                  onRevoke={openRevoke}
-                  onRestore={(p) => void restore(p)}
-                />
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+        {self && sorted && sorted.length > 0 && (
+          <section aria-label="Mesh graph" className="overflow-hidden rounded-xl border border-slate-200 bg-white shadow-sm">
+            <Suspense fallback={<GraphLoading />}>
+              <MeshGraph self={self} peers={sorted} />
+            </Suspense>
+            <p className="border-t border-slate-100 px-4 py-2 text-xs text-slate-500">
+              This node's own links, with their round-trip times; links between two peers are not shown.
+            </p>
+          </section>
+        )}
+        {sorted == null ? (
+          <div className="overflow-hidden rounded-xl border border-slate-200 bg-white shadow-sm" role="status">
+            <span className="sr-only">Loading peers…</span>
+            <SkeletonRows />
+          </div>
+        ) : sorted.length === 0 ? (
+          <EmptyState />
+        ) : (
+          <div className="overflow-hidden rounded-xl border border-slate-200 bg-white shadow-sm">
+            <table className="block w-full text-left md:table" data-testid="peers-table">
+              <caption className="sr-only">Mesh peers</caption>
+              <thead className="hidden border-b border-slate-200 bg-slate-50 text-xs font-medium tracking-wide text-slate-500 uppercase md:table-header-group">
+                <tr>
+                  <th scope="col" className="px-4 py-2.5 font-medium">Peer</th>
+                  <th scope="col" className="px-4 py-2.5 font-medium">State</th>
+                  <th scope="col" className="px-4 py-2.5 font-medium">RTT</th>
+                  <th scope="col" className="px-4 py-2.5 font-medium">LLM</th>
+                  <th scope="col" className="px-4 py-2.5 font-medium">Addresses</th>
+                  <th scope="col" className="px-4 py-2.5 font-medium">Last seen</th>
+                  <th scope="col" className="px-4 py-2.5 font-medium">
+                    <span className="sr-only">Actions</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody className="block divide-y divide-slate-100 md:table-row-group">
+                {sorted.map((peer) => (
+                  <PeerRow
+                    key={peer.node_id}
+                    peer={peer}
+                    now={now}
+                    pending={pending && target?.node_id === peer.node_id}
+                    onRevoke={openRevoke}
+                    onRestore={(p) => void restore(p)}
+                  />
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
       </div>
 
       <DiagnosticsPanel />

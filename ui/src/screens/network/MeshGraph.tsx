@@ -33,8 +33,8 @@ const NODE_STYLES: Record<MeshNode['data']['state'], { box: string; dot: string 
   self: { box: 'border-sky-500 bg-sky-50 ring-4 ring-sky-500/20', dot: 'bg-sky-500' },
   up: { box: 'border-emerald-300 bg-white', dot: 'bg-emerald-500' },
   connecting: { box: 'border-amber-300 bg-white', dot: 'bg-amber-500' },
-  down: { box: 'border-dashed border-slate-300 bg-slate-50 opacity-70', dot: 'bg-slate-400' },
-  revoked: { box: 'border-dashed border-red-200 bg-slate-50 opacity-70', dot: 'bg-red-500' },
+  down: { box: 'border-dashed border-slate-300 bg-slate-50', dot: 'bg-slate-400' },
+  revoked: { box: 'border-dashed border-red-200 bg-slate-50', dot: 'bg-red-500' },
 }
 
 /** A node: its name, short id, state and the models it hosts as chips. */
@@ -64,7 +64,7 @@ function MeshNodeView({ data }: NodeProps<MeshNode>) {
           </span>
         )}
       </div>
-      <div className="font-mono text-[11px] text-slate-500" title={data.nodeId}>
+      <div className="font-mono text-[11px] text-slate-600" title={data.nodeId}>
         {data.nodeId.slice(0, 12)}
         {!data.self && data.state !== 'up' && <span className="ml-1.5 font-sans font-medium">· {data.state}</span>}
       </div>

@@ -4,7 +4,8 @@ import { Spinner } from '../../components/Spinner'
 
 /**
  * The "⋯" menu of a peer's row, holding the actions that cut it off (so a stray click cannot): Revoke…, which opens the
- * confirmation. Escape or a click elsewhere closes it and focus returns to the button.
+ * confirmation. Escape or a click elsewhere closes it and focus returns to the button. It opens beside the button, not
+ * below it, so the table's rounded card (overflow hidden) never clips it on the last row.
  * Test ids: `peer-menu` (the button; `aria-expanded`), `peer-menu-items`, `peer-revoke` (the item).
  */
 export function PeerMenu({ name, pending, onRevoke }: { name: string; pending: boolean; onRevoke: () => void }) {
@@ -58,7 +59,7 @@ export function PeerMenu({ name, pending, onRevoke }: { name: string; pending: b
               close()
             }
           }}
-          className="absolute right-0 z-20 mt-1 w-44 rounded-lg border border-slate-200 bg-white py-1 text-left shadow-lg"
+          className="absolute top-1/2 left-full z-20 ml-2 w-44 -translate-y-1/2 rounded-lg border border-slate-200 bg-white py-1 text-left shadow-lg md:right-full md:left-auto md:mr-2 md:ml-0"
         >
           <button
             type="button"
