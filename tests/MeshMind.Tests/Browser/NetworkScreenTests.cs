@@ -116,10 +116,13 @@ public sealed partial class NetworkScreenTests : IDisposable
         await graph.ScreenshotAsync(new() { Path = Support.Browser.ArtifactPath("network-graph-light.png") });
         await page.ScreenshotAsync(new() { Path = Support.Browser.ArtifactPath("network-screen-graph-light.png"), FullPage = true });
 
-        // Dark, following the system's setting: the graph follows the app's theme.
+        // Dark, from the system's setting (read as the app loads): the graph follows the app's theme.
         await page.EmulateMediaAsync(new() { ColorScheme = ColorScheme.Dark });
+        await page.ReloadAsync();
         await Expect(page.Locator("html")).ToHaveClassAsync(DarkClass());
         await Expect(graph.Locator(".react-flow")).ToHaveClassAsync(DarkClass());
+        await Expect(edge).ToHaveTextAsync(Rtt(), new() { Timeout = 15_000 });
+        await Expect(peer.GetByTestId("mesh-model")).ToHaveTextAsync("llama3:8b", new() { Timeout = 15_000 });
         await Accessibility.AssertNoSeriousViolationsAsync(graph, "the mesh graph (dark)");
         await graph.ScreenshotAsync(new() { Path = Support.Browser.ArtifactPath("network-graph-dark.png") });
         await page.ScreenshotAsync(new() { Path = Support.Browser.ArtifactPath("network-screen-graph-dark.png"), FullPage = true });

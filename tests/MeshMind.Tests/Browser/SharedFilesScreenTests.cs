@@ -113,6 +113,7 @@ public sealed class SharedFilesScreenTests
         await Expect(page.GetByTestId("files-unavailable-count")).ToContainTextAsync("1 unavailable");
         await Expect(planRow).ToHaveAttributeAsync("data-available", "true");
         await Expect(planRow).ToContainTextAsync("peer-box");
+        await Expect(planRow.GetByTestId("file-origin-state")).ToHaveAttributeAsync("data-online", "false");
         var download = await page.RunAndWaitForDownloadAsync(() => planRow.GetByTestId("file-download").ClickAsync());
         Assert.Equal("pinned-plan.txt", download.SuggestedFilename);
         using var dir = new TempDirectory();

@@ -160,7 +160,7 @@ const DISABLED = `${ACTION} cursor-not-allowed border-slate-200 bg-slate-50 text
  * a disabled button when the file is unavailable), `file-ask` (link to /chat?file=NAME; disabled
  * button when unavailable), `file-pin` (own files; `aria-pressed` / `data-pinned`), `file-delete`
  * (own files), `file-unavailable` (badge), `file-pinned` (badge, with `file-replicas`: how many peers hold a copy), `file-row-error` (a failed pin
- * or unpin, with `file-row-error-dismiss`).
+ * or unpin, with `file-row-error-dismiss`), `file-origin-state` (the dot before the origin; `data-online`).
  */
 export function FileTable({
   files,
@@ -243,10 +243,12 @@ function OriginCell({ file }: { file: SharedFile }) {
   }
   const originId = file.origin?.node_id
   const others = file.available_from.filter((n) => n.node_id !== originId)
+  // The origin is reachable when it is among the nodes the file can be had from now.
+  const online = originId == null || file.available_from.some((n) => n.node_id === originId)
   return (
     <span className="block min-w-0 text-sm text-slate-700">
-      <span className="inline-flex items-center gap-1.5" title={file.origin?.node_id}>
-        <span aria-hidden="true" className="h-1.5 w-1.5 shrink-0 rounded-full bg-emerald-500" />
+      <span className="inline-flex items-center gap-1.5" title={online ? file.origin?.node_id : `${file.origin?.node_id} (offline)`}>
+        <span aria-hidden="true" data-testid="file-origin-state" data-online={online ? 'true' : 'false'} className={`h-1.5 w-1.5 shrink-0 rounded-full ${online ? 'bg-emerald-500' : 'bg-slate-400'}`} />
         <span className="truncate">{originLabel(file)}</span>
         {others.length > 0 && (
           <span
