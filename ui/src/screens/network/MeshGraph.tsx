@@ -7,13 +7,14 @@ import {
   Position,
   ReactFlow,
   getStraightPath,
+  useNodesState,
   type EdgeProps,
   type NodeProps,
 } from '@xyflow/react'
 import '@xyflow/react/dist/style.css'
 import './meshGraph.css'
 import type { Peer } from '../../api/types'
-import { buildMeshGraph, edgeLabel, type MeshEdge, type MeshNode, type SelfNode } from './meshGraph'
+import { buildMeshGraph, carryOverNodes, edgeLabel, type MeshEdge, type MeshNode, type SelfNode } from './meshGraph'
 
 /** Whether the app's dark theme is on (theme.ts sets the `dark` class on <html>), following changes. */
 function useDarkClass(): boolean {
@@ -136,31 +137,45 @@ const edgeTypes = { link: LinkEdge }
  */
 export default function MeshGraph({ self, peers }: { self: SelfNode; peers: Peer[] }) {
   const dark = useDarkClass()
-  const { nodes, edges } = useMemo(() => buildMeshGraph(self, peers), [self, peers])
-  // A new set of nodes is fitted into view again; a poll that only changes states or RTTs leaves the view alone.
-  const layoutKey = nodes.map((n) => n.id).join(',')
+  const graph = useMemo(() => buildMeshGraph(self, peers), [self, peers])
+  // A new set of nodes starts a new flow, fitted into view; a poll that only changes states or RTTs leaves the view alone.
+  const layoutKey = graph.nodes.map((n) => n.id).join(',')
   return (
-    <div data-testid="mesh-graph" className="mesh-graph h-80 w-full md:h-96" role="group" aria-label={`Mesh graph: this node and ${peers.length} ${peers.length === 1 ? 'peer' : 'peers'}`}>
-      <ReactFlow<MeshNode, MeshEdge>
-        key={layoutKey}
-        nodes={nodes}
-        edges={edges}
-        nodeTypes={nodeTypes}
-        edgeTypes={edgeTypes}
-        nodeOrigin={[0.5, 0.5]}
-        colorMode={dark ? 'dark' : 'light'}
-        fitView
-        fitViewOptions={{ padding: 0.2, maxZoom: 1.1 }}
-        minZoom={0.3}
-        maxZoom={2}
-        nodesDraggable={false}
-        nodesConnectable={false}
-        elementsSelectable={false}
-        zoomOnScroll={false}
-        preventScrolling={false}
-      >
-        <Controls showInteractive={false} />
-      </ReactFlow>
+    <div
+      data-testid="mesh-graph"
+      className="mesh-graph h-80 w-full md:h-96"
+      role="group"
+      aria-label={`Mesh graph: this node and ${peers.length} ${peers.length === 1 ? 'peer' : 'peers'}`}
+    >
+      <MeshFlow key={layoutKey} nodes={graph.nodes} edges={graph.edges} dark={dark} />
     </div>
+  )
+}
+
+/** The flow itself. Its nodes are state, so the sizes React Flow measures stay with them from one poll to the next. */
+function MeshFlow({ nodes: next, edges, dark }: { nodes: MeshNode[]; edges: MeshEdge[]; dark: boolean }) {
+  const [nodes, setNodes, onNodesChange] = useNodesState<MeshNode>(next)
+  useEffect(() => setNodes((prev) => carryOverNodes(prev, next)), [next, setNodes])
+  return (
+    <ReactFlow<MeshNode, MeshEdge>
+      nodes={nodes}
+      edges={edges}
+      onNodesChange={onNodesChange}
+      nodeTypes={nodeTypes}
+      edgeTypes={edgeTypes}
+      nodeOrigin={[0.5, 0.5]}
+      colorMode={dark ? 'dark' : 'light'}
+      fitView
+      fitViewOptions={{ padding: 0.2, maxZoom: 1.1 }}
+      minZoom={0.3}
+      maxZoom={2}
+      nodesDraggable={false}
+      nodesConnectable={false}
+      elementsSelectable={false}
+      zoomOnScroll={false}
+      preventScrolling={false}
+    >
+      <Controls showInteractive={false} />
+    </ReactFlow>
   )
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { LinkState, Peer } from '../../api/types'
-import { buildMeshGraph, edgeLabel, formatRtt } from './meshGraph'
+import { buildMeshGraph, carryOverNodes, edgeLabel, formatRtt } from './meshGraph'
 
 const SELF = { node_id: 'ff'.repeat(32), name: 'me', models: ['llama3:8b'] }
 
@@ -80,6 +80,34 @@ describe('buildMeshGraph', () => {
     const { nodes, edges } = buildMeshGraph(SELF, [peer(SELF.node_id, 'up')])
     expect(nodes).toHaveLength(1)
     expect(edges).toEqual([])
+  })
+})
+
+describe('carryOverNodes', () => {
+  const a = peer('aa'.repeat(32), 'up')
+  const b = peer('bb'.repeat(32), 'up')
+
+  it('keeps an unchanged node as the same object, with the size React Flow measured', () => {
+    const prev = buildMeshGraph(SELF, [a, b]).nodes.map((n) => ({ ...n, measured: { width: 192, height: 60 } }))
+    const next = carryOverNodes(prev, buildMeshGraph(SELF, [{ ...a, rtt_ms: 9 }, b]).nodes)
+    expect(next).toHaveLength(3)
+    next.forEach((node, i) => expect(node).toBe(prev[i]))
+  })
+
+  it('takes a changed node’s new data, keeping its measured size', () => {
+    const prev = buildMeshGraph(SELF, [a, b]).nodes.map((n) => ({ ...n, measured: { width: 192, height: 60 } }))
+    const next = carryOverNodes(prev, buildMeshGraph(SELF, [{ ...a, link_state: 'down' }, { ...b, models: ['phi3'] }]).nodes)
+    expect(next[0]).toBe(prev[0])
+    expect(next[1]).not.toBe(prev[1])
+    expect(next[1]).toMatchObject({ data: { state: 'down' }, measured: { width: 192, height: 60 } })
+    expect(next[2]).toMatchObject({ data: { models: ['phi3'] }, measured: { width: 192, height: 60 } })
+  })
+
+  it('adds new nodes as they are and drops the ones gone', () => {
+    const prev = buildMeshGraph(SELF, [a]).nodes
+    const next = carryOverNodes(prev, buildMeshGraph(SELF, [b]).nodes)
+    expect(next.map((n) => n.id)).toEqual([SELF.node_id, b.node_id])
+    expect(next[1].measured).toBeUndefined()
   })
 })
 

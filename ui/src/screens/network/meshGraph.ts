@@ -87,3 +87,28 @@ export function buildMeshGraph(self: SelfNode, peers: Peer[]): { nodes: MeshNode
   })
   return { nodes, edges }
 }
+
+function sameNode(a: MeshNode, b: MeshNode): boolean {
+  return (
+    a.position.x === b.position.x &&
+    a.position.y === b.position.y &&
+    a.data.name === b.data.name &&
+    a.data.state === b.data.state &&
+    a.data.self === b.data.self &&
+    a.data.models.join('\n') === b.data.models.join('\n')
+  )
+}
+
+/**
+ * The next poll's nodes, reusing each unchanged node of `prev` as it is and carrying the size React Flow measured over
+ * to a changed one. A node object without its measured size is hidden until measured again; keeping them stops every
+ * poll from blanking the graph for a frame (or for good, when no resize follows).
+ */
+export function carryOverNodes(prev: MeshNode[], next: MeshNode[]): MeshNode[] {
+  const byId = new Map(prev.map((n) => [n.id, n]))
+  return next.map((node) => {
+    const old = byId.get(node.id)
+    if (!old) return node
+    return sameNode(old, node) ? old : { ...node, measured: old.measured }
+  })
+}
