@@ -49,45 +49,48 @@ function MeshNodeView({ data }: NodeProps<MeshNode>) {
       data-node-id={data.nodeId}
       data-self={data.self ? 'true' : 'false'}
       data-state={data.state}
-      className={`w-48 rounded-xl border-2 px-3 py-2 text-left shadow-sm ${style.box}`}
+      className="w-48 rounded-xl bg-white text-left"
     >
       {/* Edges run centre to centre: one hidden handle of each kind in the middle. */}
       <Handle type="target" position={Position.Top} isConnectable={false} className="mesh-graph-handle" />
       <Handle type="source" position={Position.Bottom} isConnectable={false} className="mesh-graph-handle" />
-      <div className="flex items-center gap-1.5">
-        <span aria-hidden="true" className={`h-2 w-2 shrink-0 rounded-full ${style.dot}`} />
-        <span className="truncate text-sm font-semibold text-slate-900" title={data.name}>
-          {data.name}
-        </span>
-        {data.self && (
-          <span className="ml-auto shrink-0 rounded bg-sky-700 px-1.5 py-px text-[10px] font-semibold text-white uppercase">
-            this node
+      {/* The opaque white (dark: slate) under the tint keeps the edge that ends in the middle out of sight. */}
+      <div className={`rounded-xl border-2 px-3 py-2 shadow-sm ${style.box}`}>
+        <div className="flex items-center gap-1.5">
+          <span aria-hidden="true" className={`h-2 w-2 shrink-0 rounded-full ${style.dot}`} />
+          <span className="truncate text-sm font-semibold text-slate-900" title={data.name}>
+            {data.name}
           </span>
-        )}
-      </div>
-      <div className="font-mono text-[11px] text-slate-600" title={data.nodeId}>
-        {data.nodeId.slice(0, 12)}
-        {!data.self && data.state !== 'up' && <span className="ml-1.5 font-sans font-medium">· {data.state}</span>}
-      </div>
-      {data.models.length > 0 && (
-        <div className="mt-1.5 flex flex-wrap gap-1" aria-label={`Models: ${data.models.join(', ')}`}>
-          {shown.map((model) => (
-            <span
-              key={model}
-              data-testid="mesh-model"
-              className="max-w-full truncate rounded bg-violet-50 px-1.5 py-px font-mono text-[10px] text-violet-800 ring-1 ring-violet-200 dark:bg-violet-950 dark:text-violet-100 dark:ring-violet-800"
-              title={model}
-            >
-              {model}
-            </span>
-          ))}
-          {more > 0 && (
-            <span className="rounded bg-slate-100 px-1.5 py-px text-[10px] text-slate-600" title={data.models.slice(MAX_CHIPS).join(', ')}>
-              +{more}
+          {data.self && (
+            <span className="ml-auto shrink-0 rounded bg-sky-700 px-1.5 py-px text-[10px] font-semibold text-white uppercase">
+              this node
             </span>
           )}
         </div>
-      )}
+        <div className="font-mono text-[11px] text-slate-600" title={data.nodeId}>
+          {data.nodeId.slice(0, 12)}
+          {!data.self && data.state !== 'up' && <span className="ml-1.5 font-sans font-medium">· {data.state}</span>}
+        </div>
+        {data.models.length > 0 && (
+          <div className="mt-1.5 flex flex-wrap gap-1" aria-label={`Models: ${data.models.join(', ')}`}>
+            {shown.map((model) => (
+              <span
+                key={model}
+                data-testid="mesh-model"
+                className="max-w-full truncate rounded bg-violet-50 px-1.5 py-px font-mono text-[10px] text-violet-800 ring-1 ring-violet-200 dark:bg-violet-950 dark:text-violet-100 dark:ring-violet-800"
+                title={model}
+              >
+                {model}
+              </span>
+            ))}
+            {more > 0 && (
+              <span className="rounded bg-slate-100 px-1.5 py-px text-[10px] text-slate-600" title={data.models.slice(MAX_CHIPS).join(', ')}>
+                +{more}
+              </span>
+            )}
+          </div>
+        )}
+      </div>
     </div>
   )
 }
