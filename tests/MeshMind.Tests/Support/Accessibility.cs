@@ -1,3 +1,4 @@
+using Deque.AxeCore.Commons;
 using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
 
@@ -12,11 +13,17 @@ public static class Accessibility
         Assert.True(serious.Count == 0, string.Join("\n", serious));
     }
 
-    /// <summary>The serious and critical violations on the page, one description each (rule, elements, and why they fail).</summary>
-    public static async Task<IReadOnlyList<string>> SeriousViolationsAsync(IPage page, string what)
+    /// <summary>axe-core on one part of the page only (<paramref name="scope"/> and what it holds).</summary>
+    public static async Task AssertNoSeriousViolationsAsync(ILocator scope, string what)
     {
-        var result = await page.RunAxe();
-        return result.Violations.Where(v => v.Impact is "serious" or "critical").Select(v =>
-            $"{what}: {v.Id} ({v.Impact}): {v.Help}\n    " + string.Join("\n    ", v.Nodes.Take(5).Select(n => $"{n.Html}\n      " + string.Join("; ", n.Any.Concat(n.All).Concat(n.None).Select(c => c.Message))))).ToList();
+        var serious = Serious(await scope.RunAxe(), what);
+        Assert.True(serious.Count == 0, string.Join("\n", serious));
     }
+
+    /// <summary>The serious and critical violations on the page, one description each (rule, elements, and why they fail).</summary>
+    public static async Task<IReadOnlyList<string>> SeriousViolationsAsync(IPage page, string what) => Serious(await page.RunAxe(), what);
+
+    private static List<string> Serious(AxeResult result, string what) =>
+        result.Violations.Where(v => v.Impact is "serious" or "critical").Select(v =>
+            $"{what}: {v.Id} ({v.Impact}): {v.Help}\n    " + string.Join("\n    ", v.Nodes.Take(5).Select(n => $"{n.Html}\n      " + string.Join("; ", n.Any.Concat(n.All).Concat(n.None).Select(c => c.Message))))).ToList();
 }

@@ -195,3 +195,10 @@ export const MonitorIcon = (p: P) => (
     <path d="M8.5 20h7M12 16v4" />
   </Icon>
 )
+export const MoreIcon = (p: P) => (
+  <Icon {...p}>
+    <circle cx="5" cy="12" r="1" fill="currentColor" />
+    <circle cx="12" cy="12" r="1" fill="currentColor" />
+    <circle cx="19" cy="12" r="1" fill="currentColor" />
+  </Icon>
+)

@@ -9,7 +9,7 @@ import { usePageVisible } from '../usePageVisible'
 import { usePoll } from '../usePoll'
 import { formatCount, formatLatency, formatRate } from './analytics/format'
 import { Page } from '../components/Page'
-import { DuplicateNodeIdBanner } from '../components/DuplicateNodeIdBanner'
+import { DashboardWarnings } from '../components/DashboardWarnings'
 import { ArrowRightIcon, ChatIcon, FilesIcon } from '../components/Icons'
 import { RetryingBanner } from '../components/RetryingBanner'
 
@@ -114,7 +114,8 @@ function QuickAction({ to, icon, title, text, testId }: {
  * Live overview of this node. Test ids: `node-name`, `dashboard-llm-host` (text "This node hosts
  * an LLM" or "Uses the mesh's LLMs"; `data-llm-host` true/false), `dashboard-model-count`,
  * `uptime`, `version`, `node-id`, quick stats `stat-chats`, `stat-tokens-per-second`, `stat-p95-latency`,
- * `peer-count`, `quick-chat`, `quick-files`, `quick-analytics`, `status-error`, `models-error`, `stats-error`.
+ * `peer-count`, `quick-chat`, `quick-files`, `quick-analytics`, `status-error`, `models-error`, `stats-error`;
+ * the warnings of DashboardWarnings.
  */
 export default function Dashboard() {
   // live: poll GET /api/status every 3 s while this screen is shown.
@@ -128,7 +129,7 @@ export default function Dashboard() {
 
   return (
     <Page title="Dashboard" subtitle="Live overview of this node">
-      <DuplicateNodeIdBanner live />
+      <DashboardWarnings status={status} models={models.data} />
 
       {error && <RetryingBanner message={error} testId="status-error" />}
       {/* One banner is enough while the node itself is unreachable. */}
