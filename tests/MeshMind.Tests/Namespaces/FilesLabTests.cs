@@ -18,7 +18,7 @@ public sealed class FilesLabTests
             .Cast<System.Text.Json.JsonElement?>().FirstOrDefault(f => f!.Value.GetProperty("name").GetString() == name);
 
     [Fact]
-    public async Task UploadOnA_OnBsListWithinASecond_DownloadedThroughTheProxy_GoneWhenAIsKilled()
+    public async Task UploadOnA_OnBsListWithinASecond_DownloadedThroughTheProxy_UnavailableWhenAIsKilled()
     {
         await using var lab = await Labs.CreateAsync();
         var network = await lab.AddSwitchAsync(24);
@@ -54,18 +54,19 @@ public sealed class FilesLabTests
         Assert.Equal(200, await c.DownloadAsync($"/api/peer-file/{a.Host.Address}/lab%20file.bin", byAddress, Ct));
         Assert.Equal(sha, Convert.ToHexStringLower(SHA256.HashData(await File.ReadAllBytesAsync(byAddress, Ct))));
 
-        // Not pinned: once A is gone, so is its file from everyone's list.
+        // Not pinned: once A is gone, its file stays on everyone's list as unavailable (issue 16), and cannot be downloaded.
         await a.KillAsync();
         foreach (var other in new[] { b, c })
         {
-            await Wait.UntilAsync(async () => await EntryAsync(other, "lab file.bin") is null, Labs.Timeout, $"{other.Name} to drop A's file");
+            await Wait.UntilAsync(async () => await EntryAsync(other, "lab file.bin") is { } e && !e.GetProperty("available").GetBoolean(),
+                Labs.Timeout, $"{other.Name} to list A's file as unavailable");
         }
 
         Assert.Equal(404, await b.DownloadAsync(entry.GetProperty("download_url").GetString()!, dir.Combine("after.bin"), Ct));
     }
 
     [Fact]
-    public async Task PinnedOnA_BAndCStillListAndServeItAfterAIsKilled_AnUnpinnedOneIsGone()
+    public async Task PinnedOnA_BAndCStillListAndServeItAfterAIsKilled_AnUnpinnedOneIsUnavailable()
     {
         await using var lab = await Labs.CreateAsync();
         var network = await lab.AddSwitchAsync(25);
@@ -100,7 +101,8 @@ public sealed class FilesLabTests
         await a.KillAsync();
         foreach (var other in new[] { b, c })
         {
-            await Wait.UntilAsync(async () => await EntryAsync(other, "loose.bin") is null, Labs.Timeout, $"{other.Name} to drop A's unpinned file");
+            await Wait.UntilAsync(async () => await EntryAsync(other, "loose.bin") is { } e && !e.GetProperty("available").GetBoolean(),
+                Labs.Timeout, $"{other.Name} to list A's unpinned file as unavailable");
             var entry = (await EntryAsync(other, "kept file.bin"))!.Value;
             Assert.Equal(a.NodeId, entry.GetProperty("origin").GetProperty("node_id").GetString());
             Assert.Equal([b.NodeId], entry.GetProperty("available_from").EnumerateArray().Select(e => e.GetProperty("node_id").GetString()));
