@@ -11,7 +11,8 @@ namespace MeshMind.Bench;
 /// <remarks>
 /// Each run uses a fresh data directory, so a run includes first-start work (identity certificate, schema migration).
 /// A second, "restart" start reuses that directory: the everyday case. Runs are sequential; earlier nodes stay up
-/// (idle) until every node has been idle for the requested time, then each node's VmRSS is read from /proc.
+/// (idle) until every node has been idle for the requested time, then each node's VmRSS is read from /proc. Each run has
+/// its own copy of a native executable (<see cref="OwnCopy"/>), as each node has on its own machine.
 /// </remarks>
 internal static class StartupBenchmark
 {
@@ -29,10 +30,12 @@ internal static class StartupBenchmark
             for (var i = 0; i < runs; i++)
             {
                 var dir = Directory.CreateTempSubdirectory("meshmind-bench-").FullName;
-                var (first, firstProcess) = await StartAsync(executable, dir, http);
+                var own = OwnCopy(executable, dir);
+                var data = Directory.CreateDirectory(Path.Combine(dir, "data")).FullName; // beside the copy: a node makes its data directory owner-only, files 0600
+                var (first, firstProcess) = await StartAsync(own, data, http);
                 firstStarts.Add(first);
                 await StopAsync(firstProcess);
-                var (restart, process) = await StartAsync(executable, dir, http);
+                var (restart, process) = await StartAsync(own, data, http);
                 restarts.Add(restart);
                 idle.Add((process, Stopwatch.StartNew(), dir));
                 Console.WriteLine($"run {i + 1}: first start {first:F0} ms, restart {restart:F0} ms");
@@ -64,6 +67,23 @@ internal static class StartupBenchmark
                 Directory.Delete(dir, recursive: true);
             }
         }
+    }
+
+    /// <summary>
+    /// A native executable copied into the run's directory: the nodes idle side by side here, and pages of one file mapped
+    /// by several processes count in each one's RSS and are kept resident by the others (a node's own page-out skips them),
+    /// where on its own machine a node maps its executable alone. A .dll (run by <c>dotnet</c>) is used as it is.
+    /// </summary>
+    private static string OwnCopy(string executable, string dir)
+    {
+        if (executable.EndsWith(".dll", StringComparison.OrdinalIgnoreCase))
+        {
+            return executable;
+        }
+
+        var copy = Path.Combine(Directory.CreateDirectory(Path.Combine(dir, "bin")).FullName, Path.GetFileName(executable));
+        File.Copy(executable, copy);
+        return copy;
     }
 
     private static async Task<(double Milliseconds, Process Process)> StartAsync(string executable, string dataDir, HttpClient http)
