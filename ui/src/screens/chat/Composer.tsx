@@ -59,14 +59,19 @@ export function Composer({
   const upload = uploads.items.filter((item) => item.status !== 'done').at(-1) ?? null
   const uploading = upload != null && upload.status !== 'error'
 
-  /** Uploads the one file to attach, in place of any upload still going or failed. */
-  const attachFiles = (files: readonly File[]) => {
-    const { file, note } = oneFile(files)
-    if (!file) return
+  /** Drops any upload still going or failed: a newly chosen file takes its place. */
+  const clearUploads = () => {
     for (const item of uploads.items) {
       if (item.status === 'error') uploads.dismiss(item.id)
       else if (item.status !== 'done') uploads.cancel(item.id)
     }
+  }
+
+  /** Uploads the one file to attach (it is attached once stored). */
+  const attachFiles = (files: readonly File[]) => {
+    const { file, note } = oneFile(files)
+    if (!file) return
+    clearUploads()
     setNote(note)
     uploads.add([file])
   }
@@ -103,13 +108,14 @@ export function Composer({
     }
   }
 
-  const hint = disabled && disabledReason
-    ? disabledReason
-    : uploading
-      ? 'Send waits until the file is attached'
-      : streaming
-        ? 'Esc or Stop ends the answer'
-        : 'Enter to send · Shift+Enter for a new line'
+  const hint =
+    disabled && disabledReason
+      ? disabledReason
+      : uploading
+        ? 'Send waits until the file is attached'
+        : streaming
+          ? 'Esc or Stop ends the answer'
+          : 'Enter to send · Shift+Enter for a new line'
 
   return (
     <form
@@ -129,9 +135,9 @@ export function Composer({
       )}
 
       <div aria-live="polite" className="empty:hidden mb-2 space-y-2">
-        {upload ? (
-          <ComposerUpload item={upload} onCancel={uploads.cancel} onDismiss={uploads.dismiss} />
-        ) : (
+        {upload && <ComposerUpload item={upload} onCancel={uploads.cancel} onDismiss={uploads.dismiss} />}
+        {/* While a new file uploads it is about to replace the attachment; a refused one leaves it attached. */}
+        {!uploading &&
           filename && (
             <div className="flex">
               <span
@@ -153,8 +159,7 @@ export function Composer({
                 </button>
               </span>
             </div>
-          )
-        )}
+          )}
         {note && (
           <p data-testid="chat-attach-note" className="text-xs text-slate-600">
             {note}
@@ -224,7 +229,7 @@ export function Composer({
           </button>
         )}
       </div>
-      <p id={hintId} className="mt-1.5 text-xs text-slate-400">
+      <p id={hintId} className="mt-1.5 text-xs text-slate-600">
         {hint}
       </p>
 
@@ -235,6 +240,8 @@ export function Composer({
             inputRef.current?.focus()
           }}
           onPick={(name) => {
+            clearUploads()
+            setNote(null)
             onFilenameChange(name)
             setPicking(false)
             inputRef.current?.focus()
