@@ -11,6 +11,7 @@ import { useNow } from '../useNow'
 import { usePoll } from '../usePoll'
 import { Composer } from './chat/Composer'
 import { ConversationList } from './chat/ConversationList'
+import { ConversationPane, ConversationsButton, useWideChat } from './chat/ConversationPane'
 import { Thread } from './chat/Thread'
 import { useChatSession } from './chat/useChatSession'
 
@@ -123,6 +124,8 @@ export default function Chat() {
   const refreshConversations = conversations.refresh
   const refreshModels = models.refresh
   const session = useChatSession(refreshConversations)
+  const wide = useWideChat()
+  const [listOpen, setListOpen] = useState(false)
 
   const [attachment, setAttachment] = useState<string | null>(null)
   const [searchParams, setSearchParams] = useSearchParams()
@@ -176,22 +179,27 @@ export default function Chat() {
       {conversations.error && <RetryingBanner message={conversations.error} testId="chat-conversations-error" />}
 
       <div className="grid gap-4 lg:h-[calc(100dvh-13rem)] lg:min-h-[32rem] lg:grid-cols-[16rem_minmax(0,1fr)]">
-        <ConversationList
-          conversations={conversations.data}
-          selectedId={openConversation}
-          now={now}
-          onSelect={(id) => void open(id)}
-          onNew={session.newChat}
-        />
+        <ConversationPane wide={wide} open={listOpen} onClose={() => setListOpen(false)} closeKey={openConversation}>
+          <ConversationList
+            conversations={conversations.data}
+            selectedId={openConversation}
+            now={now}
+            onSelect={(id) => void open(id)}
+            onNew={session.newChat}
+          />
+        </ConversationPane>
 
         <section
           aria-label="Conversation"
-          className="flex h-[calc(100dvh-10rem)] min-h-[28rem] flex-col overflow-hidden rounded-xl border border-slate-200 bg-white shadow-sm lg:h-auto lg:min-h-0"
+          className="flex h-[calc(100dvh-14rem)] min-h-[24rem] flex-col overflow-hidden rounded-xl border border-slate-200 bg-white shadow-sm lg:h-auto lg:min-h-0"
         >
           <div className="flex flex-wrap items-center justify-between gap-x-4 gap-y-2 border-b border-slate-200 px-4 py-2.5">
-            <h2 className="min-w-0 truncate text-sm font-semibold text-slate-900" title={title}>
-              {title}
-            </h2>
+            <div className="flex min-w-0 items-center gap-2">
+              {!wide && <ConversationsButton onClick={() => setListOpen(true)} />}
+              <h2 className="min-w-0 truncate text-sm font-semibold text-slate-900" title={title}>
+                {title}
+              </h2>
+            </div>
             <ModelPicker models={catalog} value={model} onChange={chooseModel} failed={models.error != null} />
           </div>
 
