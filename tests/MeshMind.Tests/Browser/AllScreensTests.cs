@@ -34,6 +34,13 @@ public sealed partial class AllScreensTests
         }),
         new("chat", "/app/chat", async page =>
         {
+            // On a phone the conversation list is a drawer behind the header's "Conversations" button.
+            var open = page.GetByTestId("chat-conversations-open");
+            if (await open.IsVisibleAsync())
+            {
+                await open.ClickAsync();
+            }
+
             await page.GetByTestId("chat-conversation-item").First.ClickAsync();
             var answer = page.GetByTestId("chat-message-assistant");
             await Expect(answer.GetByTestId("markdown-code")).ToContainTextAsync("print(greet('mesh'))", new() { Timeout = 15_000 });
