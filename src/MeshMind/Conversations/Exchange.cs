@@ -26,7 +26,7 @@ internal sealed record Exchange(
     string? Error,
     string? ParentId = null);
 
-/// <summary>One conversation in a list; with a search (<c>?q=</c>), <see cref="Snippet"/> is the text around the first match in its questions and answers.</summary>
+/// <summary>One conversation in a list; with a search (<c>?q=</c>), <c>snippet</c> is the text around the first match in its questions and answers.</summary>
 internal sealed record ConversationSummary(string Id, string Title, DateTimeOffset UpdatedAt, int ExchangeCount, string? Snippet = null);
 
 /// <summary>How a conversation's answers are generated; a null field is left to the host.</summary>
