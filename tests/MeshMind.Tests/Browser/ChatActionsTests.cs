@@ -62,6 +62,19 @@ public sealed partial class ChatActionsTests
         await Expect(page.GetByTestId("chat-title")).ToHaveTextAsync("Orchard notes");
         await Expect(page.GetByTestId("chat-conversation-item")).ToContainTextAsync("Orchard notes", new() { Timeout = 10_000 });
 
+        var markdown = await page.RunAndWaitForDownloadAsync(() => page.GetByTestId("chat-export-md").ClickAsync());
+        Assert.Equal("meshmind-orchard-notes.md", markdown.SuggestedFilename);
+        var text = await File.ReadAllTextAsync(await markdown.PathAsync(), Ct);
+        Assert.StartsWith("# Orchard notes\n", text, StringComparison.Ordinal);
+        Assert.Contains("tell me about apples", text, StringComparison.Ordinal);
+        Assert.Contains("Answered by desk", text, StringComparison.Ordinal);
+        var json = await page.RunAndWaitForDownloadAsync(() => page.GetByTestId("chat-export-json").ClickAsync());
+        using (var exported = System.Text.Json.JsonDocument.Parse(await File.ReadAllTextAsync(await json.PathAsync(), Ct)))
+        {
+            Assert.Equal("meshmind.conversation.v1", exported.RootElement.GetProperty("format").GetString());
+            Assert.Equal(1, exported.RootElement.GetProperty("exchanges").GetArrayLength());
+        }
+
         await page.GetByTestId("chat-new").ClickAsync();
         await Expect(page).ToHaveURLAsync(new Regex("/app/chat$"));
         await AskAsync(page, "and now pears");
@@ -218,6 +231,12 @@ public sealed partial class ChatActionsTests
         var sent = ollama.LastRequest!["messages"]!.AsArray().Select(m => m!["content"]!.GetValue<string>()).ToList();
         Assert.Contains("I like coffee", sent);
         Assert.DoesNotContain("I like tea", sent);
+
+        // Regenerate: a second answer to the same question, the first one a version away.
+        await page.GetByTestId("chat-regenerate").Last.ClickAsync();
+        await Expect(page.GetByTestId("chat-message-assistant").Last).ToHaveAttributeAsync("data-status", "done", new() { Timeout = 30_000 });
+        await Expect(users).ToHaveCountAsync(3);
+        await Expect(page.GetByTestId("chat-branch").Last).ToContainTextAsync("2/2");
     }
 
     [Fact]

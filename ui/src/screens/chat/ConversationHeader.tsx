@@ -93,74 +93,75 @@ export function ConversationHeader({
   return (
     <div className="border-b border-slate-200 px-4 py-2.5">
       <div className="flex flex-wrap items-center justify-between gap-x-4 gap-y-2">
-        <div className="flex min-w-0 flex-1 items-center gap-2">
-          {renaming ? (
-            <form
-              className="flex min-w-0 flex-1 items-center gap-2"
-              onSubmit={(e) => {
-                e.preventDefault()
-                void saveTitle()
+        {renaming ? (
+          <form
+            className="flex min-w-48 flex-1 items-center gap-2"
+            onSubmit={(e) => {
+              e.preventDefault()
+              void saveTitle()
+            }}
+          >
+            <label htmlFor="chat-rename-input" className="sr-only">
+              Conversation title
+            </label>
+            <input
+              id="chat-rename-input"
+              ref={inputRef}
+              data-testid="chat-rename-input"
+              value={draft}
+              maxLength={200}
+              disabled={saving}
+              onChange={(e) => setDraft(e.target.value)}
+              onKeyDown={(e) => {
+                if (e.key === 'Escape') {
+                  e.preventDefault()
+                  setRenaming(false)
+                }
+              }}
+              className="min-w-0 flex-1 rounded-md border border-slate-300 px-2 py-1 text-sm font-semibold text-slate-900 focus:border-sky-500 focus:ring-2 focus:ring-sky-500/30 focus:outline-none"
+            />
+            <button type="submit" className={BUTTON} disabled={saving}>
+              Save
+            </button>
+          </form>
+        ) : (
+          <h2 data-testid="chat-title" className="min-w-48 flex-1 truncate text-sm font-semibold text-slate-900" title={title}>
+            {title}
+          </h2>
+        )}
+        {children}
+      </div>
+      <div className="-ml-2 mt-1 flex flex-wrap items-center gap-0.5" role="group" aria-label="Conversation actions">
+        {conversationId && (
+          <>
+            <button
+              type="button"
+              data-testid="chat-rename"
+              className={BUTTON}
+              disabled={renaming}
+              onClick={() => {
+                setDraft(title)
+                setRenaming(true)
               }}
             >
-              <label htmlFor="chat-rename-input" className="sr-only">
-                Conversation title
-              </label>
-              <input
-                id="chat-rename-input"
-                ref={inputRef}
-                data-testid="chat-rename-input"
-                value={draft}
-                maxLength={200}
-                disabled={saving}
-                onChange={(e) => setDraft(e.target.value)}
-                onKeyDown={(e) => {
-                  if (e.key === 'Escape') {
-                    e.preventDefault()
-                    setRenaming(false)
-                  }
-                }}
-                className="min-w-0 flex-1 rounded-md border border-slate-300 px-2 py-1 text-sm font-semibold text-slate-900 focus:border-sky-500 focus:ring-2 focus:ring-sky-500/30 focus:outline-none"
-              />
-              <button type="submit" className={BUTTON} disabled={saving}>
-                Save
-              </button>
-            </form>
-          ) : (
-            <h2 data-testid="chat-title" className="min-w-0 truncate text-sm font-semibold text-slate-900" title={title}>
-              {title}
-            </h2>
-          )}
-          {conversationId && !renaming && (
-            <div className="flex shrink-0 items-center">
-              <button
-                type="button"
-                data-testid="chat-rename"
-                className={BUTTON}
-                onClick={() => {
-                  setDraft(title)
-                  setRenaming(true)
-                }}
-              >
-                Rename
-              </button>
-              <button type="button" data-testid="chat-export-md" className={BUTTON} onClick={() => void exportAs('md')} title="The branch on screen, as Markdown">
-                Export .md
-              </button>
-              <button type="button" data-testid="chat-export-json" className={BUTTON} onClick={() => void exportAs('json')} title="Every exchange and branch, as JSON">
-                Export .json
-              </button>
-              <button type="button" data-testid="chat-delete" className={`${BUTTON} text-red-700 hover:bg-red-50 hover:text-red-800`} onClick={onDelete}>
-                Delete
-              </button>
-            </div>
-          )}
-        </div>
-        <div className="flex min-w-0 items-center gap-2">
-          <button type="button" data-testid="chat-settings" className={BUTTON} onClick={onSettings} title="System prompt, temperature, max tokens">
-            Settings
+              Rename
+            </button>
+            <button type="button" data-testid="chat-export-md" className={BUTTON} onClick={() => void exportAs('md')} title="The branch on screen, as Markdown">
+              Export .md
+            </button>
+            <button type="button" data-testid="chat-export-json" className={BUTTON} onClick={() => void exportAs('json')} title="Every exchange and branch, as JSON">
+              Export .json
+            </button>
+          </>
+        )}
+        <button type="button" data-testid="chat-settings" className={BUTTON} onClick={onSettings} title="System prompt, temperature, max tokens">
+          Settings
+        </button>
+        {conversationId && (
+          <button type="button" data-testid="chat-delete" className={`${BUTTON} text-red-700 hover:bg-red-50 hover:text-red-800`} onClick={onDelete}>
+            Delete
           </button>
-          {children}
-        </div>
+        )}
       </div>
       {error && (
         <p role="alert" data-testid="chat-header-error" className="mt-1 text-xs text-red-700">

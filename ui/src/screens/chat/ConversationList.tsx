@@ -131,7 +131,7 @@ export function ConversationList({
               setQuery('')
             }
           }}
-          placeholder="Search titles and text  (Ctrl K)"
+          placeholder="Search  (Ctrl+K)"
           aria-keyshortcuts="Control+K Meta+K"
           className="w-full rounded-lg border border-slate-300 bg-white px-2.5 py-1.5 text-sm text-slate-900 placeholder:text-slate-500 focus:border-sky-500 focus:ring-2 focus:ring-sky-500/30 focus:outline-none"
         />
