@@ -255,34 +255,34 @@ function TurnView({
           <p className="text-right text-xs text-slate-500">The conversation forks here; the earlier version stays one branch away.</p>
         </div>
       ) : (
-      <div className="group flex items-start justify-end gap-2">
-        {!busy && (
-          <button
-            type="button"
-            data-testid="chat-edit"
-            onClick={() => onEditingChange(true)}
-            aria-label="Edit this question"
-            title="Edit this question (↑ in an empty message box edits the last one)"
-            className="mt-1.5 rounded-md px-1.5 py-1 text-xs font-medium text-slate-500 opacity-70 transition group-hover:opacity-100 hover:bg-slate-100 hover:text-slate-800 focus-visible:opacity-100 focus-visible:outline-2 focus-visible:outline-sky-500"
-          >
-            Edit
-          </button>
-        )}
-        <div
-          data-testid="chat-message-user"
-          className="max-w-[85%] rounded-2xl rounded-br-md bg-sky-700 px-4 py-2.5 text-sm whitespace-pre-wrap text-white shadow-sm break-words"
-        >
-          <span className="sr-only">You: </span>
-          {turn.question}
-          {turn.filename && (
-            <span className="mt-2 flex items-center gap-1.5 text-xs text-sky-100">
-              <FileIcon aria-hidden="true" />
-              <span className="sr-only">Attached file: </span>
-              {turn.filename}
-            </span>
+        <div className="group flex items-start justify-end gap-2">
+          {!busy && (
+            <button
+              type="button"
+              data-testid="chat-edit"
+              onClick={() => onEditingChange(true)}
+              aria-label="Edit this question"
+              title="Edit this question (↑ in an empty message box edits the last one)"
+              className="mt-1.5 rounded-md px-1.5 py-1 text-xs font-medium text-slate-600 transition hover:bg-slate-100 hover:text-slate-900 focus-visible:outline-2 focus-visible:outline-sky-500"
+            >
+              Edit
+            </button>
           )}
+          <div
+            data-testid="chat-message-user"
+            className="max-w-[85%] rounded-2xl rounded-br-md bg-sky-700 px-4 py-2.5 text-sm whitespace-pre-wrap text-white shadow-sm break-words"
+          >
+            <span className="sr-only">You: </span>
+            {turn.question}
+            {turn.filename && (
+              <span className="mt-2 flex items-center gap-1.5 text-xs text-sky-100">
+                <FileIcon aria-hidden="true" />
+                <span className="sr-only">Attached file: </span>
+                {turn.filename}
+              </span>
+            )}
+          </div>
         </div>
-      </div>
       )}
 
       <div className="flex justify-start">
