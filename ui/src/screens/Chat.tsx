@@ -95,13 +95,12 @@ export default function Chat() {
   const { open, newChat, conversationId, openId } = session
   useEffect(() => {
     if (routeId === openId()) return
+    // Settings changed for another conversation do not carry over (a new chat's first answer keeps them).
+    setDraftSettings({})
     if (routeId) void open(routeId)
     else newChat()
   }, [routeId, open, newChat, openId])
-  useEffect(() => {
-    setEditingKey(null)
-    setDraftSettings({})
-  }, [conversationId])
+  useEffect(() => setEditingKey(null), [conversationId])
 
   const [attachment, setAttachment] = useState<string | null>(null)
   const [searchParams, setSearchParams] = useSearchParams()

@@ -81,8 +81,9 @@ internal sealed record ChatErrorEvent(string Error, string Reason, string? HostN
 
 /// <summary>
 /// A chat that could not start: <c>reason</c> is <c>no_llm</c>, <c>unknown_model</c>, <c>all_failed</c>, <c>host_unavailable</c>,
-/// <c>no_other_host</c> (see <see cref="MeshMind.Llm.LlmUnavailableException"/>), <c>no_conversation</c> or <c>no_exchange</c>; a
-/// request that broke after it started and was not streamed gets the reasons of <see cref="ChatErrorEvent"/>.
+/// <c>no_other_host</c> (see <see cref="MeshMind.Llm.LlmUnavailableException"/>), <c>no_conversation</c>, <c>no_exchange</c>,
+/// <c>no_file</c>, or <c>invalid</c> (a 400 or 413 for the body); a request that broke after it started and was not streamed gets
+/// the reasons of <see cref="ChatErrorEvent"/>.
 /// </summary>
 internal sealed record ChatFailure(string Error, string Reason);
 
