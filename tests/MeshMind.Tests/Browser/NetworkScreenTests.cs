@@ -1,12 +1,14 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
 using MeshMind.Tests.Support;
 using Microsoft.Playwright;
+using static MeshMind.Tests.Llm.LlmNodes;
 using static Microsoft.Playwright.Assertions;
 
 namespace MeshMind.Tests.Browser;
 
 /// <summary>The Network screen in a real browser, with two real <c>meshmind</c> processes that discover and link to each other on loopback.</summary>
-public sealed class NetworkScreenTests : IDisposable
+public sealed partial class NetworkScreenTests : IDisposable
 {
     private const string Password = "network-test-password";
     private readonly TempDirectory _dir = new();
@@ -47,9 +49,27 @@ public sealed class NetworkScreenTests : IDisposable
         await Expect(row.GetByTestId("peer-addresses")).ToContainTextAsync("127.0.0.1");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Support.Browser.ArtifactPath("network-screen.png"), FullPage = true });
 
+        // Revoke is behind the row's menu: Escape closes the menu and gives focus back to its button.
+        await Expect(row.GetByTestId("peer-revoke")).ToHaveCountAsync(0);
+        await row.GetByTestId("peer-menu").ClickAsync();
+        await Expect(row.GetByRole(AriaRole.Menuitem, new() { Name = "Revoke…" })).ToBeFocusedAsync();
+        await page.Keyboard.PressAsync("Escape");
+        await Expect(row.GetByTestId("peer-menu-items")).ToHaveCountAsync(0);
+        await Expect(row.GetByTestId("peer-menu")).ToBeFocusedAsync();
+        await Expect(row.GetByTestId("peer-menu")).ToHaveAttributeAsync("aria-expanded", "false");
+
+        // Cancel in the confirmation leaves the peer as it was; Revoke revokes it.
+        await row.GetByTestId("peer-menu").ClickAsync();
+        await row.GetByTestId("peer-revoke").ClickAsync();
+        await Expect(page.GetByTestId("revoke-dialog")).ToContainTextAsync("bravo");
+        await page.GetByTestId("revoke-dialog").GetByRole(AriaRole.Button, new() { Name = "Cancel" }).ClickAsync();
+        await Expect(page.GetByTestId("revoke-dialog")).ToHaveCountAsync(0);
+        await Expect(row.GetByTestId("peer-state")).ToHaveTextAsync("up");
+        await row.GetByTestId("peer-menu").ClickAsync();
         await row.GetByTestId("peer-revoke").ClickAsync();
         await page.GetByTestId("confirm-revoke").ClickAsync();
         await Expect(row.GetByTestId("peer-state")).ToHaveTextAsync("revoked");
+        await Expect(page.GetByTestId("mesh-edge-label")).ToHaveAttributeAsync("data-state", "revoked");
         await page.ReloadAsync();
         await Expect(page.GetByTestId("peer-row").GetByTestId("peer-state")).ToHaveTextAsync("revoked");
 
@@ -58,4 +78,66 @@ public sealed class NetworkScreenTests : IDisposable
         await Expect(page.GetByTestId("peer-row").GetByTestId("peer-state")).Not.ToHaveTextAsync("revoked");
         await Expect(page.GetByTestId("peer-row").GetByTestId("peer-restore")).ToHaveCountAsync(0);
     }
+
+    [Fact]
+    public async Task NetworkScreen_DrawsTheMesh_ThisNodeAPeerWithItsModelAndTheLinkRtt_GreyedWhenDown_InLightAndDark()
+    {
+        Support.Browser.RequireChromium();
+        await using var ollama = await FixtureAsync(Only("llama3:8b"));
+        var gpu = await StartAsync("gpu-box", ollama.BaseAddress.ToString()); // disposed by the test, to take the link down
+        await using var laptop = await StartAsync("laptop", NoLlm, [gpu]);
+        await UntilRoutableAsync(laptop, gpu);
+        var gpuId = Id(gpu);
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await Support.Browser.LaunchAsync(playwright);
+        var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 900 }, ColorScheme = ColorScheme.Light });
+        await page.GotoAsync(new Uri(laptop.BaseAddress, "/app/network").ToString());
+        await Support.Browser.SignInAsync(page, TestNode.Password);
+
+        var graph = page.GetByTestId("mesh-graph");
+        await Expect(graph).ToBeVisibleAsync(new() { Timeout = 15_000 });
+        var self = graph.Locator("[data-testid='mesh-node'][data-self='true']");
+        await Expect(self).ToContainTextAsync("laptop");
+        await Expect(self).ToContainTextAsync("this node");
+        await Expect(self).ToHaveAttributeAsync("data-node-id", Id(laptop));
+        var peer = graph.Locator($"[data-testid='mesh-node'][data-node-id='{gpuId}']");
+        await Expect(peer).ToContainTextAsync("gpu-box");
+        await Expect(peer).ToHaveAttributeAsync("data-state", "up");
+        await Expect(peer.GetByTestId("mesh-model")).ToHaveTextAsync("llama3:8b", new() { Timeout = 15_000 });
+        await Expect(self.GetByTestId("mesh-model")).ToHaveCountAsync(0);
+        await Expect(graph.Locator(".react-flow__edge")).ToHaveCountAsync(1);
+        var edge = graph.GetByTestId("mesh-edge-label");
+        await Expect(edge).ToHaveAttributeAsync("data-target", gpuId);
+        await Expect(edge).ToHaveAttributeAsync("data-state", "up");
+        await Expect(edge).ToHaveTextAsync(Rtt(), new() { Timeout = 15_000 });
+        await Expect(page.GetByTestId("peer-row")).ToHaveCountAsync(1); // the table is still there beside it
+        await Accessibility.AssertNoSeriousViolationsAsync(graph, "the mesh graph");
+        await graph.ScreenshotAsync(new() { Path = Support.Browser.ArtifactPath("network-graph-light.png") });
+        await page.ScreenshotAsync(new() { Path = Support.Browser.ArtifactPath("network-screen-graph-light.png"), FullPage = true });
+
+        // Dark, from the system's setting (read as the app loads): the graph follows the app's theme.
+        await page.EmulateMediaAsync(new() { ColorScheme = ColorScheme.Dark });
+        await page.ReloadAsync();
+        await Expect(page.Locator("html")).ToHaveClassAsync(DarkClass());
+        await Expect(graph.Locator(".react-flow")).ToHaveClassAsync(DarkClass());
+        await Expect(edge).ToHaveTextAsync(Rtt(), new() { Timeout = 15_000 });
+        await Expect(peer.GetByTestId("mesh-model")).ToHaveTextAsync("llama3:8b", new() { Timeout = 15_000 });
+        await Accessibility.AssertNoSeriousViolationsAsync(graph, "the mesh graph (dark)");
+        await graph.ScreenshotAsync(new() { Path = Support.Browser.ArtifactPath("network-graph-dark.png") });
+        await page.ScreenshotAsync(new() { Path = Support.Browser.ArtifactPath("network-screen-graph-dark.png"), FullPage = true });
+
+        // The peer goes away: it stays drawn, its link greyed and labelled down.
+        await gpu.DisposeAsync();
+        await Expect(edge).ToHaveAttributeAsync("data-state", "down", new() { Timeout = 20_000 });
+        await Expect(edge).ToHaveTextAsync("down");
+        await Expect(peer).ToHaveAttributeAsync("data-state", "down");
+        await Accessibility.AssertNoSeriousViolationsAsync(graph, "the mesh graph with a link down (dark)");
+    }
+
+    [GeneratedRegex(@"^\d+(\.\d)? ms$")]
+    private static partial Regex Rtt();
+
+    [GeneratedRegex(@"\bdark\b")]
+    private static partial Regex DarkClass();
 }

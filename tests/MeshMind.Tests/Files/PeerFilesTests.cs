@@ -133,19 +133,67 @@ public sealed class PeerFilesTests
     }
 
     [Fact]
-    public async Task UploaderGone_ItsUnpinnedFileLeavesTheListing_AndTheProxyAnswers404()
+    public async Task UploaderGone_ItsFileStaysListedUnavailable_AndItsDownloadSaysWhy()
     {
         var (a, b, onA, onB) = await TwoNodesAsync();
         await using var __ = b;
         await onA.PostAsync("/api/upload", Upload("only on a"u8.ToArray(), "a-only.txt"), Ct);
         await Wait.UntilAsync(async () => await EntryAsync(onB, "a-only.txt") is not null, WaitLimit, "the file on B's list");
         var url = (await EntryAsync(onB, "a-only.txt"))!.Value.GetProperty("download_url").GetString()!;
+        var aId = Id(a);
 
         onA.Dispose();
         await a.DisposeAsync();
 
-        await Wait.UntilAsync(async () => await EntryAsync(onB, "a-only.txt") is null, WaitLimit, "the file to leave B's list");
-        Assert.Equal(HttpStatusCode.NotFound, (await onB.GetAsync(url, Ct)).StatusCode);
+        await Wait.UntilAsync(async () => await EntryAsync(onB, "a-only.txt") is { } e && !e.GetProperty("available").GetBoolean(), WaitLimit,
+            "the file listed as unavailable on B");
+        var entry = (await EntryAsync(onB, "a-only.txt"))!.Value;
+        Assert.Equal(aId, entry.GetProperty("origin").GetProperty("node_id").GetString());
+        Assert.Equal("alpha", entry.GetProperty("origin").GetProperty("name").GetString());
+        Assert.Empty(entry.GetProperty("available_from").EnumerateArray());
+        Assert.Equal(url, entry.GetProperty("download_url").GetString());
+        using var download = await onB.GetAsync(url, Ct);
+        Assert.Equal(HttpStatusCode.NotFound, download.StatusCode);
+        var error = (await download.JsonAsync()).GetProperty("error").GetString();
+        Assert.Contains("'alpha' is offline", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task UploaderBack_ItsUnavailableFilesAreAvailableAgain_AndWhatItDeletedMeanwhileIsGone()
+    {
+        using var dirs = new TempDirectory();
+        var a = await StartAsync("alpha", NoLlm, extra: new() { ["Node:DataDir"] = dirs.Combine("a") });
+        await using var b = await StartAsync("bravo", NoLlm, [a]);
+        await UntilLinkedAsync(b, a);
+        using var onB = await b.CreateLoggedInClientAsync();
+        using (var onA = await a.CreateLoggedInClientAsync())
+        {
+            await onA.PostAsync("/api/upload", Upload("kept"u8.ToArray(), "kept.txt"), Ct);
+            await onA.PostAsync("/api/upload", Upload("dropped"u8.ToArray(), "dropped.txt"), Ct);
+        }
+
+        await Wait.UntilAsync(async () => await EntryAsync(onB, "kept.txt") is not null && await EntryAsync(onB, "dropped.txt") is not null, WaitLimit,
+            "both files on B's list");
+        await a.DisposeAsync();
+        await Wait.UntilAsync(async () => await EntryAsync(onB, "kept.txt") is { } e && !e.GetProperty("available").GetBoolean(), WaitLimit,
+            "A's files listed as unavailable on B");
+
+        // A deletes a file while it is away from B (alone, so B is never told), then links to B again.
+        var alone = await StartAsync("alpha", NoLlm, extra: new() { ["Node:DataDir"] = dirs.Combine("a") });
+        using (var onAlone = await alone.CreateLoggedInClientAsync())
+        {
+            Assert.Equal(HttpStatusCode.NoContent, (await onAlone.DeleteAsync("/api/files/dropped.txt", Ct)).StatusCode);
+        }
+
+        await alone.DisposeAsync();
+        await using var a2 = await StartAsync("alpha", NoLlm, [b], new() { ["Node:DataDir"] = dirs.Combine("a") });
+        await UntilLinkedAsync(b, a2);
+
+        await Wait.UntilAsync(async () => await EntryAsync(onB, "kept.txt") is { } e && e.GetProperty("available").GetBoolean()
+            && await EntryAsync(onB, "dropped.txt") is null, WaitLimit, "kept.txt available again and dropped.txt gone");
+        var kept = (await EntryAsync(onB, "kept.txt"))!.Value;
+        Assert.Equal([Id(a2)], kept.GetProperty("available_from").EnumerateArray().Select(s => s.GetProperty("node_id").GetString()));
+        Assert.Equal("kept"u8.ToArray(), await onB.GetByteArrayAsync(kept.GetProperty("download_url").GetString(), Ct));
     }
 
     [Fact]

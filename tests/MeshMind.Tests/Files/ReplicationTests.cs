@@ -112,7 +112,7 @@ public sealed class ReplicationTests
     }
 
     [Fact]
-    public async Task Unpin_DropsTheReplicas_AndAnUnpinnedFileLeavesWithItsUploader()
+    public async Task Unpin_DropsTheReplicas_AndAnUnpinnedFileIsUnavailableWithoutItsUploader()
     {
         var a = await StartAsync("alpha", NoLlm);
         await using var b = await StartAsync("bravo", NoLlm, [a]);
@@ -138,7 +138,12 @@ public sealed class ReplicationTests
 
         onA.Dispose();
         await a.DisposeAsync();
-        await Wait.UntilAsync(async () => await EntryAsync(onB, "brief.bin") is null, WaitLimit, "the unpinned file to leave B's list");
+        // No copy is left anywhere: B lists the file as its uploader's, unavailable, and cannot serve it.
+        await Wait.UntilAsync(async () => await EntryAsync(onB, "brief.bin") is { } e && !e.GetProperty("available").GetBoolean(), WaitLimit,
+            "the unpinned file listed as unavailable on B");
+        var gone = (await EntryAsync(onB, "brief.bin"))!.Value;
+        Assert.Empty(Ids(gone, "replicas"));
+        Assert.Equal(HttpStatusCode.NotFound, (await onB.GetAsync(gone.GetProperty("download_url").GetString(), Ct)).StatusCode);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using Deque.AxeCore.Commons;
 using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
 
@@ -8,9 +9,21 @@ public static class Accessibility
 {
     public static async Task AssertNoSeriousViolationsAsync(IPage page, string what)
     {
-        var result = await page.RunAxe();
-        var serious = result.Violations.Where(v => v.Impact is "serious" or "critical").ToList();
-        Assert.True(serious.Count == 0, $"{what} has accessibility violations:\n" + string.Join("\n", serious.Select(v =>
-            $"{v.Id} ({v.Impact}): {v.Help}\n    " + string.Join("\n    ", v.Nodes.Take(5).Select(n => n.Html)))));
+        var serious = await SeriousViolationsAsync(page, what);
+        Assert.True(serious.Count == 0, string.Join("\n", serious));
     }
+
+    /// <summary>axe-core on one part of the page only (<paramref name="scope"/> and what it holds).</summary>
+    public static async Task AssertNoSeriousViolationsAsync(ILocator scope, string what)
+    {
+        var serious = Serious(await scope.RunAxe(), what);
+        Assert.True(serious.Count == 0, string.Join("\n", serious));
+    }
+
+    /// <summary>The serious and critical violations on the page, one description each (rule, elements, and why they fail).</summary>
+    public static async Task<IReadOnlyList<string>> SeriousViolationsAsync(IPage page, string what) => Serious(await page.RunAxe(), what);
+
+    private static List<string> Serious(AxeResult result, string what) =>
+        result.Violations.Where(v => v.Impact is "serious" or "critical").Select(v =>
+            $"{what}: {v.Id} ({v.Impact}): {v.Help}\n    " + string.Join("\n    ", v.Nodes.Take(5).Select(n => $"{n.Html}\n      " + string.Join("; ", n.Any.Concat(n.All).Concat(n.None).Select(c => c.Message))))).ToList();
 }

@@ -2,6 +2,8 @@ import { useEffect, useState, type ComponentType, type SVGProps } from 'react'
 import { NavLink, useLocation, useNavigate } from 'react-router-dom'
 import { useAuth } from '../auth'
 import { useNodeStatus } from '../status'
+import type { ThemeChoice } from '../theme'
+import { useTheme } from '../useTheme'
 import {
   AnalyticsIcon,
   ChatIcon,
@@ -12,8 +14,11 @@ import {
   LogoIcon,
   LogoutIcon,
   MenuIcon,
+  MonitorIcon,
+  MoonIcon,
   NetworkIcon,
   SettingsIcon,
+  SunIcon,
 } from './Icons'
 
 interface NavItem {
@@ -33,6 +38,37 @@ export const NAV_ITEMS: NavItem[] = [
   { to: '/analytics', label: 'Analytics', icon: AnalyticsIcon },
   { to: '/settings', label: 'Settings', icon: SettingsIcon },
 ]
+
+const THEMES: { value: ThemeChoice; label: string; icon: ComponentType<SVGProps<SVGSVGElement>> }[] = [
+  { value: 'light', label: 'Light', icon: SunIcon },
+  { value: 'dark', label: 'Dark', icon: MoonIcon },
+  { value: 'system', label: "System (this device's setting)", icon: MonitorIcon },
+]
+
+/** Light, dark or the system's, at hand: the same choice, kept in this browser, as on the Settings screen. */
+function ThemeToggle() {
+  const [choice, choose] = useTheme()
+  return (
+    <div role="group" aria-label="Theme" className="flex rounded-lg bg-slate-800/60 p-0.5 ring-1 ring-slate-700">
+      {THEMES.map(({ value, label, icon: Icon }) => (
+        <button
+          key={value}
+          type="button"
+          data-testid={`sidebar-theme-${value}`}
+          aria-pressed={choice === value}
+          aria-label={label}
+          title={label}
+          onClick={() => choose(value)}
+          className={`rounded-md p-1.5 text-base transition-colors focus-visible:outline-2 focus-visible:outline-sky-400 ${
+            choice === value ? 'bg-slate-700 text-white' : 'text-slate-400 hover:text-white'
+          }`}
+        >
+          <Icon />
+        </button>
+      ))}
+    </div>
+  )
+}
 
 /** Dark sidebar on md+ screens; collapses into a top bar with a toggleable menu on narrow screens. */
 export function Sidebar() {
@@ -118,6 +154,10 @@ export function Sidebar() {
         </nav>
 
         <div className="border-t border-slate-800 px-3 py-3 md:px-4 md:py-4">
+          <div className="mb-3 flex items-center justify-between gap-2 px-3">
+            <span className="text-xs text-slate-400">Theme</span>
+            <ThemeToggle />
+          </div>
           {username && (
             <p className="mb-2 truncate px-3 text-xs text-slate-400">
               Signed in as <span className="font-medium text-slate-300">{username}</span>

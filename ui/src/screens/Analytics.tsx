@@ -1,5 +1,5 @@
 import { lazy, Suspense } from 'react'
-import { useSearchParams } from 'react-router-dom'
+import { useLocation, useNavigate, useSearchParams } from 'react-router-dom'
 import { DEFAULT_RANGE, isRange, type Range } from '../api/analytics'
 import { Page } from '../components/Page'
 import { Spinner } from '../components/Spinner'
@@ -19,19 +19,18 @@ function LoadingCharts() {
 
 /** Usage of this node and the mesh over a range picked in the header (kept in the URL as `?range=`). */
 export default function Analytics() {
-  const [params, setParams] = useSearchParams()
+  const [params] = useSearchParams()
+  const { hash } = useLocation()
+  const navigate = useNavigate()
   const asked = params.get('range')
   const range: Range = isRange(asked) ? asked : DEFAULT_RANGE
 
-  const pick = (next: Range) =>
-    setParams(
-      (p) => {
-        const copy = new URLSearchParams(p)
-        copy.set('range', next)
-        return copy
-      },
-      { replace: true },
-    )
+  // The fragment (the chosen section of charts) stays as the range changes.
+  const pick = (next: Range) => {
+    const copy = new URLSearchParams(params)
+    copy.set('range', next)
+    navigate({ search: copy.toString(), hash }, { replace: true })
+  }
 
   return (
     <Page

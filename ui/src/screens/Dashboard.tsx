@@ -9,7 +9,7 @@ import { usePageVisible } from '../usePageVisible'
 import { usePoll } from '../usePoll'
 import { formatCount, formatLatency, formatRate } from './analytics/format'
 import { Page } from '../components/Page'
-import { DuplicateNodeIdBanner } from '../components/DuplicateNodeIdBanner'
+import { DashboardWarnings } from '../components/DashboardWarnings'
 import { ArrowRightIcon, ChatIcon, FilesIcon } from '../components/Icons'
 import { RetryingBanner } from '../components/RetryingBanner'
 
@@ -23,16 +23,16 @@ const getPerfHour = (signal: AbortSignal) => getPerfAnalytics('1h', signal)
 
 function Card({ label, children, className = '' }: { label: string; children: ReactNode; className?: string }) {
   return (
-    <div className={`rounded-xl border border-slate-200 bg-white p-5 shadow-sm ${className}`}>
+    <div className={`min-w-0 rounded-xl border border-slate-200 bg-white p-4 shadow-sm sm:p-5 ${className}`}>
       <p className="text-xs font-medium tracking-wide text-slate-500 uppercase">{label}</p>
-      <div className="mt-2 text-xl font-semibold text-slate-900">{children}</div>
+      <div className="mt-2 text-lg font-semibold text-slate-900 sm:text-xl">{children}</div>
     </div>
   )
 }
 
 function SkeletonCard() {
   return (
-    <div className="rounded-xl border border-slate-200 bg-white p-5 shadow-sm" aria-hidden="true">
+    <div className="rounded-xl border border-slate-200 bg-white p-4 shadow-sm sm:p-5" aria-hidden="true">
       <div className="h-3 w-20 animate-pulse rounded bg-slate-200" />
       <div className="mt-3 h-6 w-32 animate-pulse rounded bg-slate-100" />
     </div>
@@ -41,9 +41,9 @@ function SkeletonCard() {
 
 function QuickStat({ label, value, hint, testId }: { label: string; value: ReactNode; hint: ReactNode; testId: string }) {
   return (
-    <div className="rounded-xl border border-slate-200 bg-white p-5 shadow-sm">
+    <div className="min-w-0 rounded-xl border border-slate-200 bg-white p-4 shadow-sm sm:p-5">
       <p className="text-xs font-medium tracking-wide text-slate-500 uppercase">{label}</p>
-      <p data-testid={testId} className="mt-2 text-2xl font-semibold text-slate-900 tabular-nums">
+      <p data-testid={testId} className="mt-2 text-xl font-semibold text-slate-900 tabular-nums sm:text-2xl">
         {value}
       </p>
       <p className="mt-1 text-xs text-slate-500">{hint}</p>
@@ -56,7 +56,7 @@ function QuickStats({ chat, perf, peers }: { chat: ChatAnalytics | null; perf: P
   const chatRoute = perf?.routes.find((r) => r.route === CHAT_ROUTE)
   const speed = chat?.tokens_per_second
   return (
-    <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
+    <div className="grid grid-cols-2 gap-3 sm:gap-4 lg:grid-cols-4">
       <QuickStat
         label="Chats · 24 h"
         testId="stat-chats"
@@ -96,7 +96,7 @@ function QuickAction({ to, icon, title, text, testId }: {
     <Link
       to={to}
       data-testid={testId}
-      className="group flex items-center gap-4 rounded-xl border border-slate-200 bg-white p-5 shadow-sm transition hover:-translate-y-0.5 hover:border-sky-300 hover:shadow-md focus-visible:outline-2 focus-visible:outline-sky-500"
+      className="group flex items-center gap-4 rounded-xl border border-slate-200 bg-white p-4 shadow-sm sm:p-5 transition hover:-translate-y-0.5 hover:border-sky-300 hover:shadow-md focus-visible:outline-2 focus-visible:outline-sky-500"
     >
       <span className="flex h-11 w-11 shrink-0 items-center justify-center rounded-lg bg-sky-50 text-xl text-sky-600 ring-1 ring-sky-100">
         {icon}
@@ -114,7 +114,8 @@ function QuickAction({ to, icon, title, text, testId }: {
  * Live overview of this node. Test ids: `node-name`, `dashboard-llm-host` (text "This node hosts
  * an LLM" or "Uses the mesh's LLMs"; `data-llm-host` true/false), `dashboard-model-count`,
  * `uptime`, `version`, `node-id`, quick stats `stat-chats`, `stat-tokens-per-second`, `stat-p95-latency`,
- * `peer-count`, `quick-chat`, `quick-files`, `quick-analytics`, `status-error`, `models-error`, `stats-error`.
+ * `peer-count`, `quick-chat`, `quick-files`, `quick-analytics`, `status-error`, `models-error`, `stats-error`;
+ * the warnings of DashboardWarnings.
  */
 export default function Dashboard() {
   // live: poll GET /api/status every 3 s while this screen is shown.
@@ -128,14 +129,14 @@ export default function Dashboard() {
 
   return (
     <Page title="Dashboard" subtitle="Live overview of this node">
-      <DuplicateNodeIdBanner live />
+      <DashboardWarnings status={status} models={models.data} />
 
       {error && <RetryingBanner message={error} testId="status-error" />}
       {/* One banner is enough while the node itself is unreachable. */}
       {models.error && !error && <RetryingBanner message={models.error} testId="models-error" />}
       {statsError && !error && !models.error && <RetryingBanner message={statsError} testId="stats-error" />}
 
-      <section aria-label="Node status" className="grid gap-4 sm:grid-cols-2 lg:grid-cols-3">
+      <section aria-label="Node status" className="grid grid-flow-row-dense grid-cols-2 gap-3 sm:gap-4 lg:grid-cols-3">
         {status ? (
           <>
             <Card label="Node name">
@@ -143,7 +144,7 @@ export default function Dashboard() {
                 {status.name}
               </span>
             </Card>
-            <Card label="LLM" className="lg:col-span-2">
+            <Card label="LLM" className="max-sm:col-span-2 lg:col-span-2">
               <span
                 data-testid="dashboard-llm-host"
                 data-llm-host={status.is_llm_host ? 'true' : 'false'}
@@ -171,10 +172,10 @@ export default function Dashboard() {
               </span>
             </Card>
             <Card label="Version">
-              <span data-testid="version">{status.version}</span>
+              <span data-testid="version" className="block truncate" title={status.version}>{status.version}</span>
             </Card>
             <Card label="Node ID">
-              <span data-testid="node-id" title={status.node_id} className="font-mono text-lg">
+              <span data-testid="node-id" title={status.node_id} className="block truncate font-mono text-base sm:text-lg">
                 {status.node_id.slice(0, 12)}
               </span>
             </Card>
@@ -184,7 +185,7 @@ export default function Dashboard() {
         )}
       </section>
 
-      <section aria-labelledby="quick-stats" className="mt-10">
+      <section aria-labelledby="quick-stats" className="mt-8 sm:mt-10">
         <div className="mb-3 flex items-baseline justify-between gap-4">
           <h2 id="quick-stats" className="text-sm font-semibold tracking-wide text-slate-500 uppercase">
             Activity
@@ -200,11 +201,11 @@ export default function Dashboard() {
         <QuickStats chat={chat.data} perf={perf.data} peers={status?.peer_count ?? null} />
       </section>
 
-      <section aria-labelledby="quick-actions" className="mt-10">
+      <section aria-labelledby="quick-actions" className="mt-8 sm:mt-10">
         <h2 id="quick-actions" className="mb-3 text-sm font-semibold tracking-wide text-slate-500 uppercase">
           Quick actions
         </h2>
-        <div className="grid gap-4 sm:grid-cols-2">
+        <div className="grid gap-3 sm:grid-cols-2 sm:gap-4">
           {/* Link texts deliberately differ from the nav labels so "Chat"/"Shared Files" stay unique link names. */}
           <QuickAction
             to="/chat"

@@ -1,7 +1,8 @@
-import { useCallback, useMemo, useState, type ReactNode } from 'react'
+import { lazy, Suspense, useCallback, useMemo, useState, type ReactNode } from 'react'
 import { ApiError } from '../api/http'
+import { getModels } from '../api/models'
 import { getPeers, restorePeer, revokePeer } from '../api/peers'
-import type { Peer } from '../api/types'
+import type { ModelInfo, Peer } from '../api/types'
 import { formatAgo, formatSecondsAgo, formatTimestamp, peerDisplayName } from '../lib/format'
 import { Page } from '../components/Page'
 import { ConfirmDialog } from '../components/ConfirmDialog'
@@ -15,8 +16,15 @@ import { sortPeers } from '../peers'
 import { MeshActions } from './network/MeshActions'
 import { StaticPeers } from '../components/StaticPeers'
 import { DiagnosticsPanel } from './network/DiagnosticsPanel'
+import { formatRtt, type SelfNode } from './network/meshGraph'
+import { PeerMenu } from './network/PeerMenu'
+import { useNodeStatus } from '../status'
+
+// The graph (and React Flow with it) loads only when this screen is opened.
+const MeshGraph = lazy(() => import('./network/MeshGraph'))
 
 const POLL_MS = 2000
+const MODELS_POLL_MS = 10000
 
 /** Polls GET /api/peers every 2 s while mounted; keeps the last good list (and retries) when a fetch fails. */
 function usePeers() {
@@ -32,11 +40,6 @@ function usePeers() {
   )
 
   return { peers, error, updatedAt, refresh, markRevoked }
-}
-
-function formatRtt(ms: number | null | undefined): string {
-  if (ms == null || !Number.isFinite(ms)) return '—'
-  return ms < 100 ? `${Number(ms.toFixed(1))} ms` : `${Math.round(ms)} ms`
 }
 
 /** "10.0.0.7:7878"; IPv6 literals get brackets: "[fe80::1]:7878". */
@@ -164,19 +167,7 @@ function PeerRow({ peer, now, pending, onRevoke, onRestore }: {
         </span>
       </td>
       <td className={`${TD} col-span-2 pt-2 md:pt-3 md:text-right`}>
-        {!peer.revoked && (
-          <button
-            type="button"
-            data-testid="peer-revoke"
-            aria-label={`Revoke ${name}`}
-            onClick={() => onRevoke(peer)}
-            disabled={pending}
-            className="inline-flex items-center gap-1.5 rounded-lg border border-red-200 bg-white px-3 py-1.5 text-xs font-semibold text-red-700 shadow-sm transition hover:border-red-300 hover:bg-red-50 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-red-500 disabled:cursor-wait disabled:opacity-60"
-          >
-            {pending && <Spinner className="h-3 w-3" />}
-            Revoke
-          </button>
-        )}
+        {!peer.revoked && <PeerMenu name={name} pending={pending} onRevoke={() => onRevoke(peer)} />}
         {peer.revoked && (
           <button
             type="button"
@@ -253,6 +244,27 @@ function UpdatedIndicator({ updatedAt, now, failing }: { updatedAt: number | nul
   )
 }
 
+function GraphLoading() {
+  return (
+    <div role="status" className="flex h-80 items-center justify-center gap-2 text-sm text-slate-500 md:h-96">
+      <Spinner className="h-4 w-4 text-slate-400" />
+      Loading the graph…
+    </div>
+  )
+}
+
+/** Models served by this node's own LLM, by name. */
+function localModels(models: ModelInfo[] | null): string[] {
+  return (models ?? []).filter((m) => m.hosts.some((h) => h.local)).map((m) => m.name)
+}
+
+/** This node as the graph's centre: its id and name (GET /api/status) and the models it hosts (GET /api/models). */
+function useSelfNode(): SelfNode | null {
+  const { status } = useNodeStatus()
+  const { data: models } = usePoll(getModels, MODELS_POLL_MS, 'Model list request failed')
+  return useMemo(() => (status ? { node_id: status.node_id, name: status.name, models: localModels(models) } : null), [status, models])
+}
+
 function revokeErrorMessage(err: unknown): string {
   if (err instanceof ApiError) return err.status === 0 ? 'Could not reach the node' : err.message
   return 'Revoking the peer failed'
@@ -262,6 +274,7 @@ export default function Network() {
   const { peers, error, updatedAt, refresh, markRevoked } = usePeers()
   const now = useNow()
   const sorted = useMemo(() => (peers ? sortPeers(peers) : null), [peers])
+  const self = useSelfNode()
 
   const [target, setTarget] = useState<Peer | null>(null)
   const [pending, setPending] = useState(false)
@@ -341,45 +354,57 @@ export default function Network() {
         </p>
       )}
 
-      {sorted == null ? (
-        <div className="overflow-hidden rounded-xl border border-slate-200 bg-white shadow-sm" role="status">
-          <span className="sr-only">Loading peers…</span>
-          <SkeletonRows />
-        </div>
-      ) : sorted.length === 0 ? (
-        <EmptyState />
-      ) : (
-        <div className="overflow-hidden rounded-xl border border-slate-200 bg-white shadow-sm">
-          <table className="block w-full text-left md:table" data-testid="peers-table">
-            <caption className="sr-only">Mesh peers</caption>
-            <thead className="hidden border-b border-slate-200 bg-slate-50 text-xs font-medium tracking-wide text-slate-500 uppercase md:table-header-group">
-              <tr>
-                <th scope="col" className="px-4 py-2.5 font-medium">Peer</th>
-                <th scope="col" className="px-4 py-2.5 font-medium">State</th>
-                <th scope="col" className="px-4 py-2.5 font-medium">RTT</th>
-                <th scope="col" className="px-4 py-2.5 font-medium">LLM</th>
-                <th scope="col" className="px-4 py-2.5 font-medium">Addresses</th>
-                <th scope="col" className="px-4 py-2.5 font-medium">Last seen</th>
-                <th scope="col" className="px-4 py-2.5 font-medium">
-                  <span className="sr-only">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody className="block divide-y divide-slate-100 md:table-row-group">
-              {sorted.map((peer) => (
-                <PeerRow
-                  key={peer.node_id}
-                  peer={peer}
-                  now={now}
-                  pending={pending && target?.node_id === peer.node_id}
-                  onRevoke={openRevoke}
-                  onRestore={(p) => void restore(p)}
-                />
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <div className="grid gap-6 2xl:grid-cols-[minmax(0,5fr)_minmax(0,7fr)] 2xl:items-start">
+        {self && sorted && sorted.length > 0 && (
+          <section aria-label="Mesh graph" className="overflow-hidden rounded-xl border border-slate-200 bg-white shadow-sm">
+            <Suspense fallback={<GraphLoading />}>
+              <MeshGraph self={self} peers={sorted} />
+            </Suspense>
+            <p className="border-t border-slate-100 px-4 py-2 text-xs text-slate-500">
+              This node's own links, with their round-trip times; links between two peers are not shown.
+            </p>
+          </section>
+        )}
+        {sorted == null ? (
+          <div className="overflow-hidden rounded-xl border border-slate-200 bg-white shadow-sm" role="status">
+            <span className="sr-only">Loading peers…</span>
+            <SkeletonRows />
+          </div>
+        ) : sorted.length === 0 ? (
+          <EmptyState />
+        ) : (
+          <div className="overflow-hidden rounded-xl border border-slate-200 bg-white shadow-sm">
+            <table className="block w-full text-left md:table" data-testid="peers-table">
+              <caption className="sr-only">Mesh peers</caption>
+              <thead className="hidden border-b border-slate-200 bg-slate-50 text-xs font-medium tracking-wide text-slate-500 uppercase md:table-header-group">
+                <tr>
+                  <th scope="col" className="px-4 py-2.5 font-medium">Peer</th>
+                  <th scope="col" className="px-4 py-2.5 font-medium">State</th>
+                  <th scope="col" className="px-4 py-2.5 font-medium">RTT</th>
+                  <th scope="col" className="px-4 py-2.5 font-medium">LLM</th>
+                  <th scope="col" className="px-4 py-2.5 font-medium">Addresses</th>
+                  <th scope="col" className="px-4 py-2.5 font-medium">Last seen</th>
+                  <th scope="col" className="px-4 py-2.5 font-medium">
+                    <span className="sr-only">Actions</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody className="block divide-y divide-slate-100 md:table-row-group">
+                {sorted.map((peer) => (
+                  <PeerRow
+                    key={peer.node_id}
+                    peer={peer}
+                    now={now}
+                    pending={pending && target?.node_id === peer.node_id}
+                    onRevoke={openRevoke}
+                    onRestore={(p) => void restore(p)}
+                  />
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </div>
 
       <DiagnosticsPanel />
       <div className="mt-8">

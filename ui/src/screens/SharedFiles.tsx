@@ -69,6 +69,7 @@ export default function SharedFiles() {
 
   const [query, setQuery] = useState('')
   const [sort, setSort] = useState<FileSort>({ key: 'date', direction: DEFAULT_DIRECTION.date })
+  const [grouped, setGrouped] = useState(false)
   const visible = useMemo(() => (files ? visibleFiles(files, query, sort) : null), [files, query, sort])
 
   const chooseSortKey = (key: SortKey) => setSort({ key, direction: DEFAULT_DIRECTION[key] })
@@ -148,6 +149,7 @@ export default function SharedFiles() {
   }
 
   const localCount = files?.filter((f) => f.local).length ?? 0
+  const unavailableCount = files?.filter((f) => !f.available).length ?? 0
   const total = files?.length ?? 0
 
   return (
@@ -168,6 +170,9 @@ export default function SharedFiles() {
             </span>{' '}
             <span className="text-slate-500">
               · {localCount} on this node · {total - localCount} from peers
+              {unavailableCount > 0 && (
+                <span data-testid="files-unavailable-count"> · {unavailableCount} unavailable (their node is offline)</span>
+              )}
             </span>
           </p>
           <FileToolbar
@@ -176,6 +181,8 @@ export default function SharedFiles() {
             sort={sort}
             onSortKey={chooseSortKey}
             onToggleDirection={toggleDirection}
+            grouped={grouped}
+            onGrouped={setGrouped}
           />
           {visible.length === 0 ? (
             <p
@@ -187,6 +194,7 @@ export default function SharedFiles() {
           ) : (
             <FileTable
               files={visible}
+              grouped={grouped}
               sort={sort}
               onSort={sortBy}
               rowStates={rowStates}

@@ -9,8 +9,9 @@ using Microsoft.Net.Http.Headers;
 namespace MeshMind.Files.Api;
 
 /// <summary>
-/// <c>GET /api/files</c>, kept built: this node's files, the replicas it holds and every live peer's files and replicas,
-/// one entry per (sha256, name) with every node that has it, serialised once to UTF-8 JSON and served as those bytes
+/// <c>GET /api/files</c>, kept built: this node's files, the replicas it holds, every live peer's files and replicas, and
+/// the last-known files of peers that are away (unavailable unless a reachable node holds them too), one entry per
+/// (sha256, name) with every reachable node that has it, serialised once to UTF-8 JSON and served as those bytes
 /// until something it was built from changes.
 /// </summary>
 /// <remarks>
@@ -123,17 +124,20 @@ internal sealed class FileListing(FileStore store, PeerFiles peerFiles, PeerDire
         var self = new FileSource(node.NodeId, node.Name);
         var entries = new Dictionary<(string Sha256, string Name), FileEntry>();
         var known = snapshot.ToDictionary(p => p.NodeId, StringComparer.Ordinal);
-        void Add(FileEntry entry, FileSource source, bool replica)
+        // A source that is away (null) lists the file without offering it: neither a node to get it from nor a replica.
+        void Add(FileEntry entry, FileSource? source, bool replica)
         {
             var key = (entry.Sha256, entry.Name);
+            replica &= source is not null;
             entries[key] = entries.TryGetValue(key, out var seen)
                 ? seen with
                 {
                     Pinned = seen.Pinned || entry.Pinned,
-                    AvailableFrom = seen.AvailableFrom.Any(s => s.NodeId == source.NodeId) ? seen.AvailableFrom : [.. seen.AvailableFrom, source],
-                    Replicas = replica && !seen.Replicas.Contains(source.NodeId) ? [.. seen.Replicas, source.NodeId] : seen.Replicas,
+                    Available = seen.Available || entry.Available,
+                    AvailableFrom = source is null || seen.AvailableFrom.Any(s => s.NodeId == source.NodeId) ? seen.AvailableFrom : [.. seen.AvailableFrom, source],
+                    Replicas = replica && !seen.Replicas.Contains(source!.NodeId) ? [.. seen.Replicas, source.NodeId] : seen.Replicas,
                 }
-                : entry with { AvailableFrom = [source], Replicas = replica ? [source.NodeId] : [] };
+                : entry with { AvailableFrom = source is null ? [] : [source], Replicas = replica ? [source!.NodeId] : [] };
         }
 
         // An origin that is offline is named as the directory last knew it, else as the replica holder reported it.
@@ -157,23 +161,31 @@ internal sealed class FileListing(FileStore store, PeerFiles peerFiles, PeerDire
                 Available: true, [], ByNode(r.OriginNodeId, r.Name)), self, replica: true);
         }
 
-        foreach (var (peer, files) in remote)
+        void AddPeers(IReadOnlyList<(PeerInfo Peer, IReadOnlyCollection<AnnouncedFile> Files)> lists, bool available)
         {
-            var source = new FileSource(peer.NodeId, peer.Name);
-            foreach (var f in files)
+            foreach (var (peer, files) in lists)
             {
-                var origin = f.Origin ?? peer.NodeId;
-                if (origin == node.NodeId && !local.Any(l => l.Pinned && l.Sha256 == f.Id && l.Name == f.Name))
+                var source = available ? new FileSource(peer.NodeId, peer.Name) : null;
+                foreach (var f in files)
                 {
-                    // A peer's copy of one of our files that is no longer pinned (its list here may be up to 15 s old):
-                    // this node's own pin state is the truth.
-                    continue;
-                }
+                    var origin = f.Origin ?? peer.NodeId;
+                    if (origin == node.NodeId && !local.Any(l => l.Pinned && l.Sha256 == f.Id && l.Name == f.Name))
+                    {
+                        // A peer's copy of one of our files that is no longer pinned (its list here may be up to 15 s old):
+                        // this node's own pin state is the truth.
+                        continue;
+                    }
 
-                Add(new FileEntry(f.Name, f.Size, f.Id, f.ContentType, f.Modified, OriginOf(origin, f.OriginName ?? peer.Name), Local: false,
-                    f.Pinned, Available: true, [], ByNode(origin, f.Name)), source, replica: f.Origin is not null);
+                    Add(new FileEntry(f.Name, f.Size, f.Id, f.ContentType, f.Modified, OriginOf(origin, f.OriginName ?? peer.Name), Local: false,
+                        f.Pinned, available, [], ByNode(origin, f.Name)), source, replica: f.Origin is not null);
+                }
             }
         }
+
+        AddPeers(remote, available: true);
+
+        // Peers that are away: their last-known files stay listed, unavailable unless a reachable node holds them too.
+        AddPeers(peerFiles.LastKnown(snapshot), available: false);
 
         return new FileList([.. entries.Values.OrderBy(e => e.Name, StringComparer.Ordinal).ThenBy(e => e.Local ? 0 : 1)]);
     }

@@ -31,7 +31,7 @@ internal static class PeerFileProxy
     /// A node's file by its id: from that node while it is linked; while it is not, from a replica of its pinned file
     /// (this node's own, else a live peer's). The file is only ever fetched from admitted peers over the mesh port.
     /// </summary>
-    private static async Task ByNodeAsync(string nodeId, string filename, HttpContext context, PeerFiles files, FileStore store)
+    private static async Task ByNodeAsync(string nodeId, string filename, HttpContext context, PeerFiles files, FileStore store, PeerDirectory directory)
     {
         var live = files.LivePeers().FirstOrDefault(p => p.NodeId == nodeId);
         if (live is not null || FileNames.Check(filename).Name is not { } name || !PeerFiles.IsSha256(nodeId))
@@ -54,7 +54,9 @@ internal static class PeerFileProxy
             return;
         }
 
-        await ApiResults.WriteErrorAsync(context, StatusCodes.Status404NotFound, "that node is not linked and no replica of its file is reachable");
+        var who = directory.Find(nodeId) is { Name.Length: > 0 } known ? $"'{known.Name}'" : "that node";
+        await ApiResults.WriteErrorAsync(context, StatusCodes.Status404NotFound,
+            $"'{name}' is unavailable: {who} is offline and no reachable node holds a pinned copy of it");
     }
 
     private static async Task ProxyAsync(HttpContext context, PeerFiles files, PeerInfo? peer, string filename)

@@ -12,6 +12,11 @@ namespace MeshMind.Files.Peers;
 /// link and from <c>GET /mesh/files</c>, cached for <see cref="CacheFor"/>. A listing never waits more than
 /// <see cref="FetchTimeout"/> on a peer: stale lists are served while they refresh in the background.
 /// </summary>
+/// <remarks>
+/// A peer's list outlives its link (issue 16): while the peer is away, <see cref="LastKnown"/> gives what it last shared,
+/// so the listing keeps its files as unavailable instead of dropping them. At most <see cref="MaxOfflinePeers"/> away
+/// peers are remembered (the longest gone are forgotten first), and a returning peer's list is fetched again.
+/// </remarks>
 internal sealed partial class PeerFiles(
     PeerDirectory peers,
     PeerHttpClients clients,
@@ -31,6 +36,9 @@ internal sealed partial class PeerFiles(
     public static readonly TimeSpan FetchLimit = TimeSpan.FromSeconds(15);
     private const int FilesPerAnnouncement = 1_000;
     private const int MaxFilesPerPeer = 100_000;
+
+    /// <summary>How many peers that are away keep their last-known list here.</summary>
+    public const int MaxOfflinePeers = 32;
 
     /// <summary>New uploads are announced together after this pause, so a burst of uploads is a few messages, not one per file.</summary>
     public static readonly TimeSpan AnnounceDelay = TimeSpan.FromMilliseconds(50);
@@ -52,6 +60,9 @@ internal sealed partial class PeerFiles(
         public Dictionary<string, AnnouncedFile> Files { get; private set; } = new(StringComparer.Ordinal);
 
         public long FetchedAt { get; set; } = -1;
+
+        /// <summary>When the link to the peer went down (a <see cref="TimeProvider.GetTimestamp"/>); null while it is up.</summary>
+        public long? DownAt { get; set; }
 
         public Task? Refreshing { get; set; }
 
@@ -134,6 +145,32 @@ internal sealed partial class PeerFiles(
         var live = snapshot.Where(IsLive).ToList();
         var lists = await Task.WhenAll(live.Select(p => FilesOfAsync(p, cancellationToken)));
         return [.. live.Zip(lists)];
+    }
+
+    /// <summary>
+    /// What the known, unrevoked peers among <paramref name="snapshot"/> that are not live last shared: their lists as they
+    /// were when they went away. Nothing is fetched.
+    /// </summary>
+    public IReadOnlyList<(PeerInfo Peer, IReadOnlyCollection<AnnouncedFile> Files)> LastKnown(IReadOnlyList<PeerInfo> snapshot)
+    {
+        var known = new List<(PeerInfo, IReadOnlyCollection<AnnouncedFile>)>();
+        foreach (var peer in snapshot)
+        {
+            if (IsLive(peer) || peer.Revoked || !_cache.TryGetValue(peer.NodeId, out var entry))
+            {
+                continue;
+            }
+
+            lock (entry.Lock)
+            {
+                if (entry.Files.Count > 0)
+                {
+                    known.Add((peer, entry.Files.Values));
+                }
+            }
+        }
+
+        return known;
     }
 
     /// <summary>The peer's own file of that name (not a replica it holds).</summary>
@@ -258,10 +295,48 @@ internal sealed partial class PeerFiles(
     /// <summary>64 lowercase hex digits: a blob's SHA-256 or a node id.</summary>
     public static bool IsSha256(string? value) => value is { Length: 64 } && value.All(char.IsAsciiHexDigitLower);
 
-    public void LinkUp(string nodeId) => _ = AnnounceAllAsync(nodeId);
+    public void LinkUp(string nodeId)
+    {
+        if (_cache.TryGetValue(nodeId, out var entry))
+        {
+            lock (entry.Lock)
+            {
+                entry.DownAt = null;
+            }
+        }
 
+        _ = AnnounceAllAsync(nodeId);
+    }
+
+    /// <summary>
+    /// Keeps the peer's list as its last-known one, due to be fetched again when it is back (what it shares may change while
+    /// it is away, and removals made then are never announced to this node); forgets the longest-gone peers beyond
+    /// <see cref="MaxOfflinePeers"/>.
+    /// </summary>
     public void LinkDown(string nodeId)
     {
+        if (_cache.TryGetValue(nodeId, out var entry))
+        {
+            lock (entry.Lock)
+            {
+                entry.DownAt = time.GetTimestamp();
+                entry.FetchedAt = -1;
+            }
+        }
+
+        var away = _cache.Select(e => (e.Key, DownAt: DownAt(e.Value))).Where(e => e.DownAt is not null).ToList();
+        foreach (var (key, _) in away.OrderBy(e => e.DownAt).Take(away.Count - MaxOfflinePeers))
+        {
+            Changed(_cache.TryRemove(key, out _));
+        }
+    }
+
+    private static long? DownAt(Entry entry)
+    {
+        lock (entry.Lock)
+        {
+            return entry.DownAt;
+        }
     }
 
     private async Task AnnounceAllAsync(string nodeId)

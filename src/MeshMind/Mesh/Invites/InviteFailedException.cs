@@ -7,4 +7,7 @@ namespace MeshMind.Mesh.Invites;
 internal sealed class InviteFailedException(string message, InviteStatus? refusal = null) : Exception(message)
 {
     public InviteStatus? Refusal { get; } = refusal;
+
+    /// <summary>The connection was reset or closed before the inviting node answered (worth one more try), not refused.</summary>
+    public bool Reset { get; init; }
 }

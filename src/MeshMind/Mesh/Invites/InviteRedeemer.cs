@@ -19,6 +19,9 @@ internal sealed class InviteRedeemer(NodeIdentity identity)
     public static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(5);
     public static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(15);
 
+    /// <summary>How often one address is tried when the connection is reset or closed before the answer.</summary>
+    public const int AttemptsAfterReset = 3;
+
     /// <exception cref="InviteFailedException">No address reached the inviting node, or it refused (used, expired…).</exception>
     public async Task<RedeemedInvite> RedeemAsync(InviteCode code, string name, CancellationToken cancellationToken)
     {
@@ -31,13 +34,22 @@ internal sealed class InviteRedeemer(NodeIdentity identity)
         foreach (var address in code.Addresses)
         {
             var endpoint = new IPEndPoint(address, code.MeshPort);
-            try
+            for (var attempt = 1; ; attempt++)
             {
-                return await RedeemAtAsync(endpoint, code, name, cancellationToken);
-            }
-            catch (InviteFailedException ex) when (ex.Refusal is null)
-            {
-                problems.Add($"{endpoint}: {ex.Message}");
+                try
+                {
+                    return await RedeemAtAsync(endpoint, code, name, cancellationToken);
+                }
+                catch (InviteFailedException ex) when (ex.Refusal is null && ex.Reset && attempt < AttemptsAfterReset)
+                {
+                    // The node there closed the connection under us: its admission deadline passed on a busy machine, or it
+                    // restarted. A used token answers "already used" on the next try, so trying again is safe.
+                }
+                catch (InviteFailedException ex) when (ex.Refusal is null)
+                {
+                    problems.Add($"{endpoint}: {ex.Message}");
+                    break;
+                }
             }
         }
 
@@ -93,7 +105,10 @@ internal sealed class InviteRedeemer(NodeIdentity identity)
         catch (Exception ex) when (ex is HttpRequestException or IOException or SocketException or AuthenticationException or InvalidDataException
             or System.Text.Json.JsonException)
         {
-            throw new InviteFailedException(Find<SocketException>(ex)?.Message ?? ex.Message);
+            var socket = Find<SocketException>(ex);
+            var reset = socket?.SocketErrorCode is SocketError.ConnectionReset or SocketError.ConnectionAborted
+                || (socket is null && Find<IOException>(ex) is not null && Find<AuthenticationException>(ex) is null);
+            throw new InviteFailedException(socket?.Message ?? ex.Message) { Reset = reset };
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -113,7 +128,7 @@ internal sealed class InviteRedeemer(NodeIdentity identity)
         }
         catch (EndOfStreamException)
         {
-            throw new InviteFailedException("the inviting node closed the connection before answering");
+            throw new InviteFailedException("the inviting node closed the connection before answering") { Reset = true };
         }
 
         var status = InviteOpening.ParseAnswer(answer);

@@ -133,6 +133,51 @@ public sealed class InviteJoinTests
         Assert.DoesNotContain("used", error, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// The inviting node's gate resets a connection that has not proven itself within Mesh:HandshakeTimeout (3 s): on a machine
+    /// with both cores busy a first TLS handshake can take that long, and a Join clicked then failed with "Connection reset by
+    /// peer" (seen in a browser test under load). The joiner tries the address again after a reset.
+    /// </summary>
+    [Fact]
+    public async Task Join_FirstConnectionReset_TriedAgain_Joins()
+    {
+        await using var a = await StartAsync("alpha");
+        await using var b = await StartAsync("bravo");
+        var (code, _) = await InviteAsync(a);
+        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var resets = 0;
+        var proxy = Task.Run(async () =>
+        {
+            // The first connection: its first bytes read (the TLS client hello), then reset as the gate does; later ones relayed.
+            while (!Ct.IsCancellationRequested)
+            {
+                var client = await listener.AcceptTcpClientAsync(Ct);
+                if (Interlocked.Increment(ref resets) == 1)
+                {
+                    _ = await client.GetStream().ReadAsync(new byte[512], Ct);
+                    client.Client.LingerState = new System.Net.Sockets.LingerOption(true, 0);
+                    client.Dispose();
+                    continue;
+                }
+
+                var server = new System.Net.Sockets.TcpClient();
+                await server.ConnectAsync(IPAddress.Loopback, Service<BoundEndpoints>(a).MeshPort, Ct);
+                _ = Task.WhenAny(client.GetStream().CopyToAsync(server.GetStream(), Ct), server.GetStream().CopyToAsync(client.GetStream(), Ct))
+                    .ContinueWith(_ => { client.Dispose(); server.Dispose(); }, TaskScheduler.Default);
+            }
+        }, Ct);
+        var throughProxy = (InviteCode.Parse(code) with { MeshPort = ((IPEndPoint)listener.LocalEndpoint).Port }).Encode();
+
+        using var joined = await JoinAsync(b, throughProxy);
+
+        Assert.Equal(HttpStatusCode.OK, joined.StatusCode);
+        Assert.Equal(2, Volatile.Read(ref resets));
+        Assert.Equal(SecretLines(a), SecretLines(b));
+        listener.Stop();
+        await Assert.ThrowsAnyAsync<Exception>(() => proxy);
+    }
+
     [Fact]
     public async Task Join_CodeWithAnotherFingerprint_AbortsBeforeSendingTheToken_WhichStillWorks()
     {

@@ -1,4 +1,4 @@
-import { useMemo } from 'react'
+import { useMemo, type ReactNode } from 'react'
 import {
   getChatAnalytics,
   getEngagementAnalytics,
@@ -16,6 +16,7 @@ import { FilesChart } from './FilesChart'
 import { formatCount } from './format'
 import { NetworkCharts } from './NetworkCharts'
 import { PerfCharts } from './PerfCharts'
+import { SECTION_LABELS, SectionNav, sectionAnchor, useSection, type SectionId } from './Sections'
 
 const POLL_MS = 10_000
 
@@ -25,8 +26,18 @@ function useAnalytics<T>(get: (range: Range, signal: AbortSignal) => Promise<T>,
   return usePoll(visible ? fetcher : null, POLL_MS, failure)
 }
 
+/** One section of charts: always shown from md up; on a phone only while it is the chosen one. */
+function ChartSection({ id, chosen, children }: { id: SectionId; chosen: SectionId; children: ReactNode }) {
+  return (
+    <section id={sectionAnchor(id)} aria-label={SECTION_LABELS[id]} className={`grid scroll-mt-4 gap-4 lg:grid-cols-2 ${id === chosen ? '' : 'max-md:hidden'}`}>
+      {children}
+    </section>
+  )
+}
+
 /**
- * Every analytics chart for one range (this module is loaded lazily: it brings Recharts).
+ * Every analytics chart for one range (this module is loaded lazily: it brings Recharts), in four sections with links
+ * to each; on a phone the links are tabs and one section shows at a time (all at once was a 4,400 px page).
  * Test ids: `analytics-summary`, one `chart-*` card per chart (see the chart components), `analytics-error`.
  */
 export default function AnalyticsBoard({ range }: { range: Range }) {
@@ -40,6 +51,7 @@ export default function AnalyticsBoard({ range }: { range: Range }) {
   const error = [perf, chat, files, network, engagement].find((p) => p.error)?.error
 
   const e = engagement.data
+  const chosen = useSection()
   return (
     <>
       {error && <RetryingBanner message={error} testId="analytics-error" />}
@@ -55,11 +67,20 @@ export default function AnalyticsBoard({ range }: { range: Range }) {
         />
       </section>
 
-      <div className="grid gap-4 lg:grid-cols-2">
-        <ChatCharts chat={chat.data} />
-        <PerfCharts perf={perf.data} />
-        <FilesChart files={files.data} />
-        <NetworkCharts network={network.data} />
+      <SectionNav chosen={chosen} />
+      <div className="grid gap-4">
+        <ChartSection id="answers" chosen={chosen}>
+          <ChatCharts chat={chat.data} />
+        </ChartSection>
+        <ChartSection id="latency" chosen={chosen}>
+          <PerfCharts perf={perf.data} />
+        </ChartSection>
+        <ChartSection id="files" chosen={chosen}>
+          <FilesChart files={files.data} />
+        </ChartSection>
+        <ChartSection id="mesh" chosen={chosen}>
+          <NetworkCharts network={network.data} />
+        </ChartSection>
       </div>
     </>
   )

@@ -61,9 +61,18 @@ export function Figure({ label, value, testId, hint }: { label: string; value: R
   return (
     <div className="min-w-0 rounded-lg bg-slate-50 px-3 py-2 ring-1 ring-slate-100" title={hint}>
       <p className="truncate text-[11px] font-medium tracking-wide text-slate-500 uppercase">{label}</p>
-      <p data-testid={testId} className="mt-0.5 truncate text-base font-semibold text-slate-900 tabular-nums">
+      <p data-testid={testId} className="mt-0.5 truncate text-sm font-semibold text-slate-900 tabular-nums sm:text-base">
         {value}
       </p>
+    </div>
+  )
+}
+
+/** A table that may be wider than the card (on a phone): it scrolls sideways, and takes focus so keys can scroll it too. */
+export function ScrollingTable({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <div role="region" aria-label={label} tabIndex={0} className="-mx-5 overflow-x-auto focus-visible:outline-2 focus-visible:-outline-offset-2 focus-visible:outline-sky-500">
+      {children}
     </div>
   )
 }

@@ -2,7 +2,7 @@ import { Bar, BarChart, CartesianGrid, Cell, Legend, Pie, PieChart, Tooltip, XAx
 import type { ChatAnalytics, Stats } from '../../api/types'
 import { peerDisplayName } from '../../lib/format'
 import { ChartCard, chartState, Figure } from './ChartCard'
-import { ANIMATE, AXIS_TICK, CHART_STYLE, COLORS, GRID_STROKE, LEGEND_PROPS, PALETTE, TOOLTIP_STYLE } from './chartTheme'
+import { ANIMATE, AXIS_TICK, CHART_STYLE, COLORS, CURSOR_FILL, GRID_STROKE, LEGEND_PROPS, PALETTE, SURFACE, TOOLTIP_STYLE } from './chartTheme'
 import { formatCount, formatLatency, formatRate } from './format'
 import { TimeChart } from './TimeChart'
 
@@ -43,7 +43,7 @@ function ByHost({ chat }: { chat: ChatAnalytics }) {
     <PieChart responsive style={CHART_STYLE}>
       <Pie data={data} dataKey="value" nameKey="name" innerRadius="55%" outerRadius="85%" paddingAngle={data.length > 1 ? 2 : 0} isAnimationActive={ANIMATE}>
         {data.map((d, i) => (
-          <Cell key={d.name} fill={PALETTE[i % PALETTE.length]} stroke="#fff" />
+          <Cell key={d.name} fill={PALETTE[i % PALETTE.length]} stroke={SURFACE} />
         ))}
       </Pie>
       <Tooltip contentStyle={TOOLTIP_STYLE} formatter={(value) => `${formatCount(Number(value))} answers`} />
@@ -84,7 +84,7 @@ function ByModel({ chat }: { chat: ChatAnalytics }) {
       <CartesianGrid stroke={GRID_STROKE} strokeDasharray="3 3" horizontal={false} />
       <XAxis type="number" allowDecimals={false} tick={AXIS_TICK} tickLine={false} axisLine={{ stroke: GRID_STROKE }} />
       <YAxis type="category" dataKey="model" width={140} tick={{ ...AXIS_TICK, fontFamily: 'var(--font-mono)' }} tickLine={false} axisLine={false} interval={0} />
-      <Tooltip contentStyle={TOOLTIP_STYLE} cursor={{ fill: 'rgb(148 163 184 / 0.12)' }} />
+      <Tooltip contentStyle={TOOLTIP_STYLE} cursor={{ fill: CURSOR_FILL }} />
       <Legend {...LEGEND_PROPS} />
       <Bar dataKey="answered" name="Answered" stackId="m" fill={COLORS.indigo} isAnimationActive={ANIMATE} maxBarSize={16} />
       <Bar dataKey="failed" name="Failed" stackId="m" fill={COLORS.rose} isAnimationActive={ANIMATE} maxBarSize={16} />

@@ -1,8 +1,8 @@
 import { Bar, BarChart, CartesianGrid, Tooltip, XAxis, YAxis } from 'recharts'
 import type { NetworkAnalytics } from '../../api/types'
 import { peerDisplayName } from '../../lib/format'
-import { ChartCard, chartState, Figure } from './ChartCard'
-import { ANIMATE, AXIS_TICK, COLORS, GRID_STROKE, TOOLTIP_STYLE } from './chartTheme'
+import { ChartCard, chartState, Figure, ScrollingTable } from './ChartCard'
+import { ANIMATE, AXIS_TICK, COLORS, CURSOR_FILL, GRID_STROKE, TOOLTIP_STYLE } from './chartTheme'
 import { formatCount, formatLatency, formatSize } from './format'
 import { TimeChart } from './TimeChart'
 
@@ -44,7 +44,7 @@ function RttTable({ network }: { network: NetworkAnalytics }) {
   const TH = 'px-3 py-2 font-medium whitespace-nowrap text-right'
   const TD = 'px-3 py-2 whitespace-nowrap text-right tabular-nums'
   return (
-    <div className="-mx-5 overflow-x-auto">
+    <ScrollingTable label="Link round trips, as a table">
       <table data-testid="rtt-table" className="w-full text-left text-sm">
         <thead className="border-y border-slate-200 bg-slate-50 text-xs tracking-wide text-slate-500 uppercase">
           <tr>
@@ -71,7 +71,7 @@ function RttTable({ network }: { network: NetworkAnalytics }) {
           ))}
         </tbody>
       </table>
-    </div>
+    </ScrollingTable>
   )
 }
 
@@ -96,7 +96,7 @@ function Discovery({ network }: { network: NetworkAnalytics }) {
           <CartesianGrid stroke={GRID_STROKE} strokeDasharray="3 3" horizontal={false} />
           <XAxis type="number" allowDecimals={false} tick={AXIS_TICK} tickLine={false} axisLine={{ stroke: GRID_STROKE }} />
           <YAxis type="category" dataKey="reason" width={120} tick={{ ...AXIS_TICK, fontFamily: 'var(--font-mono)' }} tickLine={false} axisLine={false} interval={0} />
-          <Tooltip contentStyle={TOOLTIP_STYLE} cursor={{ fill: 'rgb(148 163 184 / 0.12)' }} />
+          <Tooltip contentStyle={TOOLTIP_STYLE} cursor={{ fill: CURSOR_FILL }} />
           <Bar dataKey="count" name="Dropped" fill={COLORS.amber} isAnimationActive={ANIMATE} maxBarSize={14} />
         </BarChart>
       ) : (

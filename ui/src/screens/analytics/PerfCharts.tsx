@@ -1,7 +1,7 @@
 import { Bar, BarChart, CartesianGrid, Legend, Tooltip, XAxis, YAxis } from 'recharts'
 import type { CallStats, PerfAnalytics, RouteStats } from '../../api/types'
-import { ChartCard, chartState } from './ChartCard'
-import { ANIMATE, AXIS_TICK, COLORS, GRID_STROKE, LEGEND_PROPS, LOG_FLOOR, logTicks, TOOLTIP_STYLE } from './chartTheme'
+import { ChartCard, chartState, ScrollingTable } from './ChartCard'
+import { ANIMATE, AXIS_TICK, COLORS, CURSOR_FILL, GRID_STROKE, LEGEND_PROPS, logTicks, LOG_FLOOR, TOOLTIP_STYLE } from './chartTheme'
 import { formatCount, formatLatency, formatSize } from './format'
 import { TimeChart } from './TimeChart'
 
@@ -56,7 +56,7 @@ function PercentileBars({ routes }: { routes: RouteStats[] }) {
           const real = (item.payload as (typeof data)[number] | undefined)?.latency[name as 'p50' | 'p95' | 'p99']
           return formatLatency(real ?? Number(value))
         }}
-        cursor={{ fill: 'rgb(148 163 184 / 0.12)' }}
+        cursor={{ fill: CURSOR_FILL }}
       />
       <Legend {...LEGEND_PROPS} />
       {PERCENTILES.map((p) => (
@@ -69,14 +69,15 @@ function PercentileBars({ routes }: { routes: RouteStats[] }) {
 const TH = 'px-3 py-2 font-medium whitespace-nowrap'
 const TD = 'px-3 py-2 whitespace-nowrap tabular-nums'
 
-function StatsTable({ rows, testId, rowTestId, showTarget = false }: {
+function StatsTable({ rows, label, testId, rowTestId, showTarget = false }: {
   rows: (RouteStats | CallStats)[]
+  label: string
   testId: string
   rowTestId: string
   showTarget?: boolean
 }) {
   return (
-    <div className="-mx-5 overflow-x-auto">
+    <ScrollingTable label={label}>
       <table data-testid={testId} className="w-full text-left text-sm">
         <thead className="border-y border-slate-200 bg-slate-50 text-xs tracking-wide text-slate-500 uppercase">
           <tr>
@@ -124,7 +125,7 @@ function StatsTable({ rows, testId, rowTestId, showTarget = false }: {
           })}
         </tbody>
       </table>
-    </div>
+    </ScrollingTable>
   )
 }
 
@@ -146,7 +147,7 @@ export function PerfCharts({ perf }: { perf: PerfAnalytics | null }) {
         {perf && (
           <div className="space-y-5">
             <PercentileBars routes={perf.routes} />
-            <StatsTable rows={perf.routes} testId="routes-table" rowTestId="route-row" />
+            <StatsTable rows={perf.routes} label="Latency by route, as a table" testId="routes-table" rowTestId="route-row" />
           </div>
         )}
       </ChartCard>
@@ -178,7 +179,7 @@ export function PerfCharts({ perf }: { perf: PerfAnalytics | null }) {
         empty="Calls this node makes to peers and to its LLM appear here."
         className="lg:col-span-2"
       >
-        {perf && <StatsTable rows={perf.calls} testId="calls-table" rowTestId="call-row" showTarget />}
+        {perf && <StatsTable rows={perf.calls} label="Outgoing calls, as a table" testId="calls-table" rowTestId="call-row" showTarget />}
       </ChartCard>
     </>
   )

@@ -1,6 +1,6 @@
 import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts'
 import { bucketLabel, tickFormatter } from './format'
-import { ANIMATE, AXIS_TICK, CHART_STYLE, GRID_STROKE, LEGEND_PROPS, LOG_FLOOR, logTicks, TOOLTIP_STYLE } from './chartTheme'
+import { ANIMATE, AXIS_TICK, CHART_STYLE, CURSOR_FILL, GRID_STROKE, LEGEND_PROPS, logTicks, LOG_FLOOR, SURFACE, TOOLTIP_STYLE } from './chartTheme'
 
 /** A time bucket: `t` (start, unix ms) and the series' values (null: nothing to draw, e.g. no requests). */
 export type Point = { t: number } & Record<string, number | null>
@@ -25,7 +25,7 @@ function IsolatedDot({ cx, cy, index, data, dataKey, color }: {
 }) {
   const has = (i: number) => data[i]?.[dataKey] != null
   if (index == null || cx == null || cy == null || !has(index) || has(index - 1) || has(index + 1)) return <g />
-  return <circle className="recharts-dot" cx={cx} cy={cy} r={3} fill={color} stroke="#fff" strokeWidth={1} />
+  return <circle className="recharts-dot" cx={cx} cy={cy} r={3} fill={color} stroke={SURFACE} strokeWidth={1} />
 }
 
 /**
@@ -59,7 +59,7 @@ export function TimeChart({ data, bucketSeconds, series, kind, stacked = false, 
         contentStyle={TOOLTIP_STYLE}
         labelFormatter={(t) => (typeof t === 'number' ? bucketLabel(t, bucketSeconds) : String(t))}
         formatter={(value) => (typeof value === 'number' ? format(value) : String(value))}
-        cursor={{ fill: 'rgb(148 163 184 / 0.12)', stroke: GRID_STROKE }}
+        cursor={{ fill: CURSOR_FILL, stroke: GRID_STROKE }}
       />
       {series.length > 1 && <Legend {...LEGEND_PROPS} />}
     </>

@@ -1,4 +1,5 @@
-// Shared look of the Recharts charts: Tailwind's slate for chrome, a few distinct series colours.
+// Shared look of the Recharts charts: a few distinct series colours, and chrome (grid, axes, tooltip) that follows the
+// light or dark theme through CSS variables (index.css), so a theme switch recolours drawn charts without a re-render.
 import type { CSSProperties } from 'react'
 
 export const COLORS = {
@@ -15,13 +16,19 @@ export const COLORS = {
 /** Colours for categories (hosts, models) in order. */
 export const PALETTE = [COLORS.sky, COLORS.indigo, COLORS.emerald, COLORS.amber, COLORS.violet, COLORS.teal, COLORS.rose, COLORS.slate]
 
-export const GRID_STROKE = '#e2e8f0'
-export const AXIS_TICK = { fill: '#64748b', fontSize: 11 }
+export const GRID_STROKE = 'var(--chart-grid)'
+export const AXIS_TICK = { fill: 'var(--chart-axis)', fontSize: 11 }
+/** Drawn around slices and dots, to part them from their neighbours: the card's own colour. */
+export const SURFACE = 'var(--chart-surface)'
+/** The hover band behind the bar or point under the pointer. */
+export const CURSOR_FILL = 'var(--chart-cursor)'
 export const CHART_HEIGHT = 224
 
 export const TOOLTIP_STYLE: CSSProperties = {
   borderRadius: 8,
-  border: '1px solid #e2e8f0',
+  border: '1px solid var(--chart-grid)',
+  backgroundColor: 'var(--chart-surface)',
+  color: 'var(--chart-text)',
   boxShadow: '0 4px 12px rgb(15 23 42 / 0.08)',
   fontSize: 12,
   padding: '6px 10px',

@@ -14,14 +14,15 @@ import {
   TrashIcon,
 } from '../../components/Icons'
 import { Spinner } from '../../components/Spinner'
-import { SORT_LABELS, fileTypeLabel, formatModified, originLabel, type FileSort, type SortKey } from './fileList'
+import { SORT_LABELS, fileTypeLabel, formatModified, groupByNode, originLabel, type FileSort, type SortKey } from './fileList'
 
 /**
  * Search box and sort controls above the file list.
  *
  * Test ids: `files-search` (filters by name as you type), `files-sort` (a <select> whose values
- * are name | size | date; choosing one starts name A→Z, size largest first, date newest first),
- * `files-sort-direction` (toggles the direction; `data-direction` asc | desc).
+ * are name | origin | size | type | date; choosing one starts names, origins and types A→Z, size
+ * largest first, date newest first), `files-sort-direction` (toggles the direction; `data-direction`
+ * asc | desc), `files-group` (a checkbox: group the list by the node that shared each file).
  */
 export function FileToolbar({
   query,
@@ -29,15 +30,20 @@ export function FileToolbar({
   sort,
   onSortKey,
   onToggleDirection,
+  grouped,
+  onGrouped,
 }: {
   query: string
   onQuery: (query: string) => void
   sort: FileSort
   onSortKey: (key: SortKey) => void
   onToggleDirection: () => void
+  grouped: boolean
+  onGrouped: (grouped: boolean) => void
 }) {
   const searchId = useId()
   const sortId = useId()
+  const groupId = useId()
   const ascending = sort.direction === 'asc'
   return (
     <div className="mb-4 flex flex-wrap items-center gap-3">
@@ -57,7 +63,18 @@ export function FileToolbar({
           className="w-full rounded-lg border border-slate-300 bg-white py-2 pr-3 pl-9 text-sm text-slate-900 shadow-sm placeholder:text-slate-400 focus:border-sky-500 focus:ring-2 focus:ring-sky-500/30 focus:outline-none"
         />
       </div>
-      <div className="ml-auto flex items-center gap-2">
+      <div className="ml-auto flex flex-wrap items-center gap-2">
+        <label htmlFor={groupId} className="mr-2 inline-flex cursor-pointer items-center gap-1.5 text-sm text-slate-700">
+          <input
+            id={groupId}
+            type="checkbox"
+            data-testid="files-group"
+            checked={grouped}
+            onChange={(e) => onGrouped(e.target.checked)}
+            className="h-4 w-4 rounded border-slate-300 accent-sky-600"
+          />
+          Group by node
+        </label>
         <label htmlFor={sortId} className="text-xs font-medium text-slate-500">
           Sort by
         </label>
@@ -133,18 +150,21 @@ const NEUTRAL = `${ACTION} border-slate-300 bg-white text-slate-700 hover:bg-sla
 const DISABLED = `${ACTION} cursor-not-allowed border-slate-200 bg-slate-50 text-slate-400 shadow-none`
 
 /**
- * The mesh's shared files: this node's and its peers'. Column headers Name, Size and Modified
- * sort too (clicking the active one flips the direction).
+ * The mesh's shared files: this node's and its peers'. Every column header but the actions sorts
+ * too (clicking the active one flips the direction). Grouped, each node's files follow a header
+ * row `file-group` (`data-node-id`: the node's id, or "local"; `data-available`: how many of its
+ * files can be downloaded now), this node first.
  *
  * Test ids: `files-table`, `file-row` (`data-name`; also `data-local`, `data-available`,
  * `data-pinned` as "true" | "false"), `file-download` (a link with the `download` attribute;
  * a disabled button when the file is unavailable), `file-ask` (link to /chat?file=NAME; disabled
  * button when unavailable), `file-pin` (own files; `aria-pressed` / `data-pinned`), `file-delete`
  * (own files), `file-unavailable` (badge), `file-pinned` (badge, with `file-replicas`: how many peers hold a copy), `file-row-error` (a failed pin
- * or unpin, with `file-row-error-dismiss`).
+ * or unpin, with `file-row-error-dismiss`), `file-origin-state` (the dot before the origin; `data-online`).
  */
 export function FileTable({
   files,
+  grouped = false,
   sort,
   onSort,
   rowStates,
@@ -153,6 +173,7 @@ export function FileTable({
   onDismissError,
 }: {
   files: SharedFile[]
+  grouped?: boolean
   sort: FileSort
   onSort: (key: SortKey) => void
   rowStates: Record<string, RowState | undefined>
@@ -167,27 +188,45 @@ export function FileTable({
         <thead className="hidden border-b border-slate-200 bg-slate-50 text-xs font-medium tracking-wide text-slate-500 uppercase md:table-header-group">
           <tr>
             <SortHeader label="Name" sortKey="name" sort={sort} onSort={onSort} />
-            <th scope="col" className="px-4 py-2.5 font-medium">Origin</th>
+            <SortHeader label="Origin" sortKey="origin" sort={sort} onSort={onSort} />
             <SortHeader label="Size" sortKey="size" sort={sort} onSort={onSort} />
-            <th scope="col" className="px-4 py-2.5 font-medium">Type</th>
+            <SortHeader label="Type" sortKey="type" sort={sort} onSort={onSort} />
             <SortHeader label="Modified" sortKey="date" sort={sort} onSort={onSort} />
             <th scope="col" className="px-4 py-2.5 font-medium">
               <span className="sr-only">Actions</span>
             </th>
           </tr>
         </thead>
-        <tbody className="block divide-y divide-slate-100 md:table-row-group">
-          {files.map((file) => (
-            <FileRow
-              key={`${file.origin?.node_id ?? ''}/${file.name}`}
-              file={file}
-              state={rowStates[file.name]}
-              onTogglePin={onTogglePin}
-              onDelete={onDelete}
-              onDismissError={onDismissError}
-            />
-          ))}
-        </tbody>
+        {(grouped ? groupByNode(files) : [{ key: 'all', label: '', local: false, available: 0, files }]).map((group) => (
+          <tbody key={group.key} className="block divide-y divide-slate-100 md:table-row-group">
+            {grouped && (
+              <tr
+                data-testid="file-group"
+                data-node-id={group.key}
+                data-available={group.available}
+                className="block bg-slate-50 md:table-row"
+              >
+                <th scope="rowgroup" colSpan={6} className="block px-4 py-2 text-left text-sm font-semibold text-slate-800 md:table-cell">
+                  {group.label}
+                  <span className="ml-2 font-normal text-slate-500">
+                    {group.files.length} {group.files.length === 1 ? 'file' : 'files'}
+                    {!group.local && group.available === 0 && ' · offline'}
+                  </span>
+                </th>
+              </tr>
+            )}
+            {group.files.map((file) => (
+              <FileRow
+                key={`${file.origin?.node_id ?? ''}/${file.name}`}
+                file={file}
+                state={rowStates[file.name]}
+                onTogglePin={onTogglePin}
+                onDelete={onDelete}
+                onDismissError={onDismissError}
+              />
+            ))}
+          </tbody>
+        ))}
       </table>
     </div>
   )
@@ -204,10 +243,12 @@ function OriginCell({ file }: { file: SharedFile }) {
   }
   const originId = file.origin?.node_id
   const others = file.available_from.filter((n) => n.node_id !== originId)
+  // The origin is reachable when it is among the nodes the file can be had from now.
+  const online = originId == null || file.available_from.some((n) => n.node_id === originId)
   return (
     <span className="block min-w-0 text-sm text-slate-700">
-      <span className="inline-flex items-center gap-1.5" title={file.origin?.node_id}>
-        <span aria-hidden="true" className="h-1.5 w-1.5 shrink-0 rounded-full bg-emerald-500" />
+      <span className="inline-flex items-center gap-1.5" title={online ? file.origin?.node_id : `${file.origin?.node_id} (offline)`}>
+        <span aria-hidden="true" data-testid="file-origin-state" data-online={online ? 'true' : 'false'} className={`h-1.5 w-1.5 shrink-0 rounded-full ${online ? 'bg-emerald-500' : 'bg-slate-400'}`} />
         <span className="truncate">{originLabel(file)}</span>
         {others.length > 0 && (
           <span
@@ -267,8 +308,8 @@ function FileRow({ file, state, onTogglePin, onDelete, onDismissError }: {
           {!available && (
             <span
               data-testid="file-unavailable"
-              title="No node holding this file is reachable right now"
-              className="shrink-0 rounded bg-slate-100 px-1.5 py-px text-[11px] font-semibold text-slate-500 ring-1 ring-slate-200"
+              title={`${originLabel(file)} is offline and no reachable node holds a copy`}
+              className="shrink-0 rounded bg-slate-100 px-1.5 py-px text-[11px] font-semibold text-slate-600 ring-1 ring-slate-200"
             >
               unavailable
             </span>

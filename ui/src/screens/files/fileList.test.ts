@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { SharedFile } from '../../api/types'
-import { fileTypeLabel, formatModified, originLabel, visibleFiles, type FileSort } from './fileList'
+import { fileTypeLabel, formatModified, groupByNode, originLabel, visibleFiles, type FileSort } from './fileList'
 
 function file(name: string, fields: Partial<SharedFile> = {}): SharedFile {
   return {
@@ -77,10 +77,65 @@ describe('visibleFiles', () => {
     expect(visibleFiles(files, 'nothing-matches', by('name', 'asc'))).toEqual([])
   })
 
+  it('sorts by origin (this node’s files first when ascending), ties by name A→Z in either direction', () => {
+    const mine = file('z-mine.txt', { local: true, origin: { node_id: 'aa'.repeat(32), name: 'zz-me', address: '' } })
+    const laptop = file('a.txt', { origin: { node_id: 'bb'.repeat(32), name: 'Laptop', address: '' } })
+    const desk = file('b.txt', { origin: { node_id: 'cc'.repeat(32), name: 'desk', address: '' } })
+    const desk2 = file('a2.txt', { origin: { node_id: 'cc'.repeat(32), name: 'desk', address: '' } })
+    expect(names(visibleFiles([laptop, desk, mine, desk2], '', by('origin', 'asc')))).toEqual(['z-mine.txt', 'a2.txt', 'b.txt', 'a.txt'])
+    expect(names(visibleFiles([laptop, desk, mine, desk2], '', by('origin', 'desc')))).toEqual(['a.txt', 'a2.txt', 'b.txt', 'z-mine.txt'])
+  })
+
+  it('sorts by the type shown, ties by name A→Z in either direction', () => {
+    const typed = [
+      file('b.pdf', { content_type: 'application/pdf' }),
+      file('c.csv', { content_type: 'text/csv' }),
+      file('a.pdf', { content_type: 'application/pdf' }),
+      file('d.png', { content_type: 'image/png' }),
+    ]
+    expect(names(visibleFiles(typed, '', by('type', 'asc')))).toEqual(['c.csv', 'd.png', 'a.pdf', 'b.pdf'])
+    expect(names(visibleFiles(typed, '', by('type', 'desc')))).toEqual(['a.pdf', 'b.pdf', 'd.png', 'c.csv'])
+  })
+
   it('does not reorder the caller’s array', () => {
     const copy = [...files]
     visibleFiles(files, '', by('size', 'asc'))
     expect(files).toEqual(copy)
+  })
+})
+
+describe('groupByNode', () => {
+  const a = 'aa'.repeat(32)
+  const b = 'bb'.repeat(32)
+  const files = [
+    file('x.txt', { origin: { node_id: b, name: 'bravo', address: '' }, available: false }),
+    file('y.txt', { local: true, origin: { node_id: 'ff'.repeat(32), name: 'me', address: '' } }),
+    file('w.txt', { origin: { node_id: a, name: 'Alpha', address: '' } }),
+    file('v.txt', { origin: { node_id: b, name: 'bravo', address: '' }, available: false }),
+    file('u.txt', { origin: { node_id: a, name: 'Alpha', address: '' }, available: false }),
+  ]
+
+  it('puts this node’s files first, then each node’s by name, keeping the order given within a group', () => {
+    const groups = groupByNode(files)
+    expect(groups.map((g) => [g.key, g.label, names(g.files)])).toEqual([
+      ['local', 'this node', ['y.txt']],
+      [a, 'Alpha', ['w.txt', 'u.txt']],
+      [b, 'bravo', ['x.txt', 'v.txt']],
+    ])
+  })
+
+  it('counts the files of each node that can be downloaded now', () => {
+    expect(groupByNode(files).map((g) => [g.label, g.available, g.files.length])).toEqual([
+      ['this node', 1, 1],
+      ['Alpha', 1, 2],
+      ['bravo', 0, 2],
+    ])
+  })
+
+  it('groups a file with no origin under the first node holding it', () => {
+    const held = file('h.txt', { available_from: [{ node_id: b, name: 'bravo' }] })
+    expect(groupByNode([held]).map((g) => [g.key, g.label])).toEqual([[b, 'bravo']])
+    expect(groupByNode([])).toEqual([])
   })
 })
 

@@ -1,7 +1,7 @@
 import type { SharedFile } from '../../api/types'
 import { peerDisplayName } from '../../lib/format'
 
-export type SortKey = 'name' | 'size' | 'date'
+export type SortKey = 'name' | 'origin' | 'size' | 'type' | 'date'
 export type SortDirection = 'asc' | 'desc'
 
 export interface FileSort {
@@ -9,17 +9,22 @@ export interface FileSort {
   direction: SortDirection
 }
 
-/** Direction a key starts with when chosen: names A→Z, sizes and dates largest/newest first. */
-export const DEFAULT_DIRECTION: Record<SortKey, SortDirection> = { name: 'asc', size: 'desc', date: 'desc' }
+/** Direction a key starts with when chosen: names, origins and types A→Z, sizes and dates largest/newest first. */
+export const DEFAULT_DIRECTION: Record<SortKey, SortDirection> = { name: 'asc', origin: 'asc', size: 'desc', type: 'asc', date: 'desc' }
 
-export const SORT_LABELS: Record<SortKey, string> = { name: 'Name', size: 'Size', date: 'Modified' }
+export const SORT_LABELS: Record<SortKey, string> = { name: 'Name', origin: 'Origin', size: 'Size', type: 'Type', date: 'Modified' }
 
 const collator = new Intl.Collator(undefined, { sensitivity: 'base', numeric: true })
 
-function sortValue(file: SharedFile, key: SortKey): number | null {
+function sortValue(file: SharedFile, key: 'size' | 'date'): number | null {
   if (key === 'size') return file.size
   const t = file.modified ? Date.parse(file.modified) : Number.NaN
   return Number.isNaN(t) ? null : t
+}
+
+/** The text a file is sorted by for a text column: this node's files first by origin. */
+function sortText(file: SharedFile, key: 'origin' | 'type'): string {
+  return key === 'origin' ? (file.local ? '' : originLabel(file)) : fileTypeLabel(file.content_type, file.name)
 }
 
 /**
@@ -33,6 +38,9 @@ export function visibleFiles(files: SharedFile[], query: string, sort: FileSort)
   const byName = (a: SharedFile, b: SharedFile) => collator.compare(a.name, b.name) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)
   return matching.sort((a, b) => {
     if (sort.key === 'name') return sign * byName(a, b)
+    if (sort.key === 'origin' || sort.key === 'type') {
+      return sign * collator.compare(sortText(a, sort.key), sortText(b, sort.key)) || byName(a, b)
+    }
     const va = sortValue(a, sort.key)
     const vb = sortValue(b, sort.key)
     if (va == null || vb == null) return va == null && vb == null ? byName(a, b) : va == null ? 1 : -1
@@ -89,4 +97,43 @@ export function originLabel(file: SharedFile): string {
   if (file.origin) return peerDisplayName(file.origin)
   const first = file.available_from[0]
   return first ? peerDisplayName(first) : 'unknown node'
+}
+
+/** The files of one node, for the list grouped by node. */
+export interface FileGroup {
+  /** The node's id; 'local' for this node's own files. */
+  key: string
+  /** "this node", or the node's name. */
+  label: string
+  local: boolean
+  /** How many of the group's files can be downloaded now. */
+  available: number
+  files: SharedFile[]
+}
+
+/** The node a file is grouped under: this node for its own, else the node that shared it (its origin). */
+function groupKey(file: SharedFile): string {
+  if (file.local) return 'local'
+  return file.origin?.node_id ?? file.available_from[0]?.node_id ?? 'unknown'
+}
+
+/**
+ * `files` (already in display order) grouped by the node that shared them, each group keeping that
+ * order: this node first, then the others by name.
+ */
+export function groupByNode(files: SharedFile[]): FileGroup[] {
+  const groups = new Map<string, FileGroup>()
+  for (const file of files) {
+    const key = groupKey(file)
+    let group = groups.get(key)
+    if (!group) {
+      group = { key, label: originLabel(file), local: file.local, available: 0, files: [] }
+      groups.set(key, group)
+    }
+    group.files.push(file)
+    if (file.available) group.available++
+  }
+  return [...groups.values()].sort(
+    (a, b) => Number(b.local) - Number(a.local) || collator.compare(a.label, b.label) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0),
+  )
 }
