@@ -28,6 +28,21 @@ public sealed partial class ChatActionsTests
         return (playwright, browser, page);
     }
 
+    /// <summary>axe-core finds no serious violation in light and in dark (the system's setting), with a screenshot of each.</summary>
+    private static async Task AssertAccessibleInBothThemesAsync(IPage page, string what, string screenshot)
+    {
+        foreach (var scheme in new[] { ColorScheme.Light, ColorScheme.Dark })
+        {
+            await page.EmulateMediaAsync(new() { ColorScheme = scheme });
+            var dark = scheme == ColorScheme.Dark;
+            await Expect(page.Locator("html")).ToHaveClassAsync(dark ? new Regex(@"\bdark\b") : new Regex(@"^(?!.*\bdark\b).*$"));
+            await Accessibility.AssertNoSeriousViolationsAsync(page, $"{what} ({(dark ? "dark" : "light")})");
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Support.Browser.ArtifactPath($"{screenshot}-{(dark ? "dark" : "light")}.png"), FullPage = true });
+        }
+
+        await page.EmulateMediaAsync(new() { ColorScheme = ColorScheme.Light });
+    }
+
     private static async Task AskAsync(IPage page, string question)
     {
         await page.GetByTestId("chat-input").FillAsync(question);
@@ -88,7 +103,7 @@ public sealed partial class ChatActionsTests
         await Expect(page.GetByTestId("chat-conversation-item")).ToHaveCountAsync(1, Long);
         await Expect(page.GetByTestId("chat-conversation-item")).ToContainTextAsync("Orchard notes");
         await Expect(page.GetByTestId("chat-conversation-snippet").Locator("mark").First).ToHaveTextAsync("apples");
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Support.Browser.ArtifactPath("chat-search.png"), FullPage = true });
+        await AssertAccessibleInBothThemesAsync(page, "chat search", "chat-search");
         await page.GetByTestId("chat-search").FillAsync("");
 
         // Delete, then undo: nothing was deleted, even after a reload.
@@ -97,7 +112,7 @@ public sealed partial class ChatActionsTests
         await page.GetByTestId("chat-delete").ClickAsync();
         await Expect(page.GetByTestId("chat-undo-toast")).ToContainTextAsync("Orchard notes");
         await Expect(page.GetByTestId("chat-conversation-item")).ToHaveCountAsync(1);
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Support.Browser.ArtifactPath("chat-delete-undo.png"), FullPage = true });
+        await AssertAccessibleInBothThemesAsync(page, "chat delete with undo", "chat-delete-undo");
         await page.GetByTestId("chat-undo").ClickAsync();
         await Expect(page.GetByTestId("chat-conversation-item")).ToHaveCountAsync(2);
         await page.ReloadAsync();
@@ -144,7 +159,7 @@ public sealed partial class ChatActionsTests
         await Expect(answer.GetByTestId("chat-retry")).ToBeVisibleAsync();
         // Only one host serves the model: no "retry on another host" to offer.
         await Expect(answer.GetByTestId("chat-retry-elsewhere")).ToHaveCountAsync(0);
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Support.Browser.ArtifactPath("chat-host-died.png"), FullPage = true });
+        await AssertAccessibleInBothThemesAsync(page, "chat with an answer cut off", "chat-host-died");
 
         // The same words after a reload: the node saved them.
         await page.ReloadAsync();
@@ -188,6 +203,7 @@ public sealed partial class ChatActionsTests
         await Expect(error).ToHaveAttributeAsync("data-reason", "no_llm", new() { Timeout = 15_000 });
         await Expect(error).ToContainTextAsync("ollama pull");
         await Expect(error.GetByTestId("chat-fix-link")).ToHaveAttributeAsync("href", "/app/network");
+        await AssertAccessibleInBothThemesAsync(page, "chat with no model anywhere", "chat-no-model");
         await Expect(page.GetByTestId("chat-message-assistant")).Not.ToContainTextAsync("Answered by");
     }
 
@@ -218,7 +234,7 @@ public sealed partial class ChatActionsTests
         await Expect(page.GetByTestId("chat-message-assistant").Last).ToHaveAttributeAsync("data-status", "done", new() { Timeout = 30_000 });
         await Expect(page.GetByTestId("chat-thread")).Not.ToContainTextAsync("I like tea");
         await Expect(page.GetByTestId("chat-branch")).ToContainTextAsync("2/2");
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Support.Browser.ArtifactPath("chat-fork.png"), FullPage = true });
+        await AssertAccessibleInBothThemesAsync(page, "chat with a fork", "chat-fork");
 
         await page.GetByTestId("chat-branch-prev").ClickAsync();
         await Expect(users.Last).ToHaveTextAsync("You: I like tea");

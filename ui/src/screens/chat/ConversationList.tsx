@@ -13,7 +13,7 @@ function Highlighted({ text, query }: { text: string; query: string }) {
     <>
       {matchSegments(text, query).map((s, i) =>
         s.match ? (
-          <mark key={i} className="rounded-sm bg-amber-200 px-px text-inherit">
+          <mark key={i} className="rounded-sm bg-amber-200 px-px text-amber-950">
             {s.text}
           </mark>
         ) : (
