@@ -24,7 +24,8 @@ export default function App() {
         }
       >
         <Route index element={<Dashboard />} />
-        <Route path="chat" element={<Chat />} />
+        {/* One route for both, so the first answer of a new chat moving the URL to /chat/:id keeps the screen (and its stream). */}
+        <Route path="chat/:id?" element={<Chat />} />
         <Route path="conversations" element={<PeerConversations />} />
         <Route path="files" element={<SharedFiles />} />
         <Route path="network" element={<Network />} />

@@ -9,12 +9,15 @@ namespace MeshMind.Conversations;
 /// Conversation memory in SQLite (seed §5.3–5.4): this node's conversations and exchanges, and the histories peers
 /// shared with it, kept per peer node id.
 /// </summary>
-internal sealed class ConversationStore(Database database, TimeProvider time)
+internal sealed partial class ConversationStore(Database database, TimeProvider time)
 {
     public const int TitleLength = 80;
 
     /// <summary>At most this many exchanges are kept per peer; older ones drop off.</summary>
     public const int MaxPeerExchanges = 2_000;
+
+    /// <summary>The most parent links <see cref="BranchAsync"/> follows.</summary>
+    public const int MaxBranchDepth = 5_000;
 
     /// <summary>Raised after an exchange is saved, so it can be shared.</summary>
     public event Action<Exchange>? Saved;
@@ -34,36 +37,68 @@ internal sealed class ConversationStore(Database database, TimeProvider time)
         return await command.ExecuteScalarAsync(cancellationToken) is not null;
     }
 
-    public async Task SaveAsync(Exchange exchange, CancellationToken cancellationToken)
+    /// <summary>Saves a new exchange (and its conversation, the first time), then raises <see cref="Saved"/>.</summary>
+    public async Task SaveAsync(Exchange exchange, CancellationToken cancellationToken, ConversationSettings? settings = null)
     {
         await using (var connection = await database.OpenAsync(cancellationToken))
         await using (var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken))
         {
             var now = Text(exchange.CreatedAt);
-            var title = exchange.Question.ReplaceLineEndings(" ").Trim();
             await using (var conversation = Command(connection, """
                 INSERT INTO conversations (id, title, created_at, updated_at) VALUES ($id, $title, $now, $now)
                 ON CONFLICT(id) DO UPDATE SET updated_at = excluded.updated_at;
-                """, ("$id", exchange.ConversationId), ("$title", title.Length > TitleLength ? title[..TitleLength] + "…" : title), ("$now", now)))
+                """, ("$id", exchange.ConversationId), ("$title", TitleOf(exchange.Question)), ("$now", now)))
             {
                 await conversation.ExecuteNonQueryAsync(cancellationToken);
             }
 
-            await using (var insert = Command(connection, """
-                INSERT INTO exchanges (id, conversation_id, question, answer, model, host_node_id, host_name, host_ip, host_has_llm,
-                    latency_ms, ttft_ms, prompt_tokens, completion_tokens, created_at, error)
-                VALUES ($id, $conversation, $question, $answer, $model, $host_id, $host_name, $host_ip, $host_llm,
-                    $latency, $ttft, $prompt, $completion, $created, $error);
-                """,
-                ("$id", exchange.Id), ("$conversation", exchange.ConversationId), ("$question", exchange.Question), ("$answer", exchange.Answer),
-                ("$model", exchange.Model), ("$host_id", exchange.Host.NodeId), ("$host_name", exchange.Host.Name), ("$host_ip", exchange.Host.Ip),
-                ("$host_llm", exchange.Host.HasLlm), ("$latency", exchange.LatencyMs), ("$ttft", exchange.TtftMs), ("$prompt", exchange.PromptTokens),
-                ("$completion", exchange.CompletionTokens), ("$created", now), ("$error", exchange.Error)))
+            if (settings is not null)
             {
-                await insert.ExecuteNonQueryAsync(cancellationToken);
+                await using var update = Command(connection,
+                    "UPDATE conversations SET system_prompt = $prompt, temperature = $temperature, max_tokens = $max WHERE id = $id;",
+                    ("$id", exchange.ConversationId), ("$prompt", settings.SystemPrompt), ("$temperature", settings.Temperature), ("$max", settings.MaxTokens));
+                await update.ExecuteNonQueryAsync(cancellationToken);
             }
 
+            await InsertAsync(connection, exchange, cancellationToken);
+
             await transaction.CommitAsync(cancellationToken);
+        }
+
+        Saved?.Invoke(exchange);
+    }
+
+    private static async Task InsertAsync(SqliteConnection connection, Exchange exchange, CancellationToken cancellationToken)
+    {
+        await using var insert = Command(connection, """
+            INSERT INTO exchanges (id, conversation_id, question, answer, model, host_node_id, host_name, host_ip, host_has_llm,
+                latency_ms, ttft_ms, prompt_tokens, completion_tokens, created_at, error, parent_id)
+            VALUES ($id, $conversation, $question, $answer, $model, $host_id, $host_name, $host_ip, $host_llm,
+                $latency, $ttft, $prompt, $completion, $created, $error, $parent);
+            """,
+            ("$id", exchange.Id), ("$conversation", exchange.ConversationId), ("$question", exchange.Question), ("$answer", exchange.Answer),
+            ("$model", exchange.Model), ("$host_id", exchange.Host.NodeId), ("$host_name", exchange.Host.Name), ("$host_ip", exchange.Host.Ip),
+            ("$host_llm", exchange.Host.HasLlm), ("$latency", exchange.LatencyMs), ("$ttft", exchange.TtftMs), ("$prompt", exchange.PromptTokens),
+            ("$completion", exchange.CompletionTokens), ("$created", Text(exchange.CreatedAt)), ("$error", exchange.Error), ("$parent", exchange.ParentId));
+        await insert.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Replaces an exchange's answer (an answer that was continued), then raises <see cref="Saved"/> so peers get the new text.</summary>
+    public async Task UpdateAnswerAsync(Exchange exchange, CancellationToken cancellationToken)
+    {
+        await using (var connection = await database.OpenAsync(cancellationToken))
+        await using (var update = Command(connection, """
+            UPDATE exchanges SET answer = $answer, model = $model, host_node_id = $host_id, host_name = $host_name, host_ip = $host_ip,
+                host_has_llm = $host_llm, latency_ms = $latency, prompt_tokens = $prompt, completion_tokens = $completion, error = $error
+            WHERE id = $id;
+            UPDATE conversations SET updated_at = $now WHERE id = $conversation;
+            """,
+            ("$id", exchange.Id), ("$conversation", exchange.ConversationId), ("$answer", exchange.Answer), ("$model", exchange.Model),
+            ("$host_id", exchange.Host.NodeId), ("$host_name", exchange.Host.Name), ("$host_ip", exchange.Host.Ip), ("$host_llm", exchange.Host.HasLlm),
+            ("$latency", exchange.LatencyMs), ("$prompt", exchange.PromptTokens), ("$completion", exchange.CompletionTokens), ("$error", exchange.Error),
+            ("$now", Text(time.GetUtcNow()))))
+        {
+            await update.ExecuteNonQueryAsync(cancellationToken);
         }
 
         Saved?.Invoke(exchange);
@@ -88,25 +123,70 @@ internal sealed class ConversationStore(Database database, TimeProvider time)
 
     public async Task<ConversationDetail?> GetAsync(string id, CancellationToken cancellationToken)
     {
+        if (await HeaderAsync(id, cancellationToken) is not { } header)
+        {
+            return null;
+        }
+
         await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = Command(connection, "SELECT title, created_at, updated_at FROM conversations WHERE id = $id;", ("$id", id));
+        var exchanges = await ExchangesAsync(connection, "WHERE conversation_id = $id ORDER BY created_at, rowid", int.MaxValue, cancellationToken, ("$id", id));
+        return new ConversationDetail(id, header.Title, header.CreatedAt, header.UpdatedAt, exchanges, header.Settings);
+    }
+
+    /// <summary>A conversation without its exchanges, or null.</summary>
+    public async Task<ConversationHeader?> HeaderAsync(string id, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = Command(connection,
+            "SELECT title, created_at, updated_at, system_prompt, temperature, max_tokens FROM conversations WHERE id = $id;", ("$id", id));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken))
         {
             return null;
         }
 
-        var (title, created, updated) = (reader.GetString(0), Time(reader.GetString(1)), Time(reader.GetString(2)));
-        var exchanges = await ExchangesAsync(connection, "WHERE conversation_id = $id ORDER BY created_at, rowid", int.MaxValue, cancellationToken, ("$id", id));
-        return new ConversationDetail(id, title, created, updated, exchanges);
+        return new ConversationHeader(reader.GetString(0), Time(reader.GetString(1)), Time(reader.GetString(2)), new ConversationSettings(
+            reader.IsDBNull(3) ? null : reader.GetString(3), reader.IsDBNull(4) ? null : reader.GetDouble(4), reader.IsDBNull(5) ? null : reader.GetInt32(5)));
     }
 
-    /// <summary>The last <paramref name="turns"/> answered exchanges of a conversation, oldest first (context for the next turn).</summary>
-    public async Task<IReadOnlyList<Exchange>> LastTurnsAsync(string conversationId, int turns, CancellationToken cancellationToken)
+    /// <summary>One exchange of a conversation, or null.</summary>
+    public async Task<Exchange?> FindAsync(string conversationId, string exchangeId, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        var newestFirst = await ExchangesAsync(connection, "WHERE conversation_id = $id AND error IS NULL ORDER BY created_at DESC, rowid DESC",
-            turns, cancellationToken, ("$id", conversationId));
+        var found = await ExchangesAsync(connection, "WHERE conversation_id = $conversation AND id = $id", 1, cancellationToken,
+            ("$conversation", conversationId), ("$id", exchangeId));
+        return found.Count == 0 ? null : found[0];
+    }
+
+    /// <summary>The id of a conversation's newest exchange (where a question without a parent goes), or null when it has none.</summary>
+    public async Task<string?> NewestExchangeIdAsync(string conversationId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = Command(connection,
+            "SELECT id FROM exchanges WHERE conversation_id = $id ORDER BY created_at DESC, rowid DESC LIMIT 1;", ("$id", conversationId));
+        return await command.ExecuteScalarAsync(cancellationToken) as string;
+    }
+
+    /// <summary>
+    /// The branch that ends at <paramref name="leafId"/>: its last <paramref name="turns"/> answered exchanges, oldest first (context
+    /// for the next turn). Failed exchanges on the way are skipped; at most <see cref="MaxBranchDepth"/> steps are walked.
+    /// </summary>
+    public async Task<IReadOnlyList<Exchange>> BranchAsync(string conversationId, string? leafId, int turns, CancellationToken cancellationToken)
+    {
+        if (leafId is null)
+        {
+            return [];
+        }
+
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var newestFirst = await ExchangesAsync(connection, """
+            WITH RECURSIVE branch(eid, depth) AS (
+                SELECT $leaf, 0
+                UNION ALL
+                SELECT e.parent_id, branch.depth + 1 FROM exchanges e JOIN branch ON e.id = branch.eid
+                WHERE e.parent_id IS NOT NULL AND branch.depth < $max_depth)
+            """, "JOIN branch ON exchanges.id = branch.eid WHERE conversation_id = $conversation AND error IS NULL ORDER BY branch.depth",
+            turns, [("$conversation", conversationId), ("$leaf", leafId), ("$max_depth", MaxBranchDepth)], cancellationToken);
         return [.. newestFirst.Reverse()];
     }
 
@@ -191,11 +271,22 @@ internal sealed class ConversationStore(Database database, TimeProvider time)
     }
 
     private static async Task<IReadOnlyList<Exchange>> ExchangesAsync(SqliteConnection connection, string clause, int limit,
-        CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
+        CancellationToken cancellationToken, params (string Name, object? Value)[] parameters) =>
+        await ExchangesAsync(connection, "", clause, limit, parameters, cancellationToken);
+
+    /// <param name="prefix">SQL before the <c>SELECT</c>: a <c>WITH</c> clause that <paramref name="clause"/> joins.</param>
+    /// <param name="connection">An open connection.</param>
+    /// <param name="clause">What follows <c>FROM exchanges</c>.</param>
+    /// <param name="limit">At most this many.</param>
+    /// <param name="parameters">The SQL's parameters.</param>
+    /// <param name="cancellationToken">The caller's.</param>
+    private static async Task<IReadOnlyList<Exchange>> ExchangesAsync(SqliteConnection connection, string prefix, string clause, int limit,
+        (string Name, object? Value)[] parameters, CancellationToken cancellationToken)
     {
         await using var command = Command(connection, $"""
-            SELECT id, conversation_id, question, answer, model, host_node_id, host_name, host_ip, host_has_llm,
-                latency_ms, ttft_ms, prompt_tokens, completion_tokens, created_at, error
+            {prefix}
+            SELECT exchanges.id, conversation_id, question, answer, model, host_node_id, host_name, host_ip, host_has_llm,
+                latency_ms, ttft_ms, prompt_tokens, completion_tokens, created_at, error, parent_id
             FROM exchanges {clause} LIMIT $limit;
             """, [.. parameters, ("$limit", limit)]);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -205,7 +296,7 @@ internal sealed class ConversationStore(Database database, TimeProvider time)
             list.Add(new Exchange(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
                 new ExchangeHost(reader.GetString(5), reader.GetString(6), reader.GetString(7), reader.GetBoolean(8)),
                 reader.GetDouble(9), reader.IsDBNull(10) ? null : reader.GetDouble(10), reader.GetInt32(11), reader.GetInt32(12),
-                Time(reader.GetString(13)), reader.IsDBNull(14) ? null : reader.GetString(14)));
+                Time(reader.GetString(13)), reader.IsDBNull(14) ? null : reader.GetString(14), reader.IsDBNull(15) ? null : reader.GetString(15)));
         }
 
         return list;

@@ -136,5 +136,19 @@ internal static class Migrations
                 added_at INTEGER NOT NULL
             ) WITHOUT ROWID;
             """),
+        // Issue 16: an exchange's parent is the exchange it follows in its branch (null for a conversation's first question), so
+        // editing a question or regenerating an answer forks the thread instead of rewriting it; existing exchanges follow the
+        // one asked before them. A conversation keeps its generation settings (null: the host's default).
+        new(9, "conversation_branches", """
+            ALTER TABLE exchanges ADD COLUMN parent_id TEXT;
+            UPDATE exchanges SET parent_id = (
+                SELECT p.id FROM exchanges p
+                WHERE p.conversation_id = exchanges.conversation_id
+                    AND (p.created_at < exchanges.created_at OR (p.created_at = exchanges.created_at AND p.rowid < exchanges.rowid))
+                ORDER BY p.created_at DESC, p.rowid DESC LIMIT 1);
+            ALTER TABLE conversations ADD COLUMN system_prompt TEXT;
+            ALTER TABLE conversations ADD COLUMN temperature REAL;
+            ALTER TABLE conversations ADD COLUMN max_tokens INTEGER;
+            """),
     ];
 }

@@ -35,6 +35,7 @@ public sealed partial class AllScreensTests
         new("chat", "/app/chat", async page =>
         {
             // On a phone the conversation list is a drawer behind the header's "Conversations" button.
+            await Expect(page.GetByTestId("chat-input")).ToBeVisibleAsync(new() { Timeout = 15_000 });
             var open = page.GetByTestId("chat-conversations-open");
             if (await open.IsVisibleAsync())
             {

@@ -1,4 +1,7 @@
 using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
 using MeshMind.FakeOllama;
 using MeshMind.Infrastructure;
 using MeshMind.Llm.Local;
@@ -60,6 +63,25 @@ public static class LlmNodes
 
     public static Task<FakeOllamaServer> FixtureAsync(FakeOllamaOptions? options = null) =>
         FakeOllamaServer.StartAsync(options, cancellationToken: Ct);
+
+    /// <summary>POSTs a streamed <c>/api/chat</c> and reads every NDJSON event until the end of the response.</summary>
+    public static async Task<List<JsonElement>> StreamChatAsync(HttpClient client, object body)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/chat") { Content = JsonContent.Create(body) };
+        using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, Ct);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/x-ndjson", response.Content.Headers.ContentType?.MediaType);
+        var events = new List<JsonElement>();
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(Ct));
+        while (await reader.ReadLineAsync(Ct) is { } line)
+        {
+            events.Add(JsonDocument.Parse(line).RootElement.Clone());
+        }
+
+        return events;
+    }
+
+    public static string Type(JsonElement e) => e.GetProperty("type").GetString()!;
 
     public static FakeOllamaOptions Only(string model, bool loaded = true) => new()
     {

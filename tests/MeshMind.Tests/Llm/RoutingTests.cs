@@ -11,24 +11,6 @@ namespace MeshMind.Tests.Llm;
 /// <summary>Chat through real nodes in this process: local hosting, delegation over the mesh, failover and its limits.</summary>
 public sealed class RoutingTests
 {
-    private static async Task<List<JsonElement>> StreamChatAsync(HttpClient client, object body)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/chat") { Content = JsonContent.Create(body) };
-        using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, Ct);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("application/x-ndjson", response.Content.Headers.ContentType?.MediaType);
-        var events = new List<JsonElement>();
-        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(Ct));
-        while (await reader.ReadLineAsync(Ct) is { } line)
-        {
-            events.Add(JsonDocument.Parse(line).RootElement.Clone());
-        }
-
-        return events;
-    }
-
-    private static string Type(JsonElement e) => e.GetProperty("type").GetString()!;
-
     [Fact]
     public async Task LocalLlm_AnswersAndSavesTheExchangeWithHostInfo()
     {
@@ -204,7 +186,11 @@ public sealed class RoutingTests
         Assert.Equal(2, events.Count(e => Type(e) == "token"));
         Assert.DoesNotContain(events, e => Type(e) == "done");
         Assert.Equal("error", Type(events[^1]));
-        Assert.Contains("incomplete", events[^1].GetProperty("error").GetString());
+        // Told once, in words and as a code: who was answering and how much came, never the host's own error text.
+        Assert.Equal("stopped: host reported an error after 2 tokens", events[^1].GetProperty("error").GetString());
+        Assert.Equal("host_error", events[^1].GetProperty("reason").GetString());
+        Assert.Equal("host", events[^1].GetProperty("host_name").GetString());
+        Assert.Equal(2, events[^1].GetProperty("tokens_received").GetInt32());
 
         // Non-streaming gets an error status, not a truncated answer passed off as whole.
         var whole = await client.PostAsJsonAsync("/api/chat", new { message = "one two three four five" }, Ct);

@@ -64,9 +64,22 @@ describe('parseChatEvent', () => {
     })
   })
 
-  it('gives an error event a message even when the node sent none', () => {
-    expect(parseChatEvent('{"type":"error","error":"model not found"}')).toEqual({ type: 'error', error: 'model not found' })
-    expect(parseChatEvent('{"type":"error","error":""}')).toEqual({ type: 'error', error: 'The answer failed' })
+  it('gives an error event a message and a reason even when the node sent none (an older node)', () => {
+    const older = { reason: 'host_error', host_name: null, tokens_received: 0 }
+    expect(parseChatEvent('{"type":"error","error":"model not found"}')).toEqual({ type: 'error', error: 'model not found', ...older })
+    expect(parseChatEvent('{"type":"error","error":""}')).toEqual({ type: 'error', error: 'The answer failed', ...older })
+  })
+
+  it('reads who was answering and how much came from an error event', () => {
+    expect(
+      parseChatEvent('{"type":"error","error":"stopped: gpu-box went away after 214 tokens","reason":"host_lost","host_name":"gpu-box","tokens_received":214}'),
+    ).toEqual({
+      type: 'error',
+      error: 'stopped: gpu-box went away after 214 tokens',
+      reason: 'host_lost',
+      host_name: 'gpu-box',
+      tokens_received: 214,
+    })
   })
 
   it('skips an event type it does not know, and a line without a type', () => {

@@ -42,7 +42,13 @@ export function parseChatEvent(line: string): ChatStreamEvent | null {
         tokens_per_s: num(ev.tokens_per_s),
       }
     case 'error':
-      return { type: 'error', error: typeof ev.error === 'string' && ev.error ? ev.error : 'The answer failed' }
+      return {
+        type: 'error',
+        error: typeof ev.error === 'string' && ev.error ? ev.error : 'The answer failed',
+        reason: typeof ev.reason === 'string' ? ev.reason : 'host_error',
+        host_name: strOrNull(ev.host_name),
+        tokens_received: num(ev.tokens_received) ?? 0,
+      }
     default:
       return null
   }

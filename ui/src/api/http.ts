@@ -7,12 +7,15 @@ export class ApiError extends Error {
   readonly status: number
   /** Seconds from the Retry-After header, when the server sent one. */
   readonly retryAfter: number | null
+  /** The body's `reason` code, for endpoints that send one (POST /api/chat: `no_llm`, `unknown_model`, …). */
+  readonly reason: string | null
 
-  constructor(status: number, message: string, retryAfter: number | null = null) {
+  constructor(status: number, message: string, retryAfter: number | null = null, reason: string | null = null) {
     super(message)
     this.name = 'ApiError'
     this.status = status
     this.retryAfter = retryAfter
+    this.reason = reason
   }
 }
 
@@ -63,13 +66,16 @@ export function errorMessageOf(data: unknown): string | null {
 /** Reads a failed response's `{"error": "..."}` body into an ApiError (and reports a 401 on a non-auth path). */
 async function errorFromResponse(res: Response, path: string): Promise<ApiError> {
   let message = res.statusText || `Request failed (${res.status})`
+  let reason: string | null = null
   try {
-    message = errorMessageOf(await res.json()) ?? message
+    const data: unknown = await res.json()
+    message = errorMessageOf(data) ?? message
+    if (data && typeof data === 'object' && 'reason' in data && typeof data.reason === 'string') reason = data.reason
   } catch {
     // body was not JSON; keep the status text
   }
   if (res.status === 401) reportUnauthorized(path)
-  return new ApiError(res.status, message, parseRetryAfter(res.headers.get('Retry-After')))
+  return new ApiError(res.status, message, parseRetryAfter(res.headers.get('Retry-After')), reason)
 }
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
@@ -81,6 +87,8 @@ export interface RequestOptions {
   signal?: AbortSignal
   /** Accept header; JSON unless the caller reads something else (the chat stream). */
   accept?: string
+  /** Let the request finish after the page is gone (a delayed delete sent on pagehide). */
+  keepalive?: boolean
 }
 
 /**
@@ -88,7 +96,7 @@ export interface RequestOptions {
  * status 0, a non-2xx answer an ApiError with the server's message; an abort stays an AbortError.
  */
 export async function send(path: string, options: RequestOptions = {}): Promise<Response> {
-  const { method = 'GET', body, signal, accept = 'application/json' } = options
+  const { method = 'GET', body, signal, accept = 'application/json', keepalive } = options
   const headers: Record<string, string> = { Accept: accept }
   if (body !== undefined) headers['Content-Type'] = 'application/json'
 
@@ -100,6 +108,7 @@ export async function send(path: string, options: RequestOptions = {}): Promise<
       body: body === undefined ? undefined : JSON.stringify(body),
       credentials: 'same-origin',
       signal,
+      keepalive,
     })
   } catch (err) {
     if (isAbortError(err)) throw err

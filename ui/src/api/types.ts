@@ -76,6 +76,15 @@ export type Exchange = Schemas['Exchange']
 /** GET /api/conversations/{id}. */
 export type Conversation = Schemas['ConversationDetail']
 
+/** Body of PATCH /api/conversations/{id}: only the fields sent change; null clears a setting. */
+export type ConversationUpdate = Partial<Schemas['ConversationUpdate']>
+
+/** A conversation's generation settings (null: the host's default). */
+export type ConversationSettings = Schemas['ConversationSettings']
+
+/** 201 body of POST /api/peers/{node_id}/conversations/{id}/copy. */
+export type ConversationCopy = Schemas['ConversationCopy']
+
 /** GET /api/peers/{node_id}/conversations: what a peer has shared over the mesh link. */
 export type PeerHistory = Schemas['NodeHistory']
 

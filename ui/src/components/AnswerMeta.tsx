@@ -10,7 +10,8 @@ export interface AnswerStats {
 
 /**
  * One line under an answer: who answered (name, IP, "local" when it is this node), the model,
- * and how fast. `hostTestId` goes on the host part; `pending` words it as still answering.
+ * and how fast. `hostTestId` goes on the host part; `pending` words it as still answering, and
+ * `failed` as an answer that broke (never "Answered by" for one that did not finish).
  */
 export function AnswerMeta({
   host,
@@ -20,6 +21,7 @@ export function AnswerMeta({
   createdAt,
   now,
   pending = false,
+  failed = false,
   hostTestId,
 }: {
   host: ChatHost | null
@@ -29,6 +31,7 @@ export function AnswerMeta({
   createdAt?: string | null
   now?: number
   pending?: boolean
+  failed?: boolean
   hostTestId?: string
 }) {
   const local = host != null && localNodeId != null && host.node_id === localNodeId
@@ -46,7 +49,7 @@ export function AnswerMeta({
         <span data-testid={hostTestId} data-local={local ? 'true' : 'false'} className="inline-flex items-center gap-1.5">
           <span aria-hidden="true" className={`h-1.5 w-1.5 rounded-full ${local ? 'bg-sky-500' : 'bg-emerald-500'}`} />
           <span>
-            {pending ? 'Answering on' : 'Answered by'}{' '}
+            {pending ? 'Answering on' : failed ? 'Partial answer from' : 'Answered by'}{' '}
             <span className="font-semibold text-slate-700">{host.name || host.node_id.slice(0, 12)}</span>
           </span>
           {host.ip && <span className="font-mono text-slate-400">{host.ip}</span>}

@@ -7,6 +7,9 @@ import { Sidebar } from './Sidebar'
 export function Layout() {
   const location = useLocation()
   const outlet = useOutlet()
+  // One key per screen, not per path: /chat and /chat/:id are one screen (a new chat's first answer
+  // moves the URL to its conversation while the answer streams, and must not remount the screen).
+  const screen = location.pathname.split('/')[1] ?? ''
 
   return (
     <StatusProvider>
@@ -22,7 +25,7 @@ export function Layout() {
           {/* mode="wait": the old screen leaves before the new one enters, so only one <h1> is ever on the page. */}
           <AnimatePresence mode="wait" initial={false}>
             <m.div
-              key={location.pathname}
+              key={screen}
               initial={{ opacity: 0, y: 8 }}
               animate={{ opacity: 1, y: 0 }}
               exit={{ opacity: 0, y: -4 }}

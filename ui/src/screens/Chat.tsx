@@ -1,8 +1,7 @@
-import { useCallback, useEffect, useId, useState } from 'react'
-import { useSearchParams } from 'react-router-dom'
-import { getConversations } from '../api/conversations'
+import { useCallback, useEffect, useState, type KeyboardEvent } from 'react'
+import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom'
+import { getConversations, updateConversation } from '../api/conversations'
 import { getModels } from '../api/models'
-import type { ModelInfo } from '../api/types'
 import { AlertIcon } from '../components/Icons'
 import { Page } from '../components/Page'
 import { RetryingBanner } from '../components/RetryingBanner'
@@ -10,10 +9,15 @@ import { useNodeStatus } from '../status'
 import { useNow } from '../useNow'
 import { usePoll } from '../usePoll'
 import { Composer } from './chat/Composer'
+import { ConversationHeader } from './chat/ConversationHeader'
 import { ConversationList } from './chat/ConversationList'
 import { ConversationPane, ConversationsButton, useWideChat } from './chat/ConversationPane'
-import { Thread } from './chat/Thread'
-import { useChatSession } from './chat/useChatSession'
+import { ModelPicker, choiceValue, resolveChoice, type ModelChoice } from './chat/ModelPicker'
+import { SettingsDialog } from './chat/SettingsDialog'
+import { Thread, type TurnActions } from './chat/Thread'
+import { UndoToast } from './chat/UndoToast'
+import { useChatSession, type ChatSettings } from './chat/useChatSession'
+import { useDeleteWithUndo } from './chat/useDeleteWithUndo'
 
 const MODELS_POLL_MS = 15000
 const CONVERSATIONS_POLL_MS = 30000
@@ -35,59 +39,6 @@ function storeModel(name: string) {
   }
 }
 
-function modelLabel(model: ModelInfo): string {
-  const hosts = model.hosts ?? []
-  if (hosts.some((h) => h.local)) return `${model.name} · this node`
-  if (hosts.length === 1) return `${model.name} · ${hosts[0].name}`
-  return hosts.length > 1 ? `${model.name} · ${hosts.length} peers` : model.name
-}
-
-/**
- * Model choice for the next question: from GET /api/models, remembered in localStorage,
- * defaulting to the first model of the catalog.
- * Test id: `chat-model-picker` (a <select> whose option values are model names).
- */
-function ModelPicker({
-  models,
-  value,
-  onChange,
-  failed,
-}: {
-  models: ModelInfo[] | null
-  value: string | undefined
-  onChange: (name: string) => void
-  failed: boolean
-}) {
-  const id = useId()
-  return (
-    <div className="flex min-w-0 items-center gap-2">
-      <label htmlFor={id} className="text-xs font-medium text-slate-500">
-        Model
-      </label>
-      <select
-        id={id}
-        data-testid="chat-model-picker"
-        value={value ?? ''}
-        disabled={!models || models.length === 0}
-        onChange={(e) => onChange(e.target.value)}
-        className="max-w-56 min-w-0 truncate rounded-lg border border-slate-300 bg-white py-1.5 pr-8 pl-2.5 font-mono text-xs text-slate-800 shadow-sm focus:border-sky-500 focus:ring-2 focus:ring-sky-500/30 focus:outline-none disabled:bg-slate-50 disabled:text-slate-400"
-      >
-        {models == null ? (
-          <option value="">{failed ? 'Models unavailable' : 'Loading models…'}</option>
-        ) : models.length === 0 ? (
-          <option value="">No models</option>
-        ) : (
-          models.map((model) => (
-            <option key={model.name} value={model.name}>
-              {modelLabel(model)}
-            </option>
-          ))
-        )}
-      </select>
-    </div>
-  )
-}
-
 /** Shown when the mesh's model catalog is empty. Test id: `chat-no-llm`. */
 function NoLlmNotice() {
   return (
@@ -101,7 +52,11 @@ function NoLlmNotice() {
         <p className="font-semibold">No LLM in the mesh</p>
         <p className="mt-0.5 text-amber-800">
           Neither this node nor any connected peer hosts a model, so questions cannot be answered yet. Start a node
-          with a local LLM (e.g. Ollama) on your network; it shows up here by itself.
+          with a local LLM (e.g. Ollama with a model pulled) on your network, or connect a peer that has one on the{' '}
+          <Link to="/network" className="font-semibold underline">
+            Network
+          </Link>{' '}
+          screen; it shows up here by itself.
         </p>
       </div>
     </div>
@@ -109,21 +64,44 @@ function NoLlmNotice() {
 }
 
 /**
- * Chat with the mesh's LLMs: conversation list, the open thread with streamed answers, and the
- * question box. Test ids are documented on ConversationList, Thread, Composer, FilePickerDialog,
- * ModelPicker and NoLlmNotice; polling failures show `chat-models-error` / `chat-conversations-error`.
+ * Chat with the mesh's LLMs: conversation list (search: Ctrl/Cmd+K), the open thread with
+ * streamed answers and their actions, and the question box. The open conversation is in the URL
+ * (`/chat/:id`), so a reload or a shared link opens it again. Test ids are documented on
+ * ConversationList, ConversationHeader, Thread, Composer, FilePickerDialog, ModelPicker,
+ * SettingsDialog, UndoToast and NoLlmNotice; polling failures show `chat-models-error` /
+ * `chat-conversations-error`.
  *
  * `/chat?file=NAME` (the Shared Files screen's "Ask about this file") attaches that file to the
  * next question; the parameter is then dropped from the URL, so a reload does not attach it again.
+ * ↑ in the empty question box edits the last question.
  */
 export default function Chat() {
   const { status } = useNodeStatus()
   const now = useNow(30000)
+  const navigate = useNavigate()
+  const { id: routeId = null } = useParams<{ id: string }>()
   const models = usePoll(getModels, MODELS_POLL_MS, 'Model list request failed')
   const conversations = usePoll(getConversations, CONVERSATIONS_POLL_MS, 'Conversation list request failed')
   const refreshConversations = conversations.refresh
   const refreshModels = models.refresh
-  const session = useChatSession(refreshConversations)
+  const onStarted = useCallback((id: string) => navigate(`/chat/${id}`, { replace: true }), [navigate])
+  const session = useChatSession(refreshConversations, onStarted)
+  const deletion = useDeleteWithUndo(refreshConversations)
+  const [editingKey, setEditingKey] = useState<string | null>(null)
+  const [settingsOpen, setSettingsOpen] = useState(false)
+  const [draftSettings, setDraftSettings] = useState<ChatSettings>({})
+
+  // The URL says which conversation is open; the session follows it (a new chat's first answer
+  // names its conversation, and the URL follows that instead).
+  const { open, newChat, conversationId, openId } = session
+  useEffect(() => {
+    if (routeId === openId()) return
+    // Settings changed for another conversation do not carry over (a new chat's first answer keeps them).
+    setDraftSettings({})
+    if (routeId) void open(routeId)
+    else newChat()
+  }, [routeId, open, newChat, openId])
+  useEffect(() => setEditingKey(null), [conversationId])
   const wide = useWideChat()
   const [listOpen, setListOpen] = useState(false)
 
@@ -145,12 +123,13 @@ export default function Chat() {
 
   const [chosenModel, setChosenModel] = useState<string | null>(readStoredModel)
   const catalog = models.data
-  const model = catalog?.some((m) => m.name === chosenModel) ? chosenModel! : catalog?.[0]?.name
+  const choice: ModelChoice | undefined =
+    resolveChoice(catalog, chosenModel) ?? (catalog?.[0] ? { model: catalog[0].name } : undefined)
   const noLlm = catalog != null && catalog.length === 0
 
-  const chooseModel = (name: string) => {
-    setChosenModel(name)
-    storeModel(name)
+  const chooseModel = (next: ModelChoice) => {
+    setChosenModel(choiceValue(next))
+    storeModel(choiceValue(next))
   }
 
   // An answer that failed because no LLM was reachable: re-check the catalog right away.
@@ -160,32 +139,76 @@ export default function Chat() {
     if (lastFailed) refreshModels()
   }, [lastFailed, refreshModels])
 
-  const { send, open } = session
+  // Settings for the next question: the conversation's, with what was changed here on top.
+  const settings: ChatSettings = { ...(session.settings ?? {}), ...draftSettings }
+  const { ask, continueAnswer, selectBranch } = session
   const onSend = useCallback(
     (message: string, filename: string | null) =>
-      void send({ message, model: model ?? undefined, filename: filename ?? undefined }),
-    [send, model],
+      void ask({ message, model: choice?.model, host: choice?.host, filename: filename ?? undefined, settings }),
+    // The settings' fields, not the object made anew each render.
+    [ask, choice?.model, choice?.host, settings.system_prompt, settings.temperature, settings.max_tokens],
   )
 
-  const openConversation = session.conversationId
+  const actions: TurnActions = {
+    onEdit: (turn, question) => void ask({ message: question, parentId: turn.parentId, model: choice?.model, host: choice?.host, settings }),
+    onRegenerate: (turn) => void ask({ message: turn.question, parentId: turn.parentId, model: choice?.model, host: choice?.host, settings }),
+    onRetry: (turn, avoidHost) =>
+      void ask({
+        message: turn.question,
+        parentId: turn.parentId,
+        model: turn.model ?? choice?.model,
+        host: avoidHost ? undefined : choice?.host,
+        avoidHost,
+        settings,
+      }),
+    onContinue: (turn) => void continueAnswer(turn),
+    onBranch: selectBranch,
+    otherHostServes: (turn) => {
+      const model = catalog?.find((m) => m.name === turn.model)
+      return (model?.hosts ?? []).some((h) => h.node_id !== turn.host?.node_id)
+    },
+  }
+
+  // ↑ in the empty question box edits the last question (the Composer's own keys are left alone).
+  const onComposerKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
+    const target = e.target as HTMLElement
+    if (e.key !== 'ArrowUp' || e.altKey || e.ctrlKey || e.metaKey || e.shiftKey) return
+    if (!(target instanceof HTMLTextAreaElement) || target.value !== '' || session.streaming || !lastTurn) return
+    e.preventDefault()
+    setEditingKey(lastTurn.key)
+  }
+
+  const saveSettings = async (next: ChatSettings) => {
+    if (conversationId) await updateConversation(conversationId, next)
+    setDraftSettings(next)
+  }
+
   const title =
-    openConversation == null
+    conversationId == null
       ? 'New chat'
-      : (conversations.data?.find((c) => c.id === openConversation)?.title?.trim() || 'Conversation')
+      : (conversations.data?.find((c) => c.id === conversationId)?.title?.trim() || 'Conversation')
+
+  const deleteOpen = () => {
+    if (!conversationId) return
+    deletion.remove({ id: conversationId, title })
+    navigate('/chat')
+  }
 
   return (
     <Page title="Chat" subtitle="Ask the LLMs of your mesh; answers stream in as they are written">
       {models.error && <RetryingBanner message={models.error} testId="chat-models-error" />}
       {conversations.error && <RetryingBanner message={conversations.error} testId="chat-conversations-error" />}
+      {deletion.error && <RetryingBanner message={deletion.error} testId="chat-delete-error" />}
 
       <div className="grid gap-4 lg:h-[calc(100dvh-13rem)] lg:min-h-[32rem] lg:grid-cols-[16rem_minmax(0,1fr)]">
-        <ConversationPane wide={wide} open={listOpen} onClose={() => setListOpen(false)} closeKey={openConversation}>
+        <ConversationPane wide={wide} open={listOpen} onClose={() => setListOpen(false)} closeKey={conversationId}>
           <ConversationList
             conversations={conversations.data}
-            selectedId={openConversation}
+            hiddenId={deletion.pending?.id}
+            selectedId={conversationId}
             now={now}
-            onSelect={(id) => void open(id)}
-            onNew={session.newChat}
+            onSelect={(id) => navigate(`/chat/${id}`)}
+            onNew={() => navigate('/chat')}
           />
         </ConversationPane>
 
@@ -193,38 +216,50 @@ export default function Chat() {
           aria-label="Conversation"
           className="flex h-[calc(100dvh-14rem)] min-h-[24rem] flex-col overflow-hidden rounded-xl border border-slate-200 bg-white shadow-sm lg:h-auto lg:min-h-0"
         >
-          <div className="flex flex-wrap items-center justify-between gap-x-4 gap-y-2 border-b border-slate-200 px-4 py-2.5">
-            <div className="flex min-w-0 items-center gap-2">
-              {!wide && <ConversationsButton onClick={() => setListOpen(true)} />}
-              <h2 className="min-w-0 truncate text-sm font-semibold text-slate-900" title={title}>
-                {title}
-              </h2>
-            </div>
-            <ModelPicker models={catalog} value={model} onChange={chooseModel} failed={models.error != null} />
-          </div>
+          <ConversationHeader
+            conversationId={conversationId}
+            title={title}
+            shownBranch={session.turns.filter((t) => t.saved).map((t) => t.id)}
+            onRenamed={refreshConversations}
+            onDelete={deleteOpen}
+            onSettings={() => setSettingsOpen(true)}
+            leading={!wide && <ConversationsButton onClick={() => setListOpen(true)} />}
+          >
+            <ModelPicker models={catalog} value={choice} onChange={chooseModel} failed={models.error != null} />
+          </ConversationHeader>
 
           {noLlm && <NoLlmNotice />}
 
           <Thread
             turns={session.turns}
+            nodes={session.nodes}
             localNodeId={status?.node_id ?? null}
             loading={session.loading}
             loadError={session.loadError}
-            onRetryLoad={() => openConversation && void open(openConversation)}
+            onRetryLoad={() => conversationId && void open(conversationId)}
             now={now}
+            streaming={session.streaming}
+            editingKey={editingKey}
+            onEditingChange={setEditingKey}
+            actions={actions}
           />
 
-          <Composer
-            streaming={session.streaming}
-            disabled={noLlm}
-            disabledReason="Sending is off until an LLM joins the mesh."
-            filename={attachment}
-            onFilenameChange={setAttachment}
-            onSend={onSend}
-            onStop={session.stop}
-          />
+          <div onKeyDown={onComposerKeyDown}>
+            <Composer
+              streaming={session.streaming}
+              disabled={noLlm}
+              disabledReason="Sending is off until an LLM joins the mesh."
+              filename={attachment}
+              onFilenameChange={setAttachment}
+              onSend={onSend}
+              onStop={session.stop}
+            />
+          </div>
         </section>
       </div>
+
+      {settingsOpen && <SettingsDialog initial={settings} onSave={saveSettings} onClose={() => setSettingsOpen(false)} />}
+      <UndoToast pending={deletion.pending} onUndo={deletion.undo} />
     </Page>
   )
 }

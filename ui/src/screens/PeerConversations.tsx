@@ -1,6 +1,6 @@
-import { useCallback, useMemo, type ReactNode } from 'react'
-import { useSearchParams } from 'react-router-dom'
-import { getPeerHistory } from '../api/conversations'
+import { useCallback, useMemo, useState, type ReactNode } from 'react'
+import { useNavigate, useSearchParams } from 'react-router-dom'
+import { copyPeerConversation, getPeerHistory } from '../api/conversations'
 import { getPeers } from '../api/peers'
 import type { Exchange, Peer } from '../api/types'
 import { formatAgo, formatTimestamp, peerDisplayName } from '../lib/format'
@@ -126,6 +126,7 @@ function ExchangeCard({ exchange, now }: { exchange: Exchange; now: number }) {
         <AnswerMeta
           host={exchange.host}
           model={exchange.model}
+          failed={!!exchange.error}
           stats={{ latencyMs: exchange.latency_ms, completionTokens: exchange.completion_tokens }}
           createdAt={exchange.created_at}
           now={now}
@@ -153,6 +154,45 @@ function EmptyCard({ testId, icon, title, heading: Heading = 'h2', children }: {
       <Heading className="mt-4 text-base font-semibold text-slate-900">{title}</Heading>
       <div className="mx-auto mt-2 max-w-lg text-sm text-slate-600">{children}</div>
     </section>
+  )
+}
+
+/**
+ * "Continue here": copies the peer's conversation into a new one on this node and opens it in
+ * Chat. Test ids: `peer-conversation-continue`, `peer-conversation-continue-error`.
+ */
+function ContinueHere({ nodeId, conversationId }: { nodeId: string; conversationId: string }) {
+  const navigate = useNavigate()
+  const [pending, setPending] = useState(false)
+  const [error, setError] = useState<string | null>(null)
+  const copy = async () => {
+    setPending(true)
+    try {
+      const created = await copyPeerConversation(nodeId, conversationId)
+      navigate(`/chat/${created.id}`)
+    } catch (err) {
+      setError(`Could not copy it: ${err instanceof Error ? err.message : 'the request failed'}`)
+      setPending(false)
+    }
+  }
+  return (
+    <span className="inline-flex items-center gap-2">
+      <button
+        type="button"
+        data-testid="peer-conversation-continue"
+        disabled={pending}
+        onClick={() => void copy()}
+        title="Copy this conversation to this node and go on with it in Chat"
+        className="rounded-md border border-slate-300 bg-white px-2 py-1 text-xs font-medium text-slate-700 shadow-sm hover:bg-slate-50 focus-visible:outline-2 focus-visible:outline-sky-500 disabled:opacity-50"
+      >
+        {pending ? 'Copying…' : 'Continue here'}
+      </button>
+      {error && (
+        <span role="alert" data-testid="peer-conversation-continue-error" className="text-xs text-red-700">
+          {error}
+        </span>
+      )}
+    </span>
   )
 }
 
@@ -202,12 +242,13 @@ function PeerHistoryView({ peer, now }: { peer: Peer; now: number }) {
         <div className="space-y-8">
           {threads.map((thread) => (
             <section key={thread.id} aria-label={`Conversation: ${thread.exchanges[0]?.question ?? ''}`} className="space-y-3">
-              {threads.length > 1 && (
+              <div className="flex flex-wrap items-center justify-between gap-2">
                 <p className="text-xs font-medium text-slate-500">
                   Conversation · {thread.exchanges.length} {thread.exchanges.length === 1 ? 'exchange' : 'exchanges'}
                   {thread.last > 0 && ` · ${formatAgo(new Date(thread.last).toISOString(), now)}`}
                 </p>
-              )}
+                {thread.id.startsWith('c_') && <ContinueHere nodeId={nodeId} conversationId={thread.id} />}
+              </div>
               {thread.exchanges.map((e, i) => (
                 <ExchangeCard key={e.id ?? i} exchange={e} now={now} />
               ))}

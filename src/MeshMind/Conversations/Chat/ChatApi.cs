@@ -1,9 +1,9 @@
 using System.Buffers;
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using MeshMind.Files.Peers;
-using MeshMind.Files.Store;
 using MeshMind.Infrastructure;
 using MeshMind.Llm;
 using MeshMind.Llm.Ollama;
@@ -14,27 +14,32 @@ using Microsoft.Extensions.Options;
 namespace MeshMind.Conversations.Chat;
 
 /// <summary>The seed's <c>POST /api/chat</c>: a chat with conversation memory and file context, answered through the mesh.</summary>
-internal static class ChatApi
+/// <remarks>
+/// An answer that breaks is told once, in words and as a code (<see cref="ChatErrorEvent"/>): who was answering and how much
+/// came. The host's own error text goes to the log, not to the person.
+/// </remarks>
+internal static partial class ChatApi
 {
     public const int MaxMessageCharacters = 32_000;
-    private const long MaxBodyBytes = 256 * 1024;
     private static readonly byte[] s_newline = "\n"u8.ToArray();
 
     public static IEndpointRouteBuilder MapChatApi(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapPost("/api/chat", (HttpContext context, LlmRouter router, ConversationStore store, ConversationMetrics metrics, MeshFileReader files,
-            IOptions<LlmOptions> options, TimeProvider time) => ChatAsync(context, router, store, metrics, files, options, time))
+            IOptions<LlmOptions> options, TimeProvider time, ILoggerFactory logs) =>
+            ChatAsync(context, router, store, metrics, files, options.Value, time, logs.CreateLogger(typeof(ChatApi).FullName!)))
             .AcceptsJson<ChatApiRequest>()
             .Produces<ChatEvent>(StatusCodes.Status200OK, "application/x-ndjson")
             .ProducesAlso<ChatApiResponse>("application/json",
                 "With \"stream\": true, NDJSON: one ChatEvent a line (start, token…, then done or error); otherwise the whole answer. "
                 + "A body with Ollama's \"messages\" array is answered as Ollama's POST /api/chat.")
-            .ProducesErrors(400, 404, 413, 415, 502, 503);
+            .ProducesErrors(415)
+            .ProducesErrors<ChatFailure>(400, 404, 413, 502, 503);
         return endpoints;
     }
 
     private static async Task ChatAsync(HttpContext context, LlmRouter router, ConversationStore store, ConversationMetrics metrics, MeshFileReader files,
-        IOptions<LlmOptions> options, TimeProvider time)
+        LlmOptions llm, TimeProvider time, ILogger logger)
     {
         var aborted = context.RequestAborted;
         var (json, error) = await JsonBody.ReadAsync(context.Request, ChatJsonContext.Default.JsonObject, OllamaFrontEnd.MaxRequestBytes);
@@ -59,75 +64,27 @@ internal static class ChatApi
 
         if (Deserialize(json, ChatJsonContext.Default.ChatApiRequest) is not { } body)
         {
-            await ApiResults.WriteErrorAsync(context, 400, "the JSON body is not valid: expected {\"message\": \"...\"}");
+            await WriteFailureAsync(context, 400, new ChatFailure("the JSON body is not valid: expected {\"message\": \"...\"}", "invalid"));
             return;
         }
 
-        var question = body.Message?.Trim();
-        if (string.IsNullOrEmpty(question))
+        var (turn, status, failure) = await PlanAsync(json, body, store, files, llm, aborted);
+        if (turn is null)
         {
-            await ApiResults.WriteErrorAsync(context, 400, "'message' is required");
+            await WriteFailureAsync(context, status, failure!);
             return;
         }
-
-        if (question.Length > MaxMessageCharacters)
-        {
-            await ApiResults.WriteErrorAsync(context, 413, $"'message' is longer than {MaxMessageCharacters} characters");
-            return;
-        }
-
-        string conversationId;
-        if (body.ConversationId is { Length: > 0 } requested)
-        {
-            if (!ConversationStore.IsValidId(requested) || !await store.ExistsAsync(requested, aborted))
-            {
-                await ApiResults.WriteErrorAsync(context, 404, "no such conversation on this node; omit 'conversation_id' to start one");
-                return;
-            }
-
-            conversationId = requested;
-        }
-        else
-        {
-            conversationId = ConversationStore.NewConversationId();
-        }
-
-        string? fileText = null;
-        if (body.Filename is { Length: > 0 } fileName)
-        {
-            if (FileNames.Check(fileName).Name is null)
-            {
-                await ApiResults.WriteErrorAsync(context, 400, "'filename' must be a plain file name, without folders");
-                return;
-            }
-
-            if (await files.ReadAsync(fileName, ChatFiles.MaxFileBytes, aborted) is not { } content)
-            {
-                await ApiResults.WriteErrorAsync(context, 404, $"no file named '{fileName}' on this node");
-                return;
-            }
-
-            fileText = ChatFiles.Describe(fileName, content);
-        }
-
-        var llm = options.Value;
-        var history = body.ConversationId is null ? [] : await store.LastTurnsAsync(conversationId, llm.ContextTurns, aborted);
-        var request = new LlmRequest
-        {
-            Model = body.Model ?? "",
-            Messages = ChatPrompt.Build(history, fileText, question, llm.ContextTurns, llm.ContextCharacters),
-        };
 
         var started = time.GetTimestamp();
-        metrics.Turn(conversationId);
+        metrics.Turn(turn.ConversationId);
         LlmAnswer stream;
         try
         {
-            stream = await router.OpenAsync(request, includePeers: true, aborted);
+            stream = await router.OpenAsync(turn.Request, includePeers: true, aborted, turn.Choice);
         }
         catch (LlmUnavailableException ex)
         {
-            await ApiResults.WriteErrorAsync(context, ex.StatusCode, ex.Message);
+            await WriteFailureAsync(context, ex.StatusCode, new ChatFailure(ex.Message, ex.Reason));
             return;
         }
         catch (OperationCanceledException) when (aborted.IsCancellationRequested)
@@ -135,97 +92,139 @@ internal static class ChatApi
             return;
         }
 
-        var exchangeId = "x_" + Guid.NewGuid().ToString("N");
-        var host = new ExchangeHost(stream.Host.NodeId, stream.Host.Name, stream.Host.Ip, HasLlm: true);
-        var answer = new StringBuilder();
-        string? failure = null;
         await using (stream)
         {
-            var response = context.Response;
-            using var writer = new Utf8JsonWriter((IBufferWriter<byte>)response.BodyWriter);
-            try
-            {
-                if (body.Stream)
-                {
-                    StreamingResponse.Start(context, "application/x-ndjson");
-                    Write(response, writer, new ChatStartEvent(conversationId, exchangeId, stream.Model, host));
-                }
+            await AnswerAsync(context, turn, stream, store, started, time, llm, logger);
+        }
+    }
 
-                await foreach (var chunk in stream.ReadAsync(body.Stream ? response.BodyWriter : null))
+    /// <summary>Streams (or collects) the answer, saves it, and ends the response with <c>done</c> or one honest error.</summary>
+    private static async Task AnswerAsync(HttpContext context, ChatTurn turn, LlmAnswer stream, ConversationStore store, long started, TimeProvider time,
+        LlmOptions llm, ILogger logger)
+    {
+        var aborted = context.RequestAborted;
+        var exchangeId = turn.Continued?.Id ?? ConversationStore.NewExchangeId();
+        var host = new ExchangeHost(stream.Host.NodeId, stream.Host.Name, stream.Host.Ip, HasLlm: true);
+        var answer = new StringBuilder();
+        var pieces = 0;
+        (string Reason, string Detail)? broke = null;
+        var response = context.Response;
+        using var writer = new Utf8JsonWriter((IBufferWriter<byte>)response.BodyWriter);
+        try
+        {
+            if (turn.Stream)
+            {
+                StreamingResponse.Start(context, "application/x-ndjson");
+                Write(response, writer, new ChatStartEvent(turn.ConversationId, exchangeId, stream.Model, host));
+            }
+
+            await foreach (var chunk in stream.ReadAsync(turn.Stream ? response.BodyWriter : null))
+            {
+                if (chunk.Content is { Length: > 0 } content)
                 {
-                    if (chunk.Content is { Length: > 0 } content)
+                    pieces++;
+                    answer.Append(content);
+                    if (turn.Stream)
                     {
-                        answer.Append(content);
-                        if (body.Stream)
-                        {
-                            Write(response, writer, new ChatTokenEvent(content));
-                        }
+                        Write(response, writer, new ChatTokenEvent(content));
                     }
                 }
             }
-            catch (LlmStreamException ex)
-            {
-                failure = ex.Message;
-            }
-            catch (OperationCanceledException) when (aborted.IsCancellationRequested)
-            {
-                failure = "stopped before the answer finished";
-            }
+        }
+        catch (LlmStreamException ex)
+        {
+            broke = (ex.Reason, ex.Message);
+        }
+        catch (OperationCanceledException) when (aborted.IsCancellationRequested)
+        {
+            broke = (Stopped, "the client went away");
+        }
 
-            var final = stream.Final;
-            var latency = time.GetElapsedTime(started).TotalMilliseconds;
-            // Always known here: the router hands over an answer once its first piece came. (A saved exchange's is nullable
-            // because histories from other nodes may lack it.)
-            var ttftMs = Math.Round(stream.TtftMs, 2);
-            var exchange = new Exchange(exchangeId, conversationId, question, answer.ToString(), stream.Model, host, Math.Round(latency, 2),
-                ttftMs, final?.PromptEvalCount ?? 0, final?.EvalCount ?? 0, time.GetUtcNow(), failure);
-            await store.SaveAsync(exchange, CancellationToken.None);
-            if (aborted.IsCancellationRequested)
-            {
-                return;
-            }
+        var final = stream.Final;
+        var tokens = final?.EvalCount ?? pieces;
+        var failure = broke is { } b ? Describe(b.Reason, host.Name, tokens, llm.StallTimeout) : null;
+        if (broke is { } detail)
+        {
+            LogAnswerBroke(logger, exchangeId, host.Name, tokens, detail.Reason, detail.Detail);
+        }
 
-            if (failure is not null)
+        var latency = Math.Round(time.GetElapsedTime(started).TotalMilliseconds, 2);
+        // Always known here: the router hands over an answer once its first piece came. (A saved exchange's is nullable
+        // because histories from other nodes may lack it.)
+        var ttftMs = Math.Round(stream.TtftMs, 2);
+        Exchange exchange;
+        if (turn.Continued is { } earlier)
+        {
+            exchange = earlier with
             {
-                if (body.Stream)
-                {
-                    Write(response, writer, new ChatErrorEvent(failure));
-                    await response.BodyWriter.FlushAsync(aborted);
-                }
-                else
-                {
-                    await ApiResults.WriteErrorAsync(context, StatusCodes.Status502BadGateway, failure);
-                }
+                Answer = earlier.Answer + answer, Model = stream.Model, Host = host, LatencyMs = Math.Round(earlier.LatencyMs + latency, 2),
+                PromptTokens = final?.PromptEvalCount ?? earlier.PromptTokens, CompletionTokens = earlier.CompletionTokens + tokens, Error = failure,
+            };
+            await store.UpdateAnswerAsync(exchange, CancellationToken.None);
+        }
+        else
+        {
+            exchange = new Exchange(exchangeId, turn.ConversationId, turn.Question, answer.ToString(), stream.Model, host, latency,
+                ttftMs, final?.PromptEvalCount ?? 0, tokens, time.GetUtcNow(), failure, turn.ParentId);
+            await store.SaveAsync(exchange, CancellationToken.None, turn.Settings);
+        }
 
-                return;
-            }
+        if (aborted.IsCancellationRequested)
+        {
+            return;
+        }
 
-            double? rate = final?.TokensPerSecond is { } tokensPerSecond ? Math.Round(tokensPerSecond, 2) : null;
-            if (body.Stream)
+        if (failure is not null)
+        {
+            if (turn.Stream)
             {
-                Write(response, writer, new ChatDoneEvent(exchange.Answer, exchange.LatencyMs, ttftMs, exchange.PromptTokens,
-                    exchange.CompletionTokens, rate));
+                Write(response, writer, new ChatErrorEvent(failure, broke!.Value.Reason, host.Name, tokens));
                 await response.BodyWriter.FlushAsync(aborted);
             }
             else
             {
-                await context.Response.WriteAsJsonAsync(new ChatApiResponse(exchange.Answer, exchange.Model, host, exchange.LatencyMs, conversationId,
-                    exchangeId, ttftMs, exchange.PromptTokens, exchange.CompletionTokens),
-                    ChatJsonContext.Default.ChatApiResponse, contentType: null, aborted);
+                await WriteFailureAsync(context, StatusCodes.Status502BadGateway, new ChatFailure(failure, broke!.Value.Reason));
             }
+
+            return;
+        }
+
+        double? rate = final?.TokensPerSecond is { } tokensPerSecond ? Math.Round(tokensPerSecond, 2) : null;
+        if (turn.Stream)
+        {
+            Write(response, writer, new ChatDoneEvent(exchange.Answer, exchange.LatencyMs, ttftMs, exchange.PromptTokens, exchange.CompletionTokens, rate));
+            await response.BodyWriter.FlushAsync(aborted);
+        }
+        else
+        {
+            await response.WriteAsJsonAsync(new ChatApiResponse(exchange.Answer, exchange.Model, host, exchange.LatencyMs, turn.ConversationId,
+                exchangeId, ttftMs, exchange.PromptTokens, exchange.CompletionTokens),
+                ChatJsonContext.Default.ChatApiResponse, contentType: null, aborted);
         }
     }
 
-    private static T? Deserialize<T>(JsonObject json, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type) where T : class
+    /// <summary>The reason code of an answer the client stopped.</summary>
+    public const string Stopped = "stopped";
+
+    /// <summary>What happened to an answer that broke, in one sentence: "stopped: gpu-box went away after 214 tokens".</summary>
+    internal static string Describe(string reason, string hostName, int tokens, TimeSpan stallTimeout)
     {
-        try
+        var after = $"after {tokens.ToString(CultureInfo.InvariantCulture)} {(tokens == 1 ? "token" : "tokens")}";
+        var host = hostName.Length > 0 ? hostName : "the host";
+        return "stopped: " + reason switch
         {
-            return json.Deserialize(type);
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
+            LlmStreamException.HostLost => $"{host} went away {after}",
+            LlmStreamException.HostStalled => $"{host} sent nothing for {stallTimeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s {after}",
+            LlmStreamException.EndedEarly => $"{host} ended the answer early, {after}",
+            Stopped => $"you stopped the answer {after}",
+            _ => $"{host} reported an error {after}",
+        };
+    }
+
+    private static async Task WriteFailureAsync(HttpContext context, int status, ChatFailure failure)
+    {
+        context.Response.StatusCode = status;
+        await context.Response.WriteAsJsonAsync(failure, ChatJsonContext.Default.ChatFailure, contentType: null, context.RequestAborted);
     }
 
     private static void Write(HttpResponse response, Utf8JsonWriter writer, ChatEvent value)
@@ -235,4 +234,8 @@ internal static class ChatApi
         writer.Reset();
         response.BodyWriter.Write(s_newline);
     }
+
+    [LoggerMessage(EventId = 710, Level = LogLevel.Information,
+        Message = "Chat answer {ExchangeId} on {Host} broke after {Tokens} tokens ({Reason}): {Detail}")]
+    private static partial void LogAnswerBroke(ILogger logger, string exchangeId, string host, int tokens, string reason, string detail);
 }

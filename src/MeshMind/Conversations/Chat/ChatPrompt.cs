@@ -8,12 +8,18 @@ internal static class ChatPrompt
     public const string SystemPrompt =
         "You are MeshMind, a helpful assistant running on the user's own machines. Answer clearly and concisely; use Markdown for code and lists.";
 
+    /// <summary>Asked after an answer that stopped, to have the model write the rest of it.</summary>
+    public const string ContinuePrompt =
+        "Your previous answer was cut off. Continue it from exactly where it stopped, without repeating anything or commenting on the interruption.";
+
     /// <param name="history">Earlier exchanges of the conversation, oldest first.</param>
     /// <param name="fileText">The attached file as <see cref="ChatFiles.Describe"/> gives it, if any.</param>
     /// <param name="question">The user's new message.</param>
     /// <param name="maxTurns">At most this many earlier turns; the newest are kept.</param>
     /// <param name="maxCharacters">Earlier turns stop once their questions and answers exceed this many characters.</param>
-    public static List<LlmMessage> Build(IReadOnlyList<Exchange> history, string? fileText, string question, int maxTurns, int maxCharacters)
+    /// <param name="systemPrompt">The conversation's own system prompt, instead of <see cref="SystemPrompt"/> (after the file prompt, with a file).</param>
+    public static List<LlmMessage> Build(IReadOnlyList<Exchange> history, string? fileText, string question, int maxTurns, int maxCharacters,
+        string? systemPrompt = null)
     {
         var kept = new List<Exchange>();
         var characters = 0;
@@ -30,7 +36,8 @@ internal static class ChatPrompt
         }
 
         kept.Reverse();
-        var messages = new List<LlmMessage> { new(LlmMessage.System, fileText is null ? SystemPrompt : ChatFiles.FileSystemPrompt) };
+        var system = fileText is null ? systemPrompt ?? SystemPrompt : systemPrompt is null ? ChatFiles.FileSystemPrompt : $"{ChatFiles.FileSystemPrompt}\n\n{systemPrompt}";
+        var messages = new List<LlmMessage> { new(LlmMessage.System, system) };
         foreach (var turn in kept)
         {
             messages.Add(new LlmMessage(LlmMessage.User, turn.Question));

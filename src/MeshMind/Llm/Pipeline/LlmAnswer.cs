@@ -190,13 +190,14 @@ internal sealed class LlmAnswer : IAsyncDisposable
             Report(succeeded: false, stalled ? "stalled" : "failed_mid_answer");
             throw new LlmStreamException(stalled
                 ? $"{Host.Name} sent nothing for {_stallTimeout.TotalSeconds:0.###} s; the answer is incomplete"
-                : $"{Host.Name} failed mid-answer ({LlmStreamException.Describe(ex)}); the answer is incomplete", ex);
+                : $"{Host.Name} failed mid-answer ({LlmStreamException.Describe(ex)}); the answer is incomplete", ex,
+                stalled ? LlmStreamException.HostStalled : LlmStreamException.HostLost);
         }
 
         if (!more)
         {
             Report(succeeded: false, "ended_early");
-            throw new LlmStreamException($"{Host.Name} ended the answer before finishing; the answer is incomplete");
+            throw new LlmStreamException($"{Host.Name} ended the answer before finishing; the answer is incomplete", reason: LlmStreamException.EndedEarly);
         }
     }
 

@@ -33,8 +33,9 @@ internal sealed partial class LlmRouter(
     /// <param name="request">The chat; its model is resolved and named as each host names it.</param>
     /// <param name="includePeers">False for requests that came from a peer: they are served here or not at all (no loops).</param>
     /// <param name="cancellationToken">The client's; cancelling it cancels the request at the host.</param>
-    /// <exception cref="LlmUnavailableException">No host has an LLM, none has the model, or every one failed before answering.</exception>
-    public async Task<LlmAnswer> OpenAsync(LlmRequest request, bool includePeers, CancellationToken cancellationToken)
+    /// <param name="choice">A host to use or to keep off, if the person chose.</param>
+    /// <exception cref="LlmUnavailableException">No host has an LLM, none has the model (or none the choice leaves), or every one failed before answering.</exception>
+    public async Task<LlmAnswer> OpenAsync(LlmRequest request, bool includePeers, CancellationToken cancellationToken, HostChoice? choice = null)
     {
         if (includePeers)
         {
@@ -44,7 +45,7 @@ internal sealed partial class LlmRouter(
 
         try
         {
-            return await OpenCoreAsync(request, includePeers, cancellationToken);
+            return await OpenCoreAsync(request, includePeers, choice, cancellationToken);
         }
         catch (LlmUnavailableException ex)
         {
@@ -53,20 +54,32 @@ internal sealed partial class LlmRouter(
         }
     }
 
-    private async Task<LlmAnswer> OpenCoreAsync(LlmRequest request, bool includePeers, CancellationToken cancellationToken)
+    private async Task<LlmAnswer> OpenCoreAsync(LlmRequest request, bool includePeers, HostChoice? choice, CancellationToken cancellationToken)
     {
         var model = hosts.ResolveModel(request.Model, includePeers)
             ?? throw new LlmUnavailableException(includePeers
                 ? "No LLM is reachable in the mesh: no node has a running Ollama with a model"
-                : "This node has no LLM");
+                : "This node has no LLM", reason: LlmUnavailableException.NoLlm);
         var all = hosts.Candidates(includePeers);
         var ranked = CandidateRanker.Rank(model, all);
         if (ranked.Count == 0)
         {
             var available = all.SelectMany(c => c.Capability.Models).Select(m => m.Name).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
             throw available.Count == 0
-                ? new LlmUnavailableException("No LLM is reachable in the mesh: no node has a running Ollama with a model")
-                : new LlmUnavailableException($"model '{model}' is not served by any node; available: {string.Join(", ", available)}", StatusCodes.Status404NotFound);
+                ? new LlmUnavailableException("No LLM is reachable in the mesh: no node has a running Ollama with a model", reason: LlmUnavailableException.NoLlm)
+                : new LlmUnavailableException($"model '{model}' is not served by any node; available: {string.Join(", ", available)}",
+                    StatusCodes.Status404NotFound, LlmUnavailableException.UnknownModel);
+        }
+
+        if (choice is not null)
+        {
+            ranked = choice.Apply(ranked);
+            if (ranked.Count == 0)
+            {
+                throw choice.Only is not null
+                    ? new LlmUnavailableException($"the chosen host does not serve '{model}' now", reason: LlmUnavailableException.HostUnavailable)
+                    : new LlmUnavailableException($"no other host serves '{model}' now", reason: LlmUnavailableException.NoOtherHost);
+            }
         }
 
         var failures = new List<string>();

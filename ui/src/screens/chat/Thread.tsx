@@ -1,10 +1,29 @@
-import { useEffect, useLayoutEffect, useRef } from 'react'
+import { useEffect, useLayoutEffect, useRef, useState } from 'react'
+import { Link } from 'react-router-dom'
 import { m } from 'framer-motion'
 import { AnswerMeta } from '../../components/AnswerMeta'
+import { CopyButton } from '../../components/CopyButton'
 import { AlertIcon, ChatIcon, FileIcon } from '../../components/Icons'
 import { Markdown } from '../../components/Markdown'
 import { Spinner } from '../../components/Spinner'
+import { branchPosition } from '../../lib/thread'
 import type { Turn } from './useChatSession'
+
+/** What a person can do to a turn; Thread only reports the wish, Chat decides the model and host. */
+export interface TurnActions {
+  /** Send an edited question: a fork from where the original was asked. */
+  onEdit: (turn: Turn, question: string) => void
+  /** A new answer to the same question (a sibling), on the model chosen above. */
+  onRegenerate: (turn: Turn) => void
+  /** Ask again after a failure; `avoidHost` keeps it off the host that failed. */
+  onRetry: (turn: Turn, avoidHost?: string) => void
+  /** Write the rest of an answer that stopped. */
+  onContinue: (turn: Turn) => void
+  /** Show the sibling branch `offset` away. */
+  onBranch: (turn: Turn, offset: number) => void
+  /** Whether another host than `turn`'s serves its model now ("retry on another host"). */
+  otherHostServes: (turn: Turn) => boolean
+}
 
 /**
  * The open conversation: each turn is a user bubble and an assistant bubble. The list is a
@@ -13,24 +32,39 @@ import type { Turn } from './useChatSession'
  *
  * Test ids: `chat-thread`, `chat-message-user`, `chat-message-assistant` (`data-streaming`
  * "true" while generating, then "false"; `data-status` streaming | done | error | stopped),
- * `chat-answer-host` (inside the assistant bubble; contains the host name), `chat-answer-error`
- * (failed, cut-off or stopped answer), `chat-thinking` (waiting for the first token),
- * `chat-empty` (no turns yet), `chat-load-error`.
+ * `chat-answer-host` (inside the assistant bubble; contains the host name; never on a failed
+ * answer's "Partial answer from"), `chat-answer-error` (failed, cut-off or stopped answer, with
+ * `data-reason`), `chat-thinking` (waiting for the first token), `chat-empty` (no turns yet),
+ * `chat-load-error`. Actions: `chat-copy-answer`, `chat-regenerate`, `chat-continue`, `chat-retry`,
+ * `chat-retry-elsewhere`, `chat-edit` (then `chat-edit-input`, `chat-edit-send`, `chat-edit-cancel`),
+ * `chat-branch` (‹ n/m ›, with `chat-branch-prev` / `chat-branch-next`), `chat-fix-link`.
  */
 export function Thread({
   turns,
+  nodes,
   localNodeId,
   loading,
   loadError,
   onRetryLoad,
   now,
+  streaming,
+  editingKey,
+  onEditingChange,
+  actions,
 }: {
   turns: Turn[]
+  /** Every exchange of the conversation, for the ‹ n/m › of forks. */
+  nodes: Turn[]
   localNodeId: string | null
   loading: boolean
   loadError: string | null
   onRetryLoad: () => void
   now: number
+  streaming: boolean
+  /** The turn whose question is being edited (↑ in an empty composer edits the last one). */
+  editingKey: string | null
+  onEditingChange: (key: string | null) => void
+  actions: TurnActions
 }) {
   const scrollRef = useRef<HTMLDivElement>(null)
   const stickRef = useRef(true)
@@ -93,7 +127,17 @@ export function Thread({
         {turns.length > 0 && (
           <ol className="mx-auto max-w-3xl space-y-6">
             {turns.map((turn) => (
-              <TurnView key={turn.key} turn={turn} localNodeId={localNodeId} now={now} />
+              <TurnView
+                key={turn.key}
+                turn={turn}
+                branch={branchPosition(nodes, turn)}
+                localNodeId={localNodeId}
+                now={now}
+                busy={streaming}
+                editing={editingKey === turn.key}
+                onEditingChange={(on) => onEditingChange(on ? turn.key : null)}
+                actions={actions}
+              />
             ))}
           </ol>
         )}
@@ -102,9 +146,68 @@ export function Thread({
   )
 }
 
-function TurnView({ turn, localNodeId, now }: { turn: Turn; localNodeId: string | null; now: number }) {
+const ACTION =
+  'inline-flex items-center gap-1 rounded-md border border-slate-300 bg-white px-2 py-1 text-xs font-medium text-slate-700 shadow-sm transition hover:bg-slate-50 focus-visible:outline-2 focus-visible:outline-sky-500 disabled:opacity-50'
+
+/** How to put right a chat that could not start: a sentence and where to go. */
+function Fix({ reason }: { reason: string | null }) {
+  if (reason === 'no_llm')
+    return (
+      <span className="mt-1 block">
+        Nothing is missing on your side but a model: start Ollama with one (<code>ollama pull llama3</code>) on this node
+        or on a peer, or connect a peer that has one on the{' '}
+        <Link data-testid="chat-fix-link" to="/network" className="font-semibold underline">
+          Network
+        </Link>{' '}
+        screen. README, Troubleshooting: “Chat says No LLM is reachable”.
+      </span>
+    )
+  if (reason === 'unknown_model')
+    return <span className="mt-1 block">Choose one of the available models in the model picker above.</span>
+  if (reason === 'host_unavailable' || reason === 'no_other_host')
+    return <span className="mt-1 block">Choose “any host” for the model in the picker above.</span>
+  return null
+}
+
+function TurnView({
+  turn,
+  branch,
+  localNodeId,
+  now,
+  busy,
+  editing,
+  onEditingChange,
+  actions,
+}: {
+  turn: Turn
+  branch: { index: number; count: number }
+  localNodeId: string | null
+  now: number
+  busy: boolean
+  editing: boolean
+  onEditingChange: (editing: boolean) => void
+  actions: TurnActions
+}) {
   const streaming = turn.status === 'streaming'
   const failed = turn.status === 'error' || turn.status === 'stopped'
+  const [draft, setDraft] = useState(turn.question)
+  const editRef = useRef<HTMLTextAreaElement>(null)
+  useEffect(() => {
+    if (editing) {
+      setDraft(turn.question)
+      editRef.current?.focus()
+    }
+  }, [editing, turn.question])
+
+  const sendEdit = () => {
+    const text = draft.trim()
+    if (!text || busy) return
+    onEditingChange(false)
+    actions.onEdit(turn, text)
+  }
+
+  const canContinue = failed && turn.saved && turn.answer.length > 0
+  const otherHost = failed && turn.host != null && actions.otherHostServes(turn)
   return (
     <m.li
       initial={turn.live ? { opacity: 0, y: 6 } : false}
@@ -112,22 +215,75 @@ function TurnView({ turn, localNodeId, now }: { turn: Turn; localNodeId: string 
       transition={{ duration: 0.15, ease: 'easeOut' }}
       className="space-y-3"
     >
-      <div className="flex justify-end">
-        <div
-          data-testid="chat-message-user"
-          className="max-w-[85%] rounded-2xl rounded-br-md bg-sky-700 px-4 py-2.5 text-sm whitespace-pre-wrap text-white shadow-sm break-words"
-        >
-          <span className="sr-only">You: </span>
-          {turn.question}
-          {turn.filename && (
-            <span className="mt-2 flex items-center gap-1.5 text-xs text-sky-100">
-              <FileIcon aria-hidden="true" />
-              <span className="sr-only">Attached file: </span>
-              {turn.filename}
-            </span>
-          )}
+      {editing ? (
+        <div className="ml-auto max-w-[85%] space-y-2">
+          <label className="sr-only" htmlFor={`edit-${turn.key}`}>
+            Edit your question
+          </label>
+          <textarea
+            id={`edit-${turn.key}`}
+            ref={editRef}
+            data-testid="chat-edit-input"
+            value={draft}
+            rows={Math.min(8, Math.max(2, draft.split('\n').length))}
+            onChange={(e) => setDraft(e.target.value)}
+            onKeyDown={(e) => {
+              if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing) {
+                e.preventDefault()
+                sendEdit()
+              } else if (e.key === 'Escape') {
+                e.preventDefault()
+                onEditingChange(false)
+              }
+            }}
+            className="w-full rounded-xl border border-sky-300 bg-white px-3 py-2 text-sm text-slate-900 shadow-sm focus:ring-2 focus:ring-sky-500/30 focus:outline-none"
+          />
+          <div className="flex justify-end gap-2">
+            <button type="button" data-testid="chat-edit-cancel" className={ACTION} onClick={() => onEditingChange(false)}>
+              Cancel
+            </button>
+            <button
+              type="button"
+              data-testid="chat-edit-send"
+              disabled={busy || !draft.trim()}
+              onClick={sendEdit}
+              className="inline-flex items-center rounded-md bg-sky-700 px-2.5 py-1 text-xs font-semibold text-white shadow-sm hover:bg-sky-800 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-500 disabled:opacity-50"
+            >
+              Send edited question
+            </button>
+          </div>
+          <p className="text-right text-xs text-slate-500">The conversation forks here; the earlier version stays one branch away.</p>
         </div>
-      </div>
+      ) : (
+        <div className="group flex items-start justify-end gap-2">
+          {!busy && (
+            <button
+              type="button"
+              data-testid="chat-edit"
+              onClick={() => onEditingChange(true)}
+              aria-label="Edit this question"
+              title="Edit this question (↑ in an empty message box edits the last one)"
+              className="mt-1.5 rounded-md px-1.5 py-1 text-xs font-medium text-slate-600 transition hover:bg-slate-100 hover:text-slate-900 focus-visible:outline-2 focus-visible:outline-sky-500"
+            >
+              Edit
+            </button>
+          )}
+          <div
+            data-testid="chat-message-user"
+            className="max-w-[85%] rounded-2xl rounded-br-md bg-sky-700 px-4 py-2.5 text-sm whitespace-pre-wrap text-white shadow-sm break-words"
+          >
+            <span className="sr-only">You: </span>
+            {turn.question}
+            {turn.filename && (
+              <span className="mt-2 flex items-center gap-1.5 text-xs text-sky-100">
+                <FileIcon aria-hidden="true" />
+                <span className="sr-only">Attached file: </span>
+                {turn.filename}
+              </span>
+            )}
+          </div>
+        </div>
+      )}
 
       <div className="flex justify-start">
         <article
@@ -160,11 +316,15 @@ function TurnView({ turn, localNodeId, now }: { turn: Turn; localNodeId: string 
           {failed && turn.error && (
             <p
               data-testid="chat-answer-error"
+              data-reason={turn.reason ?? undefined}
               role={turn.live ? 'alert' : undefined}
               className={`flex items-start gap-2 rounded-lg border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-700 ${turn.answer ? 'mt-3' : ''}`}
             >
               <AlertIcon className="mt-0.5 shrink-0" />
-              <span>{turn.error}</span>
+              <span>
+                {turn.error}
+                <Fix reason={turn.reason} />
+              </span>
             </p>
           )}
 
@@ -175,7 +335,8 @@ function TurnView({ turn, localNodeId, now }: { turn: Turn; localNodeId: string 
                 localNodeId={localNodeId}
                 model={turn.model}
                 pending={streaming}
-                hostTestId="chat-answer-host"
+                failed={failed}
+                hostTestId={failed ? 'chat-answer-partial-host' : 'chat-answer-host'}
                 stats={{
                   latencyMs: turn.latencyMs,
                   ttftMs: turn.ttftMs,
@@ -185,6 +346,73 @@ function TurnView({ turn, localNodeId, now }: { turn: Turn; localNodeId: string 
                 createdAt={turn.live ? null : turn.createdAt}
                 now={now}
               />
+            </div>
+          )}
+
+          {!streaming && (
+            <div className="mt-2 flex flex-wrap items-center gap-1.5">
+              {branch.count > 1 && (
+                <span data-testid="chat-branch" className="mr-1 inline-flex items-center gap-0.5 text-xs text-slate-600 tabular-nums">
+                  <button
+                    type="button"
+                    data-testid="chat-branch-prev"
+                    disabled={busy || branch.index === 0}
+                    onClick={() => actions.onBranch(turn, -1)}
+                    aria-label="Previous version"
+                    className="rounded px-1.5 py-0.5 hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-sky-500 disabled:opacity-40"
+                  >
+                    ‹
+                  </button>
+                  <span aria-label={`Version ${branch.index + 1} of ${branch.count}`}>
+                    {branch.index + 1}/{branch.count}
+                  </span>
+                  <button
+                    type="button"
+                    data-testid="chat-branch-next"
+                    disabled={busy || branch.index === branch.count - 1}
+                    onClick={() => actions.onBranch(turn, 1)}
+                    aria-label="Next version"
+                    className="rounded px-1.5 py-0.5 hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-sky-500 disabled:opacity-40"
+                  >
+                    ›
+                  </button>
+                </span>
+              )}
+              {turn.answer && <CopyButton text={turn.answer} label="Copy answer" testId="chat-copy-answer" tone="light" />}
+              {failed ? (
+                <>
+                  {canContinue && (
+                    <button type="button" data-testid="chat-continue" className={ACTION} disabled={busy} onClick={() => actions.onContinue(turn)}>
+                      Continue
+                    </button>
+                  )}
+                  <button type="button" data-testid="chat-retry" className={ACTION} disabled={busy} onClick={() => actions.onRetry(turn)}>
+                    Retry
+                  </button>
+                  {otherHost && (
+                    <button
+                      type="button"
+                      data-testid="chat-retry-elsewhere"
+                      className={ACTION}
+                      disabled={busy}
+                      onClick={() => actions.onRetry(turn, turn.host!.node_id)}
+                    >
+                      Retry on another host
+                    </button>
+                  )}
+                </>
+              ) : (
+                <button
+                  type="button"
+                  data-testid="chat-regenerate"
+                  className={ACTION}
+                  disabled={busy}
+                  title="A new answer on the model chosen above; this one stays a version away"
+                  onClick={() => actions.onRegenerate(turn)}
+                >
+                  Regenerate
+                </button>
+              )}
             </div>
           )}
         </article>

@@ -2,21 +2,31 @@ import { useCallback, useEffect, useRef, useState } from 'react'
 import { streamChat } from '../../api/chat'
 import { getConversation } from '../../api/conversations'
 import { ApiError, isAbortError } from '../../api/http'
-import type { ChatHost, Exchange } from '../../api/types'
+import type { ChatHost, ChatRequest, ConversationSettings, Exchange } from '../../api/types'
+import { activePath, switchBranch } from '../../lib/thread'
 
 export type TurnStatus = 'streaming' | 'done' | 'error' | 'stopped'
 
 /** One question and its answer as the thread shows it (loaded from history, or being generated now). */
 export interface Turn {
+  /** React key: stays the same from the moment the question is sent. */
   key: string
+  /** The exchange's id on the node; the key until the node has named it. */
+  id: string
+  /** The exchange this one follows (lib/thread.ts); null for a first question. */
+  parentId: string | null
+  /** The node has this exchange (its answer started, or it was loaded). */
+  saved: boolean
   question: string
   filename: string | null
   answer: string
   model: string | null
   host: ChatHost | null
   status: TurnStatus
-  /** Why the answer failed or is incomplete (status error or stopped). */
+  /** Why the answer failed or is incomplete (status error or stopped), in words. */
   error: string | null
+  /** The same as a code: the node's `reason` (no_llm, host_lost, …), or `stopped` / `cut_off` seen here. */
+  reason: string | null
   latencyMs: number | null
   ttftMs: number | null
   tokensPerS: number | null
@@ -26,15 +36,33 @@ export interface Turn {
   live: boolean
 }
 
-export interface SendOptions {
+/** How answers of the conversation are generated (sent with every question; the node keeps them). */
+export type ChatSettings = Pick<ChatRequest, 'system_prompt' | 'temperature' | 'max_tokens'>
+
+export interface AskOptions {
   message: string
   model?: string
   filename?: string
+  /** Answer on this node only. */
+  host?: string
+  /** Answer anywhere but on this node. */
+  avoidHost?: string
+  /** The exchange the question follows; left out: the end of the branch on screen. */
+  parentId?: string | null
+  settings?: ChatSettings
+}
+
+export interface ContinueOptions {
+  model?: string
+  host?: string
 }
 
 function turnFromExchange(e: Exchange): Turn {
   return {
     key: e.id,
+    id: e.id,
+    parentId: e.parent_id ?? null,
+    saved: true,
     question: e.question ?? '',
     filename: null,
     answer: e.answer ?? '',
@@ -42,6 +70,7 @@ function turnFromExchange(e: Exchange): Turn {
     host: e.host ?? null,
     status: e.error ? 'error' : 'done',
     error: e.error || null,
+    reason: null,
     latencyMs: e.latency_ms ?? null,
     ttftMs: null,
     tokensPerS: null,
@@ -57,35 +86,52 @@ function failureMessage(err: unknown): string {
   return 'The answer failed'
 }
 
-const STOPPED = 'Stopped — the answer is incomplete.'
-const CUT_OFF = 'The connection closed before the answer was complete.'
+const tokens = (n: number) => `${n} ${n === 1 ? 'token' : 'tokens'}`
+/** Worded as the node words the ones it saves, so a reload reads the same. */
+const stoppedByYou = (n: number) => `stopped: you stopped the answer after ${tokens(n)}`
+const cutOff = (n: number) => `stopped: the connection to this node closed after ${tokens(n)}`
 
 let turnSeq = 0
 
 /**
- * State of the Chat screen's open conversation: its turns, loading one from history, and sending
- * a question whose answer streams in. Only one answer streams at a time; opening another
- * conversation (or a new chat) stops it.
+ * State of the Chat screen's open conversation: all its exchanges (a tree, see lib/thread.ts), the
+ * branch on screen, loading one from history, and asking: a new question, an edited one (a fork),
+ * a regenerated answer (a sibling), or the rest of an answer that stopped. Only one answer streams
+ * at a time; opening another conversation (or a new chat) stops it.
  */
-export function useChatSession(onConversationsChanged: () => void) {
+export function useChatSession(onConversationsChanged: () => void, onConversationStarted: (id: string) => void) {
   const [conversationId, setConversationIdState] = useState<string | null>(null)
-  const [turns, setTurns] = useState<Turn[]>([])
+  const [nodes, setNodesState] = useState<Turn[]>([])
+  const [leafId, setLeafIdState] = useState<string | null>(null)
+  const [settings, setSettings] = useState<ConversationSettings | null>(null)
   const [loading, setLoading] = useState(false)
   const [loadError, setLoadError] = useState<string | null>(null)
 
   const conversationRef = useRef<string | null>(null)
+  const nodesRef = useRef<Turn[]>([])
+  const leafRef = useRef<string | null>(null)
   const streamRef = useRef<AbortController | null>(null)
   const loadRef = useRef<AbortController | null>(null)
   /** Bumped whenever the open conversation changes, so late events of an old one are ignored. */
   const sessionRef = useRef(0)
   const changedRef = useRef(onConversationsChanged)
+  const startedRef = useRef(onConversationStarted)
   useEffect(() => {
     changedRef.current = onConversationsChanged
-  }, [onConversationsChanged])
+    startedRef.current = onConversationStarted
+  }, [onConversationsChanged, onConversationStarted])
 
   const setConversationId = (id: string | null) => {
     conversationRef.current = id
     setConversationIdState(id)
+  }
+  const setNodes = (change: (ns: Turn[]) => Turn[]) => {
+    nodesRef.current = change(nodesRef.current)
+    setNodesState(nodesRef.current)
+  }
+  const setLeaf = (id: string | null) => {
+    leafRef.current = id
+    setLeafIdState(id)
   }
 
   useEffect(
@@ -103,7 +149,9 @@ export function useChatSession(onConversationsChanged: () => void) {
     loadRef.current?.abort()
     loadRef.current = null
     setConversationId(id)
-    setTurns([])
+    setNodes(() => [])
+    setLeaf(null)
+    setSettings(null)
     setLoadError(null)
     setLoading(false)
   }
@@ -118,7 +166,8 @@ export function useChatSession(onConversationsChanged: () => void) {
     try {
       const conversation = await getConversation(id, ctrl.signal)
       if (loadRef.current !== ctrl) return
-      setTurns(conversation.exchanges.map(turnFromExchange))
+      setNodes(() => conversation.exchanges.map(turnFromExchange))
+      setSettings(conversation.settings ?? null)
     } catch (err) {
       if (loadRef.current !== ctrl || isAbortError(err)) return
       if (err instanceof ApiError && err.status === 401) return // handled globally
@@ -133,54 +182,27 @@ export function useChatSession(onConversationsChanged: () => void) {
 
   const stop = useCallback(() => streamRef.current?.abort(), [])
 
-  const send = useCallback(async ({ message, model, filename }: SendOptions) => {
-    if (streamRef.current) return
+  /** Streams one answer into the turn `key` (a new one, or one being continued). */
+  const run = async (key: string, body: ChatRequest, continuing: boolean) => {
     const ctrl = new AbortController()
     streamRef.current = ctrl
     const session = sessionRef.current
-    const key = `live-${++turnSeq}`
-    setTurns((ts) => [
-      ...ts,
-      {
-        key,
-        question: message,
-        filename: filename ?? null,
-        answer: '',
-        model: model ?? null,
-        host: null,
-        status: 'streaming',
-        error: null,
-        latencyMs: null,
-        ttftMs: null,
-        tokensPerS: null,
-        completionTokens: null,
-        createdAt: new Date().toISOString(),
-        live: true,
-      },
-    ])
     const update = (change: (t: Turn) => Turn) =>
-      setTurns((ts) => ts.map((t) => (t.key === key && t.status === 'streaming' ? change(t) : t)))
-
+      setNodes((ts) => ts.map((t) => (t.key === key && t.status === 'streaming' ? change(t) : t)))
+    let received = 0
     let finished = false
     try {
-      const events = streamChat(
-        {
-          message,
-          model,
-          conversation_id: conversationRef.current ?? undefined,
-          filename,
-        },
-        ctrl.signal,
-      )
-      for await (const ev of events) {
-        if (ctrl.signal.aborted) break
+      for await (const ev of streamChat(body, ctrl.signal)) {
+        if (ctrl.signal.aborted || sessionRef.current !== session) break
         if (ev.type === 'start') {
-          if (sessionRef.current === session && conversationRef.current == null && ev.conversation_id) {
+          if (conversationRef.current == null && ev.conversation_id) {
             setConversationId(ev.conversation_id)
+            startedRef.current(ev.conversation_id)
             changedRef.current()
           }
-          update((t) => ({ ...t, model: ev.model ?? t.model, host: ev.host ?? t.host }))
+          update((t) => ({ ...t, id: ev.exchange_id ?? t.id, saved: true, model: ev.model ?? t.model, host: ev.host ?? t.host }))
         } else if (ev.type === 'token') {
+          received++
           if (ev.content) update((t) => ({ ...t, answer: t.answer + ev.content }))
         } else if (ev.type === 'done') {
           finished = true
@@ -196,25 +218,122 @@ export function useChatSession(onConversationsChanged: () => void) {
           break
         } else {
           finished = true
-          update((t) => ({ ...t, status: 'error', error: ev.error }))
+          update((t) => ({ ...t, status: 'error', error: ev.error, reason: ev.reason }))
           break
         }
       }
       if (!finished) {
         update((t) =>
-          ctrl.signal.aborted ? { ...t, status: 'stopped', error: STOPPED } : { ...t, status: 'error', error: CUT_OFF },
+          ctrl.signal.aborted
+            ? { ...t, status: 'stopped', error: stoppedByYou(received), reason: 'stopped' }
+            : { ...t, status: 'error', error: cutOff(received), reason: 'cut_off' },
         )
       }
     } catch (err) {
-      if (isAbortError(err) || ctrl.signal.aborted) update((t) => ({ ...t, status: 'stopped', error: STOPPED }))
-      else update((t) => ({ ...t, status: 'error', error: failureMessage(err) }))
+      if (isAbortError(err) || ctrl.signal.aborted) update((t) => ({ ...t, status: 'stopped', error: stoppedByYou(received), reason: 'stopped' }))
+      else
+        update((t) => ({
+          ...t,
+          status: 'error',
+          error: failureMessage(err),
+          reason: err instanceof ApiError ? err.reason : null,
+          // A continuation that could not start leaves the saved exchange as it was.
+          saved: continuing || t.saved,
+        }))
     } finally {
       if (streamRef.current === ctrl) streamRef.current = null
       changedRef.current()
     }
+  }
+
+  const ask = useCallback(async ({ message, model, filename, host, avoidHost, parentId, settings: chosen }: AskOptions) => {
+    if (streamRef.current) return
+    // A question that never reached a host is not on the node either: it goes when the next is asked.
+    setNodes((ts) => ts.filter((t) => t.saved))
+    let parent: string | null
+    if (parentId !== undefined) parent = parentId
+    else {
+      const path = activePath(nodesRef.current, leafRef.current)
+      parent = path.length > 0 ? path[path.length - 1].id : null
+    }
+    const key = `live-${++turnSeq}`
+    setNodes((ts) => [
+      ...ts,
+      {
+        key,
+        id: key,
+        parentId: parent,
+        saved: false,
+        question: message,
+        filename: filename ?? null,
+        answer: '',
+        model: model ?? null,
+        host: null,
+        status: 'streaming',
+        error: null,
+        reason: null,
+        latencyMs: null,
+        ttftMs: null,
+        tokensPerS: null,
+        completionTokens: null,
+        createdAt: new Date().toISOString(),
+        live: true,
+      },
+    ])
+    setLeaf(key)
+    const conversation = conversationRef.current ?? undefined
+    await run(
+      key,
+      {
+        message,
+        model,
+        filename,
+        conversation_id: conversation,
+        parent_id: conversation ? (parent ?? '') : undefined,
+        host,
+        avoid_host: avoidHost,
+        ...chosen,
+      },
+      false,
+    )
+    // Named by the node now (or dropped): show the newest exchange of this branch.
+    if (leafRef.current === key) setLeaf(nodesRef.current.find((t) => t.key === key)?.id ?? null)
   }, [])
 
-  const streaming = turns.some((t) => t.status === 'streaming')
+  /** Asks the node to write the rest of a saved answer that stopped; the text arrives in the same turn. */
+  const continueAnswer = useCallback(async (turn: Turn, { model, host }: ContinueOptions = {}) => {
+    if (streamRef.current || !turn.saved || conversationRef.current == null) return
+    setNodes((ts) => ts.map((t) => (t.key === turn.key ? { ...t, status: 'streaming', error: null, reason: null, live: true } : t)))
+    await run(turn.key, { message: turn.question, conversation_id: conversationRef.current, continue_exchange_id: turn.id, model, host }, true)
+  }, [])
 
-  return { conversationId, turns, loading, loadError, streaming, open, newChat, send, stop }
+  /** Shows the branch `offset` siblings away from `turn` (‹ −1, › +1). */
+  const selectBranch = useCallback((turn: Turn, offset: number) => {
+    if (streamRef.current) return
+    const leaf = switchBranch(nodesRef.current, turn, offset)
+    if (leaf) setLeaf(leaf)
+  }, [])
+
+  /** The conversation open now, as the session knows it this instant (before a render). */
+  const openId = useCallback(() => conversationRef.current, [])
+
+  const turns = activePath(nodes, leafId)
+  const streaming = nodes.some((t) => t.status === 'streaming')
+
+  return {
+    conversationId,
+    openId,
+    nodes,
+    turns,
+    settings,
+    loading,
+    loadError,
+    streaming,
+    open,
+    newChat,
+    ask,
+    continueAnswer,
+    selectBranch,
+    stop,
+  }
 }
