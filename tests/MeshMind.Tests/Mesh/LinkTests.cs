@@ -8,6 +8,7 @@ using MeshMind.Mesh.Peers;
 using MeshMind.Mesh.Transport;
 using MeshMind.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace MeshMind.Tests.Mesh;
 
@@ -18,7 +19,7 @@ public sealed class LinkTests
     private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(20);
 
     private static Task<TestNode> StartAsync(string name, int? discoveryPort = null, string secret = Secret, string[]? peers = null,
-        Dictionary<string, string?>? extra = null)
+        Dictionary<string, string?>? extra = null, Action<IServiceCollection>? services = null)
     {
         var flags = new Dictionary<string, string?>
         {
@@ -37,7 +38,7 @@ public sealed class LinkTests
             flags[key] = value;
         }
 
-        return TestNode.StartAsync(environment: new() { ["P2P_HMAC_SECRET"] = secret }, commandLine: flags);
+        return TestNode.StartAsync(environment: new() { ["P2P_HMAC_SECRET"] = secret }, commandLine: flags, services: services);
     }
 
     private static T Service<T>(TestNode node) where T : notnull => node.App.Services.GetRequiredService<T>();
@@ -48,6 +49,44 @@ public sealed class LinkTests
 
     private static bool LinkedTo(TestNode node, TestNode other) =>
         Service<PeerDirectory>(node).Find(Id(other)) is { LinkState: LinkState.Up, RttMs: not null };
+
+    /// <summary>Holds the host's stop (it stops before the node's own services) until released.</summary>
+    private sealed class StopGate : IHostedService
+    {
+        public TaskCompletionSource Release { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Release.Task.WaitAsync(cancellationToken);
+    }
+
+    [Fact]
+    public async Task StoppingNode_StopsDiallingAtOnce_AndMakesNoLinkWhileItsOtherServicesStop()
+    {
+        // Seen under load (issue 14): a node on its way out had its links closed by ApplicationStopping, but its dial loop ran
+        // until the link manager's own turn to stop, redialled its peer and the peer briefly saw it linked again.
+        var gate = new StopGate();
+        await using var b = await StartAsync("b");
+        var a = await StartAsync("a", peers: [MeshAddress(b)], services: s => s.AddHostedService(_ => gate));
+        await Wait.UntilAsync(() => LinkedTo(a, b) && LinkedTo(b, a), s_timeout, "a and b linked");
+        var manager = Service<LinkManager>(a);
+
+        var stopping = a.App.StopAsync(TestContext.Current.CancellationToken);
+        try
+        {
+            // The gate holds the host's stop before the link manager's turn: its loop must end on ApplicationStopping alone.
+            await Wait.UntilAsync(() => manager.ExecuteTask is { IsCompleted: true }, s_timeout, "a's dial loop to end while a stops");
+            Assert.False(stopping.IsCompleted);
+            Assert.Empty(Service<MeshLinks>(a).All());
+            Assert.NotEqual(LinkState.Up, Service<PeerDirectory>(a).Find(Id(b))?.LinkState);
+        }
+        finally
+        {
+            gate.Release.TrySetResult();
+            await stopping;
+            await a.DisposeAsync();
+        }
+    }
 
     [Fact]
     public async Task ThreeNodes_LoopbackDiscovery_FullMeshWithRtt()

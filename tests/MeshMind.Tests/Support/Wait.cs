@@ -15,6 +15,19 @@ public static class Wait
         }
     }
 
+    /// <summary>As <see cref="UntilAsync(Func{Task{bool}}, TimeSpan, string)"/>; on a timeout, the message adds what <paramref name="explain"/> says of the state then.</summary>
+    public static async Task UntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what, Func<Task<string>> explain)
+    {
+        try
+        {
+            await Poll.UntilAsync(condition, timeout, what, TestContext.Current.CancellationToken);
+        }
+        catch (TimeoutException ex)
+        {
+            Assert.Fail(ex.Message + "\n" + await explain());
+        }
+    }
+
     public static Task UntilAsync(Func<bool> condition, TimeSpan timeout, string what) =>
         UntilAsync(() => Task.FromResult(condition()), timeout, what);
 }

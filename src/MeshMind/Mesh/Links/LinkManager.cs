@@ -91,8 +91,12 @@ internal sealed partial class LinkManager(
         await RunLinkAsync(new Link(socket, nodeId, nodeId, remote, codec, time), linked.Token);
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override async Task ExecuteAsync(CancellationToken serviceStopping)
     {
+        // The node stops dialling as soon as it starts stopping, not when this service's turn to stop comes: a link it made
+        // meanwhile came up on the peer and was dropped at once (seen under load, issue 14).
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(serviceStopping, lifetime.ApplicationStopping);
+        var stoppingToken = stopping.Token;
         _stopping = stoppingToken;
         traffic.Observe("links", links.Traffic);
         await lifetime.WaitForStartAsync(stoppingToken);
@@ -325,7 +329,8 @@ internal sealed partial class LinkManager(
     {
         await using (link)
         {
-            if (!links.TryRegister(link, refused: peers.IsRevoked(link.RemoteNodeId)))
+            // A link that ends at once (the node is stopping) is never announced to the participants.
+            if (cancellationToken.IsCancellationRequested || !links.TryRegister(link, refused: peers.IsRevoked(link.RemoteNodeId)))
             {
                 return;
             }
