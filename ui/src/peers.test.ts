@@ -17,6 +17,7 @@ function peer(name: string, link_state: LinkState, revoked = false, node_id = na
     last_seen: '2026-11-26T12:00:00Z',
     revoked,
     name_conflict: false,
+    links: [],
   }
 }
 

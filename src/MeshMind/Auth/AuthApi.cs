@@ -27,6 +27,11 @@ internal static class AuthApi
             .Produces(StatusCodes.Status204NoContent)
             .ProducesErrors(400, 409, 413, 415, 429);
 
+        endpoints.MapGet("/api/me/preferences", GetPreferencesAsync).Produces<UserPreferencesBody>();
+        endpoints.MapPut("/api/me/preferences", SetPreferencesAsync)
+            .AcceptsJson<UserPreferencesBody>()
+            .Produces<UserPreferencesBody>()
+            .ProducesErrors(400, 413, 415);
         var keys = endpoints.MapGroup("/api/keys");
         keys.MapPost("/", CreateKeyAsync)
             .AcceptsJson<CreateApiKeyRequest>()
@@ -147,6 +152,35 @@ internal static class AuthApi
         context.Response.Cookies.Delete(sessions.CookieName, new CookieOptions { Path = "/", HttpOnly = true, SameSite = SameSiteMode.Lax });
         return TypedResults.NoContent();
     }
+
+    private static async Task<JsonHttpResult<UserPreferencesBody>> GetPreferencesAsync(
+        HttpContext context, UserPreferences preferences, CancellationToken cancellationToken) =>
+        TypedResults.Json(new UserPreferencesBody(await preferences.DefaultModelAsync(UserOf(context), cancellationToken)),
+            AuthJsonContext.Default.UserPreferencesBody);
+
+    /// <summary>Saves the signed-in user's preferences; <c>default_model</c> null or empty clears it.</summary>
+    private static async Task<IResult> SetPreferencesAsync(HttpContext context, UserPreferences preferences, CancellationToken cancellationToken)
+    {
+        var (request, error) = await JsonBody.ReadAsync(context.Request, AuthJsonContext.Default.UserPreferencesBody, maxBytes: 4096);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        if (!UserPreferences.TryNormalise(request!.DefaultModel, out var model))
+        {
+            return ApiResults.Error(StatusCodes.Status400BadRequest,
+                $"default_model: a model name has at most {UserPreferences.MaxModelLength} characters and no spaces (null or empty: none)");
+        }
+
+        var user = UserOf(context);
+        await preferences.SetDefaultModelAsync(user, model, cancellationToken);
+        return TypedResults.Json(new UserPreferencesBody(model), AuthJsonContext.Default.UserPreferencesBody);
+    }
+
+    /// <summary>The name the request authenticated as: the login for a session, <c>apikey:NAME</c> for an API key.</summary>
+    private static string UserOf(HttpContext context) =>
+        context.User.Identity?.Name ?? throw new InvalidOperationException("an authenticated endpoint ran without a user");
 
     private static async Task<NoContent> LogoutAsync(HttpContext context, SessionTokens sessions, CancellationToken cancellationToken)
     {

@@ -20,6 +20,9 @@ internal sealed record ApiKeyResponse(string Id, string Name, string Prefix, Dat
     public static ApiKeyResponse From(ApiKey key) => new(key.Id, key.Name, key.Prefix, key.CreatedAt, key.LastUsedAt);
 }
 
+/// <summary><c>GET</c>/<c>PUT /api/me/preferences</c>: what the signed-in user chose for themselves (null: nothing chosen).</summary>
+internal sealed record UserPreferencesBody(string? DefaultModel);
+
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
 [JsonSerializable(typeof(LoginRequest))]
 [JsonSerializable(typeof(LoginResponse))]
@@ -28,4 +31,5 @@ internal sealed record ApiKeyResponse(string Id, string Name, string Prefix, Dat
 [JsonSerializable(typeof(ChangePasswordRequest))]
 [JsonSerializable(typeof(CreatedApiKeyResponse))]
 [JsonSerializable(typeof(ApiKeyResponse[]))]
+[JsonSerializable(typeof(UserPreferencesBody))]
 internal sealed partial class AuthJsonContext : JsonSerializerContext;

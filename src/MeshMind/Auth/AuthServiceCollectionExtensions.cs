@@ -15,6 +15,7 @@ internal static class AuthServiceCollectionExtensions
         services.AddHostedService<AuthStartup>();
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Add(AuthJsonContext.Default));
         services.TryAddSingleton<UserStore>();
+        services.TryAddSingleton<UserPreferences>();
         services.TryAddSingleton<AuthMetrics>();
         services.TryAddSingleton<SessionTokens>();
         services.TryAddSingleton<ApiKeyStore>();

@@ -4,9 +4,9 @@ namespace MeshMind.Conversations;
 
 /// <summary>Finding a conversation by its title or by what was asked and answered in it.</summary>
 /// <remarks>
-/// A <c>LIKE</c> scan of this node's conversations, bounded by <see cref="MaxQueryLength"/> and the caller's limit: one person's
-/// history (thousands of exchanges) is searched in milliseconds, with no index to keep in step. SQLite's <c>LIKE</c> ignores
-/// case for ASCII letters only. An FTS5 index is the step up if histories grow far beyond that.
+/// A scan of this node's conversations, bounded by <see cref="MaxQueryLength"/> and the caller's limit: one person's history
+/// (thousands of exchanges) is searched in milliseconds, with no index to keep in step. An FTS5 index is the step up if
+/// histories grow far beyond that.
 /// </remarks>
 internal sealed partial class ConversationStore
 {
@@ -17,18 +17,21 @@ internal sealed partial class ConversationStore
     /// <summary>Conversations whose title, questions or answers contain <paramref name="query"/>, newest first, each with a snippet of the first match.</summary>
     public async Task<IReadOnlyList<ConversationSummary>> SearchAsync(string query, int limit, CancellationToken cancellationToken)
     {
-        var pattern = "%" + EscapeLike(query) + "%";
         await using var connection = await database.OpenAsync(cancellationToken);
+        // Case is ignored for every letter ("CAFÉ" finds "café"), not only ASCII ones as SQLite's LIKE would; the query's
+        // characters are matched as themselves (no wildcards).
+        connection.CreateFunction("matches", (string? text, string needle) => text is not null && text.Contains(needle, StringComparison.OrdinalIgnoreCase),
+            isDeterministic: true);
         await using var command = Command(connection, """
             SELECT c.id, c.title, c.updated_at, (SELECT COUNT(*) FROM exchanges e WHERE e.conversation_id = c.id),
-                (SELECT CASE WHEN e.question LIKE $pattern ESCAPE '\' THEN e.question ELSE e.answer END FROM exchanges e
-                 WHERE e.conversation_id = c.id AND (e.question LIKE $pattern ESCAPE '\' OR e.answer LIKE $pattern ESCAPE '\')
+                (SELECT CASE WHEN matches(e.question, $query) THEN e.question ELSE e.answer END FROM exchanges e
+                 WHERE e.conversation_id = c.id AND (matches(e.question, $query) OR matches(e.answer, $query))
                  ORDER BY e.created_at, e.rowid LIMIT 1)
             FROM conversations c
-            WHERE c.title LIKE $pattern ESCAPE '\'
-                OR EXISTS (SELECT 1 FROM exchanges e WHERE e.conversation_id = c.id AND (e.question LIKE $pattern ESCAPE '\' OR e.answer LIKE $pattern ESCAPE '\'))
+            WHERE matches(c.title, $query)
+                OR EXISTS (SELECT 1 FROM exchanges e WHERE e.conversation_id = c.id AND (matches(e.question, $query) OR matches(e.answer, $query)))
             ORDER BY c.updated_at DESC, c.id LIMIT $limit;
-            """, ("$pattern", pattern), ("$limit", limit));
+            """, ("$query", query), ("$limit", limit));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var list = new List<ConversationSummary>();
         while (await reader.ReadAsync(cancellationToken))
@@ -65,7 +68,4 @@ internal sealed partial class ConversationStore
 
         return snippet.ToString();
     }
-
-    private static string EscapeLike(string text) => text.Replace(@"\", @"\\", StringComparison.Ordinal)
-        .Replace("%", @"\%", StringComparison.Ordinal).Replace("_", @"\_", StringComparison.Ordinal);
 }

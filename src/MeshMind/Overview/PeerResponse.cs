@@ -18,15 +18,17 @@ internal sealed record PeerResponse(
     DateTimeOffset FirstSeen,
     DateTimeOffset LastSeen,
     bool Revoked,
-    bool NameConflict)
+    bool NameConflict,
+    string[] Links)
 {
     /// <summary>The peer as the mesh knows it, with its LLM as its link last described it (or, before that, as discovery heard it).</summary>
     /// <remarks><paramref name="nameConflict"/>: another node (a peer, or this node) uses the same name; the UI shows the id beside it.</remarks>
-    public static PeerResponse From(PeerInfo peer, PeerLlms llms, DiscoveryAdvert adverts, bool nameConflict)
+    /// <remarks><c>links</c>: the other peers this peer says it is linked to (its latest peer exchange), empty unless linked to this node.</remarks>
+    public static PeerResponse From(PeerInfo peer, PeerLlms llms, DiscoveryAdvert adverts, bool nameConflict, IReadOnlyList<string> links)
     {
         var llm = llms.Find(peer.NodeId)?.Capability;
         return new(peer.NodeId, peer.Name, [.. peer.Addresses.Select(a => a.ToString())], peer.HttpPort, peer.MeshPort,
             llm?.HasLlm ?? adverts.PeerHasLlm(peer.NodeId), [.. (llm?.Models ?? []).Select(m => m.Name)],
-            peer.LinkState, peer.RttMs, peer.FirstSeen, peer.LastSeen, peer.Revoked, nameConflict);
+            peer.LinkState, peer.RttMs, peer.FirstSeen, peer.LastSeen, peer.Revoked, nameConflict, [.. links]);
     }
 }

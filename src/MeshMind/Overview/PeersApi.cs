@@ -23,7 +23,7 @@ internal static class PeersApi
         var shared = snapshot.Select(p => p.Name).Append(node.Name).Where(n => n.Length > 0)
             .GroupBy(n => n, StringComparer.OrdinalIgnoreCase).Where(g => g.Count() > 1).Select(g => g.Key)
             .ToHashSet(StringComparer.OrdinalIgnoreCase);
-        return TypedResults.Json(snapshot.Select(p => PeerResponse.From(p, llms, adverts, shared.Contains(p.Name))).ToArray(),
+        return TypedResults.Json(snapshot.Select(p => PeerResponse.From(p, llms, adverts, shared.Contains(p.Name), peers.ReportedLinks(p.NodeId))).ToArray(),
             OverviewJsonContext.Default.PeerResponseArray);
     }
 }

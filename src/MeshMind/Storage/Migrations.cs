@@ -150,5 +150,12 @@ internal static class Migrations
             ALTER TABLE conversations ADD COLUMN temperature REAL;
             ALTER TABLE conversations ADD COLUMN max_tokens INTEGER;
             """),
+        // Issue 16: what each user chose for themselves (the model a new chat starts with), whatever browser they use.
+        new(10, "user_preferences", """
+            CREATE TABLE user_preferences (
+                username      TEXT PRIMARY KEY,
+                default_model TEXT
+            ) WITHOUT ROWID;
+            """),
     ];
 }

@@ -1,3 +1,6 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
 using MeshMind.FakeOllama;
 using MeshMind.Tests.Support;
 using Microsoft.Playwright;
@@ -54,6 +57,56 @@ public sealed class ChatScreenTests
         await hostPage.GetByTestId("peer-conversation-peer").Filter(new() { HasText = "laptop" }).ClickAsync();
         await Expect(hostPage.GetByTestId("peer-conversation-exchange")).ToContainTextAsync("show me a greeting", new() { Timeout = 15_000 });
         await hostPage.ScreenshotAsync(new PageScreenshotOptions { Path = Support.Browser.ArtifactPath("peer-conversations.png"), FullPage = true });
+    }
+
+    [Fact]
+    public async Task DefaultModel_IsKeptForTheUser_AndAnotherBrowserStartsNewChatsWithIt()
+    {
+        Support.Browser.RequireChromium();
+        await using var ollama = await FixtureAsync();
+        await using var node = await StartAsync("gpu-box", ollama.BaseAddress.ToString());
+        await UntilLocalLlmAsync(node);
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await Support.Browser.LaunchAsync(playwright);
+
+        await using var first = await browser.NewContextAsync();
+        var page = await first.NewPageAsync();
+        await page.GotoAsync(new Uri(node.BaseAddress, "/app/chat").ToString());
+        await Support.Browser.SignInAsync(page, TestNode.Password);
+        var picker = page.GetByTestId("chat-model-picker");
+        await Expect(picker.Locator("option[value='phi3:mini']")).ToHaveCountAsync(1, new() { Timeout = 15_000 });
+        await Expect(picker).ToHaveValueAsync("llama3:latest"); // nothing chosen yet: the catalog's first
+        var makeDefault = page.GetByTestId("chat-model-default");
+        await Expect(makeDefault).ToHaveAttributeAsync("data-default", "false");
+
+        await picker.SelectOptionAsync("phi3:mini");
+        await makeDefault.ClickAsync();
+
+        await Expect(makeDefault).ToHaveAttributeAsync("data-default", "true");
+        await Expect(makeDefault).ToBeDisabledAsync();
+        await Accessibility.AssertNoSeriousViolationsAsync(page.GetByTestId("chat-model-default"), "the default-model button");
+
+        // Another browser, with nothing of the first one's storage: its new chat starts with this user's default.
+        await using var second = await browser.NewContextAsync();
+        var other = await second.NewPageAsync();
+        await other.GotoAsync(new Uri(node.BaseAddress, "/app/chat").ToString());
+        await Support.Browser.SignInAsync(other, TestNode.Password);
+        await Expect(other.GetByTestId("chat-model-picker")).ToHaveValueAsync("phi3:mini", new() { Timeout = 15_000 });
+        await Expect(other.GetByTestId("chat-model-default")).ToHaveAttributeAsync("data-default", "true");
+        // Picking another model there is for this chat only: the default stays.
+        await other.GetByTestId("chat-model-picker").SelectOptionAsync("llama3:latest");
+        await Expect(other.GetByTestId("chat-model-default")).ToHaveAttributeAsync("data-default", "false");
+        await other.ScreenshotAsync(new PageScreenshotOptions { Path = Support.Browser.ArtifactPath("chat-default-model.png") });
+
+        // The API says the same, and a name that is not a model name is refused with a reason, the saved default kept.
+        using var client = await node.CreateLoggedInClientAsync();
+        Assert.Equal("phi3:mini", (await (await client.GetAsync("/api/me/preferences", Ct)).JsonAsync()).GetProperty("default_model").GetString());
+        using var refused = await client.PutAsJsonAsync("/api/me/preferences", new { default_model = "two words" }, Ct);
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains("default_model", (await refused.JsonAsync()).GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.Equal("phi3:mini", (await (await client.GetAsync("/api/me/preferences", Ct)).JsonAsync()).GetProperty("default_model").GetString());
+        using var cleared = await client.PutAsJsonAsync("/api/me/preferences", new { default_model = "" }, Ct);
+        Assert.Equal(JsonValueKind.Null, (await cleared.JsonAsync()).GetProperty("default_model").ValueKind);
     }
 
     [Fact]

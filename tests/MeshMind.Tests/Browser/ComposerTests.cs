@@ -296,6 +296,7 @@ public sealed class ComposerTests
         await Expect(drawer).ToBeVisibleAsync();
         await Expect(drawer.GetByTestId("chat-conversation-item")).ToHaveCountAsync(1, new() { Timeout = 10_000 });
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Support.Browser.ArtifactPath("chat-mobile-conversations.png") });
+        await Accessibility.AssertNoSeriousViolationsAsync(drawer, "the conversation drawer, the open conversation selected (light)");
         await drawer.GetByTestId("chat-new").ClickAsync();
         await Expect(drawer).ToHaveCountAsync(0);
         await Expect(page.GetByTestId("chat-empty")).ToBeVisibleAsync();
@@ -310,6 +311,8 @@ public sealed class ComposerTests
         await page.ReloadAsync();
         await Expect(page.Locator("html")).ToHaveClassAsync(new Regex(@"\bdark\b"));
         await page.GetByTestId("chat-conversations-open").ClickAsync();
+        await Expect(drawer.GetByTestId("chat-conversation-item")).ToHaveAttributeAsync("aria-current", "true", new() { Timeout = 10_000 });
+        await Accessibility.AssertNoSeriousViolationsAsync(drawer, "the conversation drawer, the open conversation selected (dark)");
         await drawer.GetByTestId("chat-conversation-item").ClickAsync();
         await Expect(answers).ToHaveCountAsync(3, new() { Timeout = 10_000 });
         await AssertComposerOnScreenAsync(page);

@@ -45,4 +45,46 @@ public sealed class DashboardScreenTests
         await Expect(noModel).ToHaveCountAsync(0, new() { Timeout = 20_000 });
         await Expect(page.GetByTestId("peer-count")).ToHaveTextAsync("1");
     }
+
+    [Fact]
+    public async Task Dashboard_WhenAnotherNodeUsesThisNodesIdentity_SaysSoWithTheFix()
+    {
+        Support.Browser.RequireChromium();
+        // A copied data directory: two nodes with one identity, on loopback discovery (issue 16, point 10).
+        var port = FreePort.Udp();
+        using var dir = new TempDirectory();
+        var original = dir.Combine("original");
+        await using (await DuplicateAsync(FreePort.Udp(), original))
+        {
+        }
+
+        var copy = dir.Combine("copy");
+        Directory.CreateDirectory(copy);
+        File.Copy(Path.Combine(original, MeshMind.Node.NodeIdentity.FileName), Path.Combine(copy, MeshMind.Node.NodeIdentity.FileName));
+        await using var first = await DuplicateAsync(port, original);
+        await using var second = await DuplicateAsync(port, copy);
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await Support.Browser.LaunchAsync(playwright);
+        var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
+        await page.GotoAsync(new Uri(first.BaseAddress, "/app/").ToString());
+        await Support.Browser.SignInAsync(page, TestNode.Password);
+
+        var banner = page.GetByTestId("duplicate-node-id");
+        await Expect(banner).ToContainTextAsync("Another node is running with this node's identity", new() { Timeout = 20_000 });
+        await Expect(banner.GetByTestId("duplicate-node-id-fix")).ToContainTextAsync("delete node.pfx from its data directory");
+        await Accessibility.AssertNoSeriousViolationsAsync(banner, "the duplicate-identity warning");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Support.Browser.ArtifactPath("dashboard-duplicate-node-id.png"), FullPage = true });
+    }
+
+    private static Task<TestNode> DuplicateAsync(int discoveryPort, string dataDir) =>
+        TestNode.StartAsync(
+            environment: new() { ["P2P_HMAC_SECRET"] = "duplicate-test-secret-0123456789ab" },
+            commandLine: new()
+            {
+                ["Node:Name"] = "twin",
+                ["Discovery:Mode"] = "loopback",
+                ["Discovery:Port"] = discoveryPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            },
+            dataDir: dataDir);
 }

@@ -135,6 +135,40 @@ public sealed partial class NetworkScreenTests : IDisposable
         await Accessibility.AssertNoSeriousViolationsAsync(graph, "the mesh graph with a link down (dark)");
     }
 
+    [Fact]
+    public async Task NetworkScreen_DrawsLinksBetweenTwoPeers_AsTheyReportThem_AndDropsOneThatWentDown()
+    {
+        Support.Browser.RequireChromium();
+        await using var gpu = await StartAsync("gpu-box", NoLlm);
+        var desk = await StartAsync("desk", NoLlm, [gpu]); // disposed by the test, to take its links down
+        await using var laptop = await StartAsync("laptop", NoLlm, [gpu, desk]);
+        await UntilLinkedAsync(laptop, gpu);
+        await UntilLinkedAsync(laptop, desk);
+        await UntilLinkedAsync(gpu, desk);
+        var (gpuId, deskId) = (Id(gpu), Id(desk));
+        var between = string.CompareOrdinal(gpuId, deskId) < 0 ? $"{gpuId}--{deskId}" : $"{deskId}--{gpuId}";
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await Support.Browser.LaunchAsync(playwright);
+        var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
+        await page.GotoAsync(new Uri(laptop.BaseAddress, "/app/network").ToString());
+        await Support.Browser.SignInAsync(page, TestNode.Password);
+
+        // This node's two links, and the one between its peers (told by them: thinner, no RTT label).
+        var graph = page.GetByTestId("mesh-graph");
+        await Expect(graph.Locator(".react-flow__edge")).ToHaveCountAsync(3, new() { Timeout = 20_000 });
+        await Expect(graph.GetByTestId($"rf__edge-{between}")).ToHaveCountAsync(1);
+        await Expect(graph.GetByTestId("mesh-edge-label")).ToHaveCountAsync(2);
+        await Accessibility.AssertNoSeriousViolationsAsync(graph, "the mesh graph with a link between peers");
+        await graph.ScreenshotAsync(new() { Path = Support.Browser.ArtifactPath("network-graph-peer-links.png") });
+
+        // desk goes: this node's link to it is drawn down, and gpu-box's link to it is no longer drawn.
+        await desk.DisposeAsync();
+        await Expect(graph.GetByTestId($"rf__edge-{between}")).ToHaveCountAsync(0, new() { Timeout = 20_000 });
+        await Expect(graph.Locator($"[data-testid='mesh-edge-label'][data-target='{deskId}']")).ToHaveAttributeAsync("data-state", "down", new() { Timeout = 20_000 });
+        await Expect(graph.Locator(".react-flow__edge")).ToHaveCountAsync(2);
+    }
+
     [GeneratedRegex(@"^\d+(\.\d)? ms$")]
     private static partial Regex Rtt();
 

@@ -50,6 +50,10 @@ public sealed class ConversationActionsTests
         Assert.All(hit.EnumerateArray(), c => Assert.Contains("Echo from", c.GetProperty("snippet").GetString()));
         // LIKE's wildcards are matched as themselves.
         Assert.Empty(await SearchAsync(client, "%"));
+        Assert.Empty(await SearchAsync(client, "_"));
+        // Case is ignored for every letter, not only ASCII ones.
+        Assert.Equal(HttpStatusCode.NoContent, (await client.PatchAsJsonAsync($"/api/conversations/{pears}", new { title = "Crème brûlée" }, Ct)).StatusCode);
+        Assert.Equal([pears], await SearchAsync(client, "CRÈME BRÛLÉE"));
 
         Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAsync($"/api/conversations/{apples}", Ct)).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/api/conversations/{apples}", Ct)).StatusCode);

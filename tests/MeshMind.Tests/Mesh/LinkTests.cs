@@ -50,6 +50,32 @@ public sealed class LinkTests
     private static bool LinkedTo(TestNode node, TestNode other) =>
         Service<PeerDirectory>(node).Find(Id(other)) is { LinkState: LinkState.Up, RttMs: not null };
 
+    [Fact]
+    public async Task PeersApi_TellsEachPeersOwnLinks_AndForgetsALinkThatWentDown()
+    {
+        // Issue 16, point 8: the Network screen draws links between two peers from what each peer says it is linked to.
+        await using var a = await StartAsync("a");
+        await using var b = await StartAsync("b", peers: [MeshAddress(a)]);
+        var c = await StartAsync("c", peers: [MeshAddress(a)]);
+        var (idB, idC) = (Id(b), Id(c));
+        foreach (var (node, other) in new[] { (a, b), (a, c), (b, c), (c, b) })
+        {
+            await Wait.UntilAsync(() => LinkedTo(node, other), s_timeout, $"{Id(node)[..6]} linked to {Id(other)[..6]}"); // c meets b through a
+        }
+
+        using var client = await a.CreateLoggedInClientAsync();
+        async Task<Dictionary<string, string[]>> LinksAsync() =>
+            (await (await client.GetAsync("/api/peers", TestContext.Current.CancellationToken)).JsonAsync()).EnumerateArray().ToDictionary(
+                p => p.GetProperty("node_id").GetString()!, p => p.GetProperty("links").EnumerateArray().Select(l => l.GetString()!).ToArray());
+        await Wait.UntilAsync(async () => await LinksAsync() is var links && links[idB].SequenceEqual([idC]) && links[idC].SequenceEqual([idB]),
+            s_timeout, "a to hear that b and c are linked to each other");
+
+        await c.DisposeAsync();
+
+        await Wait.UntilAsync(async () => await LinksAsync() is var links && links[idB].Length == 0 && links[idC].Length == 0, s_timeout,
+            "a to hear that b lost its link to c");
+    }
+
     /// <summary>Holds the host's stop (it stops before the node's own services) until released.</summary>
     private sealed class StopGate : IHostedService
     {

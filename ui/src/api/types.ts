@@ -193,6 +193,8 @@ export type SettingValue = Schemas['SettingValue']
 
 /** Body of PUT /api/settings: fields left out stay as they are. */
 export type SettingsUpdate = Schemas['SettingsUpdate']
+/** /api/me/preferences: the signed-in user's own choices. */
+export type UserPreferences = Schemas['UserPreferencesBody']
 
 /** One element of GET /api/keys (the key itself is never shown again). */
 export type ApiKey = Schemas['ApiKeyResponse']

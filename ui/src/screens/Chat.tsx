@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState, type KeyboardEvent } from 'react'
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom'
 import { getConversations, updateConversation } from '../api/conversations'
 import { getModels } from '../api/models'
+import { getPreferences, savePreferences } from '../api/preferences'
 import { AlertIcon } from '../components/Icons'
 import { Page } from '../components/Page'
 import { RetryingBanner } from '../components/RetryingBanner'
@@ -37,6 +38,26 @@ function storeModel(name: string) {
   } catch {
     // storage disabled: the choice lasts for this visit only
   }
+}
+
+/**
+ * Beside the model picker: makes the picked model the one every new chat of this user starts with, in any browser; once it
+ * is, says so. Test id: `chat-model-default` (`data-default` "true" when the picked model is the default).
+ */
+function DefaultModelButton({ isDefault, onClick }: { isDefault: boolean; onClick: () => void }) {
+  return (
+    <button
+      type="button"
+      data-testid="chat-model-default"
+      data-default={isDefault}
+      disabled={isDefault}
+      onClick={onClick}
+      title={isDefault ? 'New chats start with this model, in any browser you sign in from' : 'Start every new chat with this model, in any browser'}
+      className="shrink-0 rounded-lg px-2 py-1 text-xs font-medium text-sky-700 hover:bg-sky-50 disabled:cursor-default disabled:text-slate-600 disabled:hover:bg-transparent dark:text-sky-300 dark:disabled:text-slate-300"
+    >
+      {isDefault ? '★ Your default' : '☆ Make default'}
+    </button>
+  )
 }
 
 /** Shown when the mesh's model catalog is empty. Test id: `chat-no-llm`. */
@@ -121,15 +142,41 @@ export default function Chat() {
     )
   }, [fileParam, setSearchParams])
 
-  const [chosenModel, setChosenModel] = useState<string | null>(readStoredModel)
+  // The model for the next question: the one picked on this visit, else the user's default (kept by the node, so it follows
+  // them to any browser), else this browser's last pick, else the catalog's first.
+  const [pickedModel, setPickedModel] = useState<string | null>(null)
+  const [storedModel] = useState<string | null>(readStoredModel)
+  const [userDefault, setUserDefault] = useState<string | null>(null)
+  const [defaultError, setDefaultError] = useState<string | null>(null)
+  useEffect(() => {
+    const abort = new AbortController()
+    getPreferences(abort.signal).then(
+      (p) => setUserDefault(p.default_model ?? null),
+      () => {}, // no default known: the browser's last pick stands
+    )
+    return () => abort.abort()
+  }, [])
   const catalog = models.data
   const choice: ModelChoice | undefined =
-    resolveChoice(catalog, chosenModel) ?? (catalog?.[0] ? { model: catalog[0].name } : undefined)
+    resolveChoice(catalog, pickedModel) ??
+    resolveChoice(catalog, userDefault) ??
+    resolveChoice(catalog, storedModel) ??
+    (catalog?.[0] ? { model: catalog[0].name } : undefined)
   const noLlm = catalog != null && catalog.length === 0
 
   const chooseModel = (next: ModelChoice) => {
-    setChosenModel(choiceValue(next))
+    setPickedModel(choiceValue(next))
     storeModel(choiceValue(next))
+  }
+
+  const makeDefault = async (model: string) => {
+    setDefaultError(null)
+    try {
+      const saved = await savePreferences({ default_model: model })
+      setUserDefault(saved.default_model ?? null)
+    } catch (e) {
+      setDefaultError(`Could not save your default model: ${e instanceof Error ? e.message : String(e)}`)
+    }
   }
 
   // An answer that failed because no LLM was reachable: re-check the catalog right away.
@@ -199,6 +246,11 @@ export default function Chat() {
       {models.error && <RetryingBanner message={models.error} testId="chat-models-error" />}
       {conversations.error && <RetryingBanner message={conversations.error} testId="chat-conversations-error" />}
       {deletion.error && <RetryingBanner message={deletion.error} testId="chat-delete-error" />}
+      {defaultError && (
+        <p role="alert" data-testid="chat-model-default-error" className="mb-3 rounded-lg bg-red-50 px-3 py-2 text-sm text-red-800">
+          {defaultError}
+        </p>
+      )}
 
       <div className="grid gap-4 lg:h-[calc(100dvh-13rem)] lg:min-h-[32rem] lg:grid-cols-[16rem_minmax(0,1fr)]">
         <ConversationPane wide={wide} open={listOpen} onClose={() => setListOpen(false)} closeKey={conversationId}>
@@ -226,6 +278,9 @@ export default function Chat() {
             leading={!wide && <ConversationsButton onClick={() => setListOpen(true)} />}
           >
             <ModelPicker models={catalog} value={choice} onChange={chooseModel} failed={models.error != null} />
+            {choice && (
+              <DefaultModelButton isDefault={choice.model === userDefault} onClick={() => void makeDefault(choice.model)} />
+            )}
           </ConversationHeader>
 
           {noLlm && <NoLlmNotice />}

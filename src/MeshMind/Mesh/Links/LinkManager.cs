@@ -366,6 +366,9 @@ internal sealed partial class LinkManager(
                 participant.LinkDown(link.RemoteNodeId);
             }
 
+            // The other peers learn that this link is gone.
+            BroadcastPeerExchange();
+
             _wake.Set();
         }
     }
@@ -392,6 +395,8 @@ internal sealed partial class LinkManager(
                 BroadcastPeerExchange();
                 break;
             case PeerExchangeMessage exchange:
+                // The peers it lists are the ones it is linked to: kept for the picture of the mesh.
+                peers.ReportLinks(link.RemoteNodeId, exchange.Peers.Take(MaxExchangedPeers).Select(p => p.NodeId).Where(id => id.Length == 64));
                 var learned = false;
                 var introductions = _introductions.GetOrAdd(link.RemoteNodeId, _ => new RateWindow(MaxIntroductionsPerMinute, TimeSpan.FromMinutes(1), time));
                 foreach (var peer in exchange.Peers.Take(MaxExchangedPeers))
@@ -432,12 +437,10 @@ internal sealed partial class LinkManager(
         var linked = open.Select(l => peers.Find(l.RemoteNodeId)).OfType<PeerInfo>().Where(p => p.MeshPort > 0 && !p.Revoked).ToList();
         foreach (var link in open)
         {
-            var others = linked.Where(p => p.NodeId != link.RemoteNodeId)
+            // Sent also when empty: the peer keeps what we last said about our links (the Network screen draws them).
+            var others = linked.Where(p => p.NodeId != link.RemoteNodeId).Take(MaxExchangedPeers)
                 .Select(p => new ExchangedPeer(p.NodeId, [.. p.Addresses.Select(a => a.ToString())], p.MeshPort)).ToList();
-            if (others.Count > 0)
-            {
-                link.Send(new PeerExchangeMessage(others));
-            }
+            link.Send(new PeerExchangeMessage(others));
         }
     }
 

@@ -12,6 +12,9 @@ internal sealed partial class PeerDirectory(TimeProvider time, ILogger<PeerDirec
     public const int MaxAddressesPerPeer = 4;
     public const int MaxPeers = 1024;
 
+    /// <summary>How many of a peer's own links are kept (as many as one peer exchange carries).</summary>
+    public const int MaxReportedLinks = 64;
+
     /// <summary>How long a node dropped as unverified (see <see cref="Forget"/>) is not taken back from hints.</summary>
     public static readonly TimeSpan ForgottenFor = TimeSpan.FromMinutes(2);
 
@@ -19,6 +22,7 @@ internal sealed partial class PeerDirectory(TimeProvider time, ILogger<PeerDirec
     private readonly HashSet<string> _revoked = new(StringComparer.Ordinal);
     private readonly HashSet<string> _admitted = new(StringComparer.Ordinal);
     private readonly Dictionary<string, DateTimeOffset> _forgotten = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string[]> _reportedLinks = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
     private IReadOnlyList<PeerInfo>? _snapshot; // sorted, made at the first read after a change (the router reads it per chat)
 
@@ -88,13 +92,49 @@ internal sealed partial class PeerDirectory(TimeProvider time, ILogger<PeerDirec
             Online = true,
         }, (_, _) => false);
 
-    public void SetLink(string nodeId, LinkState state, double? rttMs) =>
+    public void SetLink(string nodeId, LinkState state, double? rttMs)
+    {
+        if (state != LinkState.Up)
+        {
+            lock (_lock)
+            {
+                // What a peer said about its links holds only while this node is linked to it.
+                _reportedLinks.Remove(nodeId);
+            }
+        }
+
         Upsert(nodeId, peer => (peer ?? New(nodeId)) with
         {
             LinkState = state,
             RttMs = state == LinkState.Up ? rttMs ?? peer?.RttMs : null,
             LastSeen = state == LinkState.Up ? time.GetUtcNow() : peer?.LastSeen ?? time.GetUtcNow(),
         }, (_, _) => false);
+    }
+
+    /// <summary>
+    /// Records the peers <paramref name="nodeId"/> says it is linked to (its latest peer exchange, at most
+    /// <see cref="MaxReportedLinks"/>): what lets the Network screen draw links between two peers. Ignored unless this node
+    /// is linked to it.
+    /// </summary>
+    public void ReportLinks(string nodeId, IEnumerable<string> linkedTo)
+    {
+        lock (_lock)
+        {
+            if (_peers.TryGetValue(nodeId, out var peer) && peer.LinkState == LinkState.Up)
+            {
+                _reportedLinks[nodeId] = [.. linkedTo.Where(id => id != nodeId).Distinct(StringComparer.Ordinal).Take(MaxReportedLinks)];
+            }
+        }
+    }
+
+    /// <summary>The peers <paramref name="nodeId"/> last said it is linked to (other than this node); empty when not known.</summary>
+    public IReadOnlyList<string> ReportedLinks(string nodeId)
+    {
+        lock (_lock)
+        {
+            return _reportedLinks.GetValueOrDefault(nodeId) ?? [];
+        }
+    }
 
     public IReadOnlyList<PeerInfo> Snapshot()
     {

@@ -2,6 +2,7 @@ import { AlertIcon, CloseIcon } from '../../components/Icons'
 import { Spinner } from '../../components/Spinner'
 import { formatBytes } from '../../lib/format'
 import type { UploadItem } from '../files/useUploadQueue'
+import { UploadProgressBar } from '../../components/UploadProgressBar'
 
 /**
  * The composer's view of a file on its way to this node's shared files: a progress bar with
@@ -60,23 +61,7 @@ export function ComposerUpload({ item, onCancel, onDismiss }: {
             {item.status === 'queued' ? 'Waiting…' : processing ? 'Saving…' : `${item.percent}%`}
           </span>
         </p>
-        <div
-          role="progressbar"
-          data-testid="chat-upload-progress"
-          data-percent={item.percent}
-          data-name={file.name}
-          aria-label={`Uploading ${file.name} to attach it`}
-          aria-valuemin={0}
-          aria-valuemax={100}
-          aria-valuenow={item.percent}
-          aria-valuetext={processing ? 'Sent; the node is saving the file' : `${item.percent}%`}
-          className="mt-1.5 h-1.5 overflow-hidden rounded-full bg-slate-100"
-        >
-          <div
-            className={`h-full rounded-full bg-sky-500 transition-[width] duration-200 ${processing ? 'animate-pulse' : ''}`}
-            style={{ width: `${item.percent}%` }}
-          />
-        </div>
+        <UploadProgressBar name={file.name} percent={item.percent} processing={processing} label={`Uploading ${file.name} to attach it`} testId="chat-upload-progress" />
       </div>
       <button
         type="button"

@@ -4,6 +4,7 @@ import { formatBytes } from '../../lib/format'
 import { AlertIcon, CheckIcon, CloseIcon, FileIcon, UploadIcon } from '../../components/Icons'
 import { Spinner } from '../../components/Spinner'
 import type { UploadItem } from './useUploadQueue'
+import { UploadProgressBar } from '../../components/UploadProgressBar'
 
 function hasFiles(e: { dataTransfer: DataTransfer | null }): boolean {
   return e.dataTransfer != null && Array.from(e.dataTransfer.types).includes('Files')
@@ -238,23 +239,7 @@ function UploadRow({ item, onCancel, onDismiss }: {
             {processing ? 'Saving…' : `${item.percent}%`}
           </span>
         </p>
-        <div
-          role="progressbar"
-          data-testid="files-upload-progress"
-          data-percent={item.percent}
-          data-name={file.name}
-          aria-label={`Uploading ${file.name}`}
-          aria-valuemin={0}
-          aria-valuemax={100}
-          aria-valuenow={item.percent}
-          aria-valuetext={processing ? 'Sent; the node is saving the file' : `${item.percent}%`}
-          className="mt-1.5 h-1.5 overflow-hidden rounded-full bg-slate-100"
-        >
-          <div
-            className={`h-full rounded-full bg-sky-500 transition-[width] duration-200 ${processing ? 'animate-pulse' : ''}`}
-            style={{ width: `${item.percent}%` }}
-          />
-        </div>
+        <UploadProgressBar name={file.name} percent={item.percent} processing={processing} label={`Uploading ${file.name}`} testId="files-upload-progress" />
       </div>
       <button
         type="button"

@@ -102,11 +102,27 @@ const EDGE_STROKES: Record<NonNullable<MeshEdge['data']>['state'], { stroke: str
   revoked: { stroke: '#94a3b8', dash: '4 4', label: 'bg-red-50 text-red-700 ring-red-200' },
 }
 
+/** A quadratic curve from source to target whose middle sits a fifth of their distance off the line, on the side away from the origin. */
+function peerLinkPath(sx: number, sy: number, tx: number, ty: number): string {
+  const [mx, my, dx, dy] = [(sx + tx) / 2, (sy + ty) / 2, tx - sx, ty - sy]
+  const length = Math.hypot(dx, dy) || 1
+  const away = mx * -dy + my * dx < 0 ? -1 : 1
+  const bend = 0.45 * length // a quadratic curve reaches half-way to its control point
+  return `M ${sx},${sy} Q ${mx + (away * -dy * bend) / length},${my + (away * dx * bend) / length} ${tx},${ty}`
+}
+
 /** A link: a straight line, green while up and grey dashed while down, labelled with its RTT or its state. */
 function LinkEdge({ id, sourceX, sourceY, targetX, targetY, data, target }: EdgeProps<MeshEdge>) {
   const [path, labelX, labelY] = getStraightPath({ sourceX, sourceY, targetX, targetY })
   const state = data?.state ?? 'down'
   const look = EDGE_STROKES[state]
+  if (data?.between) {
+    // A link between two peers: thin and quiet, so this node's own links (with their RTT) stay the ones read first, and
+    // bent away from this node (at the origin), so a link between two peers facing each other does not run under it.
+    return (
+      <BaseEdge id={id} path={peerLinkPath(sourceX, sourceY, targetX, targetY)} style={{ stroke: look.stroke, strokeWidth: 1.25, opacity: 0.55 }} />
+    )
+  }
   return (
     <>
       <BaseEdge

@@ -19,6 +19,7 @@ function peer(node_id: string, link_state: LinkState, fields: Partial<Peer> = {}
     last_seen: '2026-11-26T12:00:00Z',
     revoked: false,
     name_conflict: false,
+    links: [],
     ...fields,
   }
 }
@@ -52,6 +53,25 @@ describe('buildMeshGraph', () => {
       [SELF.node_id, 'cc'.repeat(32), 'revoked', null],
     ])
     expect(new Set(edges.map((e) => e.id)).size).toBe(3)
+  })
+
+  it('draws each link between two peers once, as a linked peer reports it, without an RTT', () => {
+    const [a, b, c, d] = ['aa', 'bb', 'cc', 'dd'].map((x) => x.repeat(32))
+    const peers = [
+      peer(a, 'up', { links: [b, c, SELF.node_id, 'ee'.repeat(32)] }), // this node and an unknown node are not drawn twice or at all
+      peer(b, 'up', { links: [a] }), // the same link seen from its other end
+      peer(c, 'down', { links: [d] }), // a peer we are not linked to says nothing that counts
+      peer(d, 'up', { links: [c], revoked: true }),
+    ]
+    const { edges } = buildMeshGraph(SELF, peers)
+
+    const between = edges.filter((e) => e.data?.between)
+    expect(between.map((e) => [e.source, e.target, e.data?.state, e.data?.rttMs])).toEqual([
+      [a, b, 'up', null],
+      [a, c, 'up', null],
+    ])
+    expect(edgeLabel(between[0].data!)).toBe('')
+    expect(new Set(edges.map((e) => e.id)).size).toBe(edges.length)
   })
 
   it('keeps each peer in its place whatever order or state the list comes in', () => {

@@ -1,5 +1,6 @@
 // The mesh as a graph for the Network screen: this node in the middle, each peer it knows around it, one edge per link.
-// /api/peers tells only this node's own links, so the picture is a star: links between two peers are not known here.
+// Links between two peers come from what each linked peer says it is linked to (`links` in /api/peers, its latest peer
+// exchange): drawn thinner and without an RTT, which only the two ends know.
 import type { Edge, Node } from '@xyflow/react'
 import type { Peer } from '../../api/types'
 import { peerDisplayName } from '../../lib/format'
@@ -18,6 +19,8 @@ export type MeshNodeData = {
 export type MeshEdgeData = {
   state: LinkDrawState
   rttMs: number | null
+  /** A link between two peers (as one of them reports it), not one of this node's own. */
+  between?: boolean
 }
 
 export type MeshNode = Node<MeshNodeData, 'mesh'>
@@ -46,8 +49,9 @@ export function linkDrawState(peer: Peer): LinkDrawState {
   return peer.revoked ? 'revoked' : peer.link_state
 }
 
-/** What the edge to a peer says: its round-trip time while the link is up, else the link's state. */
+/** What the edge to a peer says: its round-trip time while the link is up, else the link's state; nothing on a link between two peers. */
 export function edgeLabel(data: MeshEdgeData): string {
+  if (data.between) return ''
   return data.state === 'up' ? formatRtt(data.rttMs) : data.state
 }
 
@@ -85,6 +89,21 @@ export function buildMeshGraph(self: SelfNode, peers: Peer[]): { nodes: MeshNode
       data: { state, rttMs: state === 'up' ? (peer.rtt_ms ?? null) : null },
     })
   })
+  // Links between peers, once per pair, as a linked peer reports them; only between peers on the graph and not revoked here.
+  const drawn = new Map(others.map((p) => [p.node_id, p]))
+  const paired = new Set<string>()
+  for (const peer of others) {
+    if (linkDrawState(peer) !== 'up') continue
+    for (const other of peer.links ?? []) {
+      const far = drawn.get(other)
+      if (!far || far.revoked) continue
+      const [source, target] = peer.node_id < other ? [peer.node_id, other] : [other, peer.node_id]
+      const id = `${source}--${target}`
+      if (paired.has(id)) continue
+      paired.add(id)
+      edges.push({ id, type: 'link', source, target, data: { state: 'up', rttMs: null, between: true } })
+    }
+  }
   return { nodes, edges }
 }
 
