@@ -21,7 +21,15 @@ public sealed class FakeOllamaOptions
     /// </summary>
     public double TokensPerSecond { get; set; }
 
-    /// <summary>The clock that <see cref="TokensPerSecond"/> is paced by.</summary>
+    /// <summary>
+    /// Serve chat and generate as a GPU running Ollama would (slots and queue, shared decode rate, prefill with a prefix
+    /// cache, model loading and keep-alive; see <see cref="GpuSimulation"/>); <see cref="TokenDelay"/> and
+    /// <see cref="TokensPerSecond"/> are then ignored, and <see cref="Loaded"/> says what is in memory at the start.
+    /// Null (the default): tokens come as paced by those two, with fixed statistics.
+    /// </summary>
+    public GpuOptions? Gpu { get; set; }
+
+    /// <summary>The clock that <see cref="TokensPerSecond"/> and <see cref="Gpu"/> run on.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
     /// <summary>A fixed reply; otherwise the reply echoes the last user message.</summary>

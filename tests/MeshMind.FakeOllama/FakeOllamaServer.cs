@@ -12,9 +12,11 @@ namespace MeshMind.FakeOllama;
 /// <summary>
 /// A scripted server speaking Ollama's documented HTTP API (<c>/api/version</c>, <c>/api/tags</c>, <c>/api/ps</c>,
 /// <c>/api/chat</c>, <c>/api/generate</c>; NDJSON streaming with Ollama's field names and final statistics).
-/// Replies are deterministic; pacing (a pause per token or a fixed rate) and faults come from <see cref="FakeOllamaOptions"/>.
+/// Replies are deterministic; pacing (a pause per token or a fixed rate) and faults come from <see cref="FakeOllamaOptions"/>;
+/// with <see cref="FakeOllamaOptions.Gpu"/> set, a <see cref="GpuSimulation"/> decides when each token comes and what the
+/// final statistics and <c>/api/ps</c> say.
 /// </summary>
-public sealed class FakeOllamaServer : IAsyncDisposable
+public sealed partial class FakeOllamaServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private int _requests;
@@ -50,6 +52,12 @@ public sealed class FakeOllamaServer : IAsyncDisposable
     /// <summary>The bytes of the last streamed answer, as sent, when <see cref="FakeOllamaOptions.KeepLastStream"/> is set.</summary>
     public string LastStream { get; private set; } = "";
 
+    /// <summary>The simulated GPU serving chat and generate when <see cref="FakeOllamaOptions.Gpu"/> is set; null otherwise.</summary>
+    public GpuSimulation? Gpu { get; private set; }
+
+    /// <summary>Ollama's error when more requests wait than <c>OLLAMA_MAX_QUEUE</c> allows (its <c>ErrMaxQueue</c>, answered with 503).</summary>
+    public const string ServerBusy = "server busy, please try again.  maximum pending requests exceeded";
+
     /// <summary>The message of the error line that <see cref="FakeFault.ErrorAfterTokens"/> sends.</summary>
     public const string ScriptedError = "scripted failure mid-answer";
 
@@ -81,10 +89,11 @@ public sealed class FakeOllamaServer : IAsyncDisposable
         }));
         var app = builder.Build();
         var server = new FakeOllamaServer(app, options);
+        server.Gpu = options.Gpu is { } gpu ? new GpuSimulation(gpu, options.TimeProvider, server.LoadedModels().Select(m => m.Name)) : null;
         app.MapGet("/", () => "Ollama is running");
         app.MapGet("/api/version", () => Results.Json(new JsonObject { ["version"] = options.Version }));
         app.MapGet("/api/tags", context => server.ListAsync(context, () => [.. options.Models.Select(server.Tag)]));
-        app.MapGet("/api/ps", context => server.ListAsync(context, () => [.. server.LoadedModels().Select(server.Running)]));
+        app.MapGet("/api/ps", context => server.ListAsync(context, server.RunningModels));
         app.MapPost("/api/chat", context => server.AnswerAsync(context, chat: true));
         app.MapPost("/api/generate", context => server.AnswerAsync(context, chat: false));
         await app.StartAsync(cancellationToken);
@@ -135,14 +144,25 @@ public sealed class FakeOllamaServer : IAsyncDisposable
         ["details"] = Details(model),
     };
 
-    private JsonObject Running(FakeModel model) => new()
+    private JsonNode?[] RunningModels()
+    {
+        if (Gpu is null)
+        {
+            return [.. LoadedModels().Select(m => Running(m, DateTimeOffset.UtcNow.AddMinutes(5)))];
+        }
+
+        var loaded = Gpu.LoadedModels();
+        return [.. loaded.Join(Options.Models, l => l.Name, m => m.Name, (l, m) => Running(m, l.ExpiresAt))];
+    }
+
+    private static JsonObject Running(FakeModel model, DateTimeOffset expiresAt) => new()
     {
         ["name"] = model.Name,
         ["model"] = model.Name,
         ["size"] = model.Size,
         ["digest"] = Digest(model),
         ["details"] = Details(model),
-        ["expires_at"] = DateTimeOffset.UtcNow.AddMinutes(5).ToString("o", CultureInfo.InvariantCulture),
+        ["expires_at"] = expiresAt.ToString("o", CultureInfo.InvariantCulture),
         ["size_vram"] = model.Size,
     };
 
@@ -184,22 +204,34 @@ public sealed class FakeOllamaServer : IAsyncDisposable
         var prompt = chat
             ? request!["messages"]?.AsArray().LastOrDefault(m => m?["role"]?.GetValue<string>() == "user")?["content"]?.GetValue<string>() ?? ""
             : request!["prompt"]?.GetValue<string>() ?? "";
-        var tokens = Tokens(ReplyFor(known.Name, prompt));
+        var reply = ReplyFor(known.Name, prompt);
+        var tokens = Tokens(reply);
         var stream = request["stream"]?.GetValue<bool>() ?? true;
         var started = DateTimeOffset.UtcNow;
-        if (!stream)
+        using var job = Gpu is null ? null : await EnqueueAsync(context, request, chat, known.Name, reply, tokens.Count);
+        if (Gpu is not null && job is null)
         {
-            await context.Response.WriteAsJsonAsync(Final(known.Name, chat, string.Concat(tokens), tokens.Count, prompt, started));
-            Interlocked.Increment(ref _completed);
             return;
         }
 
-        context.Response.ContentType = "application/x-ndjson";
         var sent = Options.KeepLastStream ? new System.Text.StringBuilder() : null;
         var schedule = Options.TokensPerSecond > 0 ? new TokenSchedule(Options.TokensPerSecond, Options.TimeProvider) : null;
         var due = 0;
         try
         {
+            if (!stream)
+            {
+                if (job is not null)
+                {
+                    await job.WaitForTokensAsync(tokens.Count, context.RequestAborted);
+                }
+
+                await context.Response.WriteAsJsonAsync(Final(known.Name, chat, string.Concat(tokens), tokens.Count, prompt, started, job?.Statistics));
+                Interlocked.Increment(ref _completed);
+                return;
+            }
+
+            context.Response.ContentType = "application/x-ndjson";
             for (var i = 0; i < tokens.Count; i++)
             {
                 if (Options.Fault == FakeFault.ErrorAfterTokens && i == Options.FaultAfterTokens)
@@ -227,7 +259,15 @@ public sealed class FakeOllamaServer : IAsyncDisposable
                     await Task.Delay(Timeout.Infinite, context.RequestAborted);
                 }
 
-                if (schedule is not null)
+                if (job is not null)
+                {
+                    // The simulated GPU says when each token is out; every token out by now goes before the next wait.
+                    if (i >= due)
+                    {
+                        due = await job.WaitForTokensAsync(i + 1, context.RequestAborted);
+                    }
+                }
+                else if (schedule is not null)
                 {
                     // Every token whose time has come goes out before the next wait, each as its own flushed line.
                     if (i >= due)
@@ -254,7 +294,7 @@ public sealed class FakeOllamaServer : IAsyncDisposable
                 await WriteLineAsync(context, chunk, sent);
             }
 
-            var final = Final(known.Name, chat, "", tokens.Count, prompt, started);
+            var final = Final(known.Name, chat, "", tokens.Count, prompt, started, job?.Statistics);
             if (Options.Fault == FakeFault.BrokenFinalLine)
             {
                 final["eval_count"] = "many";
@@ -280,7 +320,8 @@ public sealed class FakeOllamaServer : IAsyncDisposable
         }
     }
 
-    private static JsonObject Final(string model, bool chat, string content, int evalCount, string prompt, DateTimeOffset started)
+    private static JsonObject Final(string model, bool chat, string content, int evalCount, string prompt, DateTimeOffset started,
+        GpuStatistics? simulated)
     {
         var elapsed = (long)((DateTimeOffset.UtcNow - started).TotalMilliseconds * 1_000_000);
         var final = new JsonObject { ["model"] = model, ["created_at"] = Now() };
@@ -302,6 +343,17 @@ public sealed class FakeOllamaServer : IAsyncDisposable
         final["prompt_eval_duration"] = 1_000;
         final["eval_count"] = evalCount;
         final["eval_duration"] = Math.Max(1, elapsed);
+        if (simulated is not null)
+        {
+            // Ollama's statistics in nanoseconds, as the simulation spent the time (TimeSpan ticks are 100 ns).
+            final["total_duration"] = simulated.Total.Ticks * 100;
+            final["load_duration"] = simulated.Load.Ticks * 100;
+            final["prompt_eval_count"] = simulated.PromptEvalCount;
+            final["prompt_eval_duration"] = simulated.PromptEval.Ticks * 100;
+            final["eval_count"] = simulated.EvalCount;
+            final["eval_duration"] = simulated.Eval.Ticks * 100;
+        }
+
         return final;
     }
 

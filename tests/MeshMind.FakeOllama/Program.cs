@@ -4,7 +4,12 @@ using MeshMind.FakeOllama;
 // A scripted Ollama-protocol server for tests, benchmarks and demos (never the product's LLM):
 //   dotnet run --project tests/MeshMind.FakeOllama -- [--port 11434] [--address 127.0.0.1] [--token-delay-ms 20 | --tokens-per-second 1000]
 //        [--models llama3:latest,phi3:mini] [--reply TEXT] [--fault none|refuse|servererror|dieaftertokens|stallaftertokens] [--fault-after N]
+//   A simulated GPU (GpuOptions; any of these turns it on, the others keep their defaults):
+//        [--gpu-slots 4] [--gpu-max-queue 512] [--gpu-tokens-per-second 50] [--gpu-scaling 0.5] [--gpu-prefill 1000]
+//        [--gpu-chars-per-token 4] [--gpu-prefix-cache N] [--gpu-load-ms 2000] [--gpu-keep-alive 5m]
 var options = new FakeOllamaOptions();
+GpuOptions Gpu() => options.Gpu ??= new GpuOptions();
+double Number(string value) => double.Parse(value, CultureInfo.InvariantCulture);
 var port = 11434;
 var address = "127.0.0.1";
 for (var i = 0; i + 1 < args.Length; i += 2)
@@ -20,6 +25,15 @@ for (var i = 0; i + 1 < args.Length; i += 2)
         case "--reply": options.Reply = value; break;
         case "--fault": options.Fault = Enum.Parse<FakeFault>(value, ignoreCase: true); break;
         case "--fault-after": options.FaultAfterTokens = int.Parse(value, CultureInfo.InvariantCulture); break;
+        case "--gpu-slots": Gpu().Slots = (int)Number(value); break;
+        case "--gpu-max-queue": Gpu().MaxQueue = (int)Number(value); break;
+        case "--gpu-tokens-per-second": Gpu().TokensPerSecond = Number(value); break;
+        case "--gpu-scaling": Gpu().ScalingExponent = Number(value); break;
+        case "--gpu-prefill": Gpu().PrefillTokensPerSecond = Number(value); break;
+        case "--gpu-chars-per-token": Gpu().CharsPerToken = Number(value); break;
+        case "--gpu-prefix-cache": Gpu().PrefixCacheEntries = (int)Number(value); break;
+        case "--gpu-load-ms": Gpu().LoadTime = TimeSpan.FromMilliseconds(Number(value)); break;
+        case "--gpu-keep-alive" when OllamaDuration.TryParse(value, out var keepAlive): Gpu().KeepAlive = keepAlive; break;
         default: Console.Error.WriteLine($"unknown option {args[i]}"); return 2;
     }
 }
