@@ -35,6 +35,9 @@ public sealed class FakeOllamaOptions
     /// <summary>A fixed reply; otherwise the reply echoes the last user message.</summary>
     public string? Reply { get; set; }
 
+    /// <summary>How many numbers each <c>/api/embed</c> vector has.</summary>
+    public int EmbeddingDimensions { get; set; } = 8;
+
     public FakeFault Fault { get; set; } = FakeFault.None;
 
     /// <summary>For the faults that happen after some tokens: <see cref="FakeFault.DieAfterTokens"/>, <see cref="FakeFault.StallAfterTokens"/>,

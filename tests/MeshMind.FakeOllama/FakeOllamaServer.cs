@@ -11,7 +11,7 @@ namespace MeshMind.FakeOllama;
 
 /// <summary>
 /// A scripted server speaking Ollama's documented HTTP API (<c>/api/version</c>, <c>/api/tags</c>, <c>/api/ps</c>,
-/// <c>/api/chat</c>, <c>/api/generate</c>; NDJSON streaming with Ollama's field names and final statistics).
+/// <c>/api/chat</c>, <c>/api/generate</c>, <c>/api/embed</c>; NDJSON streaming with Ollama's field names and final statistics).
 /// Replies are deterministic; pacing (a pause per token or a fixed rate) and faults come from <see cref="FakeOllamaOptions"/>;
 /// with <see cref="FakeOllamaOptions.Gpu"/> set, a <see cref="GpuSimulation"/> decides when each token comes and what the
 /// final statistics and <c>/api/ps</c> say.
@@ -96,6 +96,7 @@ public sealed partial class FakeOllamaServer : IAsyncDisposable
         app.MapGet("/api/ps", context => server.ListAsync(context, server.RunningModels));
         app.MapPost("/api/chat", context => server.AnswerAsync(context, chat: true));
         app.MapPost("/api/generate", context => server.AnswerAsync(context, chat: false));
+        app.MapPost("/api/embed", server.EmbedAsync);
         await app.StartAsync(cancellationToken);
         server.BaseAddress = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
         return server;
