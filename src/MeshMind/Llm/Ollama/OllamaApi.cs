@@ -18,6 +18,7 @@ internal static class OllamaApi
         endpoints.MapGet("/api/tags", (LlmHosts hosts, TimeProvider time) => OllamaFrontEnd.Tags(hosts.Catalog(), time)).Produces<OllamaModelList>();
         endpoints.MapGet("/api/ps", (LlmHosts hosts, TimeProvider time) => OllamaFrontEnd.Ps(hosts.Catalog(), time)).Produces<OllamaModelList>();
         endpoints.MapPost("/api/generate", OllamaFrontEnd.GenerateAsync).DescribeAnswer<OllamaGenerateRequest, OllamaGenerateLine>();
+        endpoints.MapPost("/api/embed", (HttpContext context, LlmRouter router) => OllamaEmbed.EmbedAsync(context, router, includePeers: true)).DescribeEmbed();
 
         var ollama = endpoints.MapGroup("/ollama");
         ollama.MapGet("/", () => TypedResults.Text("Ollama is running")).Produces<string>(StatusCodes.Status200OK, "text/plain");
@@ -25,6 +26,7 @@ internal static class OllamaApi
         ollama.MapGet("/api/tags", (LlmHosts hosts, TimeProvider time) => OllamaFrontEnd.Tags(hosts.Catalog(), time)).Produces<OllamaModelList>();
         ollama.MapGet("/api/ps", (LlmHosts hosts, TimeProvider time) => OllamaFrontEnd.Ps(hosts.Catalog(), time)).Produces<OllamaModelList>();
         ollama.MapPost("/api/generate", OllamaFrontEnd.GenerateAsync).DescribeAnswer<OllamaGenerateRequest, OllamaGenerateLine>();
+        ollama.MapPost("/api/embed", (HttpContext context, LlmRouter router) => OllamaEmbed.EmbedAsync(context, router, includePeers: true)).DescribeEmbed();
         ollama.MapPost("/api/chat", (HttpContext context, LlmRouter router) => OllamaFrontEnd.ChatAsync(context, router, includePeers: true))
             .DescribeAnswer<OllamaChatRequest, OllamaChatLine>();
         return endpoints;
@@ -39,4 +41,11 @@ internal static class OllamaApi
             .Produces<TLine>(StatusCodes.Status200OK, "application/json", Ndjson)
             .ProducesErrors(400, 413, 415)
             .ProducesErrors<OllamaError>(404, 503);
+
+    /// <summary>For the API document: an Ollama embed request, answered with one vector per input; errors in Ollama's form.</summary>
+    private static RouteHandlerBuilder DescribeEmbed(this RouteHandlerBuilder endpoint) =>
+        endpoint.AcceptsJson<OllamaEmbedRequest>()
+            .Produces<OllamaEmbedResponse>()
+            .ProducesErrors(413, 415)
+            .ProducesErrors<OllamaError>(400, 404, 503);
 }

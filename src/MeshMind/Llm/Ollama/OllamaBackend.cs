@@ -38,6 +38,33 @@ internal sealed class OllamaBackend(HttpClient http) : ILocalBackend
         }
     }
 
+    /// <summary><c>POST /api/embed</c> with the inputs as an array and the other fields as the client sent them.</summary>
+    public async Task<EmbedResult> EmbedAsync(EmbedRequest request, CancellationToken cancellationToken)
+    {
+        var wire = new OllamaEmbedRequest
+        {
+            Model = request.Model,
+            Input = JsonSerializer.SerializeToElement(request.Input, OllamaJsonContext.Default.IReadOnlyListString),
+            Extras = request.OllamaExtras is { Count: > 0 } extras ? new Dictionary<string, JsonElement>(extras) : null,
+        };
+        using var message = new HttpRequestMessage(HttpMethod.Post, "api/embed")
+        {
+            Content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(wire, OllamaJsonContext.Default.OllamaEmbedRequest))
+            {
+                Headers = { ContentType = s_json },
+            },
+        };
+        using var response = await http.SendAsync(message, cancellationToken);
+        response.EnsureSuccessStatusCode();
+        var answer = await response.Content.ReadFromJsonAsync(OllamaJsonContext.Default.OllamaEmbedResponse, cancellationToken);
+        if (answer?.Embeddings is not { } embeddings || embeddings.Count != request.Input.Count)
+        {
+            throw new HttpRequestException($"the host answered {answer?.Embeddings?.Count ?? 0} vectors for {request.Input.Count} inputs");
+        }
+
+        return new EmbedResult(answer.Model ?? request.Model, embeddings, answer.TotalDuration ?? 0, answer.LoadDuration ?? 0, answer.PromptEvalCount ?? 0);
+    }
+
     /// <summary>What <c>/api/tags</c> lists, marked loaded when <c>/api/ps</c> lists it too.</summary>
     public async Task<IReadOnlyList<ModelInfo>> ListModelsAsync(CancellationToken cancellationToken)
     {

@@ -229,4 +229,7 @@ internal sealed record OllamaError([property: JsonPropertyName("error")] string 
 [JsonSerializable(typeof(OllamaListed))]
 [JsonSerializable(typeof(OllamaVersion))]
 [JsonSerializable(typeof(OllamaError))]
+[JsonSerializable(typeof(OllamaEmbedRequest))]
+[JsonSerializable(typeof(OllamaEmbedResponse))]
+[JsonSerializable(typeof(IReadOnlyList<string>))]
 internal sealed partial class OllamaJsonContext : JsonSerializerContext;

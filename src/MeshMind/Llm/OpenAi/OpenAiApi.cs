@@ -10,7 +10,7 @@ namespace MeshMind.Llm.OpenAi;
 
 /// <summary>
 /// OpenAI-compatible <c>/v1</c> (its public API reference is the contract): <c>GET /v1/models</c> and
-/// <c>POST /v1/chat/completions</c>, streamed as server-sent events ending <c>data: [DONE]</c> or answered whole with usage.
+/// <c>POST /v1/chat/completions</c> (and <c>POST /v1/embeddings</c>, see <see cref="OpenAiEmbeddings"/>), streamed as server-sent events ending <c>data: [DONE]</c> or answered whole with usage.
 /// A front-end: it translates requests and answers, the router and the answer do the rest.
 /// </summary>
 internal static class OpenAiApi
@@ -32,6 +32,10 @@ internal static class OpenAiApi
             .ProducesAlso<OpenAiChunk>("text/event-stream",
                 "The completion; with \"stream\": true, server-sent events of chunks ending with \"data: [DONE]\" (or an error event without it).")
             .ProducesErrors<OpenAiErrorResponse>(400, 404, 413, 415, 502, 503);
+        v1.MapPost("/embeddings", OpenAiEmbeddings.EmbedAsync)
+            .AcceptsJson<OpenAiEmbeddingRequest>()
+            .Produces<OpenAiEmbeddingList>()
+            .ProducesErrors<OpenAiErrorResponse>(400, 404, 413, 415, 503);
         return endpoints;
     }
 
@@ -176,7 +180,7 @@ internal static class OpenAiApi
     private static OpenAiUsage Usage(LlmResult? final) =>
         new(final?.PromptEvalCount ?? 0, final?.EvalCount ?? 0, (final?.PromptEvalCount ?? 0) + (final?.EvalCount ?? 0));
 
-    private static async Task WriteErrorAsync(HttpContext context, int status, string message, string type, string? param = null, string? code = null)
+    internal static async Task WriteErrorAsync(HttpContext context, int status, string message, string type, string? param = null, string? code = null)
     {
         context.Response.StatusCode = status;
         await context.Response.WriteAsJsonAsync(new OpenAiErrorResponse(new OpenAiError(message, type, param, code)),

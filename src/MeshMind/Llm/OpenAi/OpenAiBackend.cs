@@ -37,6 +37,56 @@ internal sealed class OpenAiBackend(HttpClient http, string apiKey, TimeProvider
         }
     }
 
+    /// <summary><c>POST embeddings</c> with the inputs as an array of strings, asking for floats; Ollama's own fields do not go there.</summary>
+    public async Task<EmbedResult> EmbedAsync(EmbedRequest request, CancellationToken cancellationToken)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteString("model", request.Model);
+            json.WriteStartArray("input");
+            foreach (var input in request.Input)
+            {
+                json.WriteStringValue(input);
+            }
+
+            json.WriteEndArray();
+            json.WriteString("encoding_format", "float");
+            if (request.OllamaExtras?.GetValueOrDefault("dimensions") is { ValueKind: JsonValueKind.Number } dimensions)
+            {
+                json.WritePropertyName("dimensions");
+                dimensions.WriteTo(json);
+            }
+
+            json.WriteEndObject();
+        }
+
+        using var message = Authorized(new HttpRequestMessage(HttpMethod.Post, "embeddings")
+        {
+            Content = new ByteArrayContent(buffer.WrittenSpan.ToArray()) { Headers = { ContentType = s_json } },
+        });
+        using var response = await http.SendAsync(message, cancellationToken);
+        await EnsureSuccessAsync(response, cancellationToken);
+        var listed = await response.Content.ReadFromJsonAsync(OpenAiJsonContext.Default.OpenAiListedEmbeddings, cancellationToken);
+        var vectors = new float[request.Input.Count][];
+        foreach (var item in listed?.Data ?? [])
+        {
+            if (item.Index >= 0 && item.Index < vectors.Length && item.Embedding is { } embedding)
+            {
+                vectors[item.Index] = embedding;
+            }
+        }
+
+        if (vectors.Any(v => v is null))
+        {
+            throw new HttpRequestException($"the OpenAI-compatible backend did not answer one vector for each of the {vectors.Length} inputs");
+        }
+
+        var tokens = (int)Math.Min(int.MaxValue, listed?.Usage?.PromptTokens ?? 0);
+        return new EmbedResult(listed?.Model ?? request.Model, vectors, 0, 0, tokens);
+    }
+
     public async Task<IReadOnlyList<ModelInfo>> ListModelsAsync(CancellationToken cancellationToken)
     {
         using var message = Authorized(new HttpRequestMessage(HttpMethod.Get, "models"));

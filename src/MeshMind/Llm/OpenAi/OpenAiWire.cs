@@ -134,4 +134,9 @@ internal sealed class OpenAiErrorBody
 [JsonSerializable(typeof(OpenAiStreamEvent))]
 [JsonSerializable(typeof(OpenAiListedModels))]
 [JsonSerializable(typeof(OpenAiErrorBody))]
+[JsonSerializable(typeof(OpenAiEmbeddingRequest))]
+[JsonSerializable(typeof(OpenAiEmbeddingList))]
+[JsonSerializable(typeof(OpenAiListedEmbeddings))]
+[JsonSerializable(typeof(float[]))]
+[JsonSerializable(typeof(string))]
 internal sealed partial class OpenAiJsonContext : JsonSerializerContext;

@@ -60,6 +60,69 @@ internal sealed partial class LlmRouter(
             ?? throw new LlmUnavailableException(includePeers
                 ? "No LLM is reachable in the mesh: no node has a running Ollama with a model"
                 : "This node has no LLM", reason: LlmUnavailableException.NoLlm);
+        var ranked = Rank(model, includePeers, choice);
+        var failures = new List<string>();
+        foreach (var candidate in ranked)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var (answer, failure) = await TryOpenAsync(candidate, request with { Model = candidate.Capability.Find(model)?.Name ?? model }, cancellationToken);
+            if (answer is not null)
+            {
+                return answer;
+            }
+
+            failures.Add($"{candidate.Host.Name}: {failure}");
+        }
+
+        throw new LlmUnavailableException($"No host could answer with '{model}': {string.Join("; ", failures)}");
+    }
+
+    /// <summary>
+    /// Computes embeddings on the best host with <paramref name="request"/>'s model, ranked as chats are, failing over to the
+    /// next on a connect error, an error status or no answer within <see cref="LlmOptions.FirstTokenTimeout"/>.
+    /// </summary>
+    /// <param name="request">The texts; its model is named as each host names it.</param>
+    /// <param name="includePeers">False for requests that came from a peer: they are served here or not at all (no loops).</param>
+    /// <param name="cancellationToken">The client's; cancelling it cancels the request at the host.</param>
+    /// <exception cref="LlmUnavailableException">No host has an LLM, none has the model, or every one failed.</exception>
+    public async Task<EmbedResult> EmbedAsync(EmbedRequest request, bool includePeers, CancellationToken cancellationToken)
+    {
+        var ranked = Rank(request.Model, includePeers, choice: null);
+        var failures = new List<string>();
+        foreach (var candidate in ranked)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var host = candidate.Host;
+            var peer = host.IsLocal ? null : health.Of(host.NodeId);
+            using var slot = peer is null ? local.Enter() : peer.Enter();
+            using var deadline = new CancellationTokenSource(_options.FirstTokenTimeout, time);
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+            try
+            {
+                var result = await BackendFor(candidate).EmbedAsync(request with { Model = candidate.Capability.Find(request.Model)?.Name ?? request.Model },
+                    linked.Token);
+                peer?.Breaker.Success();
+                return result with { Host = host };
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                var reason = deadline.IsCancellationRequested
+                    ? $"no answer within {_options.FirstTokenTimeout.TotalSeconds:0.###} s"
+                    : LlmStreamException.Describe(ex);
+                peer?.Breaker.Failure();
+                metrics.Failover();
+                LogFailedOver(host.Name, host.NodeId[..Math.Min(12, host.NodeId.Length)], reason);
+                failures.Add($"{host.Name}: {reason}");
+            }
+        }
+
+        throw new LlmUnavailableException($"No host could embed with '{request.Model}': {string.Join("; ", failures)}");
+    }
+
+    /// <summary>The hosts to try for <paramref name="model"/>, best first (see <see cref="CandidateRanker"/>), as the choice leaves them.</summary>
+    /// <exception cref="LlmUnavailableException">No host has an LLM, none serves the model, or none the choice leaves.</exception>
+    private IReadOnlyList<LlmCandidate> Rank(string model, bool includePeers, HostChoice? choice)
+    {
         var all = hosts.Candidates(includePeers);
         var ranked = CandidateRanker.Rank(model, all);
         if (ranked.Count == 0)
@@ -82,27 +145,18 @@ internal sealed partial class LlmRouter(
             }
         }
 
-        var failures = new List<string>();
-        foreach (var candidate in ranked)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            var (answer, failure) = await TryOpenAsync(candidate, request with { Model = candidate.Capability.Find(model)?.Name ?? model }, cancellationToken);
-            if (answer is not null)
-            {
-                return answer;
-            }
-
-            failures.Add($"{candidate.Host.Name}: {failure}");
-        }
-
-        throw new LlmUnavailableException($"No host could answer with '{model}': {string.Join("; ", failures)}");
+        return ranked;
     }
+
+    /// <summary>This node's backend, or a peer's mesh port (which speaks Ollama's API).</summary>
+    private ILlmBackend BackendFor(LlmCandidate candidate) =>
+        candidate.Host.IsLocal ? local.Backend : new OllamaBackend(peers.HttpFor(candidate.Host.NodeId, candidate.Address!, candidate.Port));
 
     private async Task<(LlmAnswer? Answer, string? Failure)> TryOpenAsync(LlmCandidate candidate, LlmRequest request, CancellationToken cancellationToken)
     {
         var host = candidate.Host;
         var peer = host.IsLocal ? null : health.Of(host.NodeId);
-        ILlmBackend backend = host.IsLocal ? local.Backend : new OllamaBackend(peers.HttpFor(host.NodeId, candidate.Address!, candidate.Port));
+        var backend = BackendFor(candidate);
         var slot = peer is null ? local.Enter() : peer.Enter();
         var deadline = new CancellationTokenSource(Timeout.InfiniteTimeSpan, time);
         var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
