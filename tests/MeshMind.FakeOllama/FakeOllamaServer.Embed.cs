@@ -56,19 +56,8 @@ public sealed partial class FakeOllamaServer
         Interlocked.Increment(ref _embedRequests);
         var request = await JsonNode.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted) as JsonObject;
         LastEmbedRequest = request;
-        var model = request?["model"]?.GetValue<string>() ?? "";
-        var known = Options.Models.FirstOrDefault(m => m.Name == model || m.Name == model + ":latest");
-        if (known is null)
+        if (await KnownModelAsync(context, request) is not { } known)
         {
-            context.Response.StatusCode = StatusCodes.Status404NotFound;
-            await context.Response.WriteAsJsonAsync(new JsonObject { ["error"] = $"model \"{model}\" not found, try pulling it first" });
-            return;
-        }
-
-        if (Options.Fault == FakeFault.ServerError)
-        {
-            context.Response.StatusCode = StatusCodes.Status500InternalServerError;
-            await context.Response.WriteAsJsonAsync(new JsonObject { ["error"] = "scripted failure" });
             return;
         }
 

@@ -180,25 +180,39 @@ public sealed partial class FakeOllamaServer : IAsyncDisposable
     private static string Digest(FakeModel model) =>
         Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(model.Name)));
 
-    private async Task AnswerAsync(HttpContext context, bool chat)
+    /// <summary>
+    /// The listed model <paramref name="request"/> names (with or without <c>:latest</c>), or null once the request has had
+    /// Ollama's answer: 404 for a model it does not have, 500 for <see cref="FakeFault.ServerError"/>.
+    /// </summary>
+    private async Task<FakeModel?> KnownModelAsync(HttpContext context, JsonObject? request)
     {
-        Interlocked.Increment(ref _requests);
-        var request = await JsonNode.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted) as JsonObject;
-        LastRequest = request;
-        LastTraceParent = context.Request.Headers["traceparent"].ToString();
         var model = request?["model"]?.GetValue<string>() ?? "";
         var known = Options.Models.FirstOrDefault(m => m.Name == model || m.Name == model + ":latest");
         if (known is null)
         {
             context.Response.StatusCode = StatusCodes.Status404NotFound;
             await context.Response.WriteAsJsonAsync(new JsonObject { ["error"] = $"model \"{model}\" not found, try pulling it first" });
-            return;
+            return null;
         }
 
         if (Options.Fault == FakeFault.ServerError)
         {
             context.Response.StatusCode = StatusCodes.Status500InternalServerError;
             await context.Response.WriteAsJsonAsync(new JsonObject { ["error"] = "scripted failure" });
+            return null;
+        }
+
+        return known;
+    }
+
+    private async Task AnswerAsync(HttpContext context, bool chat)
+    {
+        Interlocked.Increment(ref _requests);
+        var request = await JsonNode.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted) as JsonObject;
+        LastRequest = request;
+        LastTraceParent = context.Request.Headers["traceparent"].ToString();
+        if (await KnownModelAsync(context, request) is not { } known)
+        {
             return;
         }
 

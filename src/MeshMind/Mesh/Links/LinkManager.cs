@@ -366,8 +366,11 @@ internal sealed partial class LinkManager(
                 participant.LinkDown(link.RemoteNodeId);
             }
 
-            // The other peers learn that this link is gone.
-            BroadcastPeerExchange();
+            // The other peers learn that this link is gone (not while this node stops: every link is going then).
+            if (!_stopping.IsCancellationRequested)
+            {
+                BroadcastPeerExchange();
+            }
 
             _wake.Set();
         }
