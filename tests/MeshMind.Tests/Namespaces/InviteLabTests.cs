@@ -140,8 +140,11 @@ public sealed class InviteLabTests
         var (exit, output) = await rotator.RunCommandAsync(["secret", "rotate"], Ct);
         Assert.True(exit == 0, output);
         var rotatedAt = Stopwatch.GetTimestamp();
-        await Wait.UntilAsync(() => told.SecretFileLines().Count == 2 && told.SecretFileLines()[0] == rotator.SecretFileLines()[0], Labs.Timeout,
-            "the linked peer to be sent the new secret");
+        await Wait.UntilAsync(() => Task.FromResult(told.SecretFileLines().Count == 2 && told.SecretFileLines()[0] == rotator.SecretFileLines()[0]), Labs.Timeout,
+            "the linked peer to be sent the new secret",
+            // Failed once in a clean-clone CI run (not reproduced in three runs): what each side said then.
+            () => Task.FromResult($"rotate said: {output.Trim()}\ntold has {told.SecretFileLines().Count} secret(s)\n"
+                + $"rotator's log (end):\n{Tail(rotator.Output)}\ntold's log (end):\n{Tail(told.Output)}"));
         await missed.StartAsync(Ct);
         Assert.Single(missed.SecretFileLines());
         await Labs.WaitForFullMeshAsync(nodes); // the old secret is still accepted
@@ -160,4 +163,6 @@ public sealed class InviteLabTests
         Assert.True(await Labs.DroppedAsync(rotator, missed));
         Assert.True(await Labs.DroppedAsync(told, missed));
     }
+
+    private static string Tail(string log) => string.Join('\n', log.Split('\n').TakeLast(40));
 }
