@@ -136,6 +136,8 @@ public sealed class InviteLabTests
 
         await Labs.WaitForFullMeshAsync(nodes);
         await missed.KillAsync();
+        // Missed means not linked when the secret rotates (a peer still linked then is owed the rotation and gets it later).
+        await Wait.UntilAsync(async () => await Labs.DroppedAsync(rotator, missed), Labs.Timeout, "the rotator to see the killed node go");
 
         var (exit, output) = await rotator.RunCommandAsync(["secret", "rotate"], Ct);
         Assert.True(exit == 0, output);
@@ -162,6 +164,53 @@ public sealed class InviteLabTests
         await Wait.UntilAsync(() => Refusals() > refusals + 1, Labs.Timeout, "dials between the missed node and the others to be refused");
         Assert.True(await Labs.DroppedAsync(rotator, missed));
         Assert.True(await Labs.DroppedAsync(told, missed));
+    }
+
+    [Fact]
+    public async Task Rotation_SentWhileThePeersCableWasOut_SentAgainWhenItLinksBack_ItStaysIn()
+    {
+        await using var lab = await Labs.CreateAsync();
+        var network = await lab.AddSwitchAsync(29);
+        var environment = new Dictionary<string, string>
+        {
+            ["MESHMIND__Mesh__SecretGracePeriod"] = "00:00:40",
+            // Slow enough pings that the rotation is sent on the link before either side has given it up.
+            ["MESHMIND__Mesh__PingInterval"] = "00:00:02",
+        };
+        var nodes = new List<LabNode>();
+        foreach (var (number, name) in new[] { (10, "rotator"), (11, "cut") })
+        {
+            var node = lab.AddNode(await lab.AddHostAsync(network, number), name, secret: null, environment: environment);
+            var data = Directory.CreateDirectory(Path.Combine(node.Directory, "meshmind-data")).FullName;
+            await File.WriteAllTextAsync(Path.Combine(data, "p2p_secret.txt"), "lab-rotation-first-secret-0123456789\n", Ct);
+            await node.StartAsync(Ct);
+            nodes.Add(node);
+        }
+
+        var (rotator, cut) = (nodes[0], nodes[1]);
+        await Labs.WaitForFullMeshAsync(nodes);
+
+        await NamespaceLab.SetLinkAsync(cut.Host, up: false);
+        var (exit, output) = await rotator.RunCommandAsync(["secret", "rotate"], Ct);
+        Assert.True(exit == 0, output);
+        Assert.Contains("1 linked peer", output, StringComparison.Ordinal);
+        // Both sides give the link up while the cable is out, so the message sent on it is lost with it.
+        await Wait.UntilAsync(async () => await Labs.DroppedAsync(rotator, cut) && await Labs.DroppedAsync(cut, rotator), Labs.Timeout,
+            "both sides to give the link up");
+        Assert.Single(cut.SecretFileLines());
+
+        await NamespaceLab.SetLinkAsync(cut.Host, up: true);
+        await Labs.WaitForFullMeshAsync(nodes);
+        await Wait.UntilAsync(() => Task.FromResult(cut.SecretFileLines() is [var first, _] && first == rotator.SecretFileLines()[0]), Labs.Timeout,
+            "the rotation to be sent again when the peer linked back",
+            () => Task.FromResult($"cut has {cut.SecretFileLines().Count} secret(s)\nrotator's log (end):\n{Tail(rotator.Output)}"));
+        Assert.Contains(rotator.OutputLines, l => l.Line.Contains("Sent the mesh secret rotation again", StringComparison.Ordinal));
+
+        // When the grace period ends both keep only the new secret, and their link.
+        await Wait.UntilAsync(() => Task.FromResult(rotator.SecretFileLines().Count == 1 && cut.SecretFileLines().Count == 1), Labs.Timeout,
+            "the grace period to end");
+        Assert.Equal(rotator.SecretFileLines(), cut.SecretFileLines());
+        await Labs.WaitForFullMeshAsync(nodes);
     }
 
     private static string Tail(string log) => string.Join('\n', log.Split('\n').TakeLast(40));

@@ -18,6 +18,9 @@ namespace MeshMind.Mesh.Admission;
 /// So when the old secret is dropped, links to nodes that received the new one stay up, and links to those that did not close.</para>
 /// <para>A rotation is sent only to this node's own links, not passed on: a node revoked here but still linked to others must not
 /// receive it from them. A node that was offline needs a new invite, or the file. Two rotations at once settle on the later one.</para>
+/// <para>A peer it was sent to stays owed it until it proves the new secret: if its link went before the message arrived (a
+/// pulled cable, a link being replaced), the rotation is sent again when it links back during the grace period. Only the peers
+/// linked when the secret rotated are owed it, and only in this process (a restart of the rotating node forgets who was owed).</para>
 /// </remarks>
 internal sealed partial class SecretRotation(
     MeshKeys keys, MeshLinks links, SecretScheduleStore store, NodeInfo node, IOptions<MeshOptions> options, TimeProvider time,
@@ -26,6 +29,7 @@ internal sealed partial class SecretRotation(
     private const int MaxSecretLength = 512;
     private const int MaxRotationsPerMinute = 4;
     private readonly Dictionary<string, HashSet<MeshKeySet>> _proven = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, SecretRotationMessage> _owed = new(StringComparer.Ordinal);
     private readonly Channel<(string From, SecretRotationMessage Message)> _received =
         Channel.CreateBounded<(string, SecretRotationMessage)>(new BoundedChannelOptions(16) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, RateWindow> _rates = new(StringComparer.Ordinal);
@@ -76,6 +80,11 @@ internal sealed partial class SecretRotation(
             var sent = 0;
             foreach (var link in links.All())
             {
+                lock (_proven)
+                {
+                    _owed[link.RemoteNodeId] = message;
+                }
+
                 link.Send(message);
                 sent++;
             }
@@ -108,12 +117,20 @@ internal sealed partial class SecretRotation(
 
     public void LinkUp(string nodeId)
     {
+        SecretRotationMessage? owed;
         lock (_proven)
         {
             _proven[nodeId] = [];
+            _owed.TryGetValue(nodeId, out owed);
         }
 
         links.Send(nodeId, Proof(keys.Current, nodeId, reply: true));
+        if (owed is not null && _dropAt > time.GetUtcNow())
+        {
+            // Sent to this peer when it was linked, but not yet confirmed (the link went before the message arrived).
+            LogResent(nodeId[..12]);
+            links.Send(nodeId, owed);
+        }
     }
 
     public void LinkDown(string nodeId)
@@ -255,6 +272,14 @@ internal sealed partial class SecretRotation(
         _currentSince = since;
         _scheduled = [.. scheduled.Where(id => after.Skip(1).Any(k => k.Id == id))];
         _dropAt = _scheduled.Count == 0 ? null : dropAt;
+        if (_dropAt is null)
+        {
+            lock (_proven)
+            {
+                _owed.Clear();
+            }
+        }
+
         await store.SaveAsync([.. after.Select((k, i) => new SecretSchedule(k.Id, i == 0 ? since : DateTimeOffset.UnixEpoch,
             _scheduled.Contains(k.Id) ? _dropAt : null))], cancellationToken);
         _wake.Set();
@@ -319,6 +344,11 @@ internal sealed partial class SecretRotation(
                     {
                         set.Add(key);
                     }
+
+                    if (key == keys.Current)
+                    {
+                        _owed.Remove(nodeId); // it has the current secret: nothing more to send it
+                    }
                 }
 
                 if (message.Reply)
@@ -348,6 +378,9 @@ internal sealed partial class SecretRotation(
 
     [LoggerMessage(EventId = 444, Level = LogLevel.Information, Message = "The rotation's grace period ended: {Count} previous mesh secret(s) no longer accepted")]
     private partial void LogDropping(int count);
+
+    [LoggerMessage(EventId = 446, Level = LogLevel.Information, Message = "Sent the mesh secret rotation again to {NodeId}: it was linked when the secret rotated but has not confirmed the new one")]
+    private partial void LogResent(string nodeId);
 
     [LoggerMessage(EventId = 445, Level = LogLevel.Information, Message = "Closed the link to {NodeId}: it has proven no mesh secret this node still accepts")]
     private partial void LogClosedUnproven(string nodeId);
