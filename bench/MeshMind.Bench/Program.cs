@@ -33,6 +33,7 @@ return args switch
     ["llm", .. var rest] => await LlmBenchmark.RunAsync(rest),
     ["files", .. var rest] => await FilesBenchmark.RunAsync(rest),
     ["routing", .. var rest] => RoutingBenchmarks.Run(rest),
+    ["schedule", .. var rest] => await ScheduleBenchmark.RunAsync(rest),
     ["perf-middleware", .. var rest] => await MiddlewareBenchmark.RunAsync(rest),
     ["perf-middleware-micro", .. var rest] => PerfMiddlewareBenchmarks.Run(rest),
     ["chaos", "fuzz", .. var rest] => FuzzBenchmark.Run(rest),
@@ -52,6 +53,7 @@ static int Usage()
     Console.Error.WriteLine("                          [--model-rate TOKENS_PER_S] [--model-requests N] [--load-seconds S]");
     Console.Error.WriteLine("       MeshMind.Bench files [--size-mib N] [--runs N] [--peers N] [--files N] [--listings N] [--stale-runs N] [--cold-runs N] [--settle 0|1]");
     Console.Error.WriteLine("       MeshMind.Bench routing [BenchmarkDotNet options, e.g. --filter '*Rank*']");
+    Console.Error.WriteLine("       MeshMind.Bench schedule [--rounds N] [--seconds S] [--moderate-users N] [--overload-users N] [--reply-tokens N] [--think-ms MS] [--overload-think-ms MS]");
     Console.Error.WriteLine("       MeshMind.Bench perf-middleware [--rounds N] [--seconds S] [--concurrency C] [--warmup-seconds S] [--pin 0|1]");
     Console.Error.WriteLine("       MeshMind.Bench perf-middleware-micro [BenchmarkDotNet options]");
     Console.Error.WriteLine("       MeshMind.Bench chaos fuzz [--inputs N] [--seed S]");

@@ -5,6 +5,7 @@ using MeshMind.Llm;
 using MeshMind.Llm.Local;
 using MeshMind.Llm.Peers;
 using MeshMind.Llm.Routing;
+using MeshMind.Llm.Scheduling;
 using MeshMind.Mesh;
 using MeshMind.Mesh.Admission;
 using MeshMind.Mesh.Peers;
@@ -74,7 +75,8 @@ internal sealed class InProcessNode : IDisposable
     public LlmRouter Router(LinkedPeers peers, ILogger<LlmRouter>? logger = null)
     {
         var health = new HostHealth(TimeProvider.System);
-        return new(Hosts(peers, health), Local, health, Clients, Metrics, [Metrics, health, Local], _llmOptions, TimeProvider.System,
+        var scheduler = new LlmScheduler(new HostSlots(Local, health), _llmOptions, TimeProvider.System, NullLogger<LlmScheduler>.Instance);
+        return new(Hosts(peers, health), Local, health, scheduler, Clients, Metrics, [Metrics, health, Local, scheduler], _llmOptions, TimeProvider.System,
             logger ?? NullLogger<LlmRouter>.Instance);
     }
 

@@ -19,6 +19,9 @@ internal sealed class LlmUnavailableException(string message, int statusCode = S
     /// <summary>The request asked for any host but one, and no other serves the model.</summary>
     public const string NoOtherHost = "no_other_host";
 
+    /// <summary>Every host was full and the chat waited here longer than <c>Llm:QueueTimeout</c>, or the queue was full.</summary>
+    public const string Busy = "busy";
+
     public int StatusCode { get; } = statusCode;
 
     /// <summary>Why, as a code a client can act on (one of the constants of this class).</summary>

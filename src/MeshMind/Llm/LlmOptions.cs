@@ -39,6 +39,27 @@ internal sealed class LlmOptions
     /// <summary>A stream with no chunk for this long is ended with an error.</summary>
     public TimeSpan StallTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// How a chat's host is chosen (<see cref="Scheduling.RoutingStrategy"/>): <c>meshmind</c> (earliest expected completion,
+    /// queued here when every host is full), or the baselines <c>least-connections</c>, <c>round-robin</c> and <c>local-first</c>.
+    /// </summary>
+    public string Routing { get; set; } = Scheduling.RoutingStrategy.MeshMind;
+
+    /// <summary>Whether a follow-up goes back to the host that served the conversation (its prompt is in that host's cache).</summary>
+    public bool StickyConversations { get; set; } = true;
+
+    /// <summary>Chats that may wait here for a host's slot (<c>meshmind</c> routing); one more is answered 503.</summary>
+    public int MaxQueue { get; set; } = 256;
+
+    /// <summary>How long a chat may wait here for a host's slot before it is answered 503.</summary>
+    public TimeSpan QueueTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// How long a host may take to send its first token when the model was not in its memory (it is loading it), in place
+    /// of <see cref="FirstTokenTimeout"/> when that is shorter.
+    /// </summary>
+    public TimeSpan LoadTimeout { get; set; } = TimeSpan.FromMinutes(10);
+
     /// <summary>Whether this node's LLM serves admitted peers (answered in <c>llm_access_response</c>).</summary>
     public bool ServePeers { get; set; } = true;
 

@@ -38,6 +38,18 @@ internal sealed class LlmOptionsValidator : IValidateOptions<LlmOptions>
             errors.Add("Llm:ContextCharacters", "must be between 0 and 1000000");
         }
 
+        if (!Scheduling.RoutingStrategy.All.Contains(options.Routing))
+        {
+            errors.Add("Llm:Routing", $"must be one of {string.Join(", ", Scheduling.RoutingStrategy.All)}");
+        }
+
+        if (options.MaxQueue is < 0 or > 100_000)
+        {
+            errors.Add("Llm:MaxQueue", "must be between 0 and 100000");
+        }
+
+        errors.Range("Llm:QueueTimeout", options.QueueTimeout, TimeSpan.FromMilliseconds(100), TimeSpan.FromHours(24));
+        errors.Range("Llm:LoadTimeout", options.LoadTimeout, TimeSpan.FromMilliseconds(100), TimeSpan.FromHours(1));
         errors.Text("Llm:DefaultModel", options.DefaultModel, 200, required: false);
         return errors.Result();
     }

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Threading.Channels;
 using MeshMind.Files.Peers;
 using MeshMind.Infrastructure;
 using MeshMind.Llm;
@@ -78,13 +79,32 @@ internal static partial class ChatApi
         var started = time.GetTimestamp();
         metrics.Turn(turn.ConversationId);
         LlmAnswer stream;
+        var places = turn.Stream ? Channel.CreateUnbounded<int>(new UnboundedChannelOptions { SingleReader = true }) : null;
+        var streaming = false;
         try
         {
-            stream = await router.OpenAsync(turn.Request, includePeers: true, aborted, turn.Choice);
+            var opening = router.OpenAsync(turn.Request, includePeers: true, aborted, turn.Choice,
+                RequestOrigin.Of(context, places is null ? null : place => places.Writer.TryWrite(place)));
+            if (places is not null)
+            {
+                streaming = await ReportPlacesAsync(context, opening, places);
+            }
+
+            stream = await opening;
         }
         catch (LlmUnavailableException ex)
         {
-            await WriteFailureAsync(context, ex.StatusCode, new ChatFailure(ex.Message, ex.Reason));
+            if (streaming)
+            {
+                using var writer = new Utf8JsonWriter((IBufferWriter<byte>)context.Response.BodyWriter);
+                Write(context.Response, writer, new ChatErrorEvent(ex.Message, ex.Reason, null, 0));
+                await context.Response.BodyWriter.FlushAsync(aborted);
+            }
+            else
+            {
+                await WriteFailureAsync(context, ex.StatusCode, new ChatFailure(ex.Message, ex.Reason));
+            }
+
             return;
         }
         catch (OperationCanceledException) when (aborted.IsCancellationRequested)
@@ -94,13 +114,51 @@ internal static partial class ChatApi
 
         await using (stream)
         {
-            await AnswerAsync(context, turn, stream, store, started, time, llm, logger);
+            await AnswerAsync(context, turn, stream, store, started, time, llm, logger, streaming);
         }
     }
 
-    /// <summary>Streams (or collects) the answer, saves it, and ends the response with <c>done</c> or one honest error.</summary>
+    /// <summary>
+    /// While the chat waits for a host (every one busy), streams its place in line as <see cref="ChatQueuedEvent"/>s; true when
+    /// it wrote any (the response has started).
+    /// </summary>
+    private static async Task<bool> ReportPlacesAsync(HttpContext context, Task<LlmAnswer> opening, Channel<int> places)
+    {
+        _ = opening.ContinueWith(_ => places.Writer.TryComplete(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        var streaming = false;
+        using var writer = new Utf8JsonWriter((IBufferWriter<byte>)context.Response.BodyWriter);
+        while (await places.Reader.WaitToReadAsync(CancellationToken.None))
+        {
+            var place = 0;
+            while (places.Reader.TryRead(out var next))
+            {
+                place = next;
+            }
+
+            if (opening.IsCompleted || context.RequestAborted.IsCancellationRequested)
+            {
+                continue; // it has its host (or failed): no place to tell
+            }
+
+            if (!streaming)
+            {
+                StreamingResponse.Start(context, "application/x-ndjson");
+                streaming = true;
+            }
+
+            Write(context.Response, writer, new ChatQueuedEvent(place));
+            await context.Response.BodyWriter.FlushAsync(CancellationToken.None);
+        }
+
+        return streaming;
+    }
+
+    /// <summary>
+    /// Streams (or collects) the answer, saves it, and ends the response with <c>done</c> or one honest error; <c>streaming</c>
+    /// when the response has started already (its place in line was streamed while it waited).
+    /// </summary>
     private static async Task AnswerAsync(HttpContext context, ChatTurn turn, LlmAnswer stream, ConversationStore store, long started, TimeProvider time,
-        LlmOptions llm, ILogger logger)
+        LlmOptions llm, ILogger logger, bool streaming)
     {
         var aborted = context.RequestAborted;
         var exchangeId = turn.Continued?.Id ?? ConversationStore.NewExchangeId();
@@ -114,7 +172,11 @@ internal static partial class ChatApi
         {
             if (turn.Stream)
             {
-                StreamingResponse.Start(context, "application/x-ndjson");
+                if (!streaming)
+                {
+                    StreamingResponse.Start(context, "application/x-ndjson");
+                }
+
                 Write(response, writer, new ChatStartEvent(turn.ConversationId, exchangeId, stream.Model, host));
             }
 

@@ -55,13 +55,17 @@ internal sealed record ChatApiResponse(
     int PromptTokens,
     int CompletionTokens);
 
-/// <summary>One line of a streamed <c>/api/chat</c>: start, token, done or error.</summary>
+/// <summary>One line of a streamed <c>/api/chat</c>: queued (while every host is busy), start, token, done or error.</summary>
 [JsonPolymorphic(TypeDiscriminatorPropertyName = "type")]
+[JsonDerivedType(typeof(ChatQueuedEvent), "queued")]
 [JsonDerivedType(typeof(ChatStartEvent), "start")]
 [JsonDerivedType(typeof(ChatTokenEvent), "token")]
 [JsonDerivedType(typeof(ChatDoneEvent), "done")]
 [JsonDerivedType(typeof(ChatErrorEvent), "error")]
 internal abstract record ChatEvent;
+
+/// <summary>Every host that serves the model is busy: the chat waits on this node, <paramref name="Position"/> in line (1 = next).</summary>
+internal sealed record ChatQueuedEvent(int Position) : ChatEvent;
 
 internal sealed record ChatStartEvent(string ConversationId, string ExchangeId, string Model, ExchangeHost Host) : ChatEvent;
 

@@ -85,7 +85,7 @@ internal static class OllamaFrontEnd
         LlmAnswer answer;
         try
         {
-            answer = await router.OpenAsync(request, includePeers, context.RequestAborted);
+            answer = await router.OpenAsync(request, includePeers, context.RequestAborted, origin: RequestOrigin.Of(context));
         }
         catch (LlmUnavailableException ex)
         {
@@ -101,6 +101,7 @@ internal static class OllamaFrontEnd
         await using (answer)
         {
             var response = context.Response;
+            response.Headers[LlmAnswer.HostHeader] = answer.Host.NodeId;
             var time = context.RequestServices.GetRequiredService<TimeProvider>();
             StreamingResponse.Start(context, streaming ? "application/x-ndjson" : "application/json; charset=utf-8");
             using var writer = new Utf8JsonWriter((IBufferWriter<byte>)response.BodyWriter);

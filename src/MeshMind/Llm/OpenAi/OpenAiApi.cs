@@ -58,7 +58,7 @@ internal static class OpenAiApi
         LlmAnswer answer;
         try
         {
-            answer = await router.OpenAsync(OpenAiTranslation.ToRequest(body), includePeers: true, context.RequestAborted);
+            answer = await router.OpenAsync(OpenAiTranslation.ToRequest(body), includePeers: true, context.RequestAborted, origin: RequestOrigin.Of(context));
         }
         catch (LlmUnavailableException ex)
         {
@@ -73,6 +73,7 @@ internal static class OpenAiApi
 
         await using (answer)
         {
+            context.Response.Headers[LlmAnswer.HostHeader] = answer.Host.NodeId;
             var id = "chatcmpl-" + Guid.NewGuid().ToString("N")[..24];
             var created = time.GetUtcNow().ToUnixTimeSeconds();
             try

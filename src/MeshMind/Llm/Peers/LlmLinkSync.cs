@@ -70,6 +70,7 @@ internal sealed class LlmLinkSync(
         {
             case CapabilityMessage capability:
                 peers.Update(nodeId, capability);
+                health.Of(nodeId).Reported(capability.InFlight);
                 if (capability.HasLlm && peers.Find(nodeId) is { GrantedPort: 0 })
                 {
                     links.Send(nodeId, new LlmAccessRequestMessage());

@@ -53,7 +53,13 @@ internal sealed class LlmAnswer : IAsyncDisposable
         _observers = observers;
     }
 
+    /// <summary>The response header that names the node whose LLM answered (its node id), on the OpenAI and Ollama APIs.</summary>
+    public const string HostHeader = "X-MeshMind-Host";
+
     public LlmHost Host { get; }
+
+    /// <summary>The host's slot this answer holds until it ends (a scheduler's dispatch, or a count of requests open there).</summary>
+    internal IDisposable Slot => _slot;
 
     public string Model { get; }
 

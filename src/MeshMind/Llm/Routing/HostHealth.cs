@@ -37,12 +37,22 @@ internal sealed class HostHealth(TimeProvider time) : IAnswerObserver
     public sealed class Peer(TimeProvider time)
     {
         private int _outstanding;
+        private int _others;
         private double? _ttftMs;
 
         public CircuitBreaker Breaker { get; } = new(time);
 
         /// <summary>Requests this node has open at the peer now.</summary>
         public int Outstanding => Volatile.Read(ref _outstanding);
+
+        /// <summary>
+        /// Requests the peer serves for others, as of its last report: what it said it serves beyond the requests this node had
+        /// open there when the report came.
+        /// </summary>
+        public int Others => Volatile.Read(ref _others);
+
+        /// <summary>The peer reported serving <paramref name="inFlight"/> requests in all.</summary>
+        public void Reported(int inFlight) => Volatile.Write(ref _others, Math.Max(0, inFlight - Outstanding));
 
         /// <summary>Time to first token as this node has seen it from the peer (running average), if any.</summary>
         public double? TtftMs => _ttftMs;

@@ -1,6 +1,7 @@
 using MeshMind.Llm.Local;
 using MeshMind.Llm.Ollama;
 using MeshMind.Llm.Pipeline;
+using MeshMind.Llm.Scheduling;
 using MeshMind.Mesh.Transport;
 using Microsoft.Extensions.Options;
 
@@ -19,6 +20,7 @@ internal sealed partial class LlmRouter(
     LlmHosts hosts,
     LocalLlm local,
     HostHealth health,
+    LlmScheduler scheduler,
     PeerHttpClients peers,
     LlmMetrics metrics,
     IEnumerable<IAnswerObserver> observers,
@@ -28,14 +30,18 @@ internal sealed partial class LlmRouter(
 {
     private readonly LlmOptions _options = options.Value;
     private readonly IAnswerObserver[] _observers = [.. observers];
+    private int _roundRobin;
 
-    /// <summary>Opens an answer for <paramref name="request"/> on the best host that starts one.</summary>
+    /// <summary>Opens an answer for <paramref name="request"/> on the best host that starts one (as <c>Llm:Routing</c> chooses).</summary>
     /// <param name="request">The chat; its model is resolved and named as each host names it.</param>
     /// <param name="includePeers">False for requests that came from a peer: they are served here or not at all (no loops).</param>
     /// <param name="cancellationToken">The client's; cancelling it cancels the request at the host.</param>
     /// <param name="choice">A host to use or to keep off, if the person chose.</param>
-    /// <exception cref="LlmUnavailableException">No host has an LLM, none has the model (or none the choice leaves), or every one failed before answering.</exception>
-    public async Task<LlmAnswer> OpenAsync(LlmRequest request, bool includePeers, CancellationToken cancellationToken, HostChoice? choice = null)
+    /// <param name="origin">Who asks (people take turns when chats wait) and whom to tell the chat's place while it waits.</param>
+    /// <exception cref="LlmUnavailableException">No host has an LLM, none has the model (or none the choice leaves), every one
+    /// failed before answering, or every host stayed busy.</exception>
+    public async Task<LlmAnswer> OpenAsync(LlmRequest request, bool includePeers, CancellationToken cancellationToken, HostChoice? choice = null,
+        RequestOrigin? origin = null)
     {
         if (includePeers)
         {
@@ -45,7 +51,7 @@ internal sealed partial class LlmRouter(
 
         try
         {
-            return await OpenCoreAsync(request, includePeers, choice, cancellationToken);
+            return await OpenCoreAsync(request, includePeers, choice, origin, cancellationToken);
         }
         catch (LlmUnavailableException ex)
         {
@@ -54,18 +60,35 @@ internal sealed partial class LlmRouter(
         }
     }
 
-    private async Task<LlmAnswer> OpenCoreAsync(LlmRequest request, bool includePeers, HostChoice? choice, CancellationToken cancellationToken)
+    private async Task<LlmAnswer> OpenCoreAsync(LlmRequest request, bool includePeers, HostChoice? choice, RequestOrigin? origin,
+        CancellationToken cancellationToken)
     {
         var model = hosts.ResolveModel(request.Model, includePeers)
             ?? throw new LlmUnavailableException(includePeers
                 ? "No LLM is reachable in the mesh: no node has a running Ollama with a model"
                 : "This node has no LLM", reason: LlmUnavailableException.NoLlm);
+        if (includePeers && _options.Routing == RoutingStrategy.MeshMind)
+        {
+            return await ScheduleAsync(request, model, choice, origin, cancellationToken);
+        }
+
         var ranked = Rank(model, includePeers, choice);
+        if (includePeers)
+        {
+            ranked = _options.Routing switch
+            {
+                RoutingStrategy.RoundRobin => RoundRobin(ranked),
+                RoutingStrategy.LeastConnections => LeastConnections(ranked),
+                _ => ranked,
+            };
+        }
+
         var failures = new List<string>();
         foreach (var candidate in ranked)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var (answer, failure) = await TryOpenAsync(candidate, request with { Model = candidate.Capability.Find(model)?.Name ?? model }, cancellationToken);
+            var (answer, failure) = await TryOpenAsync(candidate, request with { Model = candidate.Capability.Find(model)?.Name ?? model }, slot: null,
+                _options.FirstTokenTimeout, cancellationToken);
             if (answer is not null)
             {
                 return answer;
@@ -76,6 +99,64 @@ internal sealed partial class LlmRouter(
 
         throw new LlmUnavailableException($"No host could answer with '{model}': {string.Join("; ", failures)}");
     }
+
+    /// <summary>
+    /// <c>meshmind</c> routing: waits for <see cref="LlmScheduler"/> to give the chat a host's slot, and fails over by waiting
+    /// again, first in line, without the hosts that failed.
+    /// </summary>
+    private async Task<LlmAnswer> ScheduleAsync(LlmRequest request, string model, HostChoice? choice, RequestOrigin? origin,
+        CancellationToken cancellationToken)
+    {
+        var failed = new HashSet<string>(StringComparer.Ordinal);
+        var failures = new List<string>();
+        IReadOnlyList<LlmCandidate> Candidates()
+        {
+            var ranked = Rank(model, includePeers: true, choice);
+            if (failed.Count == 0)
+            {
+                return ranked;
+            }
+
+            var left = ranked.Where(c => !failed.Contains(c.Host.NodeId)).ToList();
+            return left.Count > 0 ? left : throw new LlmUnavailableException($"No host could answer with '{model}': {string.Join("; ", failures)}");
+        }
+
+        while (true)
+        {
+            var waiting = new LlmScheduler.Waiting(origin?.Client ?? RequestOrigin.Anonymous, model, request.Messages, request.Options?.MaxTokens,
+                Candidates, origin?.Queued, first: failed.Count > 0);
+            var dispatch = await scheduler.AcquireAsync(waiting, cancellationToken);
+            var candidate = dispatch.Candidate;
+            var timeout = dispatch.Loading && _options.LoadTimeout > _options.FirstTokenTimeout ? _options.LoadTimeout : _options.FirstTokenTimeout;
+            var (answer, failure) = await TryOpenAsync(candidate, request with { Model = candidate.Capability.Find(model)?.Name ?? model }, dispatch,
+                timeout, cancellationToken);
+            if (answer is not null)
+            {
+                return answer;
+            }
+
+            failed.Add(candidate.Host.NodeId);
+            failures.Add($"{candidate.Host.Name}: {failure}");
+        }
+    }
+
+    /// <summary>Olla's and OllamaFlow's round robin: the hosts in turn (in node id order), whatever their load.</summary>
+    private IReadOnlyList<LlmCandidate> RoundRobin(IReadOnlyList<LlmCandidate> ranked)
+    {
+        if (ranked.Count < 2)
+        {
+            return ranked;
+        }
+
+        var ordered = ranked.OrderBy(c => c.Host.NodeId, StringComparer.Ordinal).ToList();
+        var start = (int)((uint)Interlocked.Increment(ref _roundRobin) % (uint)ordered.Count);
+        return [.. ordered.Skip(start), .. ordered.Take(start)];
+    }
+
+    /// <summary>Olla's and OllamaFlow's least connections: the host with the fewest requests open from this node (ties in node id order).</summary>
+    private IReadOnlyList<LlmCandidate> LeastConnections(IReadOnlyList<LlmCandidate> ranked) =>
+        ranked.Count < 2 ? ranked : [.. ranked.OrderBy(c => c.Host.IsLocal ? local.InFlight : health.Of(c.Host.NodeId).Outstanding)
+            .ThenBy(c => c.Host.NodeId, StringComparer.Ordinal)];
 
     /// <summary>
     /// Computes embeddings on the best host with <paramref name="request"/>'s model, ranked as chats are, failing over to the
@@ -152,15 +233,22 @@ internal sealed partial class LlmRouter(
     private ILlmBackend BackendFor(LlmCandidate candidate) =>
         candidate.Host.IsLocal ? local.Backend : new OllamaBackend(peers.HttpFor(candidate.Host.NodeId, candidate.Address!, candidate.Port));
 
-    private async Task<(LlmAnswer? Answer, string? Failure)> TryOpenAsync(LlmCandidate candidate, LlmRequest request, CancellationToken cancellationToken)
+    /// <summary>Sends <paramref name="request"/> to <paramref name="candidate"/> and waits for its first token.</summary>
+    /// <param name="candidate">The host.</param>
+    /// <param name="request">The chat, with the model as the host names it.</param>
+    /// <param name="slot">The host's slot the scheduler gave the chat; null: count one here.</param>
+    /// <param name="firstTokenTimeout">How long the host may take to its first token.</param>
+    /// <param name="cancellationToken">The client's.</param>
+    private async Task<(LlmAnswer? Answer, string? Failure)> TryOpenAsync(LlmCandidate candidate, LlmRequest request, IDisposable? slot,
+        TimeSpan firstTokenTimeout, CancellationToken cancellationToken)
     {
         var host = candidate.Host;
         var peer = host.IsLocal ? null : health.Of(host.NodeId);
         var backend = BackendFor(candidate);
-        var slot = peer is null ? local.Enter() : peer.Enter();
+        slot ??= peer is null ? local.Enter() : peer.Enter();
         var deadline = new CancellationTokenSource(Timeout.InfiniteTimeSpan, time);
         var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
-        deadline.CancelAfter(_options.FirstTokenTimeout);
+        deadline.CancelAfter(firstTokenTimeout);
         var started = time.GetTimestamp();
         BackendAnswer? answer = null;
         try
@@ -179,6 +267,7 @@ internal sealed partial class LlmRouter(
                     throw new LlmStreamException(answer.Error ?? "an answer that is not its protocol's");
             }
 
+            (slot as LlmScheduler.Dispatch)?.Answering();
             var ttft = time.GetElapsedTime(started).TotalMilliseconds;
             return (new LlmAnswer(answer, host, request.Model, ttft, started, slot, deadline, linked, _options.StallTimeout, time, _observers,
                 cancellationToken), null);
@@ -186,7 +275,7 @@ internal sealed partial class LlmRouter(
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
             var reason = deadline.IsCancellationRequested
-                ? $"no first token within {_options.FirstTokenTimeout.TotalSeconds:0.###} s"
+                ? $"no first token within {firstTokenTimeout.TotalSeconds:0.###} s"
                 : LlmStreamException.Describe(ex);
             await ReleaseAsync(answer, slot, deadline, linked);
             peer?.Breaker.Failure();
