@@ -24,7 +24,7 @@ internal sealed record MeshModel(
 internal sealed record MeshModelNode(string NodeId, string Name, bool Loaded, bool Local);
 
 /// <summary>The body of <c>POST /api/models/pull</c>; <c>node_id</c> defaults to this node.</summary>
-internal sealed record PullModelRequest(string? Model, string? NodeId);
+internal sealed record PullModelRequest(string? Model, string? NodeId = null);
 
 /// <summary>
 /// One NDJSON line of a model transfer (pull, copy): <c>{"status", "completed", "total"}</c> while it runs (the byte counts of the
