@@ -132,17 +132,21 @@ public sealed class ModelsApiTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task PullAndDelete_NodeWithoutOllama_SayItHasNoOllama()
+    public async Task PullAndDelete_NodeWithoutOllama_HereOrAsAPeer_SayItHasNoOllama()
     {
-        await using var bare = await StartAsync("bare", NoLlm);
+        await using var bare = await StartAsync("bare", NoLlm, [_here]);
+        await UntilLinkedAsync(_here, bare);
         using var client = await bare.CreateLoggedInClientAsync();
 
         var pull = await client.PostAsJsonAsync("/api/models/pull", new { model = "llama3.2:1b" }, Ct);
         var delete = await client.DeleteAsync($"/api/models/{Id(bare)}/llama3", Ct);
+        var pullThere = await _client.PostAsJsonAsync("/api/models/pull", new { model = "llama3.2:1b", node_id = Id(bare) }, Ct);
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, pull.StatusCode);
         Assert.Contains("bare has no Ollama", (await pull.JsonAsync()).GetProperty("error").GetString());
         Assert.Equal(HttpStatusCode.ServiceUnavailable, delete.StatusCode);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, pullThere.StatusCode);
+        Assert.Contains("bare has no Ollama", (await pullThere.JsonAsync()).GetProperty("error").GetString());
     }
 
     [Fact]

@@ -8,7 +8,7 @@ namespace MeshMind.Llm.Models;
 /// this node's Ollama or to a peer's mesh port) and the mesh port's <c>/api/pull</c> (to this node's Ollama), so a pull through
 /// a peer is relayed twice, line by line.
 /// </summary>
-internal static class ModelOperations
+internal static partial class ModelOperations
 {
     /// <summary>Model names Ollama accepts are far shorter (<c>namespace/model:tag</c>); this only bounds what is passed on.</summary>
     public const int MaxModelLength = 200;
@@ -33,6 +33,8 @@ internal static class ModelOperations
     public static async Task PullAsync(HttpContext context, ModelTarget target, string model, Func<CancellationToken, Task>? refresh)
     {
         var aborted = context.RequestAborted;
+        var logger = Logger(context);
+        LogPulling(logger, model, target.Name);
         HttpResponseMessage response;
         try
         {
@@ -40,6 +42,7 @@ internal static class ModelOperations
         }
         catch (HttpRequestException ex)
         {
+            LogPullFailed(logger, model, target.Name, Unreachable(target, ex));
             await ApiResults.WriteErrorAsync(context, StatusCodes.Status503ServiceUnavailable, Unreachable(target, ex));
             return;
         }
@@ -52,7 +55,9 @@ internal static class ModelOperations
         {
             if (!response.IsSuccessStatusCode)
             {
-                await ApiResults.WriteErrorAsync(context, Relayed(response.StatusCode), await OllamaModelClient.ErrorAsync(response, aborted));
+                var error = await OllamaModelClient.ErrorAsync(response, aborted);
+                LogPullFailed(logger, model, target.Name, error);
+                await ApiResults.WriteErrorAsync(context, Relayed(response.StatusCode), error);
                 return;
             }
 
@@ -71,6 +76,7 @@ internal static class ModelOperations
                     await progress.WriteAsync(line, aborted);
                     if (progress.Ended)
                     {
+                        LogPullFailed(logger, model, target.Name, line.Error ?? "");
                         break;
                     }
                 }
@@ -83,14 +89,17 @@ internal static class ModelOperations
                     }
 
                     await progress.SucceededAsync(aborted);
+                    LogPulled(logger, model, target.Name);
                 }
-                else
+                else if (!progress.Ended)
                 {
+                    LogPullFailed(logger, model, target.Name, "the stream ended before success");
                     await progress.FailedAsync($"the pull of {model} on {target.Name} ended before Ollama said it succeeded", aborted);
                 }
             }
             catch (Exception ex) when (ex is HttpRequestException or IOException && !aborted.IsCancellationRequested)
             {
+                LogPullFailed(logger, model, target.Name, "the connection broke");
                 await progress.FailedAsync($"the pull of {model} on {target.Name} stopped: the connection broke", aborted);
             }
             catch (OperationCanceledException) when (aborted.IsCancellationRequested)
@@ -101,8 +110,9 @@ internal static class ModelOperations
     }
 
     /// <summary>Deletes <paramref name="model"/> from <paramref name="target"/>: 204, 404 when it has no such model, 503 when nothing answered.</summary>
-    public static async Task<IResult> DeleteAsync(ModelTarget target, string model, Func<CancellationToken, Task>? refresh, CancellationToken cancellationToken)
+    public static async Task<IResult> DeleteAsync(HttpContext context, ModelTarget target, string model, Func<CancellationToken, Task>? refresh)
     {
+        var cancellationToken = context.RequestAborted;
         HttpStatusCode status;
         string? error;
         try
@@ -119,6 +129,8 @@ internal static class ModelOperations
             return ApiResults.Error(Relayed(status), status == HttpStatusCode.NotFound ? $"{target.Name} has no model {model}" : error);
         }
 
+        var logger = Logger(context);
+        LogDeleted(logger, model, target.Name);
         if (refresh is not null)
         {
             await refresh(cancellationToken);
@@ -139,4 +151,19 @@ internal static class ModelOperations
         400 or 403 or 404 or 409 or 503 => (int)status,
         _ => StatusCodes.Status502BadGateway,
     };
+
+    private static ILogger Logger(HttpContext context) =>
+        context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ModelOperations));
+
+    [LoggerMessage(EventId = 640, Level = LogLevel.Information, Message = "Pulling model {Model} onto {Node}")]
+    private static partial void LogPulling(ILogger logger, string model, string node);
+
+    [LoggerMessage(EventId = 641, Level = LogLevel.Information, Message = "Pulled model {Model} onto {Node}")]
+    private static partial void LogPulled(ILogger logger, string model, string node);
+
+    [LoggerMessage(EventId = 642, Level = LogLevel.Warning, Message = "Pull of model {Model} onto {Node} failed: {Error}")]
+    private static partial void LogPullFailed(ILogger logger, string model, string node, string error);
+
+    [LoggerMessage(EventId = 643, Level = LogLevel.Information, Message = "Deleted model {Model} from {Node}")]
+    private static partial void LogDeleted(ILogger logger, string model, string node);
 }

@@ -52,7 +52,7 @@ internal static class ModelsApi
         await ModelOperations.PullAsync(context, target, model!, target.IsLocal ? nodes.RefreshLocalAsync : null);
     }
 
-    private static async Task<IResult> DeleteAsync(string node_id, string model, ModelNodes nodes, CancellationToken cancellationToken)
+    private static async Task<IResult> DeleteAsync(string node_id, string model, ModelNodes nodes, HttpContext context)
     {
         var (name, invalid) = ModelOperations.CheckModel(Uri.UnescapeDataString(model));
         if (invalid is not null)
@@ -66,6 +66,6 @@ internal static class ModelsApi
             return ApiResults.Error(target.Status, target.Problem!);
         }
 
-        return await ModelOperations.DeleteAsync(target, name!, target.IsLocal ? nodes.RefreshLocalAsync : null, cancellationToken);
+        return await ModelOperations.DeleteAsync(context, target, name!, target.IsLocal ? nodes.RefreshLocalAsync : null);
     }
 }

@@ -34,7 +34,7 @@ internal static class PeerModelEndpoints
     private static async Task<IResult> DeleteAsync(HttpContext context, ModelNodes nodes, IOptions<LlmOptions> options)
     {
         var (target, model, error) = await ReadAsync(context, nodes, options.Value);
-        return error ?? await ModelOperations.DeleteAsync(target!, model!, nodes.RefreshLocalAsync, context.RequestAborted);
+        return error ?? await ModelOperations.DeleteAsync(context, target!, model!, nodes.RefreshLocalAsync);
     }
 
     private static async Task ShowAsync(HttpContext context, ModelNodes nodes, IOptions<LlmOptions> options)
