@@ -1,7 +1,7 @@
 namespace MeshMind.FakeOllama;
 
 /// <summary>What the scripted server pretends to host and how it misbehaves.</summary>
-public sealed class FakeOllamaOptions
+public sealed partial class FakeOllamaOptions
 {
     public List<FakeModel> Models { get; set; } =
     [
@@ -56,7 +56,11 @@ public sealed class FakeOllamaOptions
     public bool KeepLastStream { get; set; }
 }
 
-public sealed record FakeModel(string Name, string Family, string ParameterSize, long Size);
+public sealed record FakeModel(string Name, string Family, string ParameterSize, long Size)
+{
+    /// <summary>The model's digest as <c>/api/tags</c> lists it (64 hex digits); null: SHA-256 of the name.</summary>
+    public string? Digest { get; init; }
+}
 
 public enum FakeFault
 {

@@ -97,6 +97,7 @@ public sealed partial class FakeOllamaServer : IAsyncDisposable
         app.MapPost("/api/chat", context => server.AnswerAsync(context, chat: true));
         app.MapPost("/api/generate", context => server.AnswerAsync(context, chat: false));
         app.MapPost("/api/embed", server.EmbedAsync);
+        server.MapModelManagement(app);
         await app.StartAsync(cancellationToken);
         server.BaseAddress = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
         return server;
@@ -177,7 +178,7 @@ public sealed partial class FakeOllamaServer : IAsyncDisposable
         ["quantization_level"] = "Q4_0",
     };
 
-    private static string Digest(FakeModel model) =>
+    private static string Digest(FakeModel model) => model.Digest ??
         Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(model.Name)));
 
     /// <summary>

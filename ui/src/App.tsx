@@ -5,6 +5,7 @@ import Analytics from './screens/Analytics'
 import Chat from './screens/Chat'
 import Dashboard from './screens/Dashboard'
 import LoginScreen from './screens/Login'
+import Models from './screens/Models'
 import Network from './screens/Network'
 import NotFound from './screens/NotFound'
 import PeerConversations from './screens/PeerConversations'
@@ -28,6 +29,7 @@ export default function App() {
         <Route path="chat/:id?" element={<Chat />} />
         <Route path="conversations" element={<PeerConversations />} />
         <Route path="files" element={<SharedFiles />} />
+        <Route path="models" element={<Models />} />
         <Route path="network" element={<Network />} />
         <Route path="analytics" element={<Analytics />} />
         <Route path="settings" element={<Settings />} />

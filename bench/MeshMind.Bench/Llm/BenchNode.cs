@@ -84,8 +84,8 @@ internal sealed partial class BenchNode : IAsyncDisposable
         {
             using (var catalog = JsonDocument.Parse(await Http.GetStringAsync(new Uri("/api/models", UriKind.Relative), cancellationToken)))
             {
-                if (catalog.RootElement.GetProperty("models").EnumerateArray().Any(m => m.GetProperty("name").GetString() == model
-                    && m.GetProperty("hosts").EnumerateArray().Any(h => h.GetProperty("node_id").GetString() == hostId)))
+                if (catalog.RootElement.EnumerateArray().Any(m => m.GetProperty("name").GetString() == model
+                    && m.GetProperty("nodes").EnumerateArray().Any(h => h.GetProperty("node_id").GetString() == hostId)))
                 {
                     return;
                 }

@@ -3,12 +3,18 @@ using System.Text.Json.Serialization;
 namespace MeshMind.Llm;
 
 /// <summary>One model a node serves.</summary>
+/// <remarks>
+/// <c>digest</c> and <c>quantization_level</c> came later (issue 17): a peer that predates them leaves them out and they read
+/// as empty, which the mesh's inventory shows as "not known" rather than as a different model.
+/// </remarks>
 internal sealed record ModelInfo(
     [property: JsonPropertyName("name")] string Name,
     [property: JsonPropertyName("loaded")] bool Loaded,
     [property: JsonPropertyName("size")] long Size,
     [property: JsonPropertyName("family")] string Family,
-    [property: JsonPropertyName("parameter_size")] string ParameterSize);
+    [property: JsonPropertyName("parameter_size")] string ParameterSize,
+    [property: JsonPropertyName("digest")] string Digest = "",
+    [property: JsonPropertyName("quantization_level")] string QuantizationLevel = "");
 
 /// <summary>What a node's LLM can do right now (seed <c>LLMCapability</c>, DESIGN §4 <c>capability</c>).</summary>
 internal sealed record LlmCapability(

@@ -1,4 +1,5 @@
 using MeshMind.Llm.Local;
+using MeshMind.Llm.Models;
 using MeshMind.Llm.Ollama;
 using MeshMind.Llm.OpenAi;
 using MeshMind.Llm.Peers;
@@ -28,6 +29,7 @@ internal static class LlmServiceCollectionExtensions
         services.TryAddSingleton<IHostSlots, HostSlots>();
         services.TryAddSingleton<LlmScheduler>();
         services.TryAddSingleton<LlmRouter>();
+        services.TryAddSingleton<ModelNodes>();
         services.AddSingleton<IAnswerObserver>(provider => provider.GetRequiredService<LlmMetrics>());
         services.AddSingleton<IAnswerObserver>(provider => provider.GetRequiredService<HostHealth>());
         services.AddSingleton<IAnswerObserver>(provider => provider.GetRequiredService<LocalLlm>());
@@ -38,6 +40,7 @@ internal static class LlmServiceCollectionExtensions
         services.ConfigureHttpJsonOptions(json =>
         {
             json.SerializerOptions.TypeInfoResolverChain.Add(ModelsJsonContext.Default);
+            json.SerializerOptions.TypeInfoResolverChain.Add(ModelsWireJsonContext.Default);
             json.SerializerOptions.TypeInfoResolverChain.Add(OpenAiJsonContext.Default);
             json.SerializerOptions.TypeInfoResolverChain.Add(OllamaJsonContext.Default);
         });

@@ -37,7 +37,7 @@ public static class CrashScenario
         var a = await lab.StartNodeAsync(hostA, "crash-a", secret, ["--ollama-url", ollama.BaseAddress.ToString()], s_fast, cancellationToken);
         var b = await lab.StartNodeAsync(await lab.AddHostAsync(network, 12), "crash-b", secret, ["--ollama-url", ChurnScenario.NoLlm], s_fast, cancellationToken);
         await LabMesh.WaitForFullMeshAsync([a, b], Timeout, cancellationToken);
-        await Poll.UntilAsync(async () => (await a.GetJsonAsync("/api/models", cancellationToken))?.GetProperty("models").GetArrayLength() > 0, Timeout,
+        await Poll.UntilAsync(async () => (await a.GetJsonAsync("/api/models", cancellationToken))?.GetArrayLength() > 0, Timeout,
             "A's LLM to be found", cancellationToken);
         var dir = Path.Combine(lab.Root, "crash-files");
         Directory.CreateDirectory(dir);

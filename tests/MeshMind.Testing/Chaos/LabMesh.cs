@@ -23,9 +23,9 @@ public static class LabMesh
     public static async Task<List<string>> HostsOfModelAsync(LabNode node, string model, CancellationToken cancellationToken)
     {
         var catalog = await node.GetJsonAsync("/api/models", cancellationToken);
-        return catalog?.GetProperty("models").EnumerateArray()
+        return catalog?.EnumerateArray()
             .Where(m => m.GetProperty("name").GetString() == model)
-            .SelectMany(m => m.GetProperty("hosts").EnumerateArray().Select(h => h.GetProperty("node_id").GetString()!))
+            .SelectMany(m => m.GetProperty("nodes").EnumerateArray().Select(h => h.GetProperty("node_id").GetString()!))
             .Order(StringComparer.Ordinal).ToList() ?? [];
     }
 }

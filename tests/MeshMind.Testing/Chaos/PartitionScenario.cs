@@ -36,7 +36,7 @@ public static class PartitionScenario
         await LabMesh.WaitForFullMeshAsync(nodes, Timeout, cancellationToken);
         foreach (var node in new[] { a, c })
         {
-            await Poll.UntilAsync(async () => (await node.GetJsonAsync("/api/models", cancellationToken))?.GetProperty("models").GetArrayLength() > 0, Timeout,
+            await Poll.UntilAsync(async () => (await node.GetJsonAsync("/api/models", cancellationToken))?.GetArrayLength() > 0, Timeout,
                 $"{node.Name}'s LLM to be found", cancellationToken);
         }
 

@@ -49,6 +49,8 @@ public sealed partial class AllScreensTests
         }),
         new("files", "/app/files", page =>
             Expect(page.Locator("[data-testid='file-row'][data-name='notes.txt']")).ToBeVisibleAsync(new() { Timeout = 15_000 })),
+        new("models", "/app/models", page =>
+            Expect(page.Locator("[data-testid='model-group'][data-model='llama3:latest'] [data-testid='model-node']")).ToContainTextAsync("gpu-box", new() { Timeout = 15_000 })),
         new("network", "/app/network", page =>
             Expect(page.GetByTestId("peer-row").GetByTestId("peer-state")).ToHaveTextAsync("up", new() { Timeout = 15_000 })),
         new("analytics", "/app/analytics?range=1h", async page =>

@@ -40,9 +40,9 @@ public sealed class OpenAiBackendTests
         var models = await (await client.GetAsync("/api/models", Ct)).JsonAsync();
         // The server's /v1/models lists the fixture's models; here they are this node's own.
         Assert.Equal(ollama.Options.Models.Select(m => m.Name).Order(),
-            models.GetProperty("models").EnumerateArray().Select(m => m.GetProperty("name").GetString()!).Order());
-        Assert.All(models.GetProperty("models").EnumerateArray(),
-            m => Assert.Equal(Id(node), Assert.Single(m.GetProperty("hosts").EnumerateArray()).GetProperty("node_id").GetString()));
+            models.EnumerateArray().Select(m => m.GetProperty("name").GetString()!).Order());
+        Assert.All(models.EnumerateArray(),
+            m => Assert.Equal(Id(node), Assert.Single(m.GetProperty("nodes").EnumerateArray()).GetProperty("node_id").GetString()));
 
         var answer = await (await client.PostAsJsonAsync("/api/chat", new { message = "hello there" }, Ct)).JsonAsync();
         Assert.Equal("Echo from llama3:latest: hello there", answer.GetProperty("response").GetString());

@@ -141,8 +141,8 @@ public sealed class RoutingTests
         Assert.Contains("mistral", (await missing.JsonAsync()).GetProperty("error").GetString());
 
         var catalog = await (await client.GetAsync("/api/models", Ct)).JsonAsync();
-        var models = catalog.GetProperty("models").EnumerateArray().ToDictionary(
-            m => m.GetProperty("name").GetString()!, m => m.GetProperty("hosts").EnumerateArray().Select(h => h.GetProperty("node_id").GetString()!).ToArray());
+        var models = catalog.EnumerateArray().ToDictionary(
+            m => m.GetProperty("name").GetString()!, m => m.GetProperty("nodes").EnumerateArray().Select(h => h.GetProperty("node_id").GetString()!).ToArray());
         Assert.Equal([Id(b)], models["llama3:latest"]);
         Assert.Equal([Id(a)], models["phi3:mini"]);
     }

@@ -47,6 +47,29 @@ public sealed class LinkCodecTests
     }
 
     [Fact]
+    public void Parse_ACapabilityFromANodeBeforeDigests_ModelsHaveEmptyDigestAndQuantization()
+    {
+        var parsed = Codec.Parse("""
+            {"type":"capability","has_llm":true,"models":[{"name":"llama3:latest","loaded":true,"size":1,"family":"llama","parameter_size":"8B"}],"in_flight":0,"max_parallel":4,"ttft_ms":null,"tokens_per_s":null}
+            """u8);
+
+        var model = Assert.Single(Assert.IsType<CapabilityMessage>(parsed).Models);
+        Assert.Equal("llama3:latest", model.Name);
+        Assert.Equal("", model.Digest);
+        Assert.Equal("", model.QuantizationLevel);
+    }
+
+    [Fact]
+    public void Encode_ACapability_CarriesDigestAndQuantization()
+    {
+        var text = Encoding.UTF8.GetString(Codec.Encode(new CapabilityMessage(true,
+            [new ModelInfo("llama3:latest", true, 1, "llama", "8B", new string('a', 64), "Q4_0")], 0, 4, null, null)));
+
+        Assert.Contains($"\"digest\":\"{new string('a', 64)}\"", text, StringComparison.Ordinal);
+        Assert.Contains("\"quantization_level\":\"Q4_0\"", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Parse_AFileAnnouncementFromANodeWithoutReplication_HasNoOriginAndIsNotPinned()
     {
         var parsed = Codec.Parse("""

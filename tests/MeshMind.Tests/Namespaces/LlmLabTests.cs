@@ -62,9 +62,9 @@ public sealed class LlmLabTests
     private static async Task<List<string>> HostsOfModelAsync(LabNode node)
     {
         var catalog = await node.GetJsonAsync("/api/models", Ct);
-        return catalog?.GetProperty("models").EnumerateArray()
+        return catalog?.EnumerateArray()
             .Where(m => m.GetProperty("name").GetString() == Model)
-            .SelectMany(m => m.GetProperty("hosts").EnumerateArray().Select(h => h.GetProperty("node_id").GetString()!))
+            .SelectMany(m => m.GetProperty("nodes").EnumerateArray().Select(h => h.GetProperty("node_id").GetString()!))
             .Order(StringComparer.Ordinal).ToList() ?? [];
     }
 

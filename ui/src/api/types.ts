@@ -52,11 +52,23 @@ export type SecretRotation = Schemas['SecretRotationResponse']
 // ---------------------------------------------------------------------------------------------
 // Models: /api/models
 
-/** A node that serves a model. */
-export type ModelHost = Schemas['CatalogHost']
+/** A node that has a model: `local` is this node, `loaded` in its memory now. */
+export type ModelNode = Schemas['MeshModelNode']
 
-/** One model of the mesh's catalog (GET /api/models → `{ models: ModelInfo[] }`). */
-export type ModelInfo = Schemas['CatalogModel']
+/**
+ * One element of GET /api/models: a model by name and digest (the same name with other content on another node is another
+ * element), its size and details, and the nodes that have it.
+ */
+export type ModelEntry = Schemas['MeshModel']
+
+/** A model by name only, with every node that has it (what the chat's model picker offers). */
+export interface ModelInfo {
+  name: string
+  nodes: ModelNode[]
+}
+
+/** One NDJSON line of POST /api/models/pull: `status` with `completed`/`total` of a layer, `{status: "success"}`, or `{error}`. */
+export type ModelProgressLine = Schemas['ModelProgressLine']
 
 // ---------------------------------------------------------------------------------------------
 // Conversations: /api/conversations, /api/peers/{node_id}/conversations

@@ -212,7 +212,7 @@ export default function Chat() {
     onBranch: selectBranch,
     otherHostServes: (turn) => {
       const model = catalog?.find((m) => m.name === turn.model)
-      return (model?.hosts ?? []).some((h) => h.node_id !== turn.host?.node_id)
+      return (model?.nodes ?? []).some((h) => h.node_id !== turn.host?.node_id)
     },
   }
 

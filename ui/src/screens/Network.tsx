@@ -255,7 +255,7 @@ function GraphLoading() {
 
 /** Models served by this node's own LLM, by name. */
 function localModels(models: ModelInfo[] | null): string[] {
-  return (models ?? []).filter((m) => m.hosts.some((h) => h.local)).map((m) => m.name)
+  return (models ?? []).filter((m) => m.nodes.some((h) => h.local)).map((m) => m.name)
 }
 
 /** This node as the graph's centre: its id and name (GET /api/status) and the models it hosts (GET /api/models). */

@@ -1,4 +1,5 @@
 using MeshMind.Infrastructure;
+using MeshMind.Llm.Models;
 using MeshMind.Llm.Routing;
 
 namespace MeshMind.Llm.Ollama;
@@ -15,16 +16,18 @@ internal static class OllamaApi
     {
         // Also at the root (POST /api/chat there takes both the seed's and Ollama's body): base URL http://node:8080 works too.
         endpoints.MapGet("/api/version", OllamaFrontEnd.Version).Produces<OllamaVersion>();
-        endpoints.MapGet("/api/tags", (LlmHosts hosts, TimeProvider time) => OllamaFrontEnd.Tags(hosts.Catalog(), time)).Produces<OllamaModelList>();
-        endpoints.MapGet("/api/ps", (LlmHosts hosts, TimeProvider time) => OllamaFrontEnd.Ps(hosts.Catalog(), time)).Produces<OllamaModelList>();
+        endpoints.MapGet("/api/tags", (LlmHosts hosts, TimeProvider time) => OllamaFrontEnd.Tags(ModelInventory.Of(hosts.Candidates()), time)).Produces<OllamaModelList>();
+        endpoints.MapGet("/api/ps", (LlmHosts hosts, TimeProvider time) => OllamaFrontEnd.Ps(ModelInventory.Of(hosts.Candidates()), time)).Produces<OllamaModelList>();
+        endpoints.MapPost("/api/show", ModelShow.ShowAsync).DescribeShow();
         endpoints.MapPost("/api/generate", OllamaFrontEnd.GenerateAsync).DescribeAnswer<OllamaGenerateRequest, OllamaGenerateLine>();
         endpoints.MapPost("/api/embed", (HttpContext context, LlmRouter router) => OllamaEmbed.EmbedAsync(context, router, includePeers: true)).DescribeEmbed();
 
         var ollama = endpoints.MapGroup("/ollama");
         ollama.MapGet("/", () => TypedResults.Text("Ollama is running")).Produces<string>(StatusCodes.Status200OK, "text/plain");
         ollama.MapGet("/api/version", OllamaFrontEnd.Version).Produces<OllamaVersion>();
-        ollama.MapGet("/api/tags", (LlmHosts hosts, TimeProvider time) => OllamaFrontEnd.Tags(hosts.Catalog(), time)).Produces<OllamaModelList>();
-        ollama.MapGet("/api/ps", (LlmHosts hosts, TimeProvider time) => OllamaFrontEnd.Ps(hosts.Catalog(), time)).Produces<OllamaModelList>();
+        ollama.MapGet("/api/tags", (LlmHosts hosts, TimeProvider time) => OllamaFrontEnd.Tags(ModelInventory.Of(hosts.Candidates()), time)).Produces<OllamaModelList>();
+        ollama.MapGet("/api/ps", (LlmHosts hosts, TimeProvider time) => OllamaFrontEnd.Ps(ModelInventory.Of(hosts.Candidates()), time)).Produces<OllamaModelList>();
+        ollama.MapPost("/api/show", ModelShow.ShowAsync).DescribeShow();
         ollama.MapPost("/api/generate", OllamaFrontEnd.GenerateAsync).DescribeAnswer<OllamaGenerateRequest, OllamaGenerateLine>();
         ollama.MapPost("/api/embed", (HttpContext context, LlmRouter router) => OllamaEmbed.EmbedAsync(context, router, includePeers: true)).DescribeEmbed();
         ollama.MapPost("/api/chat", (HttpContext context, LlmRouter router) => OllamaFrontEnd.ChatAsync(context, router, includePeers: true))
@@ -41,6 +44,13 @@ internal static class OllamaApi
             .Produces<TLine>(StatusCodes.Status200OK, "application/json", Ndjson)
             .ProducesErrors(400, 413, 415)
             .ProducesErrors<OllamaError>(404, 503);
+
+    /// <summary>For the API document: Ollama's show request, answered by a node that has the model (its Ollama's own answer).</summary>
+    private static RouteHandlerBuilder DescribeShow(this RouteHandlerBuilder endpoint) =>
+        endpoint.AcceptsJson<ShowBody>()
+            .Produces<OllamaShowResponse>()
+            .ProducesErrors(413, 415)
+            .ProducesErrors<OllamaError>(400, 404, 503);
 
     /// <summary>For the API document: an Ollama embed request, answered with one vector per input; errors in Ollama's form.</summary>
     private static RouteHandlerBuilder DescribeEmbed(this RouteHandlerBuilder endpoint) =>

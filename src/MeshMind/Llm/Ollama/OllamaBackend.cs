@@ -73,7 +73,8 @@ internal sealed class OllamaBackend(HttpClient http) : ILocalBackend
         var loaded = (running?.Models ?? []).Select(m => m.Name).OfType<string>().ToHashSet(StringComparer.OrdinalIgnoreCase);
         return [.. (tags?.Models ?? [])
             .Where(m => !string.IsNullOrEmpty(m.Name))
-            .Select(m => new ModelInfo(m.Name!, loaded.Contains(m.Name!), m.Size, m.Details?.Family ?? "", m.Details?.ParameterSize ?? ""))
+            .Select(m => new ModelInfo(m.Name!, loaded.Contains(m.Name!), m.Size, m.Details?.Family ?? "", m.Details?.ParameterSize ?? "",
+                m.Digest ?? "", m.Details?.QuantizationLevel ?? ""))
             .OrderBy(m => m.Name, StringComparer.Ordinal)];
     }
 }

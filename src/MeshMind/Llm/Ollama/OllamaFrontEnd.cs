@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using MeshMind.Infrastructure;
+using MeshMind.Llm.Models;
 using MeshMind.Llm.Pipeline;
 using MeshMind.Llm.Routing;
 using MeshMind.Node;
@@ -24,22 +25,24 @@ internal static class OllamaFrontEnd
     public static IResult Version() =>
         TypedResults.Json(new OllamaVersion(NodeInfo.Version), OllamaJsonContext.Default.OllamaVersion);
 
-    public static IResult Tags(IReadOnlyList<CatalogModel> catalog, TimeProvider time) =>
-        TypedResults.Json(new OllamaModelList([.. catalog.Select(m => Entry(m, running: false, time))]), OllamaJsonContext.Default.OllamaModelList);
+    /// <summary><c>/api/tags</c>: every model, one entry per name (the content most nodes have, when nodes differ).</summary>
+    public static IResult Tags(IReadOnlyList<MeshModel> inventory, TimeProvider time) =>
+        TypedResults.Json(new OllamaModelList([.. ModelInventory.ByName(inventory).Select(m => Entry(m, running: false, time))]), OllamaJsonContext.Default.OllamaModelList);
 
-    public static IResult Ps(IReadOnlyList<CatalogModel> catalog, TimeProvider time) =>
-        TypedResults.Json(new OllamaModelList([.. catalog.Where(m => m.Hosts.Any(h => h.Loaded)).Select(m => Entry(m, running: true, time))]),
+    /// <summary><c>/api/ps</c>: every model loaded on some node.</summary>
+    public static IResult Ps(IReadOnlyList<MeshModel> inventory, TimeProvider time) =>
+        TypedResults.Json(new OllamaModelList([.. ModelInventory.ByName([.. inventory.Where(m => m.Nodes.Any(n => n.Loaded))]).Select(m => Entry(m, running: true, time))]),
             OllamaJsonContext.Default.OllamaModelList);
 
-    private static OllamaModelEntry Entry(CatalogModel model, bool running, TimeProvider time)
+    private static OllamaModelEntry Entry(MeshModel model, bool running, TimeProvider time)
     {
-        var details = model.Details;
-        var digest = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(model.Name)));
-        return new OllamaModelEntry(model.Name, model.Name, "1970-01-01T00:00:00Z", details?.Size ?? 0, digest,
-            new OllamaModelDetails("", "gguf", details?.Family ?? "", details is { Family.Length: > 0 } ? [details.Family] : [], details?.ParameterSize ?? "", ""))
+        // A node that did not send its digest (an older peer, an OpenAI-compatible backend) gets a stable stand-in.
+        var digest = model.Digest.Length > 0 ? model.Digest : Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(model.Name)));
+        return new OllamaModelEntry(model.Name, model.Name, "1970-01-01T00:00:00Z", model.Size, digest,
+            new OllamaModelDetails("", "gguf", model.Family, model.Family.Length > 0 ? [model.Family] : [], model.ParameterSize, model.QuantizationLevel))
         {
             ExpiresAt = running ? time.GetUtcNow().AddMinutes(5).ToString("o", CultureInfo.InvariantCulture) : null,
-            SizeVram = running ? details?.Size ?? 0 : null,
+            SizeVram = running ? model.Size : null,
         };
     }
 

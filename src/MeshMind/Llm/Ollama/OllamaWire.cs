@@ -203,6 +203,9 @@ internal sealed class OllamaListedModel
     [JsonPropertyName("size")]
     public long Size { get; set; }
 
+    [JsonPropertyName("digest")]
+    public string? Digest { get; set; }
+
     [JsonPropertyName("details")]
     public OllamaListedDetails? Details { get; set; }
 }
@@ -214,6 +217,9 @@ internal sealed class OllamaListedDetails
 
     [JsonPropertyName("parameter_size")]
     public string? ParameterSize { get; set; }
+
+    [JsonPropertyName("quantization_level")]
+    public string? QuantizationLevel { get; set; }
 }
 
 internal sealed record OllamaVersion([property: JsonPropertyName("version")] string Version);

@@ -33,10 +33,16 @@ internal sealed class PeerLlms
         }
     }
 
+    /// <summary>A model as an older or careless peer described it: a field it left out or sent as null reads as empty.</summary>
+    private static ModelInfo Tolerant(ModelInfo model) =>
+        model.Digest is null || model.QuantizationLevel is null || model.Family is null || model.ParameterSize is null
+            ? model with { Digest = model.Digest ?? "", QuantizationLevel = model.QuantizationLevel ?? "", Family = model.Family ?? "", ParameterSize = model.ParameterSize ?? "" }
+            : model;
+
     private static int Port(bool granted, int meshPort) => granted && meshPort is > 0 and <= 65535 ? meshPort : 0;
 
     private static LlmCapability From(CapabilityMessage capability) =>
-        new(capability.HasLlm, [.. capability.Models.Take(256)], capability.InFlight, capability.MaxParallel, capability.TtftMs, capability.TokensPerS)
+        new(capability.HasLlm, [.. capability.Models.Take(256).Select(Tolerant)], capability.InFlight, capability.MaxParallel, capability.TtftMs, capability.TokensPerS)
         {
             ProbeLate = capability.ProbeLate,
         };

@@ -19,7 +19,7 @@ export function resolveChoice(models: ModelInfo[] | null, value: string | null):
   const [model, host] = value.split(SEPARATOR)
   const found = models.find((m) => m.name === model)
   if (!found) return null
-  return host && (found.hosts ?? []).some((h) => h.node_id === host) ? { model, host } : { model }
+  return host && found.nodes.some((h) => h.node_id === host) ? { model, host } : { model }
 }
 
 /**
@@ -62,7 +62,7 @@ export function ModelPicker({
           <option value="">No models</option>
         ) : (
           models.map((model) => {
-            const hosts = model.hosts ?? []
+            const hosts = model.nodes
             return (
               <optgroup key={model.name} label={model.name}>
                 <option value={model.name}>
