@@ -20,10 +20,16 @@ internal static class ScheduleBenchmark
 
     private static readonly (string Name, int Slots, double SaturatedTokensPerSecond, double PrefillTokensPerSecond)[] s_hosts =
     [
-        ("fast", 4, 300, 2_000),
-        ("mid", 2, 120, 1_000),
-        ("slow", 1, 40, 400),
+        ("fast", 4, 300, 6_000),
+        ("mid", 2, 120, 2_500),
+        ("slow", 1, 40, 800),
     ];
+
+    /// <summary>
+    /// Prompts each host keeps cached: more than its slots, as hosts with prefix caching across requests keep them (vLLM's and
+    /// SGLang's automatic prefix caching; Ollama keeps one a slot, so a busy Ollama host gains less from a conversation coming back).
+    /// </summary>
+    private const int CachedPrompts = 32;
 
     private static readonly (string Label, string Routing, bool Sticky)[] s_strategies =
     [
@@ -60,7 +66,7 @@ internal static class ScheduleBenchmark
                     Gpu = new GpuOptions
                     {
                         Slots = slots, TokensPerSecond = saturated / Math.Sqrt(slots), ScalingExponent = 0.5, PrefillTokensPerSecond = prefill,
-                        KeepAlive = TimeSpan.FromSeconds(-1),
+                        KeepAlive = TimeSpan.FromSeconds(-1), PrefixCacheEntries = CachedPrompts,
                     },
                 }, "127.0.0.1", 0, cancellationToken);
                 fixtures.Add(fixture);
@@ -70,7 +76,7 @@ internal static class ScheduleBenchmark
 
             var ideal = s_hosts.Sum(h => h.SaturatedTokensPerSecond);
             Console.WriteLine($"schedule: hosts {string.Join(", ", s_hosts.Select(h => $"{h.Name} {h.SaturatedTokensPerSecond:0} tokens/s over {h.Slots} slot(s), prompt {h.PrefillTokensPerSecond:0} tokens/s"))}");
-            Console.WriteLine($"ideal aggregate {ideal:0} tokens/s; replies of {replyTokens} tokens; conversations of 3 turns, the first with a 2,000-character document");
+            Console.WriteLine($"ideal aggregate {ideal:0} tokens/s; replies of {replyTokens} tokens; conversations of 3 turns, the first with a 2,000-character document; {CachedPrompts} prompts cached a host");
             Console.WriteLine($"moderate: {moderateUsers} users, think {thinkMs} ms (mean); overload: {overloadUsers} users, think {overloadThinkMs} ms; {seconds} s each; {Keys} API keys shared by the users; {rounds} round(s), strategies interleaved");
 
             var results = s_strategies.ToDictionary(s => s.Label, _ => new List<PhaseResult>());

@@ -31,6 +31,11 @@ describe('parseChatEvent', () => {
     ).toEqual({ type: 'start', conversation_id: 'c1', exchange_id: 'e1', model: 'llama3', host })
   })
 
+  it('reads the queued event (the place in line while every host is busy)', () => {
+    expect(parseChatEvent('{"type":"queued","position":3}')).toEqual({ type: 'queued', position: 3 })
+    expect(parseChatEvent('{"type":"queued"}')).toEqual({ type: 'queued', position: 0 })
+  })
+
   it('reads the done event the node sends (eval_count, not completion_tokens)', () => {
     const line =
       '{"type":"done","response":"Hi","latency_ms":812.5,"ttft_ms":95.1,"prompt_tokens":12,"eval_count":34,"tokens_per_s":41.8}'

@@ -1,5 +1,5 @@
 // POST /api/chat as a stream: the node answers with NDJSON, one ChatStreamEvent a line
-// (start, token…, then done or error).
+// (queued… while every host is busy, start, token…, then done or error).
 import { ApiError, isAbortError, send } from './http'
 import { NdjsonLineSplitter } from './ndjson'
 import type { ChatHost, ChatRequest, ChatStreamEvent } from './types'
@@ -21,6 +21,8 @@ export function parseChatEvent(line: string): ChatStreamEvent | null {
   if (!data || typeof data !== 'object' || !('type' in data)) return null
   const ev = data as Record<string, unknown>
   switch (ev.type) {
+    case 'queued':
+      return { type: 'queued', position: num(ev.position) ?? 0 }
     case 'start':
       return {
         type: 'start',

@@ -116,6 +116,7 @@ type ChatEventOf<T extends ChatEvent['type']> = Extract<ChatEvent, { type: T }>
  * mistyped set to null (in `done`, `eval_count` is the answer's tokens and `tokens_per_s` its speed).
  */
 export type ChatStreamEvent =
+  | ChatEventOf<'queued'>
   | Tolerant<ChatEventOf<'start'>, 'exchange_id' | 'model' | 'host'>
   | ChatEventOf<'token'>
   | Tolerant<ChatEventOf<'done'>, 'response' | 'latency_ms' | 'ttft_ms' | 'prompt_tokens' | 'eval_count' | 'tokens_per_s'>

@@ -8,6 +8,7 @@ import { Markdown } from '../../components/Markdown'
 import { Spinner } from '../../components/Spinner'
 import { branchPosition } from '../../lib/thread'
 import type { Turn } from './useChatSession'
+import { queuedText } from '../../lib/queue'
 
 /** What a person can do to a turn; Thread only reports the wish, Chat decides the model and host. */
 export interface TurnActions {
@@ -309,7 +310,11 @@ function TurnView({
           ) : streaming ? (
             <p data-testid="chat-thinking" className="flex items-center gap-2 text-slate-500">
               <Spinner className="h-4 w-4 text-sky-500" />
-              {turn.host ? `${turn.host.name || 'The host'} is thinking…` : 'Finding an LLM host…'}
+              {turn.host
+                ? `${turn.host.name || 'The host'} is thinking…`
+                : turn.queuePosition
+                  ? queuedText(turn.queuePosition)
+                  : 'Finding an LLM host…'}
             </p>
           ) : null}
 

@@ -23,6 +23,8 @@ export interface Turn {
   model: string | null
   host: ChatHost | null
   status: TurnStatus
+  /** Every host is busy: the question waits on the node, this place in line (1 = next); null once an answer starts. */
+  queuePosition?: number | null
   /** Why the answer failed or is incomplete (status error or stopped), in words. */
   error: string | null
   /** The same as a code: the node's `reason` (no_llm, host_lost, …), or `stopped` / `cut_off` seen here. */
@@ -194,13 +196,15 @@ export function useChatSession(onConversationsChanged: () => void, onConversatio
     try {
       for await (const ev of streamChat(body, ctrl.signal)) {
         if (ctrl.signal.aborted || sessionRef.current !== session) break
-        if (ev.type === 'start') {
+        if (ev.type === 'queued') {
+          update((t) => ({ ...t, queuePosition: ev.position }))
+        } else if (ev.type === 'start') {
           if (conversationRef.current == null && ev.conversation_id) {
             setConversationId(ev.conversation_id)
             startedRef.current(ev.conversation_id)
             changedRef.current()
           }
-          update((t) => ({ ...t, id: ev.exchange_id ?? t.id, saved: true, model: ev.model ?? t.model, host: ev.host ?? t.host }))
+          update((t) => ({ ...t, id: ev.exchange_id ?? t.id, saved: true, model: ev.model ?? t.model, host: ev.host ?? t.host, queuePosition: null }))
         } else if (ev.type === 'token') {
           received++
           if (ev.content) update((t) => ({ ...t, answer: t.answer + ev.content }))
