@@ -27,9 +27,12 @@ public sealed class FakeOllamaProcess : IAsyncDisposable
 
     public string Output => _process.Output;
 
-    /// <summary>Starts the server on 127.0.0.1 (in <paramref name="networkNamespace"/> if given) and waits until it listens.</summary>
+    /// <summary>
+    /// Starts the server on 127.0.0.1 (in <paramref name="networkNamespace"/> if given) and waits until it listens;
+    /// <paramref name="extraArguments"/> are more of its flags (<c>--gpu-slots 1</c>, <c>--reply TEXT</c>, …; see its Program.cs).
+    /// </summary>
     public static async Task<FakeOllamaProcess> StartAsync(string workingDirectory, string? networkNamespace, TimeSpan tokenDelay,
-        IEnumerable<string>? models = null, int port = DefaultPort, CancellationToken cancellationToken = default)
+        IEnumerable<string>? models = null, int port = DefaultPort, CancellationToken cancellationToken = default, IEnumerable<string>? extraArguments = null)
     {
         List<string> arguments =
         [
@@ -41,6 +44,8 @@ public sealed class FakeOllamaProcess : IAsyncDisposable
         {
             arguments.AddRange(["--models", string.Join(',', models)]);
         }
+
+        arguments.AddRange(extraArguments ?? []);
 
         var process = NodeProcess.Start(Assembly, workingDirectory, arguments, environment: null, networkNamespace, isolateMesh: false);
         try

@@ -142,11 +142,12 @@ public sealed class NamespaceLab : IAsyncDisposable
     /// <c>--ollama-url http://127.0.0.1:11434</c> has an LLM. It is killed when the lab is disposed.
     /// </summary>
     public async Task<FakeOllamaProcess> StartFakeOllamaAsync(LabHost host, TimeSpan tokenDelay, IEnumerable<string>? models = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default, IEnumerable<string>? extraArguments = null)
     {
         var directory = Path.Combine(Root, "ollama-" + host.Address);
         Directory.CreateDirectory(directory);
-        var ollama = await FakeOllamaProcess.StartAsync(directory, host.Namespace, tokenDelay, models, cancellationToken: cancellationToken);
+        var ollama = await FakeOllamaProcess.StartAsync(directory, host.Namespace, tokenDelay, models, cancellationToken: cancellationToken,
+            extraArguments: extraArguments);
         _ollamas.Add(ollama);
         return ollama;
     }

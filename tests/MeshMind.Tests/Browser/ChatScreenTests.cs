@@ -60,6 +60,45 @@ public sealed class ChatScreenTests
     }
 
     [Fact]
+    public async Task Chat_WhileEveryHostIsBusy_ShowsItsPlaceInLine_ThenTheAnswer()
+    {
+        Support.Browser.RequireChromium();
+        // One slot, 30 tokens at 10 a second: a chat holds the host for about 3 s.
+        await using var ollama = await FixtureAsync(new FakeOllamaOptions
+        {
+            Reply = string.Join(' ', Enumerable.Range(1, 30).Select(i => $"w{i}")),
+            Gpu = new GpuOptions { Slots = 1, TokensPerSecond = 10 },
+        });
+        await using var host = await StartAsync("gpu-box", ollama.BaseAddress.ToString(), extra: new() { ["Llm:MaxParallel"] = "1" });
+        await using var thin = await StartAsync("laptop", NoLlm, [host]);
+        await UntilRoutableAsync(thin, host);
+        using var api = await thin.CreateLoggedInClientAsync();
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await Support.Browser.LaunchAsync(playwright);
+        var page = await browser.NewPageAsync();
+        await page.GotoAsync(new Uri(thin.BaseAddress, "/app/chat").ToString());
+        await Support.Browser.SignInAsync(page, TestNode.Password);
+        await Expect(page.GetByTestId("chat-model-picker").Locator("option[value='llama3:latest']")).ToHaveCountAsync(1, new() { Timeout = 15_000 });
+
+        // Someone else's chat takes the host's only slot.
+        var other = api.PostAsJsonAsync("/v1/chat/completions", new { model = "llama3", messages = new[] { new { role = "user", content = "busy" } } }, Ct);
+        await Support.Wait.UntilAsync(() => ollama.Requests == 1, WaitLimit, "the other chat to take the host's slot");
+        await page.GetByTestId("chat-input").FillAsync("am I in line?");
+        await page.GetByTestId("chat-send").ClickAsync();
+
+        await Expect(page.GetByTestId("chat-thinking")).ToContainTextAsync("yours is next in line", new() { Timeout = 10_000 });
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Support.Browser.ArtifactPath("chat-queued.png") });
+        var answer = page.GetByTestId("chat-message-assistant");
+        await Expect(answer).ToHaveAttributeAsync("data-streaming", "false", new() { Timeout = 30_000 });
+        await Expect(answer).ToContainTextAsync("w30");
+        await Expect(answer.GetByTestId("chat-answer-host")).ToContainTextAsync("gpu-box");
+        using var otherResponse = await other;
+        Assert.Equal(HttpStatusCode.OK, otherResponse.StatusCode);
+        Assert.Equal(0, ollama.Gpu!.Rejected);
+    }
+
+    [Fact]
     public async Task DefaultModel_IsKeptForTheUser_AndAnotherBrowserStartsNewChatsWithIt()
     {
         Support.Browser.RequireChromium();

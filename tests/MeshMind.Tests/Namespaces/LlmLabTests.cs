@@ -234,4 +234,68 @@ public sealed class LlmLabTests
         Assert.All(Enum.GetValues<ChatApi>(), api => Assert.Contains(report.Chats, o => o.Api == api && o.Kind == ChatOutcome.Answered));
         Assert.Equal(4, report.Kills.Count);
     }
+
+    [Fact]
+    public async Task EveryHostFull_TheChatWaitsOnItsNode_ToldItsPlace_AndGoesToTheOtherHostWhenItsFirstIsKilled()
+    {
+        await using var lab = await Labs.CreateAsync();
+        var network = await lab.AddSwitchAsync(30);
+        // Each host has one slot and holds a chat for about 3 s (30 tokens at 10 a second).
+        string[] gpu = ["--gpu-slots", "1", "--gpu-tokens-per-second", "10", "--reply", string.Join(' ', Enumerable.Range(1, 30).Select(i => $"w{i}"))];
+        var environment = new Dictionary<string, string>(s_fast) { ["MESHMIND__Llm__MaxParallel"] = "1" };
+        var nodes = new List<LabNode>();
+        foreach (var (number, name, llm) in new[] { (11, "a", true), (12, "b", true), (13, "thin", false) })
+        {
+            var host = await lab.AddHostAsync(network, number);
+            var ollama = llm ? (await lab.StartFakeOllamaAsync(host, TimeSpan.Zero, [Model], Ct, gpu)).BaseAddress.ToString() : LlmNodes.NoLlm;
+            nodes.Add(await lab.StartNodeAsync(host, name, Secret, ["--ollama-url", ollama], environment, Ct));
+        }
+
+        var (a, b, thin) = (nodes[0], nodes[1], nodes[2]);
+        await Labs.WaitForFullMeshAsync(nodes);
+        var both = new[] { a.NodeId!, b.NodeId! }.Order(StringComparer.Ordinal).ToList();
+        await Wait.UntilAsync(async () => (await HostsOfModelAsync(thin)).SequenceEqual(both), Labs.Timeout, "thin to see the model on a and b");
+
+        // Two chats take both slots.
+        var started = new[] { new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously), new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously) };
+        var running = started.Select((s, i) => thin.PostJsonAsync("/api/chat", JsonSerializer.Serialize(new { message = $"chat {i}", stream = true }), s_requestLimit,
+            line => OnStart(line, s), Ct)).ToList();
+        var hosts = await Task.WhenAll(started.Select(s => s.Task.WaitAsync(Labs.Timeout, Ct)));
+        Assert.Equal(both, hosts.Order(StringComparer.Ordinal));
+
+        // A third waits on thin, told its place; then the node answering one of the others is killed.
+        var queued = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var third = thin.PostJsonAsync("/api/chat", JsonSerializer.Serialize(new { message = "the third", stream = true }), s_requestLimit,
+            line => OnQueued(line, queued), Ct);
+        await queued.Task.WaitAsync(Labs.Timeout, Ct);
+        await a.KillAsync();
+
+        var response = await third;
+        var events = response.Body.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement.Clone()).ToList();
+        Assert.Equal("queued", Type(events[0]));
+        Assert.Equal(1, events[0].GetProperty("position").GetInt32());
+        var start = events.Single(e => Type(e) == "start");
+        Assert.Equal(b.NodeId, HostId(start));
+        Assert.Equal("done", Type(events[^1]));
+        await Task.WhenAll(running);
+    }
+
+    /// <summary>Completes <paramref name="queued"/> when <paramref name="line"/> is a chat's queued event.</summary>
+    private static void OnQueued(string line, TaskCompletionSource queued)
+    {
+        if (line.Contains("\"queued\"", StringComparison.Ordinal))
+        {
+            queued.TrySetResult();
+        }
+    }
+
+    /// <summary>Completes <paramref name="started"/> with the answering host's node id when <paramref name="line"/> is a chat's start event.</summary>
+    private static void OnStart(string line, TaskCompletionSource<string> started)
+    {
+        if (line.StartsWith('{') && line.Contains("\"start\"", StringComparison.Ordinal))
+        {
+            using var json = JsonDocument.Parse(line);
+            started.TrySetResult(HostId(json.RootElement));
+        }
+    }
 }
