@@ -1,7 +1,7 @@
 namespace MeshMind.FakeOllama;
 
 /// <summary>What the scripted server pretends to host and how it misbehaves.</summary>
-public sealed class FakeOllamaOptions
+public sealed partial class FakeOllamaOptions
 {
     public List<FakeModel> Models { get; set; } =
     [
