@@ -17,7 +17,7 @@ internal static class OllamaApi
         endpoints.MapGet("/api/version", OllamaFrontEnd.Version).Produces<OllamaVersion>();
         endpoints.MapGet("/api/tags", (LlmHosts hosts, TimeProvider time) => OllamaFrontEnd.Tags(hosts.Catalog(), time)).Produces<OllamaModelList>();
         endpoints.MapGet("/api/ps", (LlmHosts hosts, TimeProvider time) => OllamaFrontEnd.Ps(hosts.Catalog(), time)).Produces<OllamaModelList>();
-        endpoints.MapPost("/api/generate", (HttpContext context, LlmRouter router) => OllamaFrontEnd.GenerateAsync(context, router, includePeers: true)).DescribeAnswer<OllamaGenerateRequest, OllamaGenerateLine>();
+        endpoints.MapPost("/api/generate", OllamaFrontEnd.GenerateInMeshAsync).DescribeAnswer<OllamaGenerateRequest, OllamaGenerateLine>();
         endpoints.MapPost("/api/embed", (HttpContext context, LlmRouter router) => OllamaEmbed.EmbedAsync(context, router, includePeers: true)).DescribeEmbed();
 
         var ollama = endpoints.MapGroup("/ollama");
@@ -25,7 +25,7 @@ internal static class OllamaApi
         ollama.MapGet("/api/version", OllamaFrontEnd.Version).Produces<OllamaVersion>();
         ollama.MapGet("/api/tags", (LlmHosts hosts, TimeProvider time) => OllamaFrontEnd.Tags(hosts.Catalog(), time)).Produces<OllamaModelList>();
         ollama.MapGet("/api/ps", (LlmHosts hosts, TimeProvider time) => OllamaFrontEnd.Ps(hosts.Catalog(), time)).Produces<OllamaModelList>();
-        ollama.MapPost("/api/generate", (HttpContext context, LlmRouter router) => OllamaFrontEnd.GenerateAsync(context, router, includePeers: true)).DescribeAnswer<OllamaGenerateRequest, OllamaGenerateLine>();
+        ollama.MapPost("/api/generate", OllamaFrontEnd.GenerateInMeshAsync).DescribeAnswer<OllamaGenerateRequest, OllamaGenerateLine>();
         ollama.MapPost("/api/embed", (HttpContext context, LlmRouter router) => OllamaEmbed.EmbedAsync(context, router, includePeers: true)).DescribeEmbed();
         ollama.MapPost("/api/chat", (HttpContext context, LlmRouter router) => OllamaFrontEnd.ChatAsync(context, router, includePeers: true))
             .DescribeAnswer<OllamaChatRequest, OllamaChatLine>();

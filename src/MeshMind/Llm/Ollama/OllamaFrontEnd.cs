@@ -62,6 +62,9 @@ internal static class OllamaFrontEnd
         await ServeAsync(context, router, OllamaTranslation.ToRequest(request!), request!.Stream ?? true, generate: false, includePeers);
     }
 
+    /// <summary>Reads an Ollama generate request and answers it through the mesh, in generate's form (an Ollama host gets every field sent).</summary>
+    public static Task GenerateInMeshAsync(HttpContext context, LlmRouter router) => GenerateAsync(context, router, includePeers: true);
+
     /// <summary>
     /// Reads an Ollama generate request and answers it in generate's form: an Ollama host gets the generate with every field
     /// the client sent (<paramref name="includePeers"/>: through the mesh, or this node's LLM only).

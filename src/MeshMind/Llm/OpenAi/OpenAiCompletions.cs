@@ -24,6 +24,7 @@ internal static class OpenAiCompletions
     private static readonly byte[] s_done = "data: [DONE]\n\n"u8.ToArray();
     private static readonly JsonElement s_true = JsonSerializer.SerializeToElement(true, OpenAiJsonContext.Default.Boolean);
 
+    /// <summary>Completes each prompt as written (raw, no chat template), whole or as server-sent <c>text_completion</c> chunks.</summary>
     public static async Task CompleteAsync(HttpContext context, LlmRouter router, TimeProvider time)
     {
         var (body, error) = await JsonBody.ReadAsync(context.Request, OpenAiJsonContext.Default.OpenAiCompletionRequest, OllamaFrontEnd.MaxRequestBytes);
