@@ -120,7 +120,7 @@ internal static class OpenAiCompletions
         };
     }
 
-    /// <summary>Opens the answer for one prompt; null when the router could not (the error is written, unless the response has started).</summary>
+    /// <summary>Opens the answer for one prompt, or says why the router could not (for the caller to answer in the form it is writing).</summary>
     private static async Task<(LlmAnswer? Answer, LlmUnavailableException? Error)> OpenAsync(HttpContext context, LlmRouter router, LlmRequest request)
     {
         try
