@@ -1,7 +1,6 @@
 using System.ClientModel;
 using System.ClientModel.Primitives;
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
@@ -21,37 +20,20 @@ namespace MeshMind.Tests.Llm;
 /// </summary>
 public sealed class CompletionsTests : IAsyncLifetime
 {
-    private FakeOllamaServer _ollama = null!;
-    private TestNode _host = null!;
-    private TestNode _thin = null!;
-    private string _key = "";
+    private ThinAndHost _mesh = null!;
 
-    public async ValueTask InitializeAsync()
-    {
-        _ollama = await FixtureAsync(new FakeOllamaOptions { KeepLastStream = true });
-        _host = await StartAsync("host", _ollama.BaseAddress.ToString());
-        _thin = await StartAsync("thin", NoLlm, [_host]);
-        await UntilRoutableAsync(_thin, _host);
-        using var person = await _thin.CreateLoggedInClientAsync();
-        var created = await person.PostAsJsonAsync("/api/keys", new { name = "completions" }, Ct);
-        _key = (await created.JsonAsync()).GetProperty("key").GetString()!;
-    }
+    public async ValueTask InitializeAsync() => _mesh = await ThinAndHost.StartAsync(new FakeOllamaOptions { KeepLastStream = true });
 
-    public async ValueTask DisposeAsync()
-    {
-        await _thin.DisposeAsync();
-        await _host.DisposeAsync();
-        await _ollama.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => _mesh.DisposeAsync();
 
     /// <summary>POSTs <paramref name="body"/> to <c>completions</c> under the SDK's endpoint, through the SDK's pipeline.</summary>
     private async Task<PipelineResponse> CompleteAsync(object body, bool stream = false)
     {
-        var endpoint = new Uri(_thin.BaseAddress, "/v1/");
-        var client = new OpenAIClient(new ApiKeyCredential(_key), new OpenAIClientOptions { Endpoint = endpoint });
+        var endpoint = _mesh.OpenAiEndpoint;
+        var client = new OpenAIClient(new ApiKeyCredential(_mesh.Key), new OpenAIClientOptions { Endpoint = endpoint });
         using var message = client.Pipeline.CreateMessage();
         message.Request.Method = "POST";
-        message.Request.Uri = new Uri(endpoint, "completions");
+        message.Request.Uri = new Uri(endpoint + "/completions");
         message.Request.Headers.Set("Content-Type", "application/json");
         message.Request.Content = BinaryContent.Create(BinaryData.FromObjectAsJson(body));
         message.BufferResponse = !stream;
@@ -88,7 +70,7 @@ public sealed class CompletionsTests : IAsyncLifetime
         Assert.Equal(FakeOllamaServer.Tokens("Echo from llama3:latest: Once upon a time").Count, usage.GetProperty("completion_tokens").GetInt32());
         Assert.Equal(usage.GetProperty("prompt_tokens").GetInt32() + usage.GetProperty("completion_tokens").GetInt32(), usage.GetProperty("total_tokens").GetInt32());
 
-        var sent = _ollama.LastRequest!;
+        var sent = _mesh.Ollama.LastRequest!;
         Assert.Equal("Once upon a time", sent["prompt"]!.GetValue<string>());
         Assert.True(sent["raw"]!.GetValue<bool>());
         Assert.Equal(" The end.", sent["suffix"]!.GetValue<string>());
@@ -129,13 +111,13 @@ public sealed class CompletionsTests : IAsyncLifetime
         Assert.Equal("stop", finish.GetProperty("finish_reason").GetString());
         Assert.Equal(0, chunks[^1].GetProperty("choices").GetArrayLength());
         Assert.True(chunks[^1].GetProperty("usage").GetProperty("completion_tokens").GetInt32() > 0);
-        Assert.True(_ollama.LastRequest!["raw"]!.GetValue<bool>());
+        Assert.True(_mesh.Ollama.LastRequest!["raw"]!.GetValue<bool>());
     }
 
     [Fact]
     public async Task V1Completions_ArrayOfPrompts_OneChoiceEach_InOrder_UsageSummed()
     {
-        using var http = Http();
+        using var http = _mesh.Http();
 
         using var response = await http.PostAsJsonAsync("/v1/completions", new { model = "phi3:mini", prompt = new[] { "first one", "and the second" } }, Ct);
 
@@ -146,7 +128,7 @@ public sealed class CompletionsTests : IAsyncLifetime
         Assert.Equal(["Echo from phi3:mini: first one", "Echo from phi3:mini: and the second"], choices.Select(c => c.GetProperty("text").GetString()));
         var expected = FakeOllamaServer.Tokens("Echo from phi3:mini: first one").Count + FakeOllamaServer.Tokens("Echo from phi3:mini: and the second").Count;
         Assert.Equal(expected, body.GetProperty("usage").GetProperty("completion_tokens").GetInt32());
-        Assert.Equal(2, _ollama.Requests);
+        Assert.Equal(2, _mesh.Ollama.Requests);
     }
 
     [Fact]
@@ -157,7 +139,7 @@ public sealed class CompletionsTests : IAsyncLifetime
         Assert.Equal(404, response.Status);
         using var body = JsonDocument.Parse(response.Content);
         Assert.Equal("model_not_found", body.RootElement.GetProperty("error").GetProperty("code").GetString());
-        Assert.Equal(0, _ollama.Requests);
+        Assert.Equal(0, _mesh.Ollama.Requests);
     }
 
     [Theory]
@@ -171,7 +153,7 @@ public sealed class CompletionsTests : IAsyncLifetime
     [InlineData("""{"model": "llama3", "prompt": """, null)]
     public async Task V1Completions_BadBody_400SayingWhichField_NothingReachesAHost(string body, string? param)
     {
-        using var http = Http();
+        using var http = _mesh.Http();
 
         using var response = await http.PostAsync("/v1/completions", new StringContent(body, Encoding.UTF8, "application/json"), Ct);
 
@@ -183,25 +165,19 @@ public sealed class CompletionsTests : IAsyncLifetime
             Assert.Equal(param, error.GetProperty("param").GetString());
         }
 
-        Assert.Equal(0, _ollama.Requests);
+        Assert.Equal(0, _mesh.Ollama.Requests);
     }
 
     [Fact]
     public async Task V1Completions_BodyOverTheLimit_413()
     {
-        using var http = Http();
+        using var http = _mesh.Http();
         var body = new JsonObject { ["model"] = "llama3", ["prompt"] = new string('a', 1024 * 1024 + 1) };
 
         using var response = await http.PostAsync("/v1/completions", new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"), Ct);
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
-        Assert.Equal(0, _ollama.Requests);
+        Assert.Equal(0, _mesh.Ollama.Requests);
     }
 
-    private HttpClient Http()
-    {
-        var http = new HttpClient { BaseAddress = _thin.BaseAddress };
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", _key);
-        return http;
-    }
 }

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
@@ -21,42 +20,19 @@ public sealed class GenerateTests : IAsyncLifetime
 {
     private const string Schema = """{"type":"object","properties":{"colour":{"type":"string"}},"required":["colour"]}""";
 
-    private FakeOllamaServer _ollama = null!;
-    private TestNode _host = null!;
-    private TestNode _thin = null!;
-    private string _key = "";
+    private ThinAndHost _mesh = null!;
 
-    public async ValueTask InitializeAsync()
-    {
-        _ollama = await FixtureAsync(new FakeOllamaOptions { KeepLastStream = true });
-        _host = await StartAsync("host", _ollama.BaseAddress.ToString());
-        _thin = await StartAsync("thin", NoLlm, [_host]);
-        await UntilRoutableAsync(_thin, _host);
-        using var person = await _thin.CreateLoggedInClientAsync();
-        var created = await person.PostAsJsonAsync("/api/keys", new { name = "generate" }, Ct);
-        _key = (await created.JsonAsync()).GetProperty("key").GetString()!;
-    }
+    public async ValueTask InitializeAsync() => _mesh = await ThinAndHost.StartAsync(new FakeOllamaOptions { KeepLastStream = true });
 
-    public async ValueTask DisposeAsync()
-    {
-        await _thin.DisposeAsync();
-        await _host.DisposeAsync();
-        await _ollama.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => _mesh.DisposeAsync();
 
-    private HttpClient Http(string basePath = "/")
-    {
-        var http = new HttpClient { BaseAddress = new Uri(_thin.BaseAddress, basePath) };
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", _key);
-        return http;
-    }
 
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
     public async Task OllamaSharp_GenerateWithOptionsFormatSystemRaw_ReachTheHostAsSent(bool stream)
     {
-        using var http = Http("/ollama/");
+        using var http = _mesh.Http("/ollama/");
         using var client = new OllamaApiClient(http);
         var request = new GenerateRequest
         {
@@ -91,7 +67,7 @@ public sealed class GenerateTests : IAsyncLifetime
             Assert.Single(parts);
         }
 
-        var sent = _ollama.LastRequest!;
+        var sent = _mesh.Ollama.LastRequest!;
         Assert.Equal("llama3:latest", sent["model"]!.GetValue<string>());
         Assert.Equal("[INST] name a colour [/INST]", sent["prompt"]!.GetValue<string>());
         Assert.Null(sent["messages"]);
@@ -114,7 +90,7 @@ public sealed class GenerateTests : IAsyncLifetime
     [InlineData("/api/generate")]
     public async Task Generate_EveryFieldAndOnesTheNodeDoesNotKnow_ReachTheHostUnchanged_ThroughAPeer(string path)
     {
-        using var http = Http();
+        using var http = _mesh.Http();
         var body = new JsonObject
         {
             ["model"] = "phi3:mini",
@@ -136,7 +112,7 @@ public sealed class GenerateTests : IAsyncLifetime
         using var response = await http.PostAsync(path, new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"), Ct);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var sent = _ollama.LastRequest!;
+        var sent = _mesh.Ollama.LastRequest!;
         var expected = body.DeepClone().AsObject();
         expected["model"] = "phi3:mini";
         expected["stream"] = true; // a host is always asked to stream; the node answers the client as it asked
@@ -155,7 +131,7 @@ public sealed class GenerateTests : IAsyncLifetime
     [Fact]
     public async Task StreamedGenerate_ThroughAPeer_ClientReceivesTheHostsBytes()
     {
-        using var http = Http();
+        using var http = _mesh.Http();
         using var request = new HttpRequestMessage(HttpMethod.Post, "/ollama/api/generate")
         {
             Content = JsonContent.Create(new { model = "llama3", prompt = "pass these bytes on", keep_alive = "1m" }),
@@ -165,19 +141,19 @@ public sealed class GenerateTests : IAsyncLifetime
         var received = await response.Content.ReadAsStringAsync(Ct);
 
         Assert.Equal("application/x-ndjson", response.Content.Headers.ContentType?.MediaType);
-        Assert.Equal(_ollama.LastStream, received);
+        Assert.Equal(_mesh.Ollama.LastStream, received);
         Assert.Contains("\"context\":[1,2,3]", received);
     }
 
     [Fact]
     public async Task Generate_UnknownModel_404InOllamasForm_NothingReachesTheHost()
     {
-        using var http = Http();
+        using var http = _mesh.Http();
 
         using var response = await http.PostAsJsonAsync("/ollama/api/generate", new { model = "no-such-model", prompt = "x" }, Ct);
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.Contains("no-such-model", (await response.JsonAsync()).GetProperty("error").GetString());
-        Assert.Equal(0, _ollama.Requests);
+        Assert.Equal(0, _mesh.Ollama.Requests);
     }
 }

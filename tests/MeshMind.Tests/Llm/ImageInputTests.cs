@@ -1,9 +1,6 @@
 using System.ClientModel;
 using System.Net;
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Text;
-using MeshMind.FakeOllama;
 using MeshMind.Tests.Support;
 using OllamaSharp;
 using OllamaSharp.Models.Chat;
@@ -23,39 +20,16 @@ public sealed class ImageInputTests : IAsyncLifetime
     private static readonly byte[] s_png = Convert.FromBase64String(
         "iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAYAAABytg0kAAAAEklEQVR4nGP4z8DwHwyBNBgAAEnICff5q7YNAAAAAElFTkSuQmCC");
 
-    private FakeOllamaServer _ollama = null!;
-    private TestNode _host = null!;
-    private TestNode _thin = null!;
-    private string _key = "";
+    private ThinAndHost _mesh = null!;
 
-    public async ValueTask InitializeAsync()
-    {
-        _ollama = await FixtureAsync();
-        _host = await StartAsync("host", _ollama.BaseAddress.ToString());
-        _thin = await StartAsync("thin", NoLlm, [_host]);
-        await UntilRoutableAsync(_thin, _host);
-        using var person = await _thin.CreateLoggedInClientAsync();
-        var created = await person.PostAsJsonAsync("/api/keys", new { name = "images" }, Ct);
-        _key = (await created.JsonAsync()).GetProperty("key").GetString()!;
-    }
+    public async ValueTask InitializeAsync() => _mesh = await ThinAndHost.StartAsync();
 
-    public async ValueTask DisposeAsync()
-    {
-        await _thin.DisposeAsync();
-        await _host.DisposeAsync();
-        await _ollama.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => _mesh.DisposeAsync();
 
-    private HttpClient Http(string basePath = "/")
-    {
-        var http = new HttpClient { BaseAddress = new Uri(_thin.BaseAddress, basePath) };
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", _key);
-        return http;
-    }
 
     private void AssertTheHostGotThePng()
     {
-        var image = Assert.Single(_ollama.LastImages);
+        var image = Assert.Single(_mesh.Ollama.LastImages);
         Assert.Equal(s_png, Convert.FromBase64String(image));
     }
 
@@ -69,7 +43,7 @@ public sealed class ImageInputTests : IAsyncLifetime
     [Fact]
     public async Task OpenAiSdk_ImageContentPart_ReachesTheHostByteForByte()
     {
-        var client = new ChatClient("llama3", new ApiKeyCredential(_key), new OpenAIClientOptions { Endpoint = new Uri(_thin.BaseAddress, "/v1") });
+        var client = new ChatClient("llama3", new ApiKeyCredential(_mesh.Key), new OpenAIClientOptions { Endpoint = _mesh.OpenAiEndpoint });
         var message = new UserChatMessage(
             ChatMessageContentPart.CreateTextPart("what colours are these?"),
             ChatMessageContentPart.CreateImagePart(BinaryData.FromBytes(s_png), "image/png"));
@@ -78,13 +52,13 @@ public sealed class ImageInputTests : IAsyncLifetime
 
         Assert.Equal("Echo from llama3:latest: what colours are these?", completion.Content[0].Text);
         AssertTheHostGotThePng();
-        Assert.Equal("what colours are these?", _ollama.LastRequest!["messages"]![0]!["content"]!.GetValue<string>());
+        Assert.Equal("what colours are these?", _mesh.Ollama.LastRequest!["messages"]![0]!["content"]!.GetValue<string>());
     }
 
     [Fact]
     public async Task OllamaSharp_ChatImage_ReachesTheHostByteForByte()
     {
-        using var http = Http("/ollama/");
+        using var http = _mesh.Http("/ollama/");
         using var client = new OllamaApiClient(http);
         var text = new StringBuilder();
 
@@ -104,7 +78,7 @@ public sealed class ImageInputTests : IAsyncLifetime
     [Fact]
     public async Task OllamaSharp_GenerateImage_ReachesTheHostByteForByte()
     {
-        using var http = Http("/ollama/");
+        using var http = _mesh.Http("/ollama/");
         using var client = new OllamaApiClient(http);
         var text = new StringBuilder();
 
@@ -119,7 +93,7 @@ public sealed class ImageInputTests : IAsyncLifetime
         }
 
         Assert.Equal("Echo from llama3:latest: describe it", text.ToString());
-        Assert.Equal("describe it", _ollama.LastRequest!["prompt"]!.GetValue<string>());
+        Assert.Equal("describe it", _mesh.Ollama.LastRequest!["prompt"]!.GetValue<string>());
         AssertTheHostGotThePng();
     }
 
@@ -129,13 +103,13 @@ public sealed class ImageInputTests : IAsyncLifetime
     [InlineData("""42""")]
     public async Task V1Chat_ImageThatIsNotADataUrl_400_NothingFetchedOrSent(string part)
     {
-        using var http = Http();
+        using var http = _mesh.Http();
         var body = $$"""{"model":"llama3","messages":[{"role":"user","content":[{"type":"text","text":"look"},{{part}}]}]}""";
 
         using var response = await http.PostAsync("/v1/chat/completions", new StringContent(body, Encoding.UTF8, "application/json"), Ct);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("messages", (await response.JsonAsync()).GetProperty("error").GetProperty("param").GetString());
-        Assert.Equal(0, _ollama.Requests);
+        Assert.Equal(0, _mesh.Ollama.Requests);
     }
 }

@@ -1,7 +1,5 @@
 using System.ClientModel;
 using System.Net;
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -29,38 +27,17 @@ public sealed class ToolCallingTests : IAsyncLifetime
 
     private const string Result = "18 degrees and sunny";
 
-    private FakeOllamaServer _ollama = null!;
-    private TestNode _host = null!;
-    private TestNode _thin = null!;
-    private string _key = "";
+    private ThinAndHost _mesh = null!;
 
-    public async ValueTask InitializeAsync()
-    {
-        _ollama = await FixtureAsync(new FakeOllamaOptions { ToolArguments = new JsonObject { ["location"] = "Paris", ["unit"] = "celsius" } });
-        _host = await StartAsync("host", _ollama.BaseAddress.ToString());
-        _thin = await StartAsync("thin", NoLlm, [_host]);
-        await UntilRoutableAsync(_thin, _host);
-        using var person = await _thin.CreateLoggedInClientAsync();
-        var created = await person.PostAsJsonAsync("/api/keys", new { name = "tools" }, Ct);
-        _key = (await created.JsonAsync()).GetProperty("key").GetString()!;
-    }
+    public async ValueTask InitializeAsync() =>
+        _mesh = await ThinAndHost.StartAsync(new FakeOllamaOptions { ToolArguments = new JsonObject { ["location"] = "Paris", ["unit"] = "celsius" } });
 
-    public async ValueTask DisposeAsync()
-    {
-        await _thin.DisposeAsync();
-        await _host.DisposeAsync();
-        await _ollama.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => _mesh.DisposeAsync();
 
     private ChatClient OpenAi() =>
-        new("llama3", new ApiKeyCredential(_key), new OpenAIClientOptions { Endpoint = new Uri(_thin.BaseAddress, "/v1") });
+        new("llama3", new ApiKeyCredential(_mesh.Key), new OpenAIClientOptions { Endpoint = _mesh.OpenAiEndpoint });
 
-    private OllamaApiClient Ollama()
-    {
-        var http = new HttpClient { BaseAddress = new Uri(_thin.BaseAddress, "/ollama/") };
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", _key);
-        return new OllamaApiClient(http);
-    }
+    private OllamaApiClient Ollama() => new(_mesh.Http("/ollama/"));
 
     private static ChatCompletionOptions WeatherTool() => new()
     {
@@ -70,7 +47,7 @@ public sealed class ToolCallingTests : IAsyncLifetime
     /// <summary>The host got the tool as OpenAI and Ollama both describe it: type, name, description and the schema as sent.</summary>
     private void AssertHostGotTheWeatherTool()
     {
-        var tool = Assert.Single(_ollama.LastRequest!["tools"]!.AsArray())!;
+        var tool = Assert.Single(_mesh.Ollama.LastRequest!["tools"]!.AsArray())!;
         Assert.Equal("function", tool["type"]!.GetValue<string>());
         Assert.Equal("get_weather", tool["function"]!["name"]!.GetValue<string>());
         Assert.True(JsonNode.DeepEquals(JsonNode.Parse(WeatherSchema), tool["function"]!["parameters"]), tool.ToJsonString());
@@ -79,11 +56,11 @@ public sealed class ToolCallingTests : IAsyncLifetime
     /// <summary>The second turn as the host got it: the assistant's call in Ollama's shape (arguments an object), then the tool's result naming the function.</summary>
     private void AssertHostGotTheCallAndItsResult()
     {
-        var messages = _ollama.LastRequest!["messages"]!.AsArray();
+        var messages = _mesh.Ollama.LastRequest!["messages"]!.AsArray();
         Assert.Equal(["user", "assistant", "tool"], messages.Select(m => m!["role"]!.GetValue<string>()));
         var call = Assert.Single(messages[1]!["tool_calls"]!.AsArray())!;
         Assert.Equal("get_weather", call["function"]!["name"]!.GetValue<string>());
-        Assert.True(JsonNode.DeepEquals(_ollama.Options.ToolArguments, call["function"]!["arguments"]), call.ToJsonString());
+        Assert.True(JsonNode.DeepEquals(_mesh.Ollama.Options.ToolArguments, call["function"]!["arguments"]), call.ToJsonString());
         Assert.Equal(Result, messages[2]!["content"]!.GetValue<string>());
         Assert.Equal("get_weather", messages[2]!["tool_name"]!.GetValue<string>());
     }
@@ -117,7 +94,7 @@ public sealed class ToolCallingTests : IAsyncLifetime
         Assert.Empty(answer.ToolCalls);
         Assert.Equal($"Echo from llama3:latest: {Result}", answer.Content[0].Text);
         AssertHostGotTheCallAndItsResult();
-        Assert.Equal(toolCall.Id, _ollama.LastRequest!["messages"]![2]!["tool_call_id"]!.GetValue<string>());
+        Assert.Equal(toolCall.Id, _mesh.Ollama.LastRequest!["messages"]![2]!["tool_call_id"]!.GetValue<string>());
     }
 
     [Fact]
@@ -193,8 +170,8 @@ public sealed class ToolCallingTests : IAsyncLifetime
         Assert.Equal("get_weather", call.Function!.Name);
         Assert.Equal("Paris", call.Function.Arguments!["location"]?.ToString());
         Assert.Equal("celsius", call.Function.Arguments!["unit"]?.ToString());
-        Assert.Equal("get_weather", _ollama.LastRequest!["tools"]![0]!["function"]!["name"]!.GetValue<string>());
-        Assert.Equal(["celsius", "fahrenheit"], _ollama.LastRequest!["tools"]![0]!["function"]!["parameters"]!["properties"]!["unit"]!["enum"]!.AsArray()
+        Assert.Equal("get_weather", _mesh.Ollama.LastRequest!["tools"]![0]!["function"]!["name"]!.GetValue<string>());
+        Assert.Equal(["celsius", "fahrenheit"], _mesh.Ollama.LastRequest!["tools"]![0]!["function"]!["parameters"]!["properties"]!["unit"]!["enum"]!.AsArray()
             .Select(e => e!.GetValue<string>()));
 
         messages.Add(first);
@@ -221,8 +198,7 @@ public sealed class ToolCallingTests : IAsyncLifetime
     [Fact]
     public async Task V1Chat_ToolCallWithArgumentsThatAreNotJson_400NamingTheFunction()
     {
-        using var http = new HttpClient { BaseAddress = _thin.BaseAddress };
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", _key);
+        using var http = _mesh.Http();
         const string body = """
             {"model":"llama3","messages":[{"role":"user","content":"weather?"},
              {"role":"assistant","content":null,"tool_calls":[{"id":"call_1","type":"function","function":{"name":"get_weather","arguments":"{not json"}}]},
@@ -235,6 +211,6 @@ public sealed class ToolCallingTests : IAsyncLifetime
         var error = (await response.JsonAsync()).GetProperty("error");
         Assert.Contains("get_weather", error.GetProperty("message").GetString());
         Assert.Equal("messages", error.GetProperty("param").GetString());
-        Assert.Equal(0, _ollama.Requests);
+        Assert.Equal(0, _mesh.Ollama.Requests);
     }
 }

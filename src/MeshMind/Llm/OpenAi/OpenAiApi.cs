@@ -15,10 +15,6 @@ namespace MeshMind.Llm.OpenAi;
 /// </summary>
 internal static class OpenAiApi
 {
-    private static readonly byte[] s_dataPrefix = "data: "u8.ToArray();
-    private static readonly byte[] s_eventEnd = "\n\n"u8.ToArray();
-    private static readonly byte[] s_done = "data: [DONE]\n\n"u8.ToArray();
-
     public static IEndpointRouteBuilder MapOpenAiApi(this IEndpointRouteBuilder endpoints)
     {
         var v1 = endpoints.MapGroup("/v1");
@@ -180,31 +176,16 @@ internal static class OpenAiApi
                 Event(response, writer, new OpenAiChunk(id, "chat.completion.chunk", created, answer.Model, []) { Usage = Usage(final) });
             }
 
-            response.BodyWriter.Write(s_done);
-            await response.BodyWriter.FlushAsync(context.RequestAborted);
+            await OpenAiSse.DoneAsync(context);
         }
         catch (LlmStreamException ex)
         {
-            // An error event, and no [DONE]: the client must not take the partial answer for a finished one.
-            response.BodyWriter.Write(s_dataPrefix);
-            writer.Reset();
-            JsonSerializer.Serialize(writer, new OpenAiErrorResponse(new OpenAiError(ex.Message, "server_error", null, "upstream_failed")),
-                OpenAiJsonContext.Default.OpenAiErrorResponse);
-            writer.Flush();
-            writer.Reset();
-            response.BodyWriter.Write(s_eventEnd);
-            await response.BodyWriter.FlushAsync(context.RequestAborted);
+            await OpenAiSse.ErrorAsync(context, writer, ex.Message);
         }
     }
 
-    private static void Event(HttpResponse response, Utf8JsonWriter writer, OpenAiChunk chunk)
-    {
-        response.BodyWriter.Write(s_dataPrefix);
-        JsonSerializer.Serialize(writer, chunk, OpenAiJsonContext.Default.OpenAiChunk);
-        writer.Flush();
-        writer.Reset();
-        response.BodyWriter.Write(s_eventEnd);
-    }
+    private static void Event(HttpResponse response, Utf8JsonWriter writer, OpenAiChunk chunk) =>
+        OpenAiSse.Event(response, writer, chunk, OpenAiJsonContext.Default.OpenAiChunk);
 
     internal static string FinishReason(LlmResult? final) => final?.DoneReason == "length" ? "length" : "stop";
 

@@ -19,9 +19,6 @@ internal static class OpenAiCompletions
     /// <summary>Prompts in one request; each is a separate answer, completed in turn.</summary>
     public const int MaxPrompts = 16;
 
-    private static readonly byte[] s_dataPrefix = "data: "u8.ToArray();
-    private static readonly byte[] s_eventEnd = "\n\n"u8.ToArray();
-    private static readonly byte[] s_done = "data: [DONE]\n\n"u8.ToArray();
     private static readonly JsonElement s_true = JsonSerializer.SerializeToElement(true, OpenAiJsonContext.Default.Boolean);
 
     /// <summary>Completes each prompt as written (raw, no chat template), whole or as server-sent <c>text_completion</c> chunks.</summary>
@@ -106,16 +103,7 @@ internal static class OpenAiCompletions
             Model = body.Model!,
             Messages = [new LlmMessage(LlmMessage.User, prompt)],
             Prompt = new LlmPrompt(prompt),
-            Options = new GenerationOptions
-            {
-                Temperature = body.Temperature,
-                TopP = body.TopP,
-                MaxTokens = body.MaxTokens,
-                Seed = body.Seed,
-                PresencePenalty = body.PresencePenalty,
-                FrequencyPenalty = body.FrequencyPenalty,
-                Stop = OpenAiTranslation.Stop(body.Stop),
-            },
+            Options = OpenAiTranslation.Options(body.Temperature, body.TopP, body.MaxTokens, body.Seed, body.PresencePenalty, body.FrequencyPenalty, body.Stop),
             OllamaExtras = extras,
         };
     }
@@ -204,7 +192,7 @@ internal static class OpenAiCompletions
                 }
                 else
                 {
-                    await ErrorEventAsync(context, writer, unavailable!.Message);
+                    await OpenAiSse.ErrorAsync(context, writer, unavailable!.Message);
                 }
 
                 return;
@@ -231,7 +219,7 @@ internal static class OpenAiCompletions
                 }
                 catch (LlmStreamException ex)
                 {
-                    await ErrorEventAsync(context, writer, ex.Message);
+                    await OpenAiSse.ErrorAsync(context, writer, ex.Message);
                     return;
                 }
 
@@ -250,30 +238,9 @@ internal static class OpenAiCompletions
             });
         }
 
-        response.BodyWriter.Write(s_done);
-        await response.BodyWriter.FlushAsync(context.RequestAborted);
+        await OpenAiSse.DoneAsync(context);
     }
 
-    private static void Event(HttpResponse response, Utf8JsonWriter writer, OpenAiTextCompletion chunk)
-    {
-        response.BodyWriter.Write(s_dataPrefix);
-        JsonSerializer.Serialize(writer, chunk, OpenAiJsonContext.Default.OpenAiTextCompletion);
-        writer.Flush();
-        writer.Reset();
-        response.BodyWriter.Write(s_eventEnd);
-    }
-
-    /// <summary>An error event, and no <c>[DONE]</c>: the client must not take the partial answer for a finished one.</summary>
-    private static async Task ErrorEventAsync(HttpContext context, Utf8JsonWriter writer, string message)
-    {
-        var response = context.Response;
-        response.BodyWriter.Write(s_dataPrefix);
-        writer.Reset();
-        JsonSerializer.Serialize(writer, new OpenAiErrorResponse(new OpenAiError(message, "server_error", null, "upstream_failed")),
-            OpenAiJsonContext.Default.OpenAiErrorResponse);
-        writer.Flush();
-        writer.Reset();
-        response.BodyWriter.Write(s_eventEnd);
-        await response.BodyWriter.FlushAsync(context.RequestAborted);
-    }
+    private static void Event(HttpResponse response, Utf8JsonWriter writer, OpenAiTextCompletion chunk) =>
+        OpenAiSse.Event(response, writer, chunk, OpenAiJsonContext.Default.OpenAiTextCompletion);
 }

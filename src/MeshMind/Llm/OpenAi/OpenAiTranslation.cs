@@ -61,19 +61,24 @@ internal static class OpenAiTranslation
         return new LlmMessage(role, text) { Images = images.Count > 0 ? images : null, OllamaExtras = extras.Count > 0 ? extras : null };
     }
 
-    private static GenerationOptions ToOptions(OpenAiChatRequest body) => new()
+    private static GenerationOptions ToOptions(OpenAiChatRequest body) => Options(body.Temperature, body.TopP, body.MaxCompletionTokens ?? body.MaxTokens,
+        body.Seed, body.PresencePenalty, body.FrequencyPenalty, body.Stop);
+
+    /// <summary>OpenAI's sampling fields, which chat and legacy completions share.</summary>
+    internal static GenerationOptions Options(float? temperature, float? topP, int? maxTokens, int? seed, float? presencePenalty,
+        float? frequencyPenalty, JsonElement? stop) => new()
     {
-        Temperature = body.Temperature,
-        TopP = body.TopP,
-        MaxTokens = body.MaxCompletionTokens ?? body.MaxTokens,
-        Seed = body.Seed,
-        PresencePenalty = body.PresencePenalty,
-        FrequencyPenalty = body.FrequencyPenalty,
-        Stop = Stop(body.Stop),
+        Temperature = temperature,
+        TopP = topP,
+        MaxTokens = maxTokens,
+        Seed = seed,
+        PresencePenalty = presencePenalty,
+        FrequencyPenalty = frequencyPenalty,
+        Stop = Stop(stop),
     };
 
     /// <summary>OpenAI's <c>stop</c>: a string or an array of strings.</summary>
-    internal static IReadOnlyList<string>? Stop(JsonElement? stop) => stop switch
+    private static IReadOnlyList<string>? Stop(JsonElement? stop) => stop switch
     {
         { ValueKind: JsonValueKind.String } s => [s.GetString()!],
         { ValueKind: JsonValueKind.Array } a => [.. a.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.String).Select(e => e.GetString()!)],
