@@ -124,6 +124,25 @@ internal sealed class OpenAiStreamChoice
 internal sealed class OpenAiStreamDelta
 {
     public string? Content { get; set; }
+
+    /// <summary>Pieces of tool calls: the first of each call has its index, id and name, the rest more of its arguments' text.</summary>
+    public List<OpenAiStreamToolCall>? ToolCalls { get; set; }
+}
+
+internal sealed class OpenAiStreamToolCall
+{
+    public int Index { get; set; }
+
+    public string? Id { get; set; }
+
+    public OpenAiStreamFunction? Function { get; set; }
+}
+
+internal sealed class OpenAiStreamFunction
+{
+    public string? Name { get; set; }
+
+    public string? Arguments { get; set; }
 }
 
 internal sealed class OpenAiStreamUsage
