@@ -11,7 +11,7 @@ namespace MeshMind.FakeOllama;
 
 /// <summary>
 /// A scripted server speaking Ollama's documented HTTP API (<c>/api/version</c>, <c>/api/tags</c>, <c>/api/ps</c>,
-/// <c>/api/chat</c>, <c>/api/generate</c>, <c>/api/embed</c>; NDJSON streaming with Ollama's field names and final statistics).
+/// <c>/api/chat</c> with tool calls, <c>/api/generate</c>, <c>/api/embed</c>; NDJSON streaming with Ollama's field names and final statistics).
 /// Replies are deterministic; pacing (a pause per token or a fixed rate) and faults come from <see cref="FakeOllamaOptions"/>;
 /// with <see cref="FakeOllamaOptions.Gpu"/> set, a <see cref="GpuSimulation"/> decides when each token comes and what the
 /// final statistics and <c>/api/ps</c> say.
@@ -217,12 +217,17 @@ public sealed partial class FakeOllamaServer : IAsyncDisposable
             return;
         }
 
-        var prompt = chat
-            ? request!["messages"]?.AsArray().LastOrDefault(m => m?["role"]?.GetValue<string>() == "user")?["content"]?.GetValue<string>() ?? ""
-            : request!["prompt"]?.GetValue<string>() ?? "";
+        var prompt = chat ? ChatPrompt(request!) : request!["prompt"]?.GetValue<string>() ?? "";
+        var stream = request!["stream"]?.GetValue<bool>() ?? true;
+        KeepImages(request, chat);
+        if (chat && ToolCallFor(request) is { } toolCall)
+        {
+            await AnswerToolCallAsync(context, known.Name, toolCall, stream, prompt);
+            return;
+        }
+
         var reply = ReplyFor(known.Name, prompt);
         var tokens = Tokens(reply);
-        var stream = request["stream"]?.GetValue<bool>() ?? true;
         var started = DateTimeOffset.UtcNow;
         using var job = Gpu is null ? null : await EnqueueAsync(context, request, chat, known.Name, reply, tokens.Count);
         if (Gpu is not null && job is null)

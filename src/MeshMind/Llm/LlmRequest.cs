@@ -20,9 +20,20 @@ internal sealed record LlmRequest
 
     public GenerationOptions? Options { get; init; }
 
+    /// <summary>
+    /// Set when the client asked to complete a prompt rather than to chat (Ollama's <c>/api/generate</c>, OpenAI's
+    /// <c>/v1/completions</c>): an Ollama host gets <c>POST /api/generate</c> with this prompt, the system message and the
+    /// user message's images, and every field in <see cref="OllamaExtras"/> (<c>raw</c>, <c>suffix</c>, <c>template</c>,
+    /// <c>context</c>, …); a host of another protocol gets <see cref="Messages"/>, the equivalent chat.
+    /// </summary>
+    public LlmPrompt? Prompt { get; init; }
+
     /// <summary>Ollama request fields passed through untouched, by their wire names.</summary>
     public IReadOnlyDictionary<string, JsonElement>? OllamaExtras { get; init; }
 }
+
+/// <summary>The prompt of a completion, as the client wrote it (see <see cref="LlmRequest.Prompt"/>).</summary>
+internal sealed record LlmPrompt(string Text);
 
 /// <summary>One message of a chat: <c>system</c>, <c>user</c>, <c>assistant</c> or <c>tool</c>, its text, and images (base64).</summary>
 internal sealed record LlmMessage(string Role, string Content)

@@ -21,6 +21,9 @@ internal sealed record LlmResult
 
     public long EvalDuration { get; init; }
 
+    /// <summary>Fields of an Ollama host's final line that MeshMind does not model (generate's <c>context</c>, …), passed on untouched.</summary>
+    public IReadOnlyDictionary<string, System.Text.Json.JsonElement>? OllamaExtras { get; init; }
+
     /// <summary>Generation speed, when the host reported tokens and time.</summary>
     public double? TokensPerSecond => EvalCount > 0 && EvalDuration > 0 ? EvalCount / (EvalDuration / 1e9) : null;
 }

@@ -35,6 +35,25 @@ internal static class Json
         return document.RootElement.Clone();
     }
 
+    /// <summary>One array of <paramref name="items"/>, in order.</summary>
+    public static JsonElement Array(IEnumerable<JsonElement> items)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartArray();
+            foreach (var item in items)
+            {
+                item.WriteTo(writer);
+            }
+
+            writer.WriteEndArray();
+        }
+
+        using var document = JsonDocument.Parse(buffer.WrittenMemory);
+        return document.RootElement.Clone();
+    }
+
     private static JsonElement Parse(string json)
     {
         using var document = JsonDocument.Parse(json);

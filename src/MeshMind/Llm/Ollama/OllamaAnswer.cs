@@ -7,7 +7,9 @@ using MeshMind.Llm.Pipeline;
 namespace MeshMind.Llm.Ollama;
 
 /// <summary>An answer read from an Ollama host's NDJSON, a line at a time; each line is also available as the host's bytes.</summary>
-internal sealed class OllamaAnswer(OllamaLineReader lines) : BackendAnswer
+/// <param name="lines">The host's response.</param>
+/// <param name="generate">The lines are <c>/api/generate</c>'s (<c>response</c>), not <c>/api/chat</c>'s (<c>message</c>).</param>
+internal sealed class OllamaAnswer(OllamaLineReader lines, bool generate = false) : BackendAnswer
 {
     public override bool SpeaksOllama => true;
 
@@ -33,9 +35,13 @@ internal sealed class OllamaAnswer(OllamaLineReader lines) : BackendAnswer
         return true;
     }
 
-    public override LlmChunk Chunk() => OllamaTranslation.ToChunk(Parse(OllamaJsonContext.Default.OllamaChatLine, "chat chunk"));
+    public override LlmChunk Chunk() => generate
+        ? OllamaTranslation.ToChunk(Parse(OllamaJsonContext.Default.OllamaGenerateLine, "generate chunk"))
+        : OllamaTranslation.ToChunk(Parse(OllamaJsonContext.Default.OllamaChatLine, "chat chunk"));
 
-    public override LlmResult Result() => OllamaTranslation.ToResult(Parse(OllamaJsonContext.Default.OllamaChatLine, "final chat line"));
+    public override LlmResult Result() => generate
+        ? OllamaTranslation.ToResult(Parse(OllamaJsonContext.Default.OllamaGenerateLine, "final generate line"))
+        : OllamaTranslation.ToResult(Parse(OllamaJsonContext.Default.OllamaChatLine, "final chat line"));
 
     public override bool TryGetOllamaLine(out ReadOnlySequence<byte> line)
     {

@@ -19,7 +19,7 @@ internal static class OllamaApi
         endpoints.MapGet("/api/tags", (LlmHosts hosts, TimeProvider time) => OllamaFrontEnd.Tags(ModelInventory.Of(hosts.Candidates()), time)).Produces<OllamaModelList>();
         endpoints.MapGet("/api/ps", (LlmHosts hosts, TimeProvider time) => OllamaFrontEnd.Ps(ModelInventory.Of(hosts.Candidates()), time)).Produces<OllamaModelList>();
         endpoints.MapPost("/api/show", ModelShow.ShowAsync).DescribeShow();
-        endpoints.MapPost("/api/generate", OllamaFrontEnd.GenerateAsync).DescribeAnswer<OllamaGenerateRequest, OllamaGenerateLine>();
+        endpoints.MapPost("/api/generate", OllamaFrontEnd.GenerateInMeshAsync).DescribeAnswer<OllamaGenerateRequest, OllamaGenerateLine>();
         endpoints.MapPost("/api/embed", (HttpContext context, LlmRouter router) => OllamaEmbed.EmbedAsync(context, router, includePeers: true)).DescribeEmbed();
 
         var ollama = endpoints.MapGroup("/ollama");
@@ -28,7 +28,7 @@ internal static class OllamaApi
         ollama.MapGet("/api/tags", (LlmHosts hosts, TimeProvider time) => OllamaFrontEnd.Tags(ModelInventory.Of(hosts.Candidates()), time)).Produces<OllamaModelList>();
         ollama.MapGet("/api/ps", (LlmHosts hosts, TimeProvider time) => OllamaFrontEnd.Ps(ModelInventory.Of(hosts.Candidates()), time)).Produces<OllamaModelList>();
         ollama.MapPost("/api/show", ModelShow.ShowAsync).DescribeShow();
-        ollama.MapPost("/api/generate", OllamaFrontEnd.GenerateAsync).DescribeAnswer<OllamaGenerateRequest, OllamaGenerateLine>();
+        ollama.MapPost("/api/generate", OllamaFrontEnd.GenerateInMeshAsync).DescribeAnswer<OllamaGenerateRequest, OllamaGenerateLine>();
         ollama.MapPost("/api/embed", (HttpContext context, LlmRouter router) => OllamaEmbed.EmbedAsync(context, router, includePeers: true)).DescribeEmbed();
         ollama.MapPost("/api/chat", (HttpContext context, LlmRouter router) => OllamaFrontEnd.ChatAsync(context, router, includePeers: true))
             .DescribeAnswer<OllamaChatRequest, OllamaChatLine>();

@@ -6,7 +6,8 @@ namespace MeshMind.Llm.Ollama;
 
 /// <summary>
 /// A host that speaks Ollama's API over <paramref name="http"/> (base address set): this node's Ollama, or a peer's mesh
-/// port (which serves the same contract). Chats go to <c>POST /api/chat</c>, always streamed; the answer is read line by line.
+/// port (which serves the same contract). Chats go to <c>POST /api/chat</c> and completions of a prompt to
+/// <c>POST /api/generate</c>, always streamed; the answer is read line by line.
 /// </summary>
 internal sealed class OllamaBackend(HttpClient http) : ILocalBackend
 {
@@ -17,19 +18,20 @@ internal sealed class OllamaBackend(HttpClient http) : ILocalBackend
         HttpResponseMessage? response = null;
         try
         {
-            using (var message = new HttpRequestMessage(HttpMethod.Post, "api/chat")
+            var generate = request.Prompt is not null;
+            var body = generate
+                ? JsonSerializer.SerializeToUtf8Bytes(OllamaTranslation.ToGenerateWire(request), OllamaJsonContext.Default.OllamaGenerateRequest)
+                : JsonSerializer.SerializeToUtf8Bytes(OllamaTranslation.ToWire(request), OllamaJsonContext.Default.OllamaChatRequest);
+            using (var message = new HttpRequestMessage(HttpMethod.Post, generate ? "api/generate" : "api/chat")
             {
-                Content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(OllamaTranslation.ToWire(request), OllamaJsonContext.Default.OllamaChatRequest))
-                {
-                    Headers = { ContentType = s_json },
-                },
+                Content = new ByteArrayContent(body) { Headers = { ContentType = s_json } },
             })
             {
                 response = await http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
             }
 
             response.EnsureSuccessStatusCode();
-            return new OllamaAnswer(await OllamaLineReader.OpenAsync(response, cancellationToken));
+            return new OllamaAnswer(await OllamaLineReader.OpenAsync(response, cancellationToken), generate);
         }
         catch
         {

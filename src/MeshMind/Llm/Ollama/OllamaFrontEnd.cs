@@ -65,8 +65,14 @@ internal static class OllamaFrontEnd
         await ServeAsync(context, router, OllamaTranslation.ToRequest(request!), request!.Stream ?? true, generate: false, includePeers);
     }
 
-    /// <summary>Reads an Ollama generate request and answers it as the equivalent chat, in generate's form.</summary>
-    public static async Task GenerateAsync(HttpContext context, LlmRouter router)
+    /// <summary>Reads an Ollama generate request and answers it through the mesh, in generate's form (an Ollama host gets every field sent).</summary>
+    public static Task GenerateInMeshAsync(HttpContext context, LlmRouter router) => GenerateAsync(context, router, includePeers: true);
+
+    /// <summary>
+    /// Reads an Ollama generate request and answers it in generate's form: an Ollama host gets the generate with every field
+    /// the client sent (<paramref name="includePeers"/>: through the mesh, or this node's LLM only).
+    /// </summary>
+    public static async Task GenerateAsync(HttpContext context, LlmRouter router, bool includePeers)
     {
         var (request, error) = await ReadGenerateAsync(context.Request);
         if (error is not null)
@@ -75,13 +81,15 @@ internal static class OllamaFrontEnd
             return;
         }
 
-        await ServeAsync(context, router, OllamaTranslation.ToRequest(request!), request!.Stream ?? true, generate: true, includePeers: true);
+        await ServeAsync(context, router, OllamaTranslation.ToRequest(request!), request!.Stream ?? true, generate: true, includePeers);
     }
 
     /// <summary>
     /// Routes a chat and writes it in Ollama's form: NDJSON when streaming, one object otherwise; errors as
-    /// <c>{"error": ...}</c>. A streamed chat from a host that speaks Ollama is passed on as the host's bytes
-    /// (<see cref="LlmAnswer.CopyOllamaLinesAsync"/>); anything else is written from the answer's chunks.
+    /// <c>{"error": ...}</c>. A streamed answer from a host that speaks Ollama is passed on as the host's bytes
+    /// (<see cref="LlmAnswer.CopyOllamaLinesAsync"/>: a chat's lines for a chat, a generate's for a generate, as
+    /// <see cref="OllamaBackend"/> asks); anything else is written from the answer's chunks, a whole answer with the
+    /// thinking, tool calls and final fields the chunks carried.
     /// </summary>
     public static async Task ServeAsync(HttpContext context, LlmRouter router, LlmRequest request, bool streaming, bool generate, bool includePeers)
     {
@@ -110,20 +118,32 @@ internal static class OllamaFrontEnd
             using var writer = new Utf8JsonWriter((IBufferWriter<byte>)response.BodyWriter);
             try
             {
-                if (streaming && !generate && answer.HasOllamaLines)
+                if (streaming && answer.HasOllamaLines)
                 {
-                    // Ollama's own chat stream: the host's lines go out as they came, unparsed but for the last.
+                    // Ollama's own stream: the host's lines go out as they came, unparsed but for the last.
                     await answer.CopyOllamaLinesAsync(response.BodyWriter);
                     await response.BodyWriter.FlushAsync(context.RequestAborted);
                     return;
                 }
 
                 var text = streaming ? null : new StringBuilder();
+                StringBuilder? thinking = null;
+                List<JsonElement>? toolCalls = null;
                 await foreach (var chunk in answer.ReadAsync(streaming ? response.BodyWriter : null))
                 {
                     if (!streaming)
                     {
                         text!.Append(chunk.Content);
+                        if (chunk.Thinking is { Length: > 0 } thought)
+                        {
+                            (thinking ??= new StringBuilder()).Append(thought);
+                        }
+
+                        if (chunk.ToolCalls is { ValueKind: JsonValueKind.Array } calls)
+                        {
+                            (toolCalls ??= []).AddRange(calls.EnumerateArray());
+                        }
+
                         continue;
                     }
 
@@ -141,11 +161,13 @@ internal static class OllamaFrontEnd
                 var content = text?.ToString() ?? "";
                 if (generate)
                 {
-                    Write(writer, response, OllamaTranslation.GenerateDone(answer.Model, final, content, time.GetUtcNow()), newline: streaming);
+                    Write(writer, response, OllamaTranslation.GenerateDone(answer.Model, final, content, time.GetUtcNow(), thinking?.ToString()),
+                        newline: streaming);
                 }
                 else
                 {
-                    Write(writer, response, OllamaTranslation.ChatDone(answer.Model, final, content, time.GetUtcNow()), newline: streaming);
+                    Write(writer, response, OllamaTranslation.ChatDone(answer.Model, final, content, time.GetUtcNow(), thinking?.ToString(),
+                        toolCalls is null ? null : Json.Array(toolCalls)), newline: streaming);
                 }
                 await response.BodyWriter.FlushAsync(context.RequestAborted);
             }

@@ -6,9 +6,6 @@ namespace MeshMind.Llm.Ollama;
 /// <summary>Ollama's wire types to MeshMind's request and answer model, and back. Pure functions.</summary>
 internal static class OllamaTranslation
 {
-    /// <summary>The fields of a generate request that a chat also understands; the rest (suffix, template, raw, context) has no chat equivalent.</summary>
-    private static readonly string[] s_generateExtrasForChat = ["format", "keep_alive", "think"];
-
     public static LlmRequest ToRequest(OllamaChatRequest chat) => new()
     {
         Model = chat.Model ?? "",
@@ -21,7 +18,10 @@ internal static class OllamaTranslation
         OllamaExtras = chat.Extras is { Count: > 0 } requestExtras ? requestExtras : null,
     };
 
-    /// <summary>A generate request as the equivalent chat: optional system prompt, then the prompt as the user's message.</summary>
+    /// <summary>
+    /// A generate request as a completion of its prompt (an Ollama host gets it as a generate, with every field the client
+    /// sent) and as the equivalent chat for other hosts: optional system prompt, then the prompt as the user's message.
+    /// </summary>
     public static LlmRequest ToRequest(OllamaGenerateRequest generate)
     {
         var messages = new List<LlmMessage>();
@@ -31,13 +31,31 @@ internal static class OllamaTranslation
         }
 
         messages.Add(new LlmMessage(LlmMessage.User, generate.Prompt ?? "") { Images = generate.Images is { Count: > 0 } images ? images : null });
-        var extras = generate.Extras?.Where(e => s_generateExtrasForChat.Contains(e.Key)).ToDictionary(e => e.Key, e => e.Value);
         return new LlmRequest
         {
             Model = generate.Model ?? "",
             Messages = messages,
             Options = ToOptions(generate.Options),
-            OllamaExtras = extras is { Count: > 0 } ? extras : null,
+            Prompt = new LlmPrompt(generate.Prompt ?? ""),
+            OllamaExtras = generate.Extras is { Count: > 0 } extras ? extras : null,
+        };
+    }
+
+    /// <summary>A completion as an Ollama host takes it (<c>POST /api/generate</c>), always streamed.</summary>
+    /// <exception cref="InvalidOperationException"><paramref name="request"/> is a chat, not a completion.</exception>
+    public static OllamaGenerateRequest ToGenerateWire(LlmRequest request)
+    {
+        var prompt = request.Prompt ?? throw new InvalidOperationException("a chat is not a completion; send it with ToWire");
+        var user = request.Messages.LastOrDefault(m => m.Role == LlmMessage.User);
+        return new OllamaGenerateRequest
+        {
+            Model = request.Model,
+            Prompt = prompt.Text,
+            System = request.Messages.FirstOrDefault(m => m.Role == LlmMessage.System)?.Content,
+            Images = user?.Images is { Count: > 0 } images ? [.. images] : null,
+            Options = ToWire(request.Options),
+            Stream = true,
+            Extras = request.OllamaExtras is { Count: > 0 } extras ? new Dictionary<string, JsonElement>(extras) : null,
         };
     }
 
@@ -63,6 +81,21 @@ internal static class OllamaTranslation
         ToolCalls = line.Message?.ToolCalls,
     };
 
+    public static LlmChunk ToChunk(OllamaGenerateLine line) => new(line.Response) { Thinking = line.Thinking };
+
+    public static LlmResult ToResult(OllamaGenerateLine line) => new()
+    {
+        DoneReason = line.DoneReason ?? "stop",
+        Content = line.Response,
+        TotalDuration = line.TotalDuration ?? 0,
+        LoadDuration = line.LoadDuration ?? 0,
+        PromptEvalCount = line.PromptEvalCount ?? 0,
+        PromptEvalDuration = line.PromptEvalDuration ?? 0,
+        EvalCount = line.EvalCount ?? 0,
+        EvalDuration = line.EvalDuration ?? 0,
+        OllamaExtras = line.Extras is { Count: > 0 } extras ? extras : null,
+    };
+
     public static LlmResult ToResult(OllamaChatLine line) => new()
     {
         DoneReason = line.DoneReason ?? "stop",
@@ -83,12 +116,16 @@ internal static class OllamaTranslation
         Message = new OllamaAnswerMessage { Content = chunk.Content, Thinking = chunk.Thinking, ToolCalls = chunk.ToolCalls },
     };
 
-    /// <summary>The last line of Ollama's chat stream (or, with the whole text, the one object of a chat not streamed).</summary>
-    public static OllamaChatLine ChatDone(string model, LlmResult result, string content, DateTimeOffset at) => new()
+    /// <summary>
+    /// The last line of Ollama's chat stream (or, with the whole answer, the one object of a chat not streamed: its text,
+    /// thinking and tool calls).
+    /// </summary>
+    public static OllamaChatLine ChatDone(string model, LlmResult result, string content, DateTimeOffset at, string? thinking = null,
+        JsonElement? toolCalls = null) => new()
     {
         Model = model,
         CreatedAt = Timestamp(at),
-        Message = new OllamaAnswerMessage { Content = content },
+        Message = new OllamaAnswerMessage { Content = content, Thinking = thinking, ToolCalls = toolCalls },
         Done = true,
         DoneReason = result.DoneReason,
         TotalDuration = result.TotalDuration,
@@ -107,11 +144,14 @@ internal static class OllamaTranslation
         Thinking = chunk.Thinking,
     };
 
-    public static OllamaGenerateLine GenerateDone(string model, LlmResult result, string content, DateTimeOffset at) => new()
+    /// <summary>The last line of a generate stream (or the one object of a generate not streamed), with the host's <c>context</c> and the like.</summary>
+    public static OllamaGenerateLine GenerateDone(string model, LlmResult result, string content, DateTimeOffset at, string? thinking = null) => new()
     {
         Model = model,
         CreatedAt = Timestamp(at),
         Response = content,
+        Thinking = thinking,
+        Extras = result.OllamaExtras is { Count: > 0 } extras ? new Dictionary<string, JsonElement>(extras) : null,
         Done = true,
         DoneReason = result.DoneReason,
         TotalDuration = result.TotalDuration,

@@ -44,7 +44,10 @@ internal sealed class OllamaMessage
     public Dictionary<string, JsonElement>? Extras { get; set; }
 }
 
-/// <summary><c>POST /api/generate</c>, answered as the equivalent chat.</summary>
+/// <summary>
+/// <c>POST /api/generate</c>: what MeshMind reads of it is typed, everything else (<c>suffix</c>, <c>format</c>,
+/// <c>template</c>, <c>raw</c>, <c>context</c>, <c>keep_alive</c>, <c>think</c>, anything newer) is kept as it came.
+/// </summary>
 internal sealed class OllamaGenerateRequest
 {
     [JsonPropertyName("model")]
@@ -160,6 +163,10 @@ internal sealed class OllamaGenerateLine
 
     [JsonPropertyName("eval_duration")]
     public long? EvalDuration { get; set; }
+
+    /// <summary>What else the host sent (the final line's <c>context</c>, …), kept as it came.</summary>
+    [JsonExtensionData]
+    public Dictionary<string, JsonElement>? Extras { get; set; }
 }
 
 /// <summary><c>GET /api/tags</c> and <c>GET /api/ps</c> as this node serves them.</summary>

@@ -10,15 +10,11 @@ namespace MeshMind.Llm.OpenAi;
 
 /// <summary>
 /// OpenAI-compatible <c>/v1</c> (its public API reference is the contract): <c>GET /v1/models</c> and
-/// <c>POST /v1/chat/completions</c> (and <c>POST /v1/embeddings</c>, see <see cref="OpenAiEmbeddings"/>), streamed as server-sent events ending <c>data: [DONE]</c> or answered whole with usage.
+/// <c>POST /v1/chat/completions</c> (and <c>POST /v1/completions</c>, see <see cref="OpenAiCompletions"/>; <c>POST /v1/embeddings</c>, see <see cref="OpenAiEmbeddings"/>), streamed as server-sent events ending <c>data: [DONE]</c> or answered whole with usage.
 /// A front-end: it translates requests and answers, the router and the answer do the rest.
 /// </summary>
 internal static class OpenAiApi
 {
-    private static readonly byte[] s_dataPrefix = "data: "u8.ToArray();
-    private static readonly byte[] s_eventEnd = "\n\n"u8.ToArray();
-    private static readonly byte[] s_done = "data: [DONE]\n\n"u8.ToArray();
-
     public static IEndpointRouteBuilder MapOpenAiApi(this IEndpointRouteBuilder endpoints)
     {
         var v1 = endpoints.MapGroup("/v1");
@@ -31,6 +27,12 @@ internal static class OpenAiApi
             .Produces<OpenAiCompletion>()
             .ProducesAlso<OpenAiChunk>("text/event-stream",
                 "The completion; with \"stream\": true, server-sent events of chunks ending with \"data: [DONE]\" (or an error event without it).")
+            .ProducesErrors<OpenAiErrorResponse>(400, 404, 413, 415, 502, 503);
+        v1.MapPost("/completions", OpenAiCompletions.CompleteAsync)
+            .AcceptsJson<OpenAiCompletionRequest>()
+            .Produces<OpenAiTextCompletion>()
+            .ProducesAlso<OpenAiTextCompletion>("text/event-stream",
+                "The completion; with \"stream\": true, server-sent events of text_completion chunks ending with \"data: [DONE]\" (or an error event without it).")
             .ProducesErrors<OpenAiErrorResponse>(400, 404, 413, 415, 502, 503);
         v1.MapPost("/embeddings", OpenAiEmbeddings.EmbedAsync)
             .AcceptsJson<OpenAiEmbeddingRequest>()
@@ -55,10 +57,21 @@ internal static class OpenAiApi
             return;
         }
 
+        LlmRequest request;
+        try
+        {
+            request = OpenAiTranslation.ToRequest(body);
+        }
+        catch (OpenAiRequestException ex)
+        {
+            await WriteErrorAsync(context, 400, ex.Message, "invalid_request_error", ex.Param);
+            return;
+        }
+
         LlmAnswer answer;
         try
         {
-            answer = await router.OpenAsync(OpenAiTranslation.ToRequest(body), includePeers: true, context.RequestAborted, origin: RequestOrigin.Of(context));
+            answer = await router.OpenAsync(request, includePeers: true, context.RequestAborted, origin: RequestOrigin.Of(context));
         }
         catch (LlmUnavailableException ex)
         {
@@ -97,11 +110,16 @@ internal static class OpenAiApi
     private static async Task AnswerAsync(HttpContext context, LlmAnswer answer, string id, long created)
     {
         var text = new StringBuilder();
+        var toolCalls = new List<OpenAiToolCall>();
         try
         {
             await foreach (var chunk in answer.ReadAsync())
             {
                 text.Append(chunk.Content);
+                if (chunk.ToolCalls is { } calls)
+                {
+                    toolCalls.AddRange(OpenAiTools.FromOllama(calls, toolCalls.Count, withIndex: false));
+                }
             }
         }
         catch (LlmStreamException ex)
@@ -111,9 +129,12 @@ internal static class OpenAiApi
         }
 
         var final = answer.Final;
+        var message = toolCalls.Count > 0
+            ? new OpenAiOutMessage("assistant", text.Length > 0 ? text.ToString() : null) { ToolCalls = toolCalls }
+            : new OpenAiOutMessage("assistant", text.ToString());
         await context.Response.WriteAsJsonAsync(
             new OpenAiCompletion(id, "chat.completion", created, answer.Model,
-                [new OpenAiChoice(0, new OpenAiOutMessage("assistant", text.ToString()), FinishReason(final))], Usage(final)),
+                [new OpenAiChoice(0, message, toolCalls.Count > 0 ? "tool_calls" : FinishReason(final))], Usage(final)),
             OpenAiJsonContext.Default.OpenAiCompletion, contentType: null, context.RequestAborted);
     }
 
@@ -123,15 +144,21 @@ internal static class OpenAiApi
         StreamingResponse.Start(context, "text/event-stream");
         using var writer = new Utf8JsonWriter((IBufferWriter<byte>)response.BodyWriter);
         var first = true;
+        var toolCalls = 0;
         try
         {
             await foreach (var chunk in answer.ReadAsync(response.BodyWriter))
             {
-                if (chunk.Content.Length > 0 || first)
+                var calls = chunk.ToolCalls is { } c ? OpenAiTools.FromOllama(c, toolCalls, withIndex: true) : [];
+                if (chunk.Content.Length > 0 || calls.Count > 0 || first)
                 {
                     Event(response, writer, new OpenAiChunk(id, "chat.completion.chunk", created, answer.Model,
-                        [new OpenAiChunkChoice(0, new OpenAiDelta(first ? "assistant" : null, chunk.Content), null)]));
+                        [new OpenAiChunkChoice(0, new OpenAiDelta(first ? "assistant" : null, calls.Count > 0 && chunk.Content.Length == 0 ? null : chunk.Content)
+                        {
+                            ToolCalls = calls.Count > 0 ? calls : null,
+                        }, null)]));
                     first = false;
+                    toolCalls += calls.Count;
                 }
             }
 
@@ -144,41 +171,26 @@ internal static class OpenAiApi
 
             var final = answer.Final;
             Event(response, writer, new OpenAiChunk(id, "chat.completion.chunk", created, answer.Model,
-                [new OpenAiChunkChoice(0, new OpenAiDelta(null, null), FinishReason(final))]));
+                [new OpenAiChunkChoice(0, new OpenAiDelta(null, null), toolCalls > 0 ? "tool_calls" : FinishReason(final))]));
             if (includeUsage)
             {
                 Event(response, writer, new OpenAiChunk(id, "chat.completion.chunk", created, answer.Model, []) { Usage = Usage(final) });
             }
 
-            response.BodyWriter.Write(s_done);
-            await response.BodyWriter.FlushAsync(context.RequestAborted);
+            await OpenAiSse.DoneAsync(context);
         }
         catch (LlmStreamException ex)
         {
-            // An error event, and no [DONE]: the client must not take the partial answer for a finished one.
-            response.BodyWriter.Write(s_dataPrefix);
-            writer.Reset();
-            JsonSerializer.Serialize(writer, new OpenAiErrorResponse(new OpenAiError(ex.Message, "server_error", null, "upstream_failed")),
-                OpenAiJsonContext.Default.OpenAiErrorResponse);
-            writer.Flush();
-            writer.Reset();
-            response.BodyWriter.Write(s_eventEnd);
-            await response.BodyWriter.FlushAsync(context.RequestAborted);
+            await OpenAiSse.ErrorAsync(context, writer, ex.Message);
         }
     }
 
-    private static void Event(HttpResponse response, Utf8JsonWriter writer, OpenAiChunk chunk)
-    {
-        response.BodyWriter.Write(s_dataPrefix);
-        JsonSerializer.Serialize(writer, chunk, OpenAiJsonContext.Default.OpenAiChunk);
-        writer.Flush();
-        writer.Reset();
-        response.BodyWriter.Write(s_eventEnd);
-    }
+    private static void Event(HttpResponse response, Utf8JsonWriter writer, OpenAiChunk chunk) =>
+        OpenAiSse.Event(response, writer, chunk, OpenAiJsonContext.Default.OpenAiChunk);
 
-    private static string FinishReason(LlmResult? final) => final?.DoneReason == "length" ? "length" : "stop";
+    internal static string FinishReason(LlmResult? final) => final?.DoneReason == "length" ? "length" : "stop";
 
-    private static OpenAiUsage Usage(LlmResult? final) =>
+    internal static OpenAiUsage Usage(LlmResult? final) =>
         new(final?.PromptEvalCount ?? 0, final?.EvalCount ?? 0, (final?.PromptEvalCount ?? 0) + (final?.EvalCount ?? 0));
 
     internal static async Task WriteErrorAsync(HttpContext context, int status, string message, string type, string? param = null, string? code = null)

@@ -107,7 +107,10 @@ internal sealed class OpenAiBackend(HttpClient http, string apiKey, TimeProvider
         return message;
     }
 
-    /// <summary>The request in OpenAI's terms: messages (images as data URLs), sampling options, always streamed with usage.</summary>
+    /// <summary>
+    /// The request in OpenAI's terms: messages (images as data URLs), sampling options, tools and tool calls (see
+    /// <see cref="OpenAiToolMessages"/>), always streamed with usage. A completion of a prompt goes as the equivalent chat.
+    /// </summary>
     private static byte[] Body(LlmRequest request)
     {
         var buffer = new ArrayBufferWriter<byte>();
@@ -116,10 +119,12 @@ internal sealed class OpenAiBackend(HttpClient http, string apiKey, TimeProvider
             json.WriteStartObject();
             json.WriteString("model", request.Model);
             json.WriteStartArray("messages");
+            var toolMessages = new OpenAiToolMessages();
             foreach (var message in request.Messages)
             {
                 json.WriteStartObject();
                 json.WriteString("role", message.Role);
+                toolMessages.Write(json, message);
                 if (message.Images is not { Count: > 0 } images)
                 {
                     json.WriteString("content", message.Content);
@@ -148,6 +153,15 @@ internal sealed class OpenAiBackend(HttpClient http, string apiKey, TimeProvider
             }
 
             json.WriteEndArray();
+            foreach (var field in (ReadOnlySpan<string>)["tools", "tool_choice"])
+            {
+                if (request.OllamaExtras?.GetValueOrDefault(field) is { ValueKind: not JsonValueKind.Undefined } value)
+                {
+                    json.WritePropertyName(field);
+                    value.WriteTo(json);
+                }
+            }
+
             json.WriteBoolean("stream", true);
             json.WriteStartObject("stream_options");
             json.WriteBoolean("include_usage", true);

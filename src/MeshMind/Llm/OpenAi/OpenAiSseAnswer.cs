@@ -10,7 +10,8 @@ namespace MeshMind.Llm.OpenAi;
 /// A streamed completion from an OpenAI-compatible server, read as server-sent events (<c>data: {…}</c>): each event
 /// with text is a chunk; <c>data: [DONE]</c> (or the end of the stream after a finish reason) is the end, whose statistics
 /// are made from the usage the server sent and the time it took. A stream that stops without either is cut off, and
-/// an error event is the host's error.
+/// an error event is the host's error. Tool calls, streamed in pieces, become one chunk with the whole calls in Ollama's
+/// shape when the answer says it finished (see <see cref="OpenAiToolCallPieces"/>).
 /// </summary>
 internal sealed class OpenAiSseAnswer : BackendAnswer
 {
@@ -24,6 +25,8 @@ internal sealed class OpenAiSseAnswer : BackendAnswer
     private bool _holding;
     private bool _ended;
     private bool _finished;
+    private bool _donePending;
+    private readonly OpenAiToolCallPieces _toolCalls = new();
     private long? _firstToken;
     private string? _finishReason;
     private long _promptTokens;
@@ -52,7 +55,8 @@ internal sealed class OpenAiSseAnswer : BackendAnswer
         var generating = _firstToken is { } first ? _time.GetElapsedTime(first) : TimeSpan.Zero;
         return new LlmResult
         {
-            DoneReason = _finishReason ?? "stop",
+            // A call of tools is a finished answer; Ollama says "stop" for it too.
+            DoneReason = _finishReason is null or "tool_calls" ? "stop" : _finishReason,
             TotalDuration = (long)(total.TotalMilliseconds * 1e6),
             PromptEvalCount = (int)_promptTokens,
             PromptEvalDuration = (long)((total - generating).TotalMilliseconds * 1e6),
@@ -63,6 +67,12 @@ internal sealed class OpenAiSseAnswer : BackendAnswer
 
     public override bool TryRead()
     {
+        if (_donePending)
+        {
+            _donePending = false;
+            return Finish();
+        }
+
         while (_holding && !_finished)
         {
             if (OllamaLines.TryReadLine(ref _buffer, out var line))
@@ -173,6 +183,13 @@ internal sealed class OpenAiSseAnswer : BackendAnswer
         data = data[5..].Trim(" \t"u8);
         if (data.SequenceEqual("[DONE]"u8))
         {
+            if (!_toolCalls.IsEmpty)
+            {
+                // Calls the server never said were finished: they go out whole, then the end.
+                _donePending = true;
+                return Emit("", _toolCalls.Take());
+            }
+
             return Finish();
         }
 
@@ -203,14 +220,27 @@ internal sealed class OpenAiSseAnswer : BackendAnswer
 
         var choice = item?.Choices is [var first, ..] ? first : null;
         _finishReason = choice?.FinishReason ?? _finishReason;
-        if (choice?.Delta?.Content is not { Length: > 0 } content)
+        if (choice?.Delta?.ToolCalls is { Count: > 0 } pieces)
+        {
+            _firstToken ??= _time.GetTimestamp();
+            _toolCalls.Add(pieces);
+        }
+
+        var content = choice?.Delta?.Content ?? "";
+        var calls = choice?.FinishReason is not null && !_toolCalls.IsEmpty ? _toolCalls.Take() : (JsonElement?)null;
+        if (content.Length == 0 && calls is null)
         {
             return false;
         }
 
+        return Emit(content, calls);
+    }
+
+    private bool Emit(string content, JsonElement? toolCalls)
+    {
         _firstToken ??= _time.GetTimestamp();
-        _chunks++;
-        _chunk = new LlmChunk(content);
+        _chunks += content.Length > 0 ? 1 : 0;
+        _chunk = new LlmChunk(content) { ToolCalls = toolCalls };
         Piece = AnswerPiece.Chunk;
         Error = null;
         return true;

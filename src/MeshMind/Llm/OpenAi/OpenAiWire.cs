@@ -30,6 +30,12 @@ internal sealed class OpenAiChatRequest
 
     /// <summary>A string or an array of strings.</summary>
     public JsonElement? Stop { get; set; }
+
+    /// <summary>Functions the model may call, in OpenAI's shape (which is Ollama's too); passed to the host as they came.</summary>
+    public JsonElement? Tools { get; set; }
+
+    /// <summary><c>auto</c>, <c>none</c>, <c>required</c> or a named function; passed to the host as it came (Ollama ignores it).</summary>
+    public JsonElement? ToolChoice { get; set; }
 }
 
 internal sealed class OpenAiStreamOptions
@@ -43,13 +49,34 @@ internal sealed class OpenAiMessage
 
     /// <summary>A string, or an array of content parts (<c>{"type":"text","text":...}</c>, <c>{"type":"image_url",...}</c>).</summary>
     public JsonElement? Content { get; set; }
+
+    /// <summary>An assistant's calls of the tools (see <see cref="OpenAiTools"/>).</summary>
+    public JsonElement? ToolCalls { get; set; }
+
+    /// <summary>For a <c>tool</c> message: the call it answers.</summary>
+    public string? ToolCallId { get; set; }
 }
 
 internal sealed record OpenAiCompletion(string Id, [property: JsonPropertyName("object")] string ObjectType, long Created, string Model, IReadOnlyList<OpenAiChoice> Choices, OpenAiUsage Usage);
 
 internal sealed record OpenAiChoice(int Index, OpenAiOutMessage Message, string FinishReason);
 
-internal sealed record OpenAiOutMessage(string Role, string Content);
+/// <summary>The answer's message: its text (null when it only calls tools, as OpenAI sends it) and its tool calls.</summary>
+internal sealed record OpenAiOutMessage(string Role, string? Content)
+{
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<OpenAiToolCall>? ToolCalls { get; init; }
+}
+
+/// <summary>A call of a function: its arguments as JSON text; <see cref="Index"/> only in a streamed delta.</summary>
+internal sealed record OpenAiToolCall(string Id, string Type, OpenAiFunctionCall Function)
+{
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    [JsonPropertyOrder(-1)]
+    public int? Index { get; init; }
+}
+
+internal sealed record OpenAiFunctionCall(string Name, string Arguments);
 
 internal sealed record OpenAiChunk(string Id, [property: JsonPropertyName("object")] string ObjectType, long Created, string Model, IReadOnlyList<OpenAiChunkChoice> Choices)
 {
@@ -61,7 +88,11 @@ internal sealed record OpenAiChunkChoice(int Index, OpenAiDelta Delta, string? F
 
 internal sealed record OpenAiDelta(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Role,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Content);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Content)
+{
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<OpenAiToolCall>? ToolCalls { get; init; }
+}
 
 internal sealed record OpenAiUsage(int PromptTokens, int CompletionTokens, int TotalTokens);
 
@@ -93,6 +124,25 @@ internal sealed class OpenAiStreamChoice
 internal sealed class OpenAiStreamDelta
 {
     public string? Content { get; set; }
+
+    /// <summary>Pieces of tool calls: the first of each call has its index, id and name, the rest more of its arguments' text.</summary>
+    public List<OpenAiStreamToolCall>? ToolCalls { get; set; }
+}
+
+internal sealed class OpenAiStreamToolCall
+{
+    public int Index { get; set; }
+
+    public string? Id { get; set; }
+
+    public OpenAiStreamFunction? Function { get; set; }
+}
+
+internal sealed class OpenAiStreamFunction
+{
+    public string? Name { get; set; }
+
+    public string? Arguments { get; set; }
 }
 
 internal sealed class OpenAiStreamUsage
@@ -135,8 +185,11 @@ internal sealed class OpenAiErrorBody
 [JsonSerializable(typeof(OpenAiListedModels))]
 [JsonSerializable(typeof(OpenAiErrorBody))]
 [JsonSerializable(typeof(OpenAiEmbeddingRequest))]
+[JsonSerializable(typeof(OpenAiCompletionRequest))]
+[JsonSerializable(typeof(OpenAiTextCompletion))]
 [JsonSerializable(typeof(OpenAiEmbeddingList))]
 [JsonSerializable(typeof(OpenAiListedEmbeddings))]
 [JsonSerializable(typeof(float[]))]
 [JsonSerializable(typeof(string))]
+[JsonSerializable(typeof(bool))]
 internal sealed partial class OpenAiJsonContext : JsonSerializerContext;
