@@ -32,7 +32,7 @@ public sealed class FakeOllamaProcess : IAsyncDisposable
     /// <paramref name="extraArguments"/> are more of its flags (<c>--gpu-slots 1</c>, <c>--reply TEXT</c>, …; see its Program.cs).
     /// </summary>
     public static async Task<FakeOllamaProcess> StartAsync(string workingDirectory, string? networkNamespace, TimeSpan tokenDelay,
-        IEnumerable<string>? models = null, int port = DefaultPort, CancellationToken cancellationToken = default, IEnumerable<string>? extraArguments = null)
+        IEnumerable<string>? models = null, int port = DefaultPort, IEnumerable<string>? extraArguments = null, CancellationToken cancellationToken = default)
     {
         List<string> arguments =
         [

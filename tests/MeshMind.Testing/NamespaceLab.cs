@@ -141,8 +141,12 @@ public sealed class NamespaceLab : IAsyncDisposable
     /// Starts a fake Ollama on the host's own loopback, at Ollama's default port: a node on that host started with
     /// <c>--ollama-url http://127.0.0.1:11434</c> has an LLM. It is killed when the lab is disposed.
     /// </summary>
-    public async Task<FakeOllamaProcess> StartFakeOllamaAsync(LabHost host, TimeSpan tokenDelay, IEnumerable<string>? models = null,
-        CancellationToken cancellationToken = default, IEnumerable<string>? extraArguments = null)
+    public Task<FakeOllamaProcess> StartFakeOllamaAsync(LabHost host, TimeSpan tokenDelay, IEnumerable<string>? models = null,
+        CancellationToken cancellationToken = default) => StartFakeOllamaAsync(host, tokenDelay, models, extraArguments: [], cancellationToken);
+
+    /// <summary>As above, with more of the fake's flags (<c>--gpu-slots 1</c>, <c>--reply TEXT</c>, …; see its Program.cs).</summary>
+    public async Task<FakeOllamaProcess> StartFakeOllamaAsync(LabHost host, TimeSpan tokenDelay, IEnumerable<string>? models, IEnumerable<string> extraArguments,
+        CancellationToken cancellationToken = default)
     {
         var directory = Path.Combine(Root, "ollama-" + host.Address);
         Directory.CreateDirectory(directory);

@@ -247,7 +247,7 @@ public sealed class LlmLabTests
         foreach (var (number, name, llm) in new[] { (11, "a", true), (12, "b", true), (13, "thin", false) })
         {
             var host = await lab.AddHostAsync(network, number);
-            var ollama = llm ? (await lab.StartFakeOllamaAsync(host, TimeSpan.Zero, [Model], Ct, gpu)).BaseAddress.ToString() : LlmNodes.NoLlm;
+            var ollama = llm ? (await lab.StartFakeOllamaAsync(host, TimeSpan.Zero, [Model], gpu, Ct)).BaseAddress.ToString() : LlmNodes.NoLlm;
             nodes.Add(await lab.StartNodeAsync(host, name, Secret, ["--ollama-url", ollama], environment, Ct));
         }
 
