@@ -1,7 +1,7 @@
 // POST /api/chat as a stream: the node answers with NDJSON, one ChatStreamEvent a line
 // (queued… while every host is busy, start, token…, then done or error).
-import { ApiError, isAbortError, send } from './http'
-import { NdjsonLineSplitter } from './ndjson'
+import { ApiError, send } from './http'
+import { ndjsonLines } from './ndjson'
 import type { ChatHost, ChatRequest, ChatStreamEvent } from './types'
 
 const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : null)
@@ -68,35 +68,8 @@ export async function* streamChat(body: ChatRequest, signal: AbortSignal): Async
     accept: 'application/x-ndjson, application/json',
     signal,
   })
-  if (!res.body) throw new ApiError(0, 'The node sent an empty reply')
-
-  const reader = res.body.getReader()
-  const decoder = new TextDecoder()
-  const lines = new NdjsonLineSplitter()
-  let finished = false
-  try {
-    for (;;) {
-      let chunk: ReadableStreamReadResult<Uint8Array>
-      try {
-        chunk = await reader.read()
-      } catch (err) {
-        if (isAbortError(err) || signal.aborted) throw err
-        throw new ApiError(0, 'The connection to the node was lost')
-      }
-      const batch = chunk.done
-        ? [...lines.push(decoder.decode()), ...lines.end()]
-        : lines.push(decoder.decode(chunk.value, { stream: true }))
-      for (const line of batch) {
-        const ev = parseChatEvent(line)
-        if (ev) yield ev
-      }
-      if (chunk.done) {
-        finished = true
-        return
-      }
-    }
-  } finally {
-    // Stopped early (abort, or the consumer broke out of the loop): release the connection.
-    if (!finished) reader.cancel().catch(() => {})
+  for await (const line of ndjsonLines(res, signal)) {
+    const ev = parseChatEvent(line)
+    if (ev) yield ev
   }
 }

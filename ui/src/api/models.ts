@@ -1,6 +1,6 @@
 // /api/models: the mesh's models, pulling one onto a node and deleting one from a node.
-import { ApiError, isAbortError, request, send, unexpectedResponse } from './http'
-import { NdjsonLineSplitter } from './ndjson'
+import { request, send, unexpectedResponse } from './http'
+import { ndjsonLines } from './ndjson'
 import type { ModelEntry, ModelInfo, ModelNode, ModelProgressLine } from './types'
 
 /** GET /api/models: every model on every node, by name and digest (empty: no LLM anywhere). */
@@ -47,34 +47,9 @@ export async function* pullModel(model: string, nodeId: string, signal: AbortSig
     accept: 'application/x-ndjson, application/json',
     signal,
   })
-  if (!res.body) throw new ApiError(0, 'The node sent an empty reply')
-  const reader = res.body.getReader()
-  const decoder = new TextDecoder()
-  const lines = new NdjsonLineSplitter()
-  let finished = false
-  try {
-    for (;;) {
-      let chunk: ReadableStreamReadResult<Uint8Array>
-      try {
-        chunk = await reader.read()
-      } catch (err) {
-        if (isAbortError(err) || signal.aborted) throw err
-        throw new ApiError(0, 'The connection to the node was lost')
-      }
-      const batch = chunk.done
-        ? [...lines.push(decoder.decode()), ...lines.end()]
-        : lines.push(decoder.decode(chunk.value, { stream: true }))
-      for (const line of batch) {
-        const parsed = parseProgressLine(line)
-        if (parsed) yield parsed
-      }
-      if (chunk.done) {
-        finished = true
-        return
-      }
-    }
-  } finally {
-    if (!finished) reader.cancel().catch(() => {})
+  for await (const line of ndjsonLines(res, signal)) {
+    const parsed = parseProgressLine(line)
+    if (parsed) yield parsed
   }
 }
 

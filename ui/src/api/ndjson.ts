@@ -1,3 +1,5 @@
+import { ApiError, isAbortError } from './http'
+
 const DEFAULT_MAX_LINE_CHARS = 8 * 1024 * 1024
 
 /**
@@ -41,4 +43,38 @@ export class NdjsonLineSplitter {
 
 function trimCr(line: string): string {
   return line.endsWith('\r') ? line.slice(0, -1) : line
+}
+
+/**
+ * The lines of an NDJSON response body as they arrive (chat answers, model pulls and copies). Abort `signal` to stop;
+ * the generator then throws an AbortError. A connection that breaks is an ApiError; a consumer that stops early
+ * (abort, or breaking out of its loop) releases the connection.
+ */
+export async function* ndjsonLines(res: Response, signal: AbortSignal): AsyncGenerator<string, void, undefined> {
+  if (!res.body) throw new ApiError(0, 'The node sent an empty reply')
+  const reader = res.body.getReader()
+  const decoder = new TextDecoder()
+  const lines = new NdjsonLineSplitter()
+  let finished = false
+  try {
+    for (;;) {
+      let chunk: ReadableStreamReadResult<Uint8Array>
+      try {
+        chunk = await reader.read()
+      } catch (err) {
+        if (isAbortError(err) || signal.aborted) throw err
+        throw new ApiError(0, 'The connection to the node was lost')
+      }
+      const batch = chunk.done
+        ? [...lines.push(decoder.decode()), ...lines.end()]
+        : lines.push(decoder.decode(chunk.value, { stream: true }))
+      yield* batch
+      if (chunk.done) {
+        finished = true
+        return
+      }
+    }
+  } finally {
+    if (!finished) reader.cancel().catch(() => {})
+  }
 }
