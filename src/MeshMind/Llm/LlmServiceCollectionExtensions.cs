@@ -1,4 +1,5 @@
 using MeshMind.Llm.Local;
+using MeshMind.Llm.Models;
 using MeshMind.Llm.Ollama;
 using MeshMind.Llm.OpenAi;
 using MeshMind.Llm.Peers;
@@ -31,6 +32,7 @@ internal static class LlmServiceCollectionExtensions
         services.AddMeshParticipant<LlmLinkSync>(LlmLinkJsonContext.MessageTypes);
         services.AddHostedService(provider => provider.GetRequiredService<LlmLinkSync>());
         services.AddHostedService<LlmProbe>();
+        services.AddModelCopy();
         services.ConfigureHttpJsonOptions(json =>
         {
             json.SerializerOptions.TypeInfoResolverChain.Add(ModelsJsonContext.Default);
@@ -53,6 +55,7 @@ internal static class LlmServiceCollectionExtensions
         endpoints.MapModelsApi();
         endpoints.MapOllamaApi();
         endpoints.MapOpenAiApi();
+        endpoints.MapModelCopyApi();
         return endpoints;
     }
 }
