@@ -15,6 +15,9 @@ internal sealed class LlmOptions
     /// </summary>
     public string OllamaModelsDir { get; set; } = "";
 
+    /// <summary>The most bytes per second a model copy to this node takes from the LAN; 0: as fast as it goes.</summary>
+    public long ModelCopyBytesPerSecond { get; set; }
+
     /// <summary>The local backend's protocol: <c>ollama</c> (at <see cref="OllamaUrl"/>) or <c>openai</c> (at <see cref="OpenAiUrl"/>).</summary>
     public string Backend { get; set; } = "ollama";
 

@@ -39,6 +39,11 @@ internal sealed class LlmOptionsValidator : IValidateOptions<LlmOptions>
         }
 
         errors.Text("Llm:DefaultModel", options.DefaultModel, 200, required: false);
+        errors.Text("Llm:OllamaModelsDir", options.OllamaModelsDir, 4096, required: false);
+        if (options.ModelCopyBytesPerSecond < 0)
+        {
+            errors.Add("Llm:ModelCopyBytesPerSecond", "must be 0 (no limit) or a number of bytes per second");
+        }
         return errors.Result();
     }
 }

@@ -177,7 +177,9 @@ internal sealed partial class ModelCopier
 
         var verifier = new BlockVerifier(list, verified);
         var checkpoint = verified;
-        var lastReport = _time.GetTimestamp();
+        var started = _time.GetTimestamp();
+        var lastReport = started;
+        long received = 0;
         using (response)
         {
             if (response.StatusCode != HttpStatusCode.PartialContent || response.Content.Headers.ContentRange?.From != verified)
@@ -201,10 +203,16 @@ internal sealed partial class ModelCopier
                             whole.AppendData(block.Span);
                         });
                         _metrics.Received(length);
+                        received += length;
                     }
                     finally
                     {
                         ArrayPool<byte>.Shared.Return(buffer);
+                    }
+
+                    if (_bytesPerSecond > 0 && TimeSpan.FromSeconds((double)received / _bytesPerSecond) - _time.GetElapsedTime(started) is { Ticks: > 0 } ahead)
+                    {
+                        await Task.Delay(ahead, _time, cancellationToken);
                     }
 
                     if (verifier.Verified - checkpoint >= CheckpointBytes)

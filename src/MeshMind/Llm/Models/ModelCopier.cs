@@ -34,6 +34,7 @@ internal sealed partial class ModelCopier : IDisposable
     private readonly ILogger<ModelCopier> _logger;
     private readonly HttpClient _ollama;
     private readonly string _partials;
+    private readonly long _bytesPerSecond;
     private readonly Lock _lock = new();
     private readonly HashSet<string> _running = new(StringComparer.OrdinalIgnoreCase);
 
@@ -42,6 +43,7 @@ internal sealed partial class ModelCopier : IDisposable
     {
         (_models, _peers, _clients, _local, _sync, _metrics, _time, _logger) = (models, peers, clients, local, sync, metrics, time, logger);
         _partials = data.PathOf(PartialsFolder);
+        _bytesPerSecond = options.Value.ModelCopyBytesPerSecond;
         _ollama = new HttpClient { BaseAddress = new Uri(options.Value.OllamaUrl.TrimEnd('/') + "/"), Timeout = Timeout.InfiniteTimeSpan };
     }
 
