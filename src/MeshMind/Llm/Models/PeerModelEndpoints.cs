@@ -1,7 +1,6 @@
 using System.Buffers;
 using MeshMind.Infrastructure;
 using MeshMind.Infrastructure.Blocks;
-using Microsoft.Net.Http.Headers;
 
 namespace MeshMind.Llm.Models;
 
@@ -83,8 +82,7 @@ internal static class PeerModelEndpoints
             response.Headers.ETag = $"\"{digest}\"";
             if (context.Request.Headers.Range.Count > 0)
             {
-                if (!RangeHeaderValue.TryParse(context.Request.Headers.Range.ToString(), out var range) || range.Unit != "bytes"
-                    || range.Ranges.Count != 1 || Resolve(range.Ranges.Single(), size) is not { } resolved)
+                if (SingleByteRange.Parse(context.Request.Headers.Range.ToString(), size) is not { } resolved)
                 {
                     response.StatusCode = StatusCodes.Status416RangeNotSatisfiable;
                     response.Headers.ContentRange = $"bytes */{size}";
@@ -102,13 +100,6 @@ internal static class PeerModelEndpoints
             await SendAsync(file, to - from + 1, context, metrics, cancellationToken);
         }
     }
-
-    private static (long From, long To)? Resolve(RangeItemHeaderValue item, long size) => (item.From, item.To) switch
-    {
-        ({ } from, var to) when from < size && (to is null || to >= from) => (from, Math.Min(to ?? size - 1, size - 1)),
-        (null, { } suffix) when suffix > 0 && size > 0 => (Math.Max(0, size - suffix), size - 1),
-        _ => null,
-    };
 
     private static async Task SendAsync(FileStream file, long length, HttpContext context, ModelCopyMetrics metrics, CancellationToken cancellationToken)
     {
