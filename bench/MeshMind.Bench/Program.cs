@@ -3,6 +3,7 @@ using MeshMind.Bench.Analytics;
 using MeshMind.Bench.Chaos;
 using MeshMind.Bench.Files;
 using MeshMind.Bench.Llm;
+using MeshMind.Bench.Models;
 
 // Benchmarks that print numbers. They only ever talk to 127.0.0.1.
 //   startup EXE [--runs 5] [--idle-seconds 60]   time to first 200 on /healthz, and idle RSS
@@ -14,6 +15,7 @@ using MeshMind.Bench.Llm;
 //                                                 chat through a peer vs straight to the LLM, streaming throughput, failover
 //   files [--size-mib 1024] [--runs 3] [--peers 10] [--files 1000] [--listings 300] [--stale-runs 3] [--cold-runs 10] [--settle 1]
 //                                                 upload/download of a large file, direct and through a peer; listing latency
+//   modelcopy [--size-mib 1024] [--runs 3]         a model copied between two nodes vs a proxied file of the same size; resume after kill -9
 //   routing [BenchmarkDotNet options]             cost of ranking LLM hosts (BenchmarkDotNet, in process)
 //   perf-middleware [--rounds 5] [--seconds 10] [--concurrency 32] [--warmup-seconds 3] [--pin 1]
 //                                                 requests/s and CPU per request of GET /api/status with and without PerfMiddleware
@@ -32,6 +34,7 @@ return args switch
     ["mesh", .. var rest] => await MeshBenchmark.RunAsync(rest),
     ["llm", .. var rest] => await LlmBenchmark.RunAsync(rest),
     ["files", .. var rest] => await FilesBenchmark.RunAsync(rest),
+    ["modelcopy", .. var rest] => await ModelCopyBenchmark.RunAsync(rest),
     ["routing", .. var rest] => RoutingBenchmarks.Run(rest),
     ["schedule", .. var rest] => await ScheduleBenchmark.RunAsync(rest),
     ["perf-middleware", .. var rest] => await MiddlewareBenchmark.RunAsync(rest),
@@ -52,6 +55,7 @@ static int Usage()
     Console.Error.WriteLine("                          [--long-tokens N] [--long-runs N] [--rates R1,R2,...] [--paced-seconds S] [--paced-runs N] [--failovers N]");
     Console.Error.WriteLine("                          [--model-rate TOKENS_PER_S] [--model-requests N] [--load-seconds S]");
     Console.Error.WriteLine("       MeshMind.Bench files [--size-mib N] [--runs N] [--peers N] [--files N] [--listings N] [--stale-runs N] [--cold-runs N] [--settle 0|1]");
+    Console.Error.WriteLine("       MeshMind.Bench modelcopy [--size-mib N] [--runs N]");
     Console.Error.WriteLine("       MeshMind.Bench routing [BenchmarkDotNet options, e.g. --filter '*Rank*']");
     Console.Error.WriteLine("       MeshMind.Bench schedule [--rounds N] [--seconds S] [--moderate-users N] [--overload-users N] [--reply-tokens N] [--think-ms MS] [--overload-think-ms MS]");
     Console.Error.WriteLine("       MeshMind.Bench perf-middleware [--rounds N] [--seconds S] [--concurrency C] [--warmup-seconds S] [--pin 0|1]");

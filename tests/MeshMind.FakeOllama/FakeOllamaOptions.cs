@@ -52,6 +52,12 @@ public sealed partial class FakeOllamaOptions
     /// </summary>
     public TimeSpan ListDelay { get; set; } = TimeSpan.Zero;
 
+    /// <summary>
+    /// An Ollama models directory (<c>manifests/</c>, <c>blobs/</c>): its models are listed by <c>/api/tags</c> besides
+    /// <see cref="Models"/>, and <c>/api/blobs</c> and <c>/api/create</c> write into it. Null: no models directory.
+    /// </summary>
+    public string? ModelsDir { get; set; }
+
     /// <summary>Keep the bytes of the last streamed answer in <see cref="FakeOllamaServer.LastStream"/>.</summary>
     public bool KeepLastStream { get; set; }
 }

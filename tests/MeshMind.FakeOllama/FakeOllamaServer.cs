@@ -92,12 +92,13 @@ public sealed partial class FakeOllamaServer : IAsyncDisposable
         server.Gpu = options.Gpu is { } gpu ? new GpuSimulation(gpu, options.TimeProvider, server.LoadedModels().Select(m => m.Name)) : null;
         app.MapGet("/", () => "Ollama is running");
         app.MapGet("/api/version", () => Results.Json(new JsonObject { ["version"] = options.Version }));
-        app.MapGet("/api/tags", context => server.ListAsync(context, () => [.. options.Models.Select(server.Tag)]));
+        app.MapGet("/api/tags", context => server.ListAsync(context, () => [.. options.Models.Select(server.Tag), .. server.DiskTags()]));
         app.MapGet("/api/ps", context => server.ListAsync(context, server.RunningModels));
         app.MapPost("/api/chat", context => server.AnswerAsync(context, chat: true));
         app.MapPost("/api/generate", context => server.AnswerAsync(context, chat: false));
         app.MapPost("/api/embed", server.EmbedAsync);
         server.MapModelManagement(app);
+        server.MapBlobs(app);
         await app.StartAsync(cancellationToken);
         server.BaseAddress = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
         return server;

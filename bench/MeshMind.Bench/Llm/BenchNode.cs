@@ -41,10 +41,11 @@ internal sealed partial class BenchNode : IAsyncDisposable
 
     public Uri Url(string path) => new(Http.BaseAddress!, path);
 
+    // directory: one an earlier node used (its data directory kept, e.g. after KillAsync), or null for a fresh one.
     public static async Task<BenchNode> StartAsync(string name, string ollamaUrl, IEnumerable<string> arguments, CancellationToken cancellationToken,
-        IReadOnlyDictionary<string, string>? environment = null)
+        IReadOnlyDictionary<string, string>? environment = null, string? directory = null)
     {
-        var directory = Directory.CreateTempSubdirectory("meshmind-bench-").FullName;
+        directory ??= Directory.CreateTempSubdirectory("meshmind-bench-").FullName;
         var dataDir = Path.Combine(directory, "data");
         var process = NodeProcess.Start(directory,
             ["run", "--name", name, "--data-dir", dataDir, "--http-port", "0", "--http-bind", "127.0.0.1",
@@ -128,11 +129,20 @@ internal sealed partial class BenchNode : IAsyncDisposable
         throw new InvalidOperationException($"no process runs with {dataDir}");
     }
 
+    /// <summary>The directory holding the node's data directory, to start it again there.</summary>
+    public string WorkDirectory => _directory;
+
+    /// <summary>SIGKILL, as <c>kill -9</c>; the data directory is kept.</summary>
+    public Task KillAsync() => _process.KillAsync();
+
     public async ValueTask DisposeAsync()
     {
         Http.Dispose();
         await _process.DisposeAsync();
-        Directory.Delete(_directory, recursive: true);
+        if (Directory.Exists(_directory))
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
     }
 
     [GeneratedRegex(@"mesh port (?<port>\d+)")]

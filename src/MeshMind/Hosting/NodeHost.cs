@@ -10,6 +10,7 @@ using MeshMind.Files.Peers;
 using MeshMind.Hosting.Service;
 using MeshMind.Infrastructure;
 using MeshMind.Llm;
+using MeshMind.Llm.Models;
 using MeshMind.Llm.Peers;
 using MeshMind.Mesh;
 using MeshMind.Mesh.Transport;
@@ -71,7 +72,7 @@ internal static class NodeHost
         var app = builder.Build();
         var ui = WebUi.CreateFileProvider(app.Services.GetRequiredService<TimeProvider>());
         app.UseAnalytics();
-        app.UseMeshPort(peers => peers.MapPeerLlm().MapPeerFiles().MapPeerDiagnostics());
+        app.UseMeshPort(peers => peers.MapPeerLlm().MapPeerModelCopy().MapPeerFiles().MapPeerDiagnostics());
         app.UseAllowedHosts();
         app.UseSecurityHeaders();
         app.UseWebUi(ui);

@@ -15,6 +15,7 @@ internal static class InfrastructureServiceCollectionExtensions
         services.TryAddSingleton<BoundEndpoints>();
         services.TryAddSingleton<TrafficMetrics>();
         services.TryAddSingleton<OutboundCallMetrics>();
+        services.TryAddSingleton<Blocks.BlockListCache>();
         services.AddHostedService<MemoryTrim>();
         return services;
     }

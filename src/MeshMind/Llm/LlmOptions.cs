@@ -8,6 +8,16 @@ internal sealed class LlmOptions
     /// <summary>The local Ollama. Nothing listening there means this node has no LLM and delegates to peers.</summary>
     public string OllamaUrl { get; set; } = "http://127.0.0.1:11434";
 
+    /// <summary>
+    /// The local Ollama's models directory, which model copies read from and install into (issue 17). Empty: Ollama's own
+    /// default, <c>OLLAMA_MODELS</c> else <c>~/.ollama/models</c>; a Linux service install of Ollama keeps its models in
+    /// <c>/usr/share/ollama/.ollama/models</c>.
+    /// </summary>
+    public string OllamaModelsDir { get; set; } = "";
+
+    /// <summary>The most bytes per second a model copy to this node takes from the LAN; 0: as fast as it goes.</summary>
+    public long ModelCopyBytesPerSecond { get; set; }
+
     /// <summary>The local backend's protocol: <c>ollama</c> (at <see cref="OllamaUrl"/>) or <c>openai</c> (at <see cref="OpenAiUrl"/>).</summary>
     public string Backend { get; set; } = "ollama";
 

@@ -51,6 +51,11 @@ internal sealed class LlmOptionsValidator : IValidateOptions<LlmOptions>
         errors.Range("Llm:QueueTimeout", options.QueueTimeout, TimeSpan.FromMilliseconds(100), TimeSpan.FromHours(24));
         errors.Range("Llm:LoadTimeout", options.LoadTimeout, TimeSpan.FromMilliseconds(100), TimeSpan.FromHours(1));
         errors.Text("Llm:DefaultModel", options.DefaultModel, 200, required: false);
+        errors.Text("Llm:OllamaModelsDir", options.OllamaModelsDir, 4096, required: false);
+        if (options.ModelCopyBytesPerSecond < 0)
+        {
+            errors.Add("Llm:ModelCopyBytesPerSecond", "must be 0 (no limit) or a number of bytes per second");
+        }
         return errors.Result();
     }
 }

@@ -37,6 +37,7 @@ internal static class LlmServiceCollectionExtensions
         services.AddMeshParticipant<LlmLinkSync>(LlmLinkJsonContext.MessageTypes);
         services.AddHostedService(provider => provider.GetRequiredService<LlmLinkSync>());
         services.AddHostedService<LlmProbe>();
+        services.AddModelCopy();
         services.ConfigureHttpJsonOptions(json =>
         {
             json.SerializerOptions.TypeInfoResolverChain.Add(ModelsJsonContext.Default);
@@ -60,6 +61,7 @@ internal static class LlmServiceCollectionExtensions
         endpoints.MapModelsApi();
         endpoints.MapOllamaApi();
         endpoints.MapOpenAiApi();
+        endpoints.MapModelCopyApi();
         return endpoints;
     }
 }

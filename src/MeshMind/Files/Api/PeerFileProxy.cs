@@ -82,6 +82,14 @@ internal static class PeerFileProxy
         using var request = new HttpRequestMessage(HttpMethod.Get, "/mesh/files/" + file.Id);
         ByteRanges.IgnoreOtherUnits(context.Request);
         var range = context.Request.Headers.Range.ToString();
+        if (SingleByteRange.Parse(range, file.Size) is var (from, to)
+            && await VerifiedRange.BlockListAsync(files, peer, file, context.RequestAborted) is { } blocks)
+        {
+            await VerifiedRange.SendAsync(context, files, peer, file, blocks, from, to);
+            context.RequestServices.GetRequiredService<FileMetrics>().Proxied(peer.NodeId, peer.Name, to - from + 1);
+            return;
+        }
+
         if (range.Length > 0)
         {
             request.Headers.TryAddWithoutValidation("Range", range);

@@ -24,4 +24,5 @@ internal sealed record MeshFileList(IReadOnlyList<AnnouncedFile> Files);
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
 [JsonSerializable(typeof(MeshFileList))]
+[JsonSerializable(typeof(MeshMind.Infrastructure.Blocks.BlockList))]
 internal sealed partial class MeshFileJsonContext : JsonSerializerContext;

@@ -1,5 +1,6 @@
 using MeshMind.Files.Api;
 using MeshMind.Files.Store;
+using MeshMind.Infrastructure.Blocks;
 using MeshMind.Mesh.Peers;
 using MeshMind.Mesh.Transport;
 using Microsoft.Net.Http.Headers;
@@ -13,6 +14,7 @@ internal static class PeerFileEndpoints
     {
         peers.MapGet("/mesh/files", ListAsync);
         peers.MapGet("/mesh/files/{sha256}", ContentAsync);
+        peers.MapGet("/mesh/files/{sha256}/blocks", BlocksAsync);
         return peers;
     }
 
@@ -22,6 +24,17 @@ internal static class PeerFileEndpoints
         var replicas = await store.ListReplicasAsync(context.RequestAborted);
         await TypedResults.Json(new MeshFileList([.. files.Select(AnnouncedFile.From), .. replicas.Select(AnnouncedFile.From)]),
             MeshFileJsonContext.Default.MeshFileList).ExecuteAsync(context);
+    }
+
+    /// <summary>The file's block list (SHA-256 per 1 MiB), made once per stored blob and kept, for ranged reads to be checked.</summary>
+    private static async Task<IResult> BlocksAsync(string sha256, FileStore store, BlockListCache blocks, CancellationToken cancellationToken)
+    {
+        if (!PeerFiles.IsSha256(sha256) || await store.FindBySha256Async(sha256, cancellationToken) is null)
+        {
+            return TypedResults.NotFound();
+        }
+
+        return TypedResults.Json(await blocks.GetAsync(store.BlobPath(sha256), cancellationToken), MeshFileJsonContext.Default.BlockList);
     }
 
     private static async Task ContentAsync(string sha256, HttpContext context, FileStore store, PeerDirectory peers, FileMetrics metrics)

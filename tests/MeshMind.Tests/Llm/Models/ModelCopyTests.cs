@@ -1,0 +1,306 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using MeshMind.FakeOllama;
+using MeshMind.Infrastructure.Blocks;
+using MeshMind.Llm.Models;
+using MeshMind.Tests.Support;
+using static MeshMind.Tests.Llm.LlmNodes;
+
+namespace MeshMind.Tests.Llm.Models;
+
+/// <summary>
+/// Copying a model between two real nodes on loopback (mutual TLS on the mesh port), each with its own fake Ollama and
+/// models directory: install, forwarding, corruption, resume, install through Ollama's API, and what is refused.
+/// </summary>
+public sealed class ModelCopyTests
+{
+    private const string ModelMedia = "application/vnd.ollama.image.model";
+    private const string Model = "tiny:1b";
+    private const string Template = "{{ .Prompt }}";
+    private const string Params = """{"stop":["<|end|>"]}""";
+    private static readonly int SmallLayerBytes = Template.Length + Params.Length;
+
+    /// <summary>Two linked nodes; A's Ollama has <see cref="Model"/> on disk. B has its own Ollama and models directory.</summary>
+    private sealed class Pair : IAsyncDisposable
+    {
+        public required TempDirectory Temp { get; init; }
+        public required FakeOllamaServer OllamaA { get; init; }
+        public required FakeOllamaServer OllamaB { get; init; }
+        public required TestNode A { get; init; }
+        public required TestNode B { get; init; }
+        public required string ModelsA { get; init; }
+        public required string ModelsB { get; init; }
+        public required string ManifestDigest { get; init; }
+        public required byte[] Weights { get; init; }
+
+        public string WeightsDigest => "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Weights));
+
+        public async ValueTask DisposeAsync()
+        {
+            await B.DisposeAsync();
+            await A.DisposeAsync();
+            await OllamaB.DisposeAsync();
+            await OllamaA.DisposeAsync();
+            Temp.Dispose();
+        }
+    }
+
+    private static async Task<Pair> PairAsync(int weightBytes = 3 * 1024 * 1024 + 12_345, bool receiverDirWritable = true, Dictionary<string, string?>? receiverFlags = null)
+    {
+        var temp = new TempDirectory();
+        var modelsA = temp.Combine("models-a");
+        var ollamaDirB = temp.Combine("models-b");
+        Directory.CreateDirectory(Path.Combine(ollamaDirB, "blobs"));
+        var weights = new byte[weightBytes];
+        new Random(17).NextBytes(weights);
+        var digest = FakeOllamaServer.WriteModel(modelsA, Model,
+        [
+            (ModelMedia, weights),
+            ("application/vnd.ollama.image.template", Encoding.UTF8.GetBytes(Template)),
+            ("application/vnd.ollama.image.params", Encoding.UTF8.GetBytes(Params)),
+        ]);
+        var ollamaA = await FixtureAsync(new FakeOllamaOptions { ModelsDir = modelsA });
+        var ollamaB = await FixtureAsync(new FakeOllamaOptions { ModelsDir = ollamaDirB });
+        var a = await StartAsync("alpha", ollamaA.BaseAddress.ToString(), extra: new() { ["Llm:OllamaModelsDir"] = modelsA });
+        var flags = new Dictionary<string, string?>
+        {
+            // Not writable: a folder Ollama never made, so the node must go through Ollama's API.
+            ["Llm:OllamaModelsDir"] = receiverDirWritable ? ollamaDirB : temp.Combine("not-ollamas"),
+        };
+        foreach (var (key, value) in receiverFlags ?? [])
+        {
+            flags[key] = value;
+        }
+
+        var b = await StartAsync("bravo", ollamaB.BaseAddress.ToString(), [a], flags);
+        await UntilLinkedAsync(b, a);
+        await UntilLinkedAsync(a, b);
+        return new Pair
+        {
+            Temp = temp, OllamaA = ollamaA, OllamaB = ollamaB, A = a, B = b, ModelsA = modelsA, ModelsB = ollamaDirB,
+            ManifestDigest = digest, Weights = weights,
+        };
+    }
+
+    private static async Task<(HttpStatusCode Status, List<JsonElement> Lines)> CopyAsync(HttpClient client, object body, Func<JsonElement, bool>? stopAt = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/models/copy") { Content = JsonContent.Create(body) };
+        using var cut = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cut.Token);
+        var lines = new List<JsonElement>();
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(cut.Token));
+        while (await reader.ReadLineAsync(cut.Token) is { } line)
+        {
+            var parsed = JsonDocument.Parse(line).RootElement.Clone();
+            lines.Add(parsed);
+            if (stopAt?.Invoke(parsed) == true)
+            {
+                // Cancelling a pending read aborts the connection (disposing alone would drain the response for up to
+                // 2 s, letting the copy run on).
+                var pending = reader.ReadLineAsync(cut.Token).AsTask();
+                await cut.CancelAsync();
+                await Assert.ThrowsAnyAsync<OperationCanceledException>(() => pending);
+                break;
+            }
+        }
+
+        return (response.StatusCode, lines);
+    }
+
+    private static async Task<JsonElement?> TagAsync(FakeOllamaServer ollama, string name)
+    {
+        using var http = new HttpClient { BaseAddress = ollama.BaseAddress };
+        var tags = await (await http.GetAsync("/api/tags", Ct)).JsonAsync();
+        return tags.GetProperty("models").EnumerateArray().Cast<JsonElement?>().FirstOrDefault(m => m!.Value.GetProperty("name").GetString() == name);
+    }
+
+    private static string Partial(TestNode node, string digest) =>
+        Path.Combine(node.DataDir, ModelCopier.PartialsFolder, "sha256-" + digest[7..] + ".partial");
+
+    [Fact]
+    public async Task Copy_IntoWritableModelsDir_ListedWithTheSameDigest_BytesIdentical_ProgressRisesToSuccess()
+    {
+        await using var pair = await PairAsync();
+        using var onB = await pair.B.CreateLoggedInClientAsync();
+
+        var (status, lines) = await CopyAsync(onB, new { model = Model, from_node_id = Id(pair.A) });
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("success", lines[^1].GetProperty("status").GetString());
+        Assert.DoesNotContain(lines, l => l.TryGetProperty("error", out _));
+        var weights = lines.Where(l => l.TryGetProperty("digest", out var d) && d.GetString() == pair.WeightsDigest).ToList();
+        Assert.NotEmpty(weights);
+        var completed = weights.Select(l => l.GetProperty("completed").GetInt64()).ToList();
+        Assert.Equal(completed.Order(), completed);
+        Assert.Equal(pair.Weights.Length, completed[^1]);
+        Assert.All(weights, l => Assert.Equal(pair.Weights.Length, l.GetProperty("total").GetInt64()));
+
+        var tag = await TagAsync(pair.OllamaB, Model);
+        Assert.NotNull(tag);
+        Assert.Equal(pair.ManifestDigest, tag.Value.GetProperty("digest").GetString());
+        Assert.Equal(pair.Weights, await File.ReadAllBytesAsync(FakeOllamaServer.BlobPath(pair.ModelsB, pair.WeightsDigest), Ct));
+        Assert.Equal(await File.ReadAllBytesAsync(FakeOllamaServer.ManifestPath(pair.ModelsA, Model), Ct),
+            await File.ReadAllBytesAsync(FakeOllamaServer.ManifestPath(pair.ModelsB, Model), Ct));
+        Assert.False(File.Exists(Partial(pair.B, pair.WeightsDigest)));
+
+        // B probed its Ollama at once: the model is B's in the mesh's inventory.
+        var models = await (await onB.GetAsync("/api/models", Ct)).JsonAsync();
+        var entry = models.GetProperty("models").EnumerateArray().Single(m => m.GetProperty("name").GetString() == Model);
+        Assert.Contains(entry.GetProperty("hosts").EnumerateArray(), h => h.GetProperty("node_id").GetString() == Id(pair.B));
+    }
+
+    [Fact]
+    public async Task Copy_ToAnotherNode_IsForwardedAndThatNodePulls()
+    {
+        await using var pair = await PairAsync();
+        using var onA = await pair.A.CreateLoggedInClientAsync();
+
+        var (status, lines) = await CopyAsync(onA, new { model = Model, from_node_id = Id(pair.A), to_node_id = Id(pair.B) });
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("success", lines[^1].GetProperty("status").GetString());
+        Assert.Equal(pair.ManifestDigest, (await TagAsync(pair.OllamaB, Model))?.GetProperty("digest").GetString());
+    }
+
+    [Fact]
+    public async Task Copy_BlockCorruptedAfterItsListWasMade_RefusedTwice_FailsAndInstallsNothing()
+    {
+        await using var pair = await PairAsync();
+        using var onB = await pair.B.CreateLoggedInClientAsync();
+        var blob = FakeOllamaServer.BlobPath(pair.ModelsA, pair.WeightsDigest);
+        var list = await Service<BlockListCache>(pair.A).GetAsync(blob, Ct);
+        // The serving file changes under its cached list (same length and time): block 2 no longer matches.
+        var modified = File.GetLastWriteTimeUtc(blob);
+        await using (var file = new FileStream(blob, FileMode.Open, FileAccess.Write))
+        {
+            file.Position = 2 * list.BlockSize + 100;
+            file.WriteByte((byte)(pair.Weights[2 * list.BlockSize + 100] ^ 0xFF));
+        }
+
+        File.SetLastWriteTimeUtc(blob, modified);
+
+        var (status, lines) = await CopyAsync(onB, new { model = Model, from_node_id = Id(pair.A) });
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        var error = lines[^1].GetProperty("error").GetString();
+        Assert.Contains("block 2", error, StringComparison.Ordinal);
+        Assert.Contains("did not match its block list twice", error, StringComparison.Ordinal);
+        Assert.False(File.Exists(FakeOllamaServer.BlobPath(pair.ModelsB, pair.WeightsDigest)));
+        Assert.False(File.Exists(FakeOllamaServer.ManifestPath(pair.ModelsB, Model)));
+        Assert.Null(await TagAsync(pair.OllamaB, Model));
+        // What was kept for a later copy is only the two blocks before the bad one.
+        Assert.Equal(2L * list.BlockSize, new FileInfo(Partial(pair.B, pair.WeightsDigest)).Length);
+    }
+
+    [Fact]
+    public async Task Copy_CutMidway_ThenAgain_ResumesWithoutResendingVerifiedBlocks()
+    {
+        const int size = 16 * 1024 * 1024 + 777;
+        await using var pair = await PairAsync(size, receiverFlags: new() { ["Llm:ModelCopyBytesPerSecond"] = (8 * 1024 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        using var onB = await pair.B.CreateLoggedInClientAsync();
+        var served = Service<ModelCopyMetrics>(pair.A);
+
+        var (_, first) = await CopyAsync(onB, new { model = Model, from_node_id = Id(pair.A) },
+            stopAt: l => l.TryGetProperty("completed", out var c) && c.GetInt64() >= 3 * 1024 * 1024 && l.GetProperty("total").GetInt64() == size);
+        Assert.DoesNotContain(first, l => l.TryGetProperty("status", out var s) && s.GetString() == "success");
+
+        // The cut copy lets go of the model once it has saved what it verified.
+        var state = Partial(pair.B, pair.WeightsDigest) + ".json";
+        List<JsonElement> second = [];
+        var servedBefore = 0L;
+        PartialBlob? kept = null;
+        await Wait.UntilAsync(async () =>
+        {
+            kept = File.Exists(state) ? JsonSerializer.Deserialize<PartialBlob>(await File.ReadAllTextAsync(state, Ct), ModelCopyJsonContext.Default.Options) : null;
+            servedBefore = served.BytesServed;
+            var (status, lines) = await CopyAsync(onB, new { model = Model, from_node_id = Id(pair.A) });
+            second = lines;
+            return status == HttpStatusCode.OK;
+        }, WaitLimit, "the cut copy to end");
+
+        Assert.NotNull(kept);
+        Assert.InRange(kept.Verified, 3 * 1024 * 1024, size - 1);
+        Assert.Equal(0, kept.Verified % BlockList.DefaultBlockSize);
+        Assert.Equal("success", second[^1].GetProperty("status").GetString());
+        Assert.Equal(kept.Verified, second.First(l => l.TryGetProperty("digest", out var d) && d.GetString() == pair.WeightsDigest).GetProperty("completed").GetInt64());
+        // Only the rest of the weights went over the wire again, and the two small layers after them (the config before
+        // them was installed by the first copy).
+        Assert.Equal(size - kept.Verified + SmallLayerBytes, served.BytesServed - servedBefore);
+        Assert.Equal(pair.Weights, await File.ReadAllBytesAsync(FakeOllamaServer.BlobPath(pair.ModelsB, pair.WeightsDigest), Ct));
+        Assert.Equal(pair.ManifestDigest, (await TagAsync(pair.OllamaB, Model))?.GetProperty("digest").GetString());
+    }
+
+    [Fact]
+    public async Task Copy_ModelsDirNotWritable_InstallsThroughOllamasBlobsAndCreate()
+    {
+        await using var pair = await PairAsync(receiverDirWritable: false);
+        using var onB = await pair.B.CreateLoggedInClientAsync();
+
+        var (status, lines) = await CopyAsync(onB, new { model = Model, from_node_id = Id(pair.A) });
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("success", lines[^1].GetProperty("status").GetString());
+        Assert.Equal(pair.Weights.Length, pair.OllamaB.BlobBytesReceived);
+        var create = Assert.Single(pair.OllamaB.CreateRequests);
+        Assert.Equal(Model, create["model"]!.GetValue<string>());
+        Assert.Equal(pair.WeightsDigest, create["files"]!["model.gguf"]!.GetValue<string>());
+        Assert.Equal("{{ .Prompt }}", create["template"]!.GetValue<string>());
+        Assert.Equal("<|end|>", create["parameters"]!["stop"]![0]!.GetValue<string>());
+        Assert.NotNull(await TagAsync(pair.OllamaB, Model));
+        Assert.Equal(pair.Weights, await File.ReadAllBytesAsync(FakeOllamaServer.BlobPath(pair.ModelsB, pair.WeightsDigest), Ct));
+        Assert.False(Directory.Exists(pair.Temp.Combine("not-ollamas", "blobs")));
+    }
+
+    [Theory]
+    [InlineData("../../etc/passwd")]
+    [InlineData("a/b/c/d")]
+    [InlineData("tiny:../../x")]
+    [InlineData("-tiny")]
+    [InlineData("C:\\\\x")]
+    [InlineData("host:5000/library/tiny")]
+    [InlineData("")]
+    public async Task Copy_BadModelName_400(string model)
+    {
+        await using var pair = await PairAsync(weightBytes: 10);
+        using var onB = await pair.B.CreateLoggedInClientAsync();
+
+        using var response = await onB.PostAsJsonAsync("/api/models/copy", new { model, from_node_id = Id(pair.A) }, Ct);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("'model'", (await response.JsonAsync()).GetProperty("error").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Copy_BadOrUnknownNodesAndModels_ClearErrors_AndUnauthenticated401()
+    {
+        await using var pair = await PairAsync(weightBytes: 10);
+        using var onB = await pair.B.CreateLoggedInClientAsync();
+        var stranger = new string('a', 64);
+
+        async Task<(HttpStatusCode, string)> PostAsync(object body)
+        {
+            using var response = await onB.PostAsJsonAsync("/api/models/copy", body, Ct);
+            return (response.StatusCode, (await response.JsonAsync()).GetProperty("error").GetString()!);
+        }
+
+        Assert.Equal(HttpStatusCode.BadRequest, (await PostAsync(new { model = Model, from_node_id = "../x" })).Item1);
+        Assert.Equal(HttpStatusCode.BadRequest, (await PostAsync(new { model = Model })).Item1);
+        Assert.Equal(HttpStatusCode.BadRequest, (await PostAsync(new { model = Model, from_node_id = Id(pair.B) })).Item1);
+        Assert.Equal(HttpStatusCode.BadRequest, (await PostAsync(new { model = Model, from_node_id = Id(pair.A), to_node_id = "nope" })).Item1);
+        Assert.Equal((HttpStatusCode.NotFound, "'from_node_id' is no live peer of this node"), await PostAsync(new { model = Model, from_node_id = stranger }));
+        Assert.Equal(HttpStatusCode.NotFound, (await PostAsync(new { model = Model, from_node_id = Id(pair.A), to_node_id = stranger })).Item1);
+        var (status, error) = await PostAsync(new { model = "absent:7b", from_node_id = Id(pair.A) });
+        Assert.Equal(HttpStatusCode.NotFound, status);
+        Assert.Contains("'alpha' has no model 'absent:7b'", error, StringComparison.Ordinal);
+        using var huge = new StringContent(JsonSerializer.Serialize(new { model = new string('m', 10_000), from_node_id = Id(pair.A) }), Encoding.UTF8, "application/json");
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, (await onB.PostAsync("/api/models/copy", huge, Ct)).StatusCode);
+
+        using var anonymous = pair.B.CreateClient();
+        using var refused = await anonymous.PostAsJsonAsync("/api/models/copy", new { model = Model, from_node_id = Id(pair.A) }, Ct);
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        Assert.False(File.Exists(FakeOllamaServer.ManifestPath(pair.ModelsB, Model)));
+    }
+}
