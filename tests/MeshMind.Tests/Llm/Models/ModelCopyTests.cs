@@ -148,8 +148,8 @@ public sealed class ModelCopyTests
 
         // B probed its Ollama at once: the model is B's in the mesh's inventory.
         var models = await (await onB.GetAsync("/api/models", Ct)).JsonAsync();
-        var entry = models.GetProperty("models").EnumerateArray().Single(m => m.GetProperty("name").GetString() == Model);
-        Assert.Contains(entry.GetProperty("hosts").EnumerateArray(), h => h.GetProperty("node_id").GetString() == Id(pair.B));
+        var nodes = models.EnumerateArray().Where(m => m.GetProperty("name").GetString() == Model).SelectMany(m => m.GetProperty("nodes").EnumerateArray());
+        Assert.Contains(nodes, h => h.GetProperty("node_id").GetString() == Id(pair.B));
     }
 
     [Fact]
