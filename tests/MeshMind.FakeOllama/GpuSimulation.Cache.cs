@@ -6,6 +6,12 @@ namespace MeshMind.FakeOllama;
 /// </summary>
 public sealed partial class GpuSimulation
 {
+    /// <summary>
+    /// The share of a prompt a cached one must cover for the request to take that entry over, as llama.cpp's server picks
+    /// the slot whose cache to reuse (<c>slot_prompt_similarity</c>, 0.5); below it the request starts an entry of its own.
+    /// </summary>
+    internal const double ReuseSimilarity = 0.5;
+
     private readonly LinkedList<CachedPrompt> _cache = new();
 
     /// <summary>Prompts in the prefix cache, most recently used first (for tests and diagnostics).</summary>

@@ -160,7 +160,9 @@ public sealed partial class GpuSimulation
     private void StartPrefillLocked(GpuRequest request, double time)
     {
         var (cached, chars) = LookUpLocked(request.Work.Model, request.Work.Prompt);
-        request.Cached = cached;
+        // The entry is taken over (this conversation's answer will replace it) only when the prompt continues it; a prompt that
+        // merely starts alike (another conversation) gets a new entry, and the least recently used one goes.
+        request.Cached = chars >= ReuseSimilarity * request.Work.Prompt.Length ? cached : null;
         request.PromptEvalCount = Options.PromptTokens(request.Work.Prompt.Length - chars);
         request.PrefillStart = time;
         request.PrefillEnd = time + request.PromptEvalCount / Options.PrefillTokensPerSecond;

@@ -179,6 +179,28 @@ public sealed class GpuSimulationTests
     }
 
     [Fact]
+    public void Prefill_AnotherConversationThatMerelyStartsAlike_GetsAnEntryOfItsOwn_TheFirstKeepsItsCache()
+    {
+        var time = new FakeTimeProvider();
+        var options = Linear(slots: 1);
+        options.PrefixCacheEntries = 2;
+        var gpu = new GpuSimulation(options, time, [Model]);
+        // Both begin "user: " as rendered chats do; only a prompt that continues a cached one may take its entry over.
+        var first = "user: " + new string('a', 394);
+        var other = "user: " + new string('b', 394);
+        Enqueue(gpu, 2, prompt: first);
+        Enqueue(gpu, 2, prompt: other);
+        time.Advance(TimeSpan.FromSeconds(10));
+        Assert.Equal([other, first], gpu.CachedPrompts());
+
+        var followUp = Enqueue(gpu, 2, prompt: first + new string('f', 80));
+        time.Advance(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(20, followUp.Statistics!.PromptEvalCount); // the 80 new characters
+        Assert.Equal([first + new string('f', 80), other], gpu.CachedPrompts());
+    }
+
+    [Fact]
     public void Prefill_CacheTakenByOtherConversations_FollowUpPaysForItAll()
     {
         var time = new FakeTimeProvider();
