@@ -1,7 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
 using MeshMind.FakeOllama;
+using MeshMind.Llm.Local;
+using MeshMind.Llm.Peers;
 using MeshMind.Llm.Pipeline;
+using MeshMind.Llm.Routing;
 using MeshMind.Tests.Support;
 using static MeshMind.Tests.Llm.LlmNodes;
 
@@ -106,6 +109,44 @@ public sealed class SchedulingTests
         var answeredBy = response.Headers.GetValues(LlmAnswer.HostHeader).Single();
         Assert.Equal(1, answeredBy == Id(a) ? ollamaA.Requests : ollamaB.Requests);
         Assert.Equal(0, answeredBy == Id(a) ? ollamaB.Requests : ollamaA.Requests);
+    }
+
+    [Fact]
+    public async Task HostReportsWhomItServes_ThePeerCountsOnlyTheOthers_EvenWhenTheReportArrivesAfterItsOwnChatEnded()
+    {
+        await using var ollama = await FixtureAsync(OneSlot(words: 60, tokensPerSecond: 30));
+        await using var host = await StartAsync("host", ollama.BaseAddress.ToString(), extra: Slots(2));
+        await using var thin = await StartAsync("thin", NoLlm, [host]);
+        await UntilRoutableAsync(thin, host);
+        using var client = await thin.CreateLoggedInClientAsync();
+        var hostSync = Service<LlmLinkSync>(host);
+        var thinSync = Service<LlmLinkSync>(thin);
+        var seen = Service<HostHealth>(thin).Of(Id(host));
+        bool Hears(int inFlight) => Service<LlmHosts>(thin).Candidates().Any(c => c.Host.NodeId == Id(host) && c.Capability.InFlight == inFlight);
+
+        // While thin's chat runs, the host counts it as thin's and says so in the capability it sends.
+        var chat = StreamChatAsync(client, new { message = "a long one", stream = true });
+        await Wait.UntilAsync(() => Service<LocalLlm>(host).ServingPeers(64).GetValueOrDefault(Id(thin)) == 1, WaitLimit, "the host to count thin's chat");
+        hostSync.PublishIfChanged();
+        await Wait.UntilAsync(() => Hears(1), WaitLimit, "thin to hear the host serves one");
+        Assert.Equal(1, seen.Outstanding);
+        Assert.Equal(0, seen.Others);
+
+        // The chat ends and the host says it serves none; nothing changes on the host after that, so it sends nothing more.
+        Assert.Equal("done", Type((await chat)[^1]));
+        await Wait.UntilAsync(() => Service<LocalLlm>(host).InFlight == 0 && seen.Outstanding == 0, WaitLimit, "both sides to close the chat");
+        Assert.Empty(Service<LocalLlm>(host).ServingPeers(64));
+        hostSync.PublishIfChanged();
+        await Wait.UntilAsync(() => Hears(0), WaitLimit, "thin to hear the host serves none");
+
+        // A report sent while the chat ran but read after it ended (links are ordered, so it is replayed here as it would be read):
+        // "one in flight, thin's" leaves no other; the same report from a host that does not name whom it serves counts thin's
+        // finished chat as someone else's, a phantom that kept one of the host's slots taken until its next report.
+        var late = new CapabilityMessage(true, [], InFlight: 1, MaxParallel: 2, null, null, Serving: new Dictionary<string, int> { [Id(thin)] = 1 });
+        thinSync.Received(Id(host), late);
+        Assert.Equal(0, seen.Others);
+        thinSync.Received(Id(host), late with { Serving = null });
+        Assert.Equal(1, seen.Others);
     }
 
     [Fact]

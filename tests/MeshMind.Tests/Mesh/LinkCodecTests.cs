@@ -19,6 +19,7 @@ public sealed class LinkCodecTests
         [
             new HelloMessage(new string('a', 64), "inst", "node", "0.1.0", 8080, 7878),
             new CapabilityMessage(true, [new ModelInfo("llama3:latest", true, 1, "llama", "8B")], 1, 4, 12.5, 40),
+            new CapabilityMessage(true, [], 3, 4, null, null, Serving: new Dictionary<string, int> { [new string('e', 64)] = 2 }),
             new LlmAccessRequestMessage(),
             new LlmAccessResponseMessage(true, 7878),
             new FileAnnounceMessage([new AnnouncedFile(new string('c', 64), "a.txt", 3, "text/plain", DateTimeOffset.UnixEpoch)]),
@@ -53,7 +54,9 @@ public sealed class LinkCodecTests
             {"type":"capability","has_llm":true,"models":[{"name":"llama3:latest","loaded":true,"size":1,"family":"llama","parameter_size":"8B"}],"in_flight":0,"max_parallel":4,"ttft_ms":null,"tokens_per_s":null}
             """u8);
 
-        var model = Assert.Single(Assert.IsType<CapabilityMessage>(parsed).Models);
+        var capability = Assert.IsType<CapabilityMessage>(parsed);
+        var model = Assert.Single(capability.Models);
+        Assert.Null(capability.Serving); // an older node does not say whom it serves: its peers fall back to their own count
         Assert.Equal("llama3:latest", model.Name);
         Assert.Equal("", model.Digest);
         Assert.Equal("", model.QuantizationLevel);

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net.Sockets;
 using MeshMind.Infrastructure;
 using MeshMind.Llm.Ollama;
@@ -25,6 +26,7 @@ internal sealed class LocalLlm : IAnswerObserver, IDisposable
     private readonly Lock _lock = new();
     private int _failedProbes;
     private LlmCapability _capability = LlmCapability.None;
+    private readonly ConcurrentDictionary<string, int> _servingPeers = new(StringComparer.Ordinal);
     private int _inFlight;
     private double? _ttftMs;
     private double? _tokensPerS;
@@ -131,11 +133,25 @@ internal sealed class LocalLlm : IAnswerObserver, IDisposable
     }
 
     /// <summary>Counts a request this node's LLM is serving, until the returned scope is disposed.</summary>
-    public IDisposable Enter()
+    /// <param name="peer">The admitted peer the request came from, if it came over the mesh.</param>
+    public IDisposable Enter(string? peer = null)
     {
         Interlocked.Increment(ref _inFlight);
-        return new Slot(this);
+        if (peer is not null)
+        {
+            _servingPeers.AddOrUpdate(peer, 1, (_, n) => n + 1);
+        }
+
+        return new Slot(this, peer);
     }
+
+    /// <summary>
+    /// The requests served now for each peer that has any (at most <paramref name="limit"/> peers, the busiest): a peer
+    /// subtracts its own from <see cref="InFlight"/> to know what this LLM serves for others.
+    /// </summary>
+    public IReadOnlyDictionary<string, int> ServingPeers(int limit) =>
+        _servingPeers.Where(p => p.Value > 0).OrderByDescending(p => p.Value).ThenBy(p => p.Key, StringComparer.Ordinal).Take(limit)
+            .ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
 
     /// <summary>A finished local answer: its time to first token and generation speed go into the running averages.</summary>
     public void Finished(LlmAnswer answer, bool succeeded, string? failure)
@@ -189,7 +205,7 @@ internal sealed class LocalLlm : IAnswerObserver, IDisposable
         return false;
     }
 
-    private sealed class Slot(LocalLlm owner) : IDisposable
+    private sealed class Slot(LocalLlm owner, string? peer) : IDisposable
     {
         private int _done;
 
@@ -197,6 +213,15 @@ internal sealed class LocalLlm : IAnswerObserver, IDisposable
         {
             if (Interlocked.Exchange(ref _done, 1) == 0)
             {
+                if (peer is not null)
+                {
+                    // A peer that no longer has any request here leaves the map (it is told in every capability).
+                    if (owner._servingPeers.AddOrUpdate(peer, 0, (_, n) => n - 1) <= 0)
+                    {
+                        owner._servingPeers.TryRemove(new KeyValuePair<string, int>(peer, 0));
+                    }
+                }
+
                 Interlocked.Decrement(ref owner._inFlight);
             }
         }

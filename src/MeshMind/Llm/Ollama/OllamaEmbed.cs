@@ -34,7 +34,7 @@ internal static class OllamaEmbed
         try
         {
             result = await router.EmbedAsync(new EmbedRequest(body.Model.Trim(), inputs) { OllamaExtras = body.Extras is { Count: > 0 } extras ? extras : null },
-                includePeers, context.RequestAborted);
+                includePeers, context.RequestAborted, RequestOrigin.Of(context).Peer);
         }
         catch (LlmUnavailableException ex)
         {

@@ -4,6 +4,7 @@ using MeshMind.Llm.Local;
 using MeshMind.Llm.Routing;
 using MeshMind.Mesh;
 using MeshMind.Mesh.Links;
+using MeshMind.Node;
 using Microsoft.Extensions.Options;
 
 namespace MeshMind.Llm.Peers;
@@ -20,6 +21,7 @@ internal sealed class LlmLinkSync(
     HostHealth health,
     DiscoveryAdvert advert,
     BoundEndpoints bound,
+    NodeInfo node,
     IOptions<LlmOptions> options) : IMeshParticipant, IHostedService
 {
     private readonly Lock _lock = new();
@@ -44,7 +46,8 @@ internal sealed class LlmLinkSync(
         lock (_lock)
         {
             if (_lastSent is { } last && last.HasLlm == message.HasLlm && last.ProbeLate == message.ProbeLate && last.InFlight == message.InFlight
-                && last.TtftMs == message.TtftMs && last.TokensPerS == message.TokensPerS && last.Models.SequenceEqual(message.Models))
+                && last.TtftMs == message.TtftMs && last.TokensPerS == message.TokensPerS && last.Models.SequenceEqual(message.Models)
+                && SameServing(last.Serving, message.Serving))
             {
                 return;
             }
@@ -70,7 +73,7 @@ internal sealed class LlmLinkSync(
         {
             case CapabilityMessage capability:
                 peers.Update(nodeId, capability);
-                health.Of(nodeId).Reported(capability.InFlight);
+                health.Of(nodeId).Reported(capability.InFlight, capability.Serving is { } serving ? serving.GetValueOrDefault(node.NodeId) : null);
                 if (capability.HasLlm && peers.Find(nodeId) is { GrantedPort: 0 })
                 {
                     links.Send(nodeId, new LlmAccessRequestMessage());
@@ -90,9 +93,14 @@ internal sealed class LlmLinkSync(
     private CapabilityMessage Message()
     {
         var capability = local.Capability;
+        var serving = local.ServingPeers(CapabilityMessage.MaxServing);
         return new CapabilityMessage(capability.HasLlm, capability.Models, capability.InFlight, capability.MaxParallel,
-            capability.TtftMs is { } t ? Math.Round(t, 2) : null, capability.TokensPerS is { } r ? Math.Round(r, 2) : null, capability.ProbeLate);
+            capability.TtftMs is { } t ? Math.Round(t, 2) : null, capability.TokensPerS is { } r ? Math.Round(r, 2) : null, capability.ProbeLate,
+            serving);
     }
+
+    private static bool SameServing(IReadOnlyDictionary<string, int>? a, IReadOnlyDictionary<string, int>? b) =>
+        (a?.Count ?? 0) == (b?.Count ?? 0) && (a is null || a.All(p => b!.TryGetValue(p.Key, out var n) && n == p.Value));
 
     private void OnCapabilityChanged()
     {

@@ -51,8 +51,12 @@ internal sealed class HostHealth(TimeProvider time) : IAnswerObserver
         /// </summary>
         public int Others => Volatile.Read(ref _others);
 
-        /// <summary>The peer reported serving <paramref name="inFlight"/> requests in all.</summary>
-        public void Reported(int inFlight) => Volatile.Write(ref _others, Math.Max(0, inFlight - Outstanding));
+        /// <summary>The peer reported serving <paramref name="inFlight"/> requests in all, <paramref name="mine"/> of them for this node.</summary>
+        /// <param name="inFlight">Every request the peer serves.</param>
+        /// <param name="mine">How many of them this node sent, as the peer counted them when it reported (0 when it named others but
+        /// not this node); null from a peer that does not say (older version): then what this node has open there now is taken
+        /// instead, which counts one too many for a while when one of this node's requests ended after the report was sent.</param>
+        public void Reported(int inFlight, int? mine = null) => Volatile.Write(ref _others, Math.Max(0, inFlight - (mine ?? Outstanding)));
 
         /// <summary>Time to first token as this node has seen it from the peer (running average), if any.</summary>
         public double? TtftMs => _ttftMs;

@@ -88,7 +88,7 @@ internal sealed partial class LlmRouter(
         {
             cancellationToken.ThrowIfCancellationRequested();
             var (answer, failure) = await TryOpenAsync(candidate, request with { Model = candidate.Capability.Find(model)?.Name ?? model }, slot: null,
-                _options.FirstTokenTimeout, cancellationToken);
+                _options.FirstTokenTimeout, origin?.Peer, cancellationToken);
             if (answer is not null)
             {
                 return answer;
@@ -129,7 +129,7 @@ internal sealed partial class LlmRouter(
             var candidate = dispatch.Candidate;
             var timeout = dispatch.Loading && _options.LoadTimeout > _options.FirstTokenTimeout ? _options.LoadTimeout : _options.FirstTokenTimeout;
             var (answer, failure) = await TryOpenAsync(candidate, request with { Model = candidate.Capability.Find(model)?.Name ?? model }, dispatch,
-                timeout, cancellationToken);
+                timeout, requester: null, cancellationToken);
             if (answer is not null)
             {
                 return answer;
@@ -165,8 +165,9 @@ internal sealed partial class LlmRouter(
     /// <param name="request">The texts; its model is named as each host names it.</param>
     /// <param name="includePeers">False for requests that came from a peer: they are served here or not at all (no loops).</param>
     /// <param name="cancellationToken">The client's; cancelling it cancels the request at the host.</param>
+    /// <param name="requester">The peer that sent the request over the mesh, if one did.</param>
     /// <exception cref="LlmUnavailableException">No host has an LLM, none has the model, or every one failed.</exception>
-    public async Task<EmbedResult> EmbedAsync(EmbedRequest request, bool includePeers, CancellationToken cancellationToken)
+    public async Task<EmbedResult> EmbedAsync(EmbedRequest request, bool includePeers, CancellationToken cancellationToken, string? requester = null)
     {
         var ranked = Rank(request.Model, includePeers, choice: null);
         var failures = new List<string>();
@@ -175,7 +176,7 @@ internal sealed partial class LlmRouter(
             cancellationToken.ThrowIfCancellationRequested();
             var host = candidate.Host;
             var peer = host.IsLocal ? null : health.Of(host.NodeId);
-            using var slot = peer is null ? local.Enter() : peer.Enter();
+            using var slot = peer is null ? local.Enter(requester) : peer.Enter();
             using var deadline = new CancellationTokenSource(_options.FirstTokenTimeout, time);
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
             try
@@ -238,14 +239,15 @@ internal sealed partial class LlmRouter(
     /// <param name="request">The chat, with the model as the host names it.</param>
     /// <param name="slot">The host's slot the scheduler gave the chat; null: count one here.</param>
     /// <param name="firstTokenTimeout">How long the host may take to its first token.</param>
+    /// <param name="requester">The peer that sent the request over the mesh, if one did (this node's LLM counts it as that peer's).</param>
     /// <param name="cancellationToken">The client's.</param>
     private async Task<(LlmAnswer? Answer, string? Failure)> TryOpenAsync(LlmCandidate candidate, LlmRequest request, IDisposable? slot,
-        TimeSpan firstTokenTimeout, CancellationToken cancellationToken)
+        TimeSpan firstTokenTimeout, string? requester, CancellationToken cancellationToken)
     {
         var host = candidate.Host;
         var peer = host.IsLocal ? null : health.Of(host.NodeId);
         var backend = BackendFor(candidate);
-        slot ??= peer is null ? local.Enter() : peer.Enter();
+        slot ??= peer is null ? local.Enter(requester) : peer.Enter();
         var deadline = new CancellationTokenSource(Timeout.InfiniteTimeSpan, time);
         var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
         deadline.CancelAfter(firstTokenTimeout);
