@@ -57,7 +57,7 @@ static int Usage()
     Console.Error.WriteLine("       MeshMind.Bench files [--size-mib N] [--runs N] [--peers N] [--files N] [--listings N] [--stale-runs N] [--cold-runs N] [--settle 0|1]");
     Console.Error.WriteLine("       MeshMind.Bench modelcopy [--size-mib N] [--runs N]");
     Console.Error.WriteLine("       MeshMind.Bench routing [BenchmarkDotNet options, e.g. --filter '*Rank*']");
-    Console.Error.WriteLine("       MeshMind.Bench schedule [--rounds N] [--seconds S] [--moderate-users N] [--overload-users N] [--reply-tokens N] [--think-ms MS] [--overload-think-ms MS]");
+    Console.Error.WriteLine("       MeshMind.Bench schedule [--rounds N] [--seconds S] [--moderate-users N] [--overload-users N] [--reply-tokens N] [--think-ms MS] [--overload-think-ms MS] [--document-chars N] [--hosts mixed|equal] [--strategies meshmind,meshmind-not-sticky,least-connections,round-robin,local-first]");
     Console.Error.WriteLine("       MeshMind.Bench perf-middleware [--rounds N] [--seconds S] [--concurrency C] [--warmup-seconds S] [--pin 0|1]");
     Console.Error.WriteLine("       MeshMind.Bench perf-middleware-micro [BenchmarkDotNet options]");
     Console.Error.WriteLine("       MeshMind.Bench chaos fuzz [--inputs N] [--seed S]");

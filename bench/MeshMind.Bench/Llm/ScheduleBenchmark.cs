@@ -18,11 +18,23 @@ internal static class ScheduleBenchmark
     private const string Model = "llama3:latest";
     private const int Keys = 8;
 
-    private static readonly (string Name, int Slots, double SaturatedTokensPerSecond, double PrefillTokensPerSecond)[] s_hosts =
+    private static readonly (string Name, int Slots, double SaturatedTokensPerSecond, double PrefillTokensPerSecond)[] s_mixedHosts =
     [
         ("fast", 4, 300, 6_000),
         ("mid", 2, 120, 2_500),
         ("slow", 1, 40, 800),
+    ];
+
+    /// <summary>
+    /// <c>--hosts equal</c>: three hosts alike, so no host is better by speed and only the cache tells them apart; with the
+    /// mixed hosts the fastest takes nearly every chat at moderate load, and a follow-up finds its conversation there by
+    /// chance, sticky or not.
+    /// </summary>
+    private static readonly (string Name, int Slots, double SaturatedTokensPerSecond, double PrefillTokensPerSecond)[] s_equalHosts =
+    [
+        ("a", 2, 120, 800),
+        ("b", 2, 120, 800),
+        ("c", 2, 120, 800),
     ];
 
     /// <summary>
@@ -50,6 +62,22 @@ internal static class ScheduleBenchmark
         var thinkMs = BenchArgs.Int(options, "--think-ms", 3_000);
         var overloadThinkMs = BenchArgs.Int(options, "--overload-think-ms", 300);
         var documentChars = BenchArgs.Int(options, "--document-chars", 2_000);
+        var hostSet = BenchArgs.String(options, "--hosts", "mixed");
+        var hostsOf = hostSet switch
+        {
+            "mixed" => s_mixedHosts,
+            "equal" => s_equalHosts,
+            _ => throw new ArgumentException($"--hosts must be mixed or equal, not '{hostSet}'"),
+        };
+        var only = BenchArgs.String(options, "--strategies", "");
+        var strategies = only.Length == 0
+            ? s_strategies
+            : [.. s_strategies.Where(s => only.Split(',').Contains(s.Label.Replace(", ", "-", StringComparison.Ordinal).Replace(' ', '-'), StringComparer.Ordinal))];
+        if (strategies.Length == 0)
+        {
+            throw new ArgumentException("--strategies names none of meshmind, meshmind-not-sticky, least-connections, round-robin, local-first");
+        }
+
         var cancellationToken = CancellationToken.None;
 
         var reply = string.Join(' ', Enumerable.Range(1, replyTokens).Select(i => $"w{i}"));
@@ -57,7 +85,7 @@ internal static class ScheduleBenchmark
         var hosts = new List<BenchNode>();
         try
         {
-            foreach (var (name, slots, saturated, prefill) in s_hosts)
+            foreach (var (name, slots, saturated, prefill) in hostsOf)
             {
                 var fixture = await FakeOllamaServer.StartAsync(new FakeOllamaOptions
                 {
@@ -75,15 +103,15 @@ internal static class ScheduleBenchmark
                     new Dictionary<string, string> { ["MESHMIND__Llm__MaxParallel"] = slots.ToString(CultureInfo.InvariantCulture) }));
             }
 
-            var ideal = s_hosts.Sum(h => h.SaturatedTokensPerSecond);
-            Console.WriteLine($"schedule: hosts {string.Join(", ", s_hosts.Select(h => $"{h.Name} {h.SaturatedTokensPerSecond:0} tokens/s over {h.Slots} slot(s), prompt {h.PrefillTokensPerSecond:0} tokens/s"))}");
+            var ideal = hostsOf.Sum(h => h.SaturatedTokensPerSecond);
+            Console.WriteLine($"schedule: hosts {string.Join(", ", hostsOf.Select(h => $"{h.Name} {h.SaturatedTokensPerSecond:0} tokens/s over {h.Slots} slot(s), prompt {h.PrefillTokensPerSecond:0} tokens/s"))}");
             Console.WriteLine($"ideal aggregate {ideal:0} tokens/s; replies of {replyTokens} tokens; conversations of 3 turns, the first with a {documentChars:N0}-character document; {CachedPrompts} prompts cached a host");
             Console.WriteLine($"moderate: {moderateUsers} users, think {thinkMs} ms (mean); overload: {overloadUsers} users, think {overloadThinkMs} ms; {seconds} s each; {Keys} API keys shared by the users; {rounds} round(s), strategies interleaved");
 
-            var results = s_strategies.ToDictionary(s => s.Label, _ => new List<PhaseResult>());
+            var results = strategies.ToDictionary(s => s.Label, _ => new List<PhaseResult>());
             for (var round = 1; round <= rounds; round++)
             {
-                foreach (var (label, routing, sticky) in s_strategies)
+                foreach (var (label, routing, sticky) in strategies)
                 {
                     var seed = round * 1000;
                     await using var entry = await BenchNode.StartAsync("t", "http://127.0.0.1:9",
@@ -99,12 +127,18 @@ internal static class ScheduleBenchmark
                     }
 
                     var keys = await KeysAsync(entry, cancellationToken);
-                    var names = hosts.ToDictionary(h => h.NodeId, h => s_hosts[hosts.IndexOf(h)].Name);
+                    var names = hosts.ToDictionary(h => h.NodeId, h => hostsOf[hosts.IndexOf(h)].Name);
+                    using var moderateUse = SlotUse.Start(fixtures);
                     var moderate = await PhaseAsync(entry, keys, names, moderateUsers, thinkMs, seconds, documentChars, seed, cancellationToken);
+                    var moderateSlots = await moderateUse.StopAsync();
+                    using var overloadUse = SlotUse.Start(fixtures);
                     var overload = await PhaseAsync(entry, keys, names, overloadUsers, overloadThinkMs, seconds, documentChars, seed + 1, cancellationToken);
+                    var overloadSlots = await overloadUse.StopAsync();
                     results[label].Add(moderate);
                     results[label].Add(overload);
                     Console.WriteLine($"  round {round}, {label}: moderate {moderate.Summary()}; overload {overload.Summary()}");
+                    Console.WriteLine($"    slots in use (mean of 10 samples a second, per host: in a slot / of slots, waiting in the host's queue): "
+                        + $"moderate {moderateSlots.Describe(hostsOf.Select(h => (h.Name, h.Slots)))}; overload {overloadSlots.Describe(hostsOf.Select(h => (h.Name, h.Slots)))}");
                 }
             }
 
@@ -199,6 +233,7 @@ internal static class ScheduleBenchmark
             TimeSpan? first = null;
             var answer = new StringBuilder();
             var tokens = 0;
+            var prompt = 0;
             while (await reader.ReadLineAsync(cancellationToken) is { } line)
             {
                 using var json = JsonDocument.Parse(line);
@@ -212,12 +247,13 @@ internal static class ScheduleBenchmark
                 if (root.TryGetProperty("done", out var done) && done.GetBoolean())
                 {
                     tokens = root.TryGetProperty("eval_count", out var count) ? count.GetInt32() : 0;
+                    prompt = root.TryGetProperty("prompt_eval_count", out var evaluated) ? evaluated.GetInt32() : 0;
                 }
             }
 
             var host = response.Headers.TryGetValues("X-MeshMind-Host", out var values) ? values.FirstOrDefault() : null;
             return new Chat(user, turn, started, first - started, clock.Elapsed, tokens, answer.ToString(),
-                host is not null && hostNames.TryGetValue(host, out var name) ? name : host, first is not null && tokens > 0);
+                host is not null && hostNames.TryGetValue(host, out var name) ? name : host, first is not null && tokens > 0, prompt);
         }
         catch (HttpRequestException)
         {
@@ -261,23 +297,88 @@ internal static class ScheduleBenchmark
         }
 
         Console.WriteLine();
-        var mesh = results["meshmind"];
-        var rr = results["round-robin"];
-        var notSticky = results["meshmind, not sticky"];
+        if (!results.TryGetValue("meshmind", out var mesh))
+        {
+            return;
+        }
+
         double P95Ttft(List<PhaseResult> phases) => Percentiles.Of(phases.Where((_, i) => i % 2 == 0).SelectMany(p => p.Chats.Where(c => c.Ok)).Select(c => c.Ttft!.Value.TotalSeconds)).P95;
         double FollowUp(List<PhaseResult> phases) => phases.Where((_, i) => i % 2 == 0).SelectMany(p => p.Chats.Where(c => c.Ok && c.Turn > 1)).Select(c => c.Ttft!.Value.TotalSeconds).DefaultIfEmpty(double.NaN).Average();
         var aggregateShare = mesh.Where((_, i) => i % 2 == 1).Average(p => p.AggregateTokensPerSecond) / ideal;
-        var ttftRatio = P95Ttft(mesh) / P95Ttft(rr);
-        var followUpRatio = FollowUp(mesh) / FollowUp(notSticky);
         var lowest = mesh.Where((_, i) => i % 2 == 1).Min(p => p.LowestShareOfMedian);
         Console.WriteLine($"meshmind aggregate under overload: {aggregateShare * 100:F1} % of ideal (target ≥ 95 %): {Table.Verdict(aggregateShare >= 0.95)}");
-        Console.WriteLine($"meshmind p95 TTFT at moderate load ÷ round robin's: {ttftRatio:F2} (target ≤ 0.5): {Table.Verdict(ttftRatio <= 0.5)}");
-        Console.WriteLine($"mean follow-up TTFT at moderate load with stickiness ÷ without: {followUpRatio:F2} (target ≤ 0.5): {Table.Verdict(followUpRatio <= 0.5)}");
+        if (results.TryGetValue("round-robin", out var rr))
+        {
+            var ttftRatio = P95Ttft(mesh) / P95Ttft(rr);
+            Console.WriteLine($"meshmind p95 TTFT at moderate load ÷ round robin's: {ttftRatio:F2} (target ≤ 0.5): {Table.Verdict(ttftRatio <= 0.5)}");
+        }
+
+        if (results.TryGetValue("meshmind, not sticky", out var notSticky))
+        {
+            var followUpRatio = FollowUp(mesh) / FollowUp(notSticky);
+            Console.WriteLine($"mean follow-up TTFT at moderate load with stickiness ÷ without: {followUpRatio:F2} (target ≤ 0.5): {Table.Verdict(followUpRatio <= 0.5)}");
+        }
+
         Console.WriteLine($"lowest user's share ÷ the median under overload (meshmind): {lowest:F2} (target ≥ 0.5): {Table.Verdict(lowest >= 0.5)}");
         Console.WriteLine($"({seconds} s a phase; aggregate counts the tokens of answers finished between 5 s into the phase and its end)");
     }
 
-    private sealed record Chat(int User, int Turn, TimeSpan Started, TimeSpan? Ttft, TimeSpan Ended, int Tokens, string Answer, string? Host, bool Ok);
+    private sealed record Chat(int User, int Turn, TimeSpan Started, TimeSpan? Ttft, TimeSpan Ended, int Tokens, string Answer, string? Host, bool Ok,
+        int PromptTokens = 0);
+
+    /// <summary>Samples each simulated host's requests in a slot and in its own queue, to see idle slots.</summary>
+    private sealed class SlotUse : IDisposable
+    {
+        private readonly CancellationTokenSource _stop = new();
+        private readonly Task<(double[] Active, double[] Queued)> _sampling;
+
+        private SlotUse(IReadOnlyList<FakeOllamaServer> fixtures) => _sampling = Task.Run(() => SampleAsync(fixtures));
+
+        public static SlotUse Start(IReadOnlyList<FakeOllamaServer> fixtures) => new(fixtures);
+
+        public async Task<SlotUse> StopAsync()
+        {
+            await _stop.CancelAsync();
+            (Active, Queued) = await _sampling;
+            return this;
+        }
+
+        public void Dispose() => _stop.Dispose();
+
+        public double[] Active { get; private set; } = [];
+
+        public double[] Queued { get; private set; } = [];
+
+        public string Describe(IEnumerable<(string Name, int Slots)> hosts) =>
+            string.Join(", ", hosts.Select((h, i) => string.Create(CultureInfo.InvariantCulture, $"{h.Name} {Active[i]:F2}/{h.Slots} +{Queued[i]:F2}")));
+
+        private async Task<(double[], double[])> SampleAsync(IReadOnlyList<FakeOllamaServer> fixtures)
+        {
+            var active = new double[fixtures.Count];
+            var queued = new double[fixtures.Count];
+            var samples = 0;
+            using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(100));
+            try
+            {
+                while (await timer.WaitForNextTickAsync(_stop.Token))
+                {
+                    for (var i = 0; i < fixtures.Count; i++)
+                    {
+                        active[i] += fixtures[i].Gpu!.Active;
+                        queued[i] += fixtures[i].Gpu!.Queued;
+                    }
+
+                    samples++;
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                // The phase ended.
+            }
+
+            return ([.. active.Select(a => a / Math.Max(1, samples))], [.. queued.Select(q => q / Math.Max(1, samples))]);
+        }
+    }
 
     private sealed record PhaseResult(int Users, int Seconds, List<Chat> Chats)
     {
@@ -301,8 +402,13 @@ internal static class ScheduleBenchmark
         {
             var ok = Chats.Where(c => c.Ok).ToList();
             var hosts = string.Join(" ", ok.GroupBy(c => c.Host ?? "?").OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Key}:{g.Count()}"));
+            // Prompt tokens the hosts processed (Ollama's prompt_eval_count): a follow-up that found its conversation cached pays only
+            // for what is new.
+            var firstPrompt = ok.Where(c => c.Turn == 1).Select(c => (double)c.PromptTokens).DefaultIfEmpty(0).Average();
+            var followUpPrompt = ok.Where(c => c.Turn > 1).Select(c => (double)c.PromptTokens).DefaultIfEmpty(0).Average();
             return string.Create(CultureInfo.InvariantCulture,
-                $"{ok.Count} chats ({hosts}), {AggregateTokensPerSecond:F0} tokens/s, TTFT p95 {Percentiles.Of(ok.Select(c => c.Ttft!.Value.TotalSeconds)).P95:F2} s");
+                $"{ok.Count} chats ({hosts}), {AggregateTokensPerSecond:F0} tokens/s, TTFT p95 {Percentiles.Of(ok.Select(c => c.Ttft!.Value.TotalSeconds)).P95:F2} s, "
+                + $"prompt tokens processed: first turns {firstPrompt:F0}, follow-ups {followUpPrompt:F0} (mean)");
         }
     }
 }

@@ -66,11 +66,20 @@ internal static class ModelCopyBenchmark
                 await Transfer.DownloadAsync(httpB, proxied, cancellationToken); // warm-up
                 var fileRates = new List<double>();
                 var copyRates = new List<double>();
+                // CPU time per path and process: what each byte costs whatever else the machine does (the rates above are
+                // bound by these two cores, which A, B and this process share).
+                var cpu = new CpuMeter([("bench", Environment.ProcessId), ("A", a.ProcessId), ("B", b.ProcessId)]);
+                var fileCpu = new TimeSpan[3];
+                var copyCpu = new TimeSpan[3];
                 for (var run = 0; run < runs; run++)
                 {
+                    var before = cpu.Read();
                     var download = await Transfer.DownloadAsync(httpB, proxied, cancellationToken);
+                    cpu.AddSince(before, fileCpu);
                     fileRates.Add(download.MegabytesPerSecond);
+                    before = cpu.Read();
                     var copy = await CopyAsync(b, a, sizeMib, modelsB, weights, cancellationToken);
+                    cpu.AddSince(before, copyCpu);
                     copyRates.Add(copy.Result == "ok" ? copy.Rate : 0);
                 }
 
@@ -81,6 +90,12 @@ internal static class ModelCopyBenchmark
                 Console.WriteLine($"  {"proxied file download through B (hashed)",-48} | {Percentiles.Median(fileRates),7:F0}{fileRates.Min(),7:F0}{fileRates.Max(),7:F0}");
                 Console.WriteLine($"  {"model copy to B (blocks + digest verified, installed)",-48} | {Percentiles.Median(copyRates),7:F0}{copyRates.Min(),7:F0}{copyRates.Max(),7:F0}");
                 Console.WriteLine($"  copy / proxied: {ratio:P1}; target >= 90 %: {Table.Verdict(ratio >= 0.90)}");
+                var megabytes = runs * sizeMib * 1.048576;
+                Console.WriteLine($"  CPU ms per MB, proxied file: {cpu.Describe(fileCpu, megabytes, t => t.TotalMilliseconds)} (the bench hashes what it reads)");
+                Console.WriteLine($"  CPU ms per MB, model copy:   {cpu.Describe(copyCpu, megabytes, t => t.TotalMilliseconds)}");
+                double PerMb(TimeSpan[] sums, int i) => sums[i].TotalMilliseconds / megabytes;
+                Console.WriteLine($"  on machines of their own, each side bound by one core: proxied A {1000 / PerMb(fileCpu, 1):F0} / B {1000 / PerMb(fileCpu, 2):F0} MB/s, "
+                    + $"copy A {1000 / PerMb(copyCpu, 1):F0} / B {1000 / PerMb(copyCpu, 2):F0} MB/s (a gigabit link carries about 117 MB/s)");
 
                 // 3. kill -9 of the receiver halfway, then the copy again.
                 Uninstall(modelsB, weights);

@@ -243,6 +243,39 @@ public sealed class LlmSchedulerTests
     }
 
     [Fact]
+    public async Task WhenChatsWait_AFreeSlotGoesFirstToOneThatNeedsNoMove_AFollowUpLeavesItsHostOnlyForASlotNobodyElseTakes()
+    {
+        using var scheduler = Scheduler();
+        var a = Host("a", 1);
+        var b = Host("b", 1);
+        Measured(scheduler, a, 50); // 2 s a chat
+        Measured(scheduler, b, 10); // 10 s a chat
+        LlmCandidate[] hosts = [a, b];
+        var history = new LlmMessage(LlmMessage.User, new string('x', 8_000)); // 2,000 tokens: 2 s of prompt anywhere but b
+        scheduler.Affinity.Remember(ConversationAffinity.KeyOf(Model, [history]), "b");
+        LlmMessage[] followUp = [history, new(LlmMessage.Assistant, "an answer"), new(LlmMessage.User, "and then?")];
+        var onA = await scheduler.AcquireAsync(Chat([a], "x"), Ct);
+        using var onB = await scheduler.AcquireAsync(Chat([b], "x"), Ct);
+
+        // Both hosts busy: the follow-up (first in line) and a new chat wait.
+        var moving = scheduler.AcquireAsync(Chat(hosts, "f", messages: followUp), Ct);
+        var fresh = scheduler.AcquireAsync(Chat(hosts, "n"), Ct);
+        Assert.Equal(2, scheduler.Queued);
+
+        // a frees. For the follow-up alone a is quicker than waiting for b, but it would process its 2,000 tokens again there:
+        // the new chat, which has to process its prompt wherever it goes, takes the slot; the follow-up keeps waiting.
+        onA.Dispose();
+        var next = await fresh.WaitAsync(TimeSpan.FromSeconds(10), Ct);
+        Assert.Equal("a", next.NodeId);
+        Assert.False(moving.IsCompleted);
+
+        // a frees again with nobody else waiting: the slot does not stay idle, the follow-up takes it.
+        next.Dispose();
+        using var moved = await moving.WaitAsync(TimeSpan.FromSeconds(10), Ct);
+        Assert.Equal("a", moved.NodeId);
+    }
+
+    [Fact]
     public async Task NotSticky_WhenTurnedOff()
     {
         using var scheduler = Scheduler(o => o.StickyConversations = false);
