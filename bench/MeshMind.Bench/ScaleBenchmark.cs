@@ -23,7 +23,7 @@ internal static partial class ScaleBenchmark
         var count = BenchArgs.Int(options, "--nodes", 10);
         var settleSeconds = BenchArgs.Int(options, "--settle-seconds", 60);
         var idleSeconds = BenchArgs.Int(options, "--idle-seconds", 60);
-        var limit = TimeSpan.FromSeconds(BenchArgs.Int(options, "--limit-seconds", 300));
+        var limit = TimeSpan.FromSeconds(BenchArgs.Int(options, "--limit-seconds", 600));
         if (count is < 2 or > 200)
         {
             Console.Error.WriteLine("--nodes must be 2 to 200");
@@ -55,10 +55,11 @@ internal static partial class ScaleBenchmark
 
         var nodes = (await Task.WhenAll(starting)).ToList();
         var healthy = clock.Elapsed;
-        await UntilAsync(() => nodes.All(n => UpLinks(n).Count >= count - 1), limit, "a full mesh");
+        var meshed = await UntilAsync(() => nodes.All(n => UpLinks(n).Count >= count - 1), limit);
         var fullMesh = clock.Elapsed;
-        Console.WriteLine($"{count} nodes: all listening {healthy.TotalSeconds:F1} s after the starts; full mesh (every node's log) at {fullMesh.TotalSeconds:F1} s; " +
-            $"load average {LoadAverage()}");
+        Console.WriteLine($"{count} nodes: all listening {healthy.TotalSeconds:F1} s after the starts; " +
+            (meshed ? $"full mesh (every node's log) at {fullMesh.TotalSeconds:F1} s" : $"NO full mesh after {fullMesh.TotalSeconds:F0} s") +
+            $" (links per node {nodes.Min(n => UpLinks(n).Count)}–{nodes.Max(n => UpLinks(n).Count)}); load average {LoadAverage()}");
 
         await Task.Delay(TimeSpan.FromSeconds(settleSeconds));
         var cpuBefore = nodes.Select(CpuTicks).ToList();
@@ -77,7 +78,12 @@ internal static partial class ScaleBenchmark
         Console.WriteLine($"  control bytes/s sent     median {Median(traffic):F0}  mean {traffic.Average():F0}  max {traffic.Max():F0}");
 
         var newcomer = await lab.StartUnidentifiedNodeAsync(hosts[count], $"n{count + 1}", Secret);
-        await UntilAsync(() => UpLinks(newcomer).Count >= count && nodes.All(n => UpLinks(n).Count >= count), limit, "the newcomer to link to all");
+        if (!await UntilAsync(() => UpLinks(newcomer).Count >= count && nodes.All(n => UpLinks(n).Count >= count), limit))
+        {
+            Console.WriteLine($"{count} nodes: the newcomer did not link to all in {limit.TotalSeconds:F0} s (it has {UpLinks(newcomer).Count} links)");
+            return 1;
+        }
+
         var linkedAt = nodes.Select(n => LastUp(n)).Append(LastUp(newcomer)).Max();
         var sinceStart = Stopwatch.GetElapsedTime(newcomer.StartedAt, linkedAt);
         Console.WriteLine($"{count} nodes: a newcomer linked to all and all to it {sinceStart.TotalMilliseconds:F0} ms after its process started, " +
@@ -85,7 +91,12 @@ internal static partial class ScaleBenchmark
 
         var killedAt = Stopwatch.GetTimestamp();
         await newcomer.KillAsync();
-        await UntilAsync(() => nodes.All(n => UpLinks(n).Count < count), limit, "the killed newcomer to be seen down");
+        if (!await UntilAsync(() => nodes.All(n => UpLinks(n).Count < count), limit))
+        {
+            Console.WriteLine($"{count} nodes: the killed newcomer was not seen down by all in {limit.TotalSeconds:F0} s");
+            return 1;
+        }
+
         var seenDown = nodes.Select(n => LastDown(n)).Max();
         Console.WriteLine($"{count} nodes: kill -9 of the newcomer seen down by all {Stopwatch.GetElapsedTime(killedAt, seenDown).TotalMilliseconds:F0} ms after");
         return 0;
@@ -150,17 +161,20 @@ internal static partial class ScaleBenchmark
         return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
     }
 
-    private static async Task UntilAsync(Func<bool> condition, TimeSpan limit, string what)
+    /// <summary>Waits for the condition, reading the nodes' logs every 20 ms; false when it did not come within the limit.</summary>
+    private static async Task<bool> UntilAsync(Func<bool> condition, TimeSpan limit)
     {
         var clock = Stopwatch.StartNew();
         while (!condition())
         {
             if (clock.Elapsed > limit)
             {
-                throw new TimeoutException($"timed out waiting for {what}");
+                return false;
             }
 
             await Task.Delay(20);
         }
+
+        return true;
     }
 }
