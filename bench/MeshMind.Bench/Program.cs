@@ -8,6 +8,11 @@ using MeshMind.Bench.Models;
 // Benchmarks that print numbers. They only ever talk to 127.0.0.1.
 //   startup EXE [--runs 5] [--idle-seconds 60]   time to first 200 on /healthz, and idle RSS
 //   mesh [--hosts 5] [--idle-seconds 60]          mesh timings in a network-namespace lab (root)
+//   scale [--nodes 10] [--settle-seconds 60] [--idle-seconds 60] [--limit-seconds 300]
+//                                                 N nodes started together: to healthy, to full mesh, idle CPU, RSS and control
+//                                                 bytes per node, a newcomer's links, a kill seen (root)
+//   overlay [--nodes 500,2000] [--degree 8] [--host-links 2] [--host-percent 5] [--models 5] [--gossip-ms 1000] [--ping-seconds 5]
+//           [--hop-us 2000] [--seed 20]          a model of the bounded-degree overlay (README, "Past a full mesh"), in process
 //   llm [--requests 300] [--concurrent-requests 1000] [--concurrency 32] [--warmup 200] [--reply-tokens 20]
 //       [--long-tokens 20000] [--long-runs 5] [--rates 1000,5000,20000] [--paced-seconds 2] [--paced-runs 3] [--failovers 300]
 //       [--model-rate 100] [--model-requests 960]  (part 1 again at concurrency 32 with the fixture paced at a model's rate; 0 skips)
@@ -32,6 +37,8 @@ return args switch
 {
     ["startup", var executable, .. var rest] => await StartupBenchmark.RunAsync(executable, rest),
     ["mesh", .. var rest] => await MeshBenchmark.RunAsync(rest),
+    ["scale", .. var rest] => await ScaleBenchmark.RunAsync(rest),
+    ["overlay", .. var rest] => OverlayBenchmark.Run(rest),
     ["llm", .. var rest] => await LlmBenchmark.RunAsync(rest),
     ["files", .. var rest] => await FilesBenchmark.RunAsync(rest),
     ["modelcopy", .. var rest] => await ModelCopyBenchmark.RunAsync(rest),
@@ -51,6 +58,8 @@ static int Usage()
 {
     Console.Error.WriteLine("usage: MeshMind.Bench startup PATH/TO/meshmind[.dll] [--runs N] [--idle-seconds S]");
     Console.Error.WriteLine("       MeshMind.Bench mesh [--hosts N] [--idle-seconds S]   (root: builds a network-namespace lab)");
+    Console.Error.WriteLine("       MeshMind.Bench scale [--nodes N] [--settle-seconds S] [--idle-seconds S] [--limit-seconds S]   (root)");
+    Console.Error.WriteLine("       MeshMind.Bench overlay [--nodes N1,N2] [--degree K] [--host-links H] [--host-percent P] [--models M] [--gossip-ms MS] [--ping-seconds S] [--hop-us US] [--seed S]");
     Console.Error.WriteLine("       MeshMind.Bench llm [--requests N] [--concurrent-requests N] [--concurrency C] [--warmup N] [--reply-tokens N]");
     Console.Error.WriteLine("                          [--long-tokens N] [--long-runs N] [--rates R1,R2,...] [--paced-seconds S] [--paced-runs N] [--failovers N]");
     Console.Error.WriteLine("                          [--model-rate TOKENS_PER_S] [--model-requests N] [--load-seconds S]");

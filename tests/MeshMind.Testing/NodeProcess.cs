@@ -52,7 +52,8 @@ public sealed partial class NodeProcess : IAsyncDisposable
     }
 
     /// <summary>
-    /// The meshmind build to run: <c>MESHMIND_NODE_ASSEMBLY</c> (e.g. a published build being benchmarked), else the one next to
+    /// The meshmind build to run: <c>MESHMIND_NODE_ASSEMBLY</c> (e.g. a published build being benchmarked: a .dll, or a Native AOT
+    /// executable, run without dotnet), else the one next to
     /// the calling assembly (test and bench projects reference the node project).
     /// </summary>
     public static string DefaultAssembly =>
@@ -85,7 +86,9 @@ public sealed partial class NodeProcess : IAsyncDisposable
     public static NodeProcess Start(string assembly,
         string workingDirectory, IEnumerable<string> arguments, IDictionary<string, string>? environment, IReadOnlyList<string> launcher, bool isolateMesh)
     {
-        var info = new ProcessStartInfo(launcher.Count == 0 ? "dotnet" : launcher[0])
+        // A path that is not a .dll is an executable of its own (a Native AOT or single-file publish): run it without dotnet.
+        var host = assembly.EndsWith(".dll", StringComparison.OrdinalIgnoreCase) ? "dotnet" : null;
+        var info = new ProcessStartInfo(launcher.Count > 0 ? launcher[0] : host ?? assembly)
         {
             WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
@@ -96,13 +99,21 @@ public sealed partial class NodeProcess : IAsyncDisposable
         if (launcher.Count > 0)
         {
             // ip netns exec replaces itself with the command, so the process we hold is the node (kill -9 hits it).
-            foreach (var part in launcher.Skip(1).Append("dotnet"))
+            foreach (var part in launcher.Skip(1))
             {
                 info.ArgumentList.Add(part);
             }
         }
 
-        info.ArgumentList.Add(assembly);
+        if (launcher.Count > 0 || host is not null)
+        {
+            if (launcher.Count > 0 && host is not null)
+            {
+                info.ArgumentList.Add(host);
+            }
+
+            info.ArgumentList.Add(assembly);
+        }
         foreach (var argument in arguments)
         {
             info.ArgumentList.Add(argument);

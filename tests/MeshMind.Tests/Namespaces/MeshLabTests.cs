@@ -75,6 +75,60 @@ public sealed class MeshLabTests
     }
 
     [Fact]
+    public async Task TwoSubnets_BridgingNodeKilledAndRestarted_OthersStayLinked_ThenItLinksToAllAgain()
+    {
+        // Issue 20, point 2: broadcast does not cross the router; only right-1 is told of a node on the other side. Once the
+        // mesh has formed, the links across the router are direct ones, so losing the node that introduced the two sides
+        // leaves them up, and that node finds everyone again after its restart (its static peer, then peer exchange).
+        await using var lab = await Labs.CreateAsync();
+        var left = await lab.AddSwitchAsync(61);
+        var right = await lab.AddSwitchAsync(62);
+        await lab.AddRouterAsync(left, right);
+        var a1 = await lab.AddHostAsync(left, 10, gateway: "10.213.61.1");
+        var a2 = await lab.AddHostAsync(left, 11, gateway: "10.213.61.1");
+        var a3 = await lab.AddHostAsync(left, 12, gateway: "10.213.61.1");
+        var b1 = await lab.AddHostAsync(right, 10, gateway: "10.213.62.1");
+        var b2 = await lab.AddHostAsync(right, 11, gateway: "10.213.62.1");
+        var bridge = await lab.StartNodeAsync(b1, "right-1", Secret, ["--peer", $"{a1.Address}:7878"], s_fastPing, Ct);
+        var others = new List<LabNode>
+        {
+            await lab.StartNodeAsync(a1, "left-1", Secret, environment: s_fastPing, cancellationToken: Ct),
+            await lab.StartNodeAsync(a2, "left-2", Secret, environment: s_fastPing, cancellationToken: Ct),
+            await lab.StartNodeAsync(a3, "left-3", Secret, environment: s_fastPing, cancellationToken: Ct),
+            await lab.StartNodeAsync(b2, "right-2", Secret, environment: s_fastPing, cancellationToken: Ct),
+        };
+        await Labs.WaitForFullMeshAsync([bridge, .. others]);
+
+        await bridge.KillAsync();
+
+        await Wait.UntilAsync(async () =>
+        {
+            foreach (var node in others)
+            {
+                if (!await Labs.DroppedAsync(node, bridge))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }, Labs.Timeout, "every other node to mark the killed bridging node down");
+        // Several ping intervals (0.5 s; a link is dropped after 3 silent ones) with the bridge gone: the links across the
+        // router stay up on their own.
+        var downSince = System.Diagnostics.Stopwatch.GetTimestamp();
+        while (System.Diagnostics.Stopwatch.GetElapsedTime(downSince) < TimeSpan.FromSeconds(3))
+        {
+            foreach (var node in others)
+            {
+                Assert.True(await Labs.LinkedAsync(node, others.Where(o => o != node)), $"{node.Name} lost a link while the bridging node was down");
+            }
+        }
+
+        await bridge.StartAsync(Ct);
+        await Labs.WaitForFullMeshAsync([bridge, .. others]);
+    }
+
+    [Fact]
     public async Task WrongSecret_NeverAdmittedOnAnyNode()
     {
         await using var lab = await Labs.CreateAsync();

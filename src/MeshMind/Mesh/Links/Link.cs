@@ -7,8 +7,16 @@ namespace MeshMind.Mesh.Links;
 
 /// <summary>
 /// One live control channel to a peer: a WebSocket over the mutual-TLS mesh port carrying <see cref="LinkMessage"/>s.
-/// Pings every interval; dead when nothing has been heard for a number of intervals, or when the socket closes.
+/// The side that dialled pings every interval and the other answers; dead when nothing has been heard for a number of
+/// intervals, or when the socket closes.
 /// </summary>
+/// <remarks>
+/// An idle link's cost is its pings (issue 20): on the wire each ping or pong is a TLS record in a TCP segment, about 120
+/// bytes, and each wakes both processes. Before, both sides pinged, so an idle link carried two pings and two pongs per
+/// interval; now only the dialler does, and tells the other side the round trip it measured (<see cref="PingMessage.RttMs"/>).
+/// The other side pings only when it has heard nothing for half an interval longer than its own interval (its peer's pings
+/// stopped, or its peer pings less often), so each side still notices a silent peer on its own.
+/// </remarks>
 internal sealed class Link(WebSocket socket, string remoteNodeId, string dialerNodeId, IPAddress? remoteAddress, LinkCodec codec, TimeProvider time) : IAsyncDisposable
 {
     private const int OutboxCapacity = 256;
@@ -26,6 +34,9 @@ internal sealed class Link(WebSocket socket, string remoteNodeId, string dialerN
     public string DialerNodeId { get; } = dialerNodeId;
 
     public IPAddress? RemoteAddress { get; } = remoteAddress;
+
+    /// <summary>Whether this side pings every interval: the side that dialled (the other answers).</summary>
+    public bool Leads => DialerNodeId != RemoteNodeId;
 
     public double? RttMs { get; private set; }
 
@@ -58,7 +69,8 @@ internal sealed class Link(WebSocket socket, string remoteNodeId, string dialerN
     }
 
     /// <summary>Runs the link until it closes; <paramref name="onMessage"/> gets each parsed message, <paramref name="onRtt"/> each round trip.</summary>
-    public async Task RunAsync(Action<Link, LinkMessage> onMessage, Action<Link> onRtt, TimeSpan pingInterval, int missedPongs, CancellationToken cancellationToken)
+    /// <remarks><paramref name="pingInterval"/> is asked again before each ping: the interval may grow with the number of links.</remarks>
+    public async Task RunAsync(Action<Link, LinkMessage> onMessage, Action<Link> onRtt, Func<TimeSpan> pingInterval, int missedPongs, CancellationToken cancellationToken)
     {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _closed.Token);
         var token = linked.Token;
@@ -121,6 +133,13 @@ internal sealed class Link(WebSocket socket, string remoteNodeId, string dialerN
             {
                 case PingMessage ping:
                     Send(new PongMessage(ping.Id));
+                    if (ping.RttMs is >= 0 and < 600_000 && !Leads)
+                    {
+                        // The dialler measured this round trip; the answering side takes it as its own.
+                        RttMs = ping.RttMs;
+                        onRtt(this);
+                    }
+
                     break;
                 case PongMessage pong when pong.Id == Interlocked.Read(ref _nextPing) - 1:
                     RttMs = time.GetElapsedTime(Interlocked.Read(ref _pingSentAt)).TotalMilliseconds;
@@ -139,32 +158,41 @@ internal sealed class Link(WebSocket socket, string remoteNodeId, string dialerN
     }
 
     /// <summary>
-    /// Pings every <paramref name="interval"/> and ends the link once nothing at all has been heard for
-    /// <paramref name="missedPongs"/> intervals. It sleeps until the next ping or that deadline, whichever is first, so a
-    /// silent peer is noticed <c>missedPongs × interval</c> after it was last heard (15 s with the defaults) while an
-    /// idle link costs one wake-up per interval.
+    /// Pings and ends the link once nothing at all has been heard for <paramref name="missedPongs"/> intervals. The leading
+    /// side pings every interval; the other only when it has heard nothing for 1.5 intervals. It sleeps until the next ping
+    /// or that deadline, whichever is first, so a silent peer is noticed <c>missedPongs × interval</c> after it was last heard
+    /// (15 s with the defaults) while an idle link costs one wake-up per interval on each side.
     /// </summary>
-    private async Task PingAsync(TimeSpan interval, int missedPongs, CancellationToken cancellationToken)
+    private async Task PingAsync(Func<TimeSpan> intervalNow, int missedPongs, CancellationToken cancellationToken)
     {
-        var deadAfter = interval * missedPongs;
         Interlocked.Exchange(ref _lastHeard, time.GetTimestamp());
-        var lastPing = time.GetTimestamp() - (long)(interval.TotalSeconds * time.TimestampFrequency);
+        var lastPing = Leads ? time.GetTimestamp() - (long)(intervalNow().TotalSeconds * time.TimestampFrequency) : time.GetTimestamp();
         while (!cancellationToken.IsCancellationRequested)
         {
+            var interval = intervalNow();
+            var deadAfter = interval * missedPongs;
             var silentFor = time.GetElapsedTime(Interlocked.Read(ref _lastHeard));
             if (silentFor >= deadAfter)
             {
                 return;
             }
 
-            if (time.GetElapsedTime(lastPing) >= interval)
+            var every = Leads ? interval : interval * 1.5;
+            var sincePing = time.GetElapsedTime(lastPing);
+            if (sincePing >= every && (Leads || silentFor >= every))
             {
                 lastPing = time.GetTimestamp();
+                sincePing = TimeSpan.Zero;
                 Interlocked.Exchange(ref _pingSentAt, lastPing);
-                Send(new PingMessage(Interlocked.Increment(ref _nextPing) - 1));
+                Send(new PingMessage(Interlocked.Increment(ref _nextPing) - 1, Leads && RttMs is { } rtt ? Math.Round(rtt, 3) : null));
             }
 
-            var untilPing = interval - time.GetElapsedTime(lastPing);
+            var untilPing = every - sincePing;
+            if (!Leads && every - silentFor > untilPing)
+            {
+                untilPing = every - silentFor;
+            }
+
             var untilDead = deadAfter - silentFor;
             await Task.Delay(untilPing < untilDead ? untilPing : untilDead, time, cancellationToken);
         }

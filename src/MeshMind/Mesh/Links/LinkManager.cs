@@ -47,6 +47,14 @@ internal sealed partial class LinkManager(
     public const int MaxDialsPerMinute = 120;
     public const int MaxExchangedPeers = 64;
     public const int MaxIntroductionsPerMinute = 32;
+
+    /// <summary>
+    /// Links a node keeps at the configured ping interval; with more, the interval grows in proportion, so a node's pings stay
+    /// at most 24 per interval however large the mesh (issue 20: at 50 nodes, 49 links pinged every 5 s were 1.5 KB/s of
+    /// control traffic per node; every 10 s they are 0.7 KB/s). A silent peer is then noticed later (3 intervals); a closed
+    /// connection, as when a node is killed, still at once.
+    /// </summary>
+    public const int LinksPerPingInterval = 24;
     private static readonly TimeSpan s_maxBackoff = TimeSpan.FromSeconds(30);
     private readonly MeshOptions _options = options.Value;
     private readonly IMeshParticipant[] _participants = [.. participants];
@@ -108,8 +116,10 @@ internal sealed partial class LinkManager(
         {
             while (!stoppingToken.IsCancellationRequested)
             {
-                DialDueTargets();
-                await _wake.WaitAsync(TimeSpan.FromMilliseconds(500), time, stoppingToken);
+                // Every 0.5 s while a peer waits to be dialled; when all are linked, only when something happens (a peer heard of,
+                // a link down, a static peer added all wake the loop) or every 5 s, to expire unverified nodes (issue 20).
+                var waiting = DialDueTargets();
+                await _wake.WaitAsync(waiting ? TimeSpan.FromMilliseconds(500) : TimeSpan.FromSeconds(5), time, stoppingToken);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -177,16 +187,18 @@ internal sealed partial class LinkManager(
         }
     }
 
-    private void DialDueTargets()
+    /// <summary>Starts the dials that are due; true while some peer or static peer is not linked (its dial may come due).</summary>
+    private bool DialDueTargets()
     {
         lock (_targets)
         {
-            DialDueTargetsLocked();
+            return DialDueTargetsLocked();
         }
     }
 
-    private void DialDueTargetsLocked()
+    private bool DialDueTargetsLocked()
     {
+        var waiting = false;
         var now = time.GetUtcNow();
         if (Interlocked.Exchange(ref _dropped, 0) == 1)
         {
@@ -216,6 +228,7 @@ internal sealed partial class LinkManager(
                 continue;
             }
 
+            waiting = true;
             // The lower id dials; the higher one only if the lower has stayed silent (it may not reach us).
             var mine = string.CompareOrdinal(node.NodeId, peer.NodeId) < 0;
             if (!mine && now - peer.FirstSeen < FallbackDialDelay)
@@ -238,9 +251,12 @@ internal sealed partial class LinkManager(
 
             if (PeerAddress.TryParse(key["static:".Length..], out var address))
             {
+                waiting = true;
                 StartDial(target, address.Host, address.Port, expectedNodeId: null, now);
             }
         }
+
+        return waiting;
     }
 
     private DialTarget Target(string key)
@@ -323,6 +339,10 @@ internal sealed partial class LinkManager(
         }
     }
 
+    /// <summary>The ping interval with <paramref name="linked"/> links (see <see cref="LinksPerPingInterval"/>).</summary>
+    internal static TimeSpan PingInterval(TimeSpan configured, int linked) =>
+        linked <= LinksPerPingInterval ? configured : configured * linked / LinksPerPingInterval;
+
     private static TimeSpan Jitter(TimeSpan value) => value * (0.8 + (Random.Shared.NextDouble() * 0.4));
 
     private async Task RunLinkAsync(Link link, CancellationToken cancellationToken)
@@ -346,7 +366,7 @@ internal sealed partial class LinkManager(
                 }
 
                 BroadcastPeerExchange();
-                await link.RunAsync(OnMessage, OnRtt, _options.PingInterval, _options.MissedPongs, cancellationToken);
+                await link.RunAsync(OnMessage, OnRtt, () => PingInterval(_options.PingInterval, links.Count), _options.MissedPongs, cancellationToken);
             }
             finally
             {

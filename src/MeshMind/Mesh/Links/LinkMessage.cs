@@ -9,7 +9,8 @@ internal abstract record LinkMessage;
 
 internal sealed record HelloMessage(string NodeId, string InstanceId, string Name, string Version, int HttpPort, int MeshPort) : LinkMessage;
 
-internal sealed record PingMessage(long Id) : LinkMessage;
+/// <summary>A ping; the side that dialled the link sends them, with the round trip it measured last (so the other side shows it too).</summary>
+internal sealed record PingMessage(long Id, [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] double? RttMs = null) : LinkMessage;
 
 internal sealed record PongMessage(long Id) : LinkMessage;
 

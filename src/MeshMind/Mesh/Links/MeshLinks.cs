@@ -35,6 +35,18 @@ internal sealed class MeshLinks(NodeInfo node)
         }
     }
 
+    /// <summary>How many peers are linked now.</summary>
+    public int Count
+    {
+        get
+        {
+            lock (_links)
+            {
+                return _links.Count;
+            }
+        }
+    }
+
     public bool IsLinked(string nodeId)
     {
         lock (_links)
