@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.InteropServices;
 
 namespace MeshMind.Hosting;
 
@@ -21,11 +22,11 @@ internal static class LabCommand
     public static Command Create(string name, string description)
     {
         var command = new Command(name, description + $" Options: `meshmind {name} --options`.") { TreatUnmatchedTokensAsErrors = false };
-        command.SetAction((result, cancellationToken) => RunAsync(name, result.UnmatchedTokens, Console.Error, cancellationToken));
+        command.SetAction((result, _) => RunAsync(name, result.UnmatchedTokens, Console.Error));
         return command;
     }
 
-    private static async Task<int> RunAsync(string name, IReadOnlyList<string> arguments, TextWriter error, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(string name, IReadOnlyList<string> arguments, TextWriter error)
     {
         var self = Environment.ProcessPath ?? "meshmind";
         var underDotnet = Path.GetFileNameWithoutExtension(self).Equals("dotnet", StringComparison.OrdinalIgnoreCase);
@@ -53,22 +54,21 @@ internal static class LabCommand
         // The lab starts this very node build for each of its nodes.
         info.Environment["MESHMIND_LAB_NODE"] = underDotnet ? Path.Combine(AppContext.BaseDirectory, "meshmind.dll") : self;
         using var child = Process.Start(info) ?? throw new InvalidOperationException($"cannot start {program}");
-        try
+        // SIGTERM to this process alone (a script, systemd) is passed on, and this process waits for the lab to stop its nodes.
+        // A terminal's Ctrl+C reaches the whole process group, the child too.
+        void PassOn(PosixSignalContext context)
         {
-            await child.WaitForExitAsync(cancellationToken);
-        }
-        catch (OperationCanceledException)
-        {
-            // SIGTERM or Ctrl+C: a terminal's Ctrl+C reaches the child too; a SIGTERM to this process alone is passed on.
-            if (!OperatingSystem.IsWindows() && !child.HasExited)
+            context.Cancel = true;
+            if (context.Signal == PosixSignal.SIGTERM && !OperatingSystem.IsWindows() && !child.HasExited)
             {
                 using var term = Process.Start(new ProcessStartInfo("kill", ["-TERM", child.Id.ToString(CultureInfo.InvariantCulture)]) { UseShellExecute = false });
                 term?.WaitForExit();
             }
-
-            await child.WaitForExitAsync(CancellationToken.None);
         }
 
+        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, PassOn);
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, PassOn);
+        await child.WaitForExitAsync(CancellationToken.None);
         return child.ExitCode;
     }
 }

@@ -179,6 +179,27 @@ public sealed partial class LabCommandTests
     }
 
     [Fact]
+    public async Task Eval_EntryNodeDiesDuringTheRun_OneClearMessage_PartialReport()
+    {
+        using var temp = new TempDirectory();
+        var lab = await StartLabAsync(temp, nodes: 1, llmHosts: 0);
+        var output = temp.Combine("eval");
+        await using var eval = NodeProcess.Start(temp.Path, ["eval", "--lab", Path.Combine(lab.Dir, "lab.json"), "--duration", "60", "--out", output]);
+        await Wait.UntilAsync(() => eval.Output.Contains("load: files", StringComparison.Ordinal) || eval.ExitCode is not null, TimeSpan.FromSeconds(60), "eval's load phase");
+
+        await lab.Process.KillAsync(); // the lab and its node, at once: nothing restarts it
+
+        await eval.WaitForExitAsync(TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
+        Assert.Equal(1, eval.ExitCode);
+        Assert.Contains("answered nothing for 15 s", eval.Output, StringComparison.Ordinal);
+        Assert.Contains("partial report in", eval.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", eval.Output, StringComparison.Ordinal);
+        var results = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(output, "results.json"), TestContext.Current.CancellationToken)).RootElement;
+        Assert.False(results.GetProperty("complete").GetBoolean());
+        Assert.True(results.GetProperty("latency").GetProperty("paths").GetProperty("files").GetProperty("count").GetInt32() > 0);
+    }
+
+    [Fact]
     public async Task Eval_BadArguments_UsageMessage()
     {
         using var temp = new TempDirectory();
