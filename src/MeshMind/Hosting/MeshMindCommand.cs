@@ -7,7 +7,7 @@ namespace MeshMind.Hosting;
 
 /// <summary>
 /// The <c>meshmind</c> command line: <c>run</c> (the default), <c>config</c>, <c>openapi</c>, <c>password</c>, <c>invite</c>, <c>join</c>,
-/// <c>secret rotate</c>, <c>doctor</c>, <c>service</c>, <c>firewall</c>, <c>--version</c>.
+/// <c>secret rotate</c>, <c>doctor</c>, <c>service</c>, <c>firewall</c>, <c>lab</c>, <c>eval</c>, <c>--version</c>.
 /// </summary>
 internal static class MeshMindCommand
 {
@@ -97,11 +97,13 @@ internal static class MeshMindCommand
 
         var service = ServiceCommand.Create(result => launch(Overrides(result)));
         var firewall = FirewallCommand.Create(result => launch(Overrides(result)));
+        var lab = LabCommand.Create("lab", "Start a mesh of N nodes on this machine (loopback, no root), some with a simulated LLM host, until Ctrl+C.");
+        var eval = LabCommand.Create("eval", "Measure a mesh through a node's API (latency, availability, bandwidth, resources) and write a report.");
 
         var root = new RootCommand("MeshMind: a LAN-first peer-to-peer LLM node. Run one on every machine.")
         {
             dataDir, httpPort, httpBind, meshPort, meshBind, discoveryPort, discovery, name, peers, ollamaUrl, logFile, run, config, openApi, password,
-            invite, join, secret, doctor, service, firewall,
+            invite, join, secret, doctor, service, firewall, lab, eval,
         };
         root.SetAction((result, cancellationToken) => NodeHost.RunAsync(launch(Overrides(result)), cancellationToken));
         return root;

@@ -1,0 +1,74 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
+
+namespace MeshMind.Hosting;
+
+/// <summary>
+/// <c>meshmind lab</c> and <c>meshmind eval</c> (issue 18): run by <c>meshmind-lab</c>, a program shipped beside the node, which
+/// starts this executable for each lab node.
+/// </summary>
+/// <remarks>
+/// A program of its own because the lab serves a simulated LLM host (a test fixture, never the product's LLM) and the evaluation
+/// draws its plots with ScottPlot (SkiaSharp, a native library), records latencies with HdrHistogram and shows progress with
+/// Spectre.Console: none of that belongs in a node, whose Native AOT publish stays free of them and of their trim warnings.
+/// </remarks>
+internal static class LabCommand
+{
+    public const string ProgramName = "meshmind-lab";
+
+    /// <summary>A command that hands its arguments to <c>meshmind-lab NAME ...</c>.</summary>
+    public static Command Create(string name, string description)
+    {
+        var command = new Command(name, description + $" Options: `meshmind {name} --options`.") { TreatUnmatchedTokensAsErrors = false };
+        command.SetAction((result, _) => RunAsync(name, result.UnmatchedTokens, Console.Error));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(string name, IReadOnlyList<string> arguments, TextWriter error)
+    {
+        var self = Environment.ProcessPath ?? "meshmind";
+        var underDotnet = Path.GetFileNameWithoutExtension(self).Equals("dotnet", StringComparison.OrdinalIgnoreCase);
+        var program = new[] { ProgramName, ProgramName + ".exe", ProgramName + ".dll" }
+            .Select(f => Path.Combine(AppContext.BaseDirectory, f)).FirstOrDefault(File.Exists);
+        if (program is null)
+        {
+            await error.WriteLineAsync($"meshmind {name}: {ProgramName} is not installed beside this node ({AppContext.BaseDirectory}); publish it there with "
+                + $"`dotnet publish src/MeshMind.Lab -o {AppContext.BaseDirectory}` (see README, \"Evaluation\")");
+            return 2;
+        }
+
+        var info = new ProcessStartInfo(program.EndsWith(".dll", StringComparison.OrdinalIgnoreCase) ? (underDotnet ? self : "dotnet") : program) { UseShellExecute = false };
+        if (program.EndsWith(".dll", StringComparison.OrdinalIgnoreCase))
+        {
+            info.ArgumentList.Add(program);
+        }
+
+        info.ArgumentList.Add(name);
+        foreach (var argument in arguments)
+        {
+            info.ArgumentList.Add(argument == "--options" ? "--help" : argument);
+        }
+
+        // The lab starts this very node build for each of its nodes.
+        info.Environment["MESHMIND_LAB_NODE"] = underDotnet ? Path.Combine(AppContext.BaseDirectory, "meshmind.dll") : self;
+        using var child = Process.Start(info) ?? throw new InvalidOperationException($"cannot start {program}");
+        // SIGTERM to this process alone (a script, systemd) is passed on, and this process waits for the lab to stop its nodes.
+        // A terminal's Ctrl+C reaches the whole process group, the child too.
+        void PassOn(PosixSignalContext context)
+        {
+            context.Cancel = true;
+            if (context.Signal == PosixSignal.SIGTERM && !OperatingSystem.IsWindows() && !child.HasExited)
+            {
+                using var term = Process.Start(new ProcessStartInfo("kill", ["-TERM", child.Id.ToString(CultureInfo.InvariantCulture)]) { UseShellExecute = false });
+                term?.WaitForExit();
+            }
+        }
+
+        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, PassOn);
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, PassOn);
+        await child.WaitForExitAsync(CancellationToken.None);
+        return child.ExitCode;
+    }
+}
