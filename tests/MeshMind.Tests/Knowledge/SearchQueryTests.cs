@@ -1,0 +1,34 @@
+using MeshMind.Knowledge.Search;
+
+namespace MeshMind.Tests.Knowledge;
+
+public sealed class SearchQueryTests
+{
+    [Fact]
+    public void Parse_Words_AreQuotedAndJoinedWithOr_SoNoneIsFts5Syntax()
+    {
+        var (match, error) = SearchQuery.Parse("What did the Q3 report say about \"churn\" NEAR(x)? churn* -OR-");
+
+        Assert.Null(error);
+        Assert.Equal("\"what\" OR \"did\" OR \"the\" OR \"q3\" OR \"report\" OR \"say\" OR \"about\" OR \"churn\" OR \"near\" OR \"x\" OR \"or\"", match);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("   ")]
+    [InlineData("?!* \"\" ()")]
+    public void Parse_NothingToSearch_IsAnError(string? query)
+    {
+        var (match, error) = SearchQuery.Parse(query);
+
+        Assert.Null(match);
+        Assert.NotNull(error);
+    }
+
+    [Fact]
+    public void Parse_TooLong_IsAnError() => Assert.NotNull(SearchQuery.Parse(new string('a', SearchQuery.MaxCharacters + 1)).Error);
+
+    [Fact]
+    public void Terms_AreCapped() => Assert.Equal(SearchQuery.MaxTerms, SearchQuery.Terms(string.Join(' ', Enumerable.Range(0, 100).Select(i => $"t{i}"))).Count);
+}
