@@ -10,8 +10,11 @@ public sealed class SearchQueryTests
         var (match, error) = SearchQuery.Parse("What did the Q3 report say about \"churn\" NEAR(x)? churn* -OR-");
 
         Assert.Null(error);
-        Assert.Equal("\"what\" OR \"did\" OR \"the\" OR \"q3\" OR \"report\" OR \"say\" OR \"about\" OR \"churn\" OR \"near\" OR \"x\" OR \"or\"", match);
+        Assert.Equal("\"q3\" OR \"report\" OR \"churn\" OR \"near\" OR \"x\"", match);
     }
+
+    [Fact]
+    public void Parse_OnlyCommonWords_SearchesThem() => Assert.Equal("\"what\" OR \"is\" OR \"it\"", SearchQuery.Parse("What is it?").Match);
 
     [Theory]
     [InlineData(null)]

@@ -1,5 +1,6 @@
 using System.Globalization;
 using MeshMind.Knowledge.Extraction;
+using MeshMind.Knowledge.Search;
 using MeshMind.Storage;
 using Microsoft.Data.Sqlite;
 
@@ -49,10 +50,10 @@ internal sealed class KnowledgeIndex(Database database, TimeProvider time)
         await using (var upsert = connection.CreateCommand())
         {
             upsert.CommandText = """
-                INSERT INTO knowledge_documents (origin_node_id, origin_name, name, sha256, characters, indexed_at)
-                VALUES ($origin, $originName, $name, $sha, $characters, $at)
+                INSERT INTO knowledge_documents (origin_node_id, origin_name, name, sha256, characters, chunks, tokens, indexed_at)
+                VALUES ($origin, $originName, $name, $sha, $characters, 0, 0, $at)
                 ON CONFLICT(origin_node_id, name) DO UPDATE SET origin_name = excluded.origin_name, sha256 = excluded.sha256,
-                    characters = excluded.characters, indexed_at = excluded.indexed_at
+                    characters = excluded.characters, chunks = 0, tokens = 0, indexed_at = excluded.indexed_at
                 RETURNING id;
                 """;
             upsert.Parameters.AddWithValue("$origin", originNodeId);
@@ -71,6 +72,7 @@ internal sealed class KnowledgeIndex(Database database, TimeProvider time)
             var rowid = insert.Parameters.Add("$rowid", SqliteType.Integer);
             var text = insert.Parameters.Add("$text", SqliteType.Text);
             var place = 0;
+            long tokens = 0;
             foreach (var chunk in chunks)
             {
                 if (place >= MaxChunks)
@@ -80,8 +82,16 @@ internal sealed class KnowledgeIndex(Database database, TimeProvider time)
 
                 rowid.Value = (id << ChunkBits) | (long)place++;
                 text.Value = chunk.Text;
+                tokens += SearchQuery.Tokens(chunk.Text).Count;
                 await insert.ExecuteNonQueryAsync(cancellationToken);
             }
+
+            await using var counts = connection.CreateCommand();
+            counts.CommandText = "UPDATE knowledge_documents SET chunks = $chunks, tokens = $tokens WHERE id = $id;";
+            counts.Parameters.AddWithValue("$chunks", place);
+            counts.Parameters.AddWithValue("$tokens", tokens);
+            counts.Parameters.AddWithValue("$id", id);
+            await counts.ExecuteNonQueryAsync(cancellationToken);
         }
 
         await transaction.CommitAsync(cancellationToken);
@@ -125,6 +135,31 @@ internal sealed class KnowledgeIndex(Database database, TimeProvider time)
         }
 
         return hits;
+    }
+
+    /// <summary>The index's chunk and token counts, and how many chunks hold each of <paramref name="terms"/>.</summary>
+    public async Task<TermStatistics> StatisticsAsync(IReadOnlyList<string> terms, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT coalesce(sum(chunks), 0), coalesce(sum(tokens), 0) FROM knowledge_documents;";
+        long chunks, tokens;
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            await reader.ReadAsync(cancellationToken);
+            (chunks, tokens) = (reader.GetInt64(0), reader.GetInt64(1));
+        }
+
+        var withTerm = new Dictionary<string, long>(StringComparer.Ordinal);
+        command.CommandText = "SELECT doc FROM knowledge_terms WHERE term = $term;";
+        var term = command.Parameters.Add("$term", SqliteType.Text);
+        foreach (var t in terms)
+        {
+            term.Value = t;
+            withTerm[t] = await command.ExecuteScalarAsync(cancellationToken) is long count ? count : 0;
+        }
+
+        return new TermStatistics(chunks, tokens, withTerm);
     }
 
     /// <summary>How many documents and chunks the index holds.</summary>

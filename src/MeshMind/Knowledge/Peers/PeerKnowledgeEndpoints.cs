@@ -22,7 +22,8 @@ internal static class PeerKnowledgeEndpoints
             return ApiResults.Error(400, error!);
         }
 
-        var hits = await index.SearchAsync(match, Math.Clamp(k ?? MeshSearch.DefaultHits, 1, MeshSearch.MaxHits), cancellationToken);
-        return TypedResults.Json(new PeerSearchResponse(hits), PeerSearchJsonContext.Default.PeerSearchResponse);
+        var hits = await index.SearchAsync(match, Math.Clamp(k ?? MeshSearch.DefaultHits, 1, MeshSearch.MaxCandidates), cancellationToken);
+        var statistics = await index.StatisticsAsync(SearchQuery.Searched(q!), cancellationToken);
+        return TypedResults.Json(new PeerSearchResponse(hits, statistics), PeerSearchJsonContext.Default.PeerSearchResponse);
     }
 }

@@ -12,9 +12,10 @@ namespace MeshMind.Knowledge.Search;
 /// <see cref="KnowledgeOptions.SearchBudget"/> for the peers, and merges what came.
 /// </summary>
 /// <remarks>
-/// Chunks are ranked together by their bm25 (each node's from its own statistics, close enough across nodes whose files are
-/// alike, and much closer to one index of everything than interleaving each node's list), and the ranking goes through
-/// <see cref="RankFusion"/>, where a semantic ranking would join it. A peer that is away, fails or is late is named in
+/// Each node sends its best <see cref="MaxCandidates"/>-bounded candidates (twice the hits asked for) with its statistics for the
+/// query's terms; the candidates are ranked together by <see cref="GlobalBm25"/> over the summed statistics, as one index of
+/// every node's files would rank them (each node's own bm25() uses its own term counts, which are not comparable across nodes),
+/// and the ranking goes through <see cref="RankFusion"/>, where a semantic ranking would join it. A peer that is away, fails or is late is named in
 /// <see cref="MeshSearchResult.Missing"/>; it never fails the search.
 /// </remarks>
 internal sealed partial class MeshSearch(
@@ -30,6 +31,9 @@ internal sealed partial class MeshSearch(
     public const int DefaultHits = 10;
     public const int MaxHits = 50;
 
+    /// <summary>The most candidates asked of a node (twice <see cref="MaxHits"/>).</summary>
+    public const int MaxCandidates = 2 * MaxHits;
+
     /// <param name="match">An FTS5 query from <see cref="SearchQuery.Parse"/>.</param>
     /// <param name="query">What was typed (sent to peers, which parse it themselves).</param>
     /// <param name="limit">How many hits to return (1 to <see cref="MaxHits"/>).</param>
@@ -43,29 +47,34 @@ internal sealed partial class MeshSearch(
 
         using var budget = new CancellationTokenSource(options.Value.SearchBudget, time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, budget.Token);
-        var asks = live.Select(p => AskAsync(p, query, limit, linked.Token)).ToList();
-        var local = await index.SearchAsync(match, limit, cancellationToken);
+        var candidates = Math.Min(2 * limit, MaxCandidates);
+        var asks = live.Select(p => AskAsync(p, query, candidates, linked.Token)).ToList();
+        var terms = SearchQuery.Searched(query);
+        var local = await index.SearchAsync(match, candidates, cancellationToken);
+        var statistics = new List<TermStatistics> { await index.StatisticsAsync(terms, cancellationToken) };
         var answers = await Task.WhenAll(asks);
         cancellationToken.ThrowIfCancellationRequested();
 
-        var found = new List<MeshHitCandidate>();
-        found.AddRange(local.Select(h => Candidate(h, node.NodeId, node.Name)));
+        var found = new List<MeshHit>();
+        found.AddRange(local.Select(h => Hit(h, node.NodeId, node.Name)));
         for (var i = 0; i < live.Count; i++)
         {
-            if (answers[i] is not { } hits)
+            if (answers[i] is not { } answer)
             {
                 missing.Add(live[i].NodeId);
                 continue;
             }
 
-            found.AddRange(hits.Take(limit).Select(h => Candidate(h, live[i].NodeId, live[i].Name)));
+            found.AddRange(answer.Hits.Take(candidates).Select(h => Hit(h, live[i].NodeId, live[i].Name)));
+            statistics.Add(answer.Statistics ?? TermStatistics.None);
         }
 
-        // A pinned file's chunk comes from its origin and from every node holding a replica: one hit, its best rank.
+        // A pinned file's chunk comes from its origin and from every node holding a replica: one hit.
+        var mesh = TermStatistics.Sum(statistics);
         var lexical = found
-            .GroupBy(c => (c.Hit.NodeId, c.Hit.File, c.Hit.Sha256, c.Hit.Chunk))
-            .Select(g => g.MinBy(c => c.Bm25)!)
-            .OrderBy(c => c.Bm25)
+            .DistinctBy(h => (h.NodeId, h.File, h.Sha256, h.Chunk))
+            .Select(h => (Hit: h, Score: GlobalBm25.Score(h.Text, terms, mesh)))
+            .OrderByDescending(c => c.Score)
             .Select(c => c.Hit)
             .ToList();
         var fused = RankFusion.Fuse([lexical]);
@@ -74,23 +83,20 @@ internal sealed partial class MeshSearch(
         return result;
     }
 
-    private sealed record MeshHitCandidate(MeshHit Hit, double Bm25);
-
-    private static MeshHitCandidate Candidate(LocalHit hit, string nodeId, string nodeName) =>
-        new(new MeshHit(hit.OriginNodeId.Length == 0 ? nodeId : hit.OriginNodeId, hit.OriginNodeId.Length == 0 ? nodeName : hit.OriginName,
-            hit.Name, hit.Sha256, hit.Chunk, hit.Snippet, hit.Text, 0), hit.Bm25);
+    private static MeshHit Hit(LocalHit hit, string nodeId, string nodeName) =>
+        new(hit.OriginNodeId.Length == 0 ? nodeId : hit.OriginNodeId, hit.OriginNodeId.Length == 0 ? nodeName : hit.OriginName,
+            hit.Name, hit.Sha256, hit.Chunk, hit.Snippet, hit.Text, 0);
 
     private static bool IsLive(PeerInfo peer) => peer is { LinkState: LinkState.Up, Revoked: false, MeshPort: > 0, Addresses.Count: > 0 };
 
-    /// <summary>The peer's hits, or null when it did not answer well within the budget.</summary>
-    private async Task<IReadOnlyList<LocalHit>?> AskAsync(PeerInfo peer, string query, int limit, CancellationToken cancellationToken)
+    /// <summary>The peer's answer, or null when it did not answer well within the budget.</summary>
+    private async Task<PeerSearchResponse?> AskAsync(PeerInfo peer, string query, int limit, CancellationToken cancellationToken)
     {
         try
         {
             var client = clients.HttpFor(peer.NodeId, peer.Addresses[0], peer.MeshPort);
             var url = $"/mesh/knowledge/search?q={Uri.EscapeDataString(query)}&k={limit}";
-            var answer = await client.GetFromJsonAsync(url, PeerSearchJsonContext.Default.PeerSearchResponse, cancellationToken);
-            return answer?.Hits;
+            return await client.GetFromJsonAsync(url, PeerSearchJsonContext.Default.PeerSearchResponse, cancellationToken);
         }
         catch (OperationCanceledException)
         {

@@ -4,12 +4,20 @@ namespace MeshMind.Knowledge.Search;
 
 /// <summary>
 /// What a person typed → an FTS5 query: its words (letters and digits), each quoted so none is read as FTS5 syntax, any of
-/// which may match (bm25 ranks chunks with more of them, and rarer ones, first).
+/// which may match (bm25 ranks chunks with more of them, and rarer ones, first). Common English words ("what", "the") are left
+/// out when the query has others, so a question asked as a sentence ranks and highlights by the words that carry it.
 /// </summary>
 internal static class SearchQuery
 {
     public const int MaxCharacters = 500;
     public const int MaxTerms = 32;
+
+    private static readonly HashSet<string> s_common = new(StringComparer.Ordinal)
+    {
+        "a", "about", "an", "and", "are", "as", "at", "be", "by", "can", "did", "do", "does", "for", "from", "had", "has", "have", "how",
+        "i", "in", "is", "it", "its", "me", "my", "of", "on", "or", "our", "say", "said", "so", "that", "the", "their", "there", "this",
+        "to", "was", "we", "were", "what", "when", "where", "which", "who", "why", "will", "with", "you", "your",
+    };
 
     /// <returns>The FTS5 expression, or the reason the query cannot be searched.</returns>
     public static (string? Match, string? Error) Parse(string? query)
@@ -30,7 +38,39 @@ internal static class SearchQuery
             return (null, "'q' has no words to search for (letters or digits)");
         }
 
-        return (string.Join(" OR ", terms.Select(t => "\"" + t + "\"")), null);
+        return (string.Join(" OR ", Searched(terms).Select(t => "\"" + t + "\"")), null);
+    }
+
+    /// <summary>The terms a query is searched for (its words, without the common ones unless it has nothing else).</summary>
+    public static IReadOnlyList<string> Searched(string query) => Searched(Terms(query));
+
+    private static List<string> Searched(IReadOnlyList<string> terms)
+    {
+        var meaningful = terms.Where(t => !s_common.Contains(t)).ToList();
+        return meaningful.Count > 0 ? meaningful : [.. terms];
+    }
+
+    /// <summary>Every word of a text in order, lower case (what is counted for <see cref="GlobalBm25"/>).</summary>
+    public static List<string> Tokens(string text)
+    {
+        var tokens = new List<string>();
+        var start = -1;
+        for (var i = 0; i <= text.Length; i++)
+        {
+            if (i < text.Length && char.IsLetterOrDigit(text[i]))
+            {
+                start = start < 0 ? i : start;
+                continue;
+            }
+
+            if (start >= 0)
+            {
+                tokens.Add(text[start..i].ToLowerInvariant());
+                start = -1;
+            }
+        }
+
+        return tokens;
     }
 
     /// <summary>The distinct lower-case words of <paramref name="query"/>, at most <see cref="MaxTerms"/>.</summary>
