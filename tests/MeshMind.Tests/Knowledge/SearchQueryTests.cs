@@ -34,4 +34,15 @@ public sealed class SearchQueryTests
 
     [Fact]
     public void Terms_AreCapped() => Assert.Equal(SearchQuery.MaxTerms, SearchQuery.Terms(string.Join(' ', Enumerable.Range(0, 100).Select(i => $"t{i}"))).Count);
+
+    [Theory]
+    [InlineData("", 0)]
+    [InlineData("  ", 0)]
+    [InlineData("Churn fell, to 3% (Q3)!", 5)]
+    [InlineData("café-crème", 2)]
+    public void CountTokens_IsTheNumberOfTokens(string text, int count)
+    {
+        Assert.Equal(count, SearchQuery.CountTokens(text));
+        Assert.Equal(count, SearchQuery.Tokens(text).Count);
+    }
 }

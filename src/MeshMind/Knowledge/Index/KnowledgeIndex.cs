@@ -82,7 +82,7 @@ internal sealed class KnowledgeIndex(Database database, TimeProvider time)
 
                 rowid.Value = (id << ChunkBits) | (long)place++;
                 text.Value = chunk.Text;
-                tokens += SearchQuery.Tokens(chunk.Text).Count;
+                tokens += SearchQuery.CountTokens(chunk.Text);
                 await insert.ExecuteNonQueryAsync(cancellationToken);
             }
 

@@ -50,6 +50,21 @@ internal static class SearchQuery
         return meaningful.Count > 0 ? meaningful : [.. terms];
     }
 
+    /// <summary>How many words <see cref="Tokens"/> would give, without making them.</summary>
+    public static int CountTokens(ReadOnlySpan<char> text)
+    {
+        var count = 0;
+        var inWord = false;
+        foreach (var c in text)
+        {
+            var letter = char.IsLetterOrDigit(c);
+            count += letter && !inWord ? 1 : 0;
+            inWord = letter;
+        }
+
+        return count;
+    }
+
     /// <summary>Every word of a text in order, lower case (what is counted for <see cref="GlobalBm25"/>).</summary>
     public static List<string> Tokens(string text)
     {
