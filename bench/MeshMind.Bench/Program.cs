@@ -2,6 +2,7 @@ using MeshMind.Bench;
 using MeshMind.Bench.Analytics;
 using MeshMind.Bench.Chaos;
 using MeshMind.Bench.Files;
+using MeshMind.Bench.Knowledge;
 using MeshMind.Bench.Llm;
 using MeshMind.Bench.Models;
 
@@ -20,6 +21,8 @@ using MeshMind.Bench.Models;
 //                                                 chat through a peer vs straight to the LLM, streaming throughput, failover
 //   files [--size-mib 1024] [--runs 3] [--peers 10] [--files 1000] [--listings 300] [--stale-runs 3] [--cold-runs 10] [--settle 1]
 //                                                 upload/download of a large file, direct and through a peer; listing latency
+//   search [--nodes 5] [--files 200] [--max-kib 256] [--queries 200] [--hung-queries 10]
+//                                                 issue 19: indexing MB/s, /api/search p50/p95 and recall@10 vs one index, a hung peer
 //   modelcopy [--size-mib 1024] [--runs 3]         a model copied between two nodes vs a proxied file of the same size; resume after kill -9
 //   routing [BenchmarkDotNet options]             cost of ranking LLM hosts (BenchmarkDotNet, in process)
 //   perf-middleware [--rounds 5] [--seconds 10] [--concurrency 32] [--warmup-seconds 3] [--pin 1]
@@ -42,6 +45,7 @@ return args switch
     ["llm", .. var rest] => await LlmBenchmark.RunAsync(rest),
     ["files", .. var rest] => await FilesBenchmark.RunAsync(rest),
     ["modelcopy", .. var rest] => await ModelCopyBenchmark.RunAsync(rest),
+    ["search", .. var rest] => await SearchBenchmark.RunAsync(rest),
     ["routing", .. var rest] => RoutingBenchmarks.Run(rest),
     ["schedule", .. var rest] => await ScheduleBenchmark.RunAsync(rest),
     ["perf-middleware", .. var rest] => await MiddlewareBenchmark.RunAsync(rest),
@@ -65,6 +69,7 @@ static int Usage()
     Console.Error.WriteLine("                          [--model-rate TOKENS_PER_S] [--model-requests N] [--load-seconds S]");
     Console.Error.WriteLine("       MeshMind.Bench files [--size-mib N] [--runs N] [--peers N] [--files N] [--listings N] [--stale-runs N] [--cold-runs N] [--settle 0|1]");
     Console.Error.WriteLine("       MeshMind.Bench modelcopy [--size-mib N] [--runs N]");
+    Console.Error.WriteLine("       MeshMind.Bench search [--nodes N] [--files N] [--max-kib N] [--queries N] [--hung-queries N]");
     Console.Error.WriteLine("       MeshMind.Bench routing [BenchmarkDotNet options, e.g. --filter '*Rank*']");
     Console.Error.WriteLine("       MeshMind.Bench schedule [--rounds N] [--seconds S] [--moderate-users N] [--overload-users N] [--reply-tokens N] [--think-ms MS] [--overload-think-ms MS] [--document-chars N] [--hosts mixed|equal] [--strategies meshmind,meshmind-not-sticky,least-connections,round-robin,local-first]");
     Console.Error.WriteLine("       MeshMind.Bench perf-middleware [--rounds N] [--seconds S] [--concurrency C] [--warmup-seconds S] [--pin 0|1]");

@@ -9,6 +9,9 @@ using MeshMind.Files.Api;
 using MeshMind.Files.Peers;
 using MeshMind.Hosting.Service;
 using MeshMind.Infrastructure;
+using MeshMind.Knowledge;
+using MeshMind.Knowledge.Api;
+using MeshMind.Knowledge.Peers;
 using MeshMind.Llm;
 using MeshMind.Llm.Models;
 using MeshMind.Llm.Peers;
@@ -60,6 +63,7 @@ internal static class NodeHost
             .AddDiscovery()
             .AddLlm()
             .AddFiles()
+            .AddKnowledge()
             .AddConversations()
             .AddAnalytics()
             .AddOverview()
@@ -72,7 +76,7 @@ internal static class NodeHost
         var app = builder.Build();
         var ui = WebUi.CreateFileProvider(app.Services.GetRequiredService<TimeProvider>());
         app.UseAnalytics();
-        app.UseMeshPort(peers => peers.MapPeerLlm().MapPeerModelCopy().MapPeerFiles().MapPeerDiagnostics());
+        app.UseMeshPort(peers => peers.MapPeerLlm().MapPeerModelCopy().MapPeerFiles().MapPeerKnowledge().MapPeerDiagnostics());
         app.UseAllowedHosts();
         app.UseSecurityHeaders();
         app.UseWebUi(ui);
@@ -91,6 +95,7 @@ internal static class NodeHost
         app.MapLlmApis();
         app.MapConversations();
         app.MapFilesApi();
+        app.MapKnowledgeApi();
         app.MapAnalytics();
         app.MapApiDocument();
         app.MapWebUi(ui);

@@ -3,6 +3,7 @@ using MeshMind.Auth;
 using MeshMind.Conversations;
 using MeshMind.Discovery;
 using MeshMind.Files;
+using MeshMind.Knowledge;
 using MeshMind.Llm;
 using MeshMind.Mesh;
 using MeshMind.Node;
@@ -26,6 +27,7 @@ internal static class OptionsRegistration
         .AddAuthOptions()
         .AddConversationOptions()
         .AddFileOptions()
+        .AddKnowledgeOptions()
         .AddAnalyticsOptions()
         .AddTelemetryOptions();
 

@@ -157,5 +157,25 @@ internal static class Migrations
                 default_model TEXT
             ) WITHOUT ROWID;
             """),
+        // Issue 19: the full-text index of this node's shared files and the replicas it holds (origin_node_id '' for its own).
+        // A chunk's rowid is its document's id << 20 plus its place in the document, so a document's chunks are one rowid
+        // range (deleted without a scan); sha256 is what was indexed, so a file re-indexes only when its content changed.
+        // chunks and tokens (and knowledge_terms, each term's chunk count) are the statistics a search across nodes ranks by.
+        new(11, "knowledge", """
+            CREATE TABLE knowledge_documents (
+                id             INTEGER PRIMARY KEY,
+                origin_node_id TEXT NOT NULL,
+                origin_name    TEXT NOT NULL,
+                name           TEXT NOT NULL,
+                sha256         TEXT NOT NULL,
+                characters     INTEGER NOT NULL,
+                chunks         INTEGER NOT NULL,
+                tokens         INTEGER NOT NULL,
+                indexed_at     TEXT NOT NULL,
+                UNIQUE (origin_node_id, name)
+            );
+            CREATE VIRTUAL TABLE knowledge_chunks USING fts5(text, tokenize = 'unicode61 remove_diacritics 2');
+            CREATE VIRTUAL TABLE knowledge_terms USING fts5vocab(knowledge_chunks, row);
+            """),
     ];
 }

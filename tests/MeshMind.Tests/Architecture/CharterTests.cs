@@ -26,12 +26,13 @@ public sealed class CharterTests
         { "Auth", ["Web", "Storage", "Node", "Infrastructure"] },
         { "Llm", ["Discovery", "Mesh", "Node", "Infrastructure"] },
         { "Files", ["Mesh", "Storage", "Node", "Infrastructure"] },
-        { "Conversations", ["Llm", "Files", "Mesh", "Storage", "Node", "Infrastructure"] },
+        { "Knowledge", ["Files", "Mesh", "Storage", "Node", "Infrastructure"] },
+        { "Conversations", ["Llm", "Files", "Knowledge", "Mesh", "Storage", "Node", "Infrastructure"] },
         { "Analytics", ["Mesh", "Storage", "Infrastructure"] },
         { "Overview", ["Llm", "Discovery", "Mesh", "Node", "Infrastructure"] },
         { "Diagnostics", ["Llm", "Discovery", "Mesh", "Web", "Node", "Infrastructure"] },
         { "Preferences", ["Llm", "Discovery", "Node", "Infrastructure"] },
-        { "Hosting", ["Analytics", "Auth", "Conversations", "Diagnostics", "Discovery", "Files", "Infrastructure", "Llm", "Mesh", "Node", "Overview", "Preferences", "Storage", "Telemetry", "Web"] },
+        { "Hosting", ["Analytics", "Auth", "Conversations", "Diagnostics", "Discovery", "Files", "Infrastructure", "Knowledge", "Llm", "Mesh", "Node", "Overview", "Preferences", "Storage", "Telemetry", "Web"] },
     };
 
     public static TheoryData<string, string[]> Charter => new(s_charter.Select(row => (row.Key, row.Value)));

@@ -50,6 +50,12 @@ describe('parseChatEvent', () => {
     })
   })
 
+  it('keeps the sources of an answer that used mesh files', () => {
+    const source = { number: 1, node_id: 'n1', node: 'alpha', file: 'q3.md', snippet: '<mark>churn</mark>', download_url: '/api/files/q3.md' }
+    const ev = parseChatEvent(JSON.stringify({ type: 'done', response: 'It fell [1].', sources: [source] }))
+    expect(ev?.type === 'done' && ev.sources).toEqual([source])
+  })
+
   it('turns missing or mistyped fields into null', () => {
     expect(parseChatEvent('{"type":"done","tokens_per_s":null,"eval_count":"34"}')).toEqual({
       type: 'done',

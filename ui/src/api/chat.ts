@@ -2,7 +2,7 @@
 // (queued… while every host is busy, start, token…, then done or error).
 import { ApiError, send } from './http'
 import { ndjsonLines } from './ndjson'
-import type { ChatHost, ChatRequest, ChatStreamEvent } from './types'
+import type { ChatHost, ChatRequest, ChatStreamEvent, KnowledgeSource } from './types'
 
 const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : null)
 const strOrNull = (v: unknown) => (typeof v === 'string' ? v : null)
@@ -42,6 +42,8 @@ export function parseChatEvent(line: string): ChatStreamEvent | null {
         prompt_tokens: num(ev.prompt_tokens),
         eval_count: num(ev.eval_count),
         tokens_per_s: num(ev.tokens_per_s),
+        // Only with "knowledge": true (use mesh files).
+        ...(Array.isArray(ev.sources) ? { sources: ev.sources as KnowledgeSource[] } : {}),
       }
     case 'error':
       return {

@@ -101,6 +101,18 @@ export type ConversationCopy = Schemas['ConversationCopy']
 export type PeerHistory = Schemas['NodeHistory']
 
 // ---------------------------------------------------------------------------------------------
+// Search: GET /api/search
+
+/** One hit: the node whose file it is, the file, the words around the match (matches in <mark>…</mark>, plain text otherwise). */
+export type SearchHit = Schemas['SearchHit']
+
+/** GET /api/search: hits best first, and the node ids of peers that were not searched in time. */
+export type SearchResult = Schemas['SearchResponse']
+
+/** An excerpt a chat with mesh files gave the model, numbered as the answer cites it ([1] is `number` 1). */
+export type KnowledgeSource = Schemas['KnowledgeSource']
+
+// ---------------------------------------------------------------------------------------------
 // Chat: POST /api/chat
 
 /** Body of POST /api/chat; api/chat.ts always adds `stream: true`. */

@@ -127,6 +127,7 @@ export default function Chat() {
   const [listOpen, setListOpen] = useState(false)
 
   const [attachment, setAttachment] = useState<string | null>(null)
+  const [meshFiles, setMeshFiles] = useState(false)
   const [searchParams, setSearchParams] = useSearchParams()
   const fileParam = searchParams.get('file')
   useEffect(() => {
@@ -191,9 +192,9 @@ export default function Chat() {
   const { ask, continueAnswer, selectBranch } = session
   const onSend = useCallback(
     (message: string, filename: string | null) =>
-      void ask({ message, model: choice?.model, host: choice?.host, filename: filename ?? undefined, settings }),
+      void ask({ message, model: choice?.model, host: choice?.host, filename: filename ?? undefined, knowledge: meshFiles, settings }),
     // The settings' fields, not the object made anew each render.
-    [ask, choice?.model, choice?.host, settings.system_prompt, settings.temperature, settings.max_tokens],
+    [ask, choice?.model, choice?.host, meshFiles, settings.system_prompt, settings.temperature, settings.max_tokens],
   )
 
   const actions: TurnActions = {
@@ -306,6 +307,8 @@ export default function Chat() {
               disabledReason="Sending is off until an LLM joins the mesh."
               filename={attachment}
               onFilenameChange={setAttachment}
+              knowledge={meshFiles}
+              onKnowledgeChange={setMeshFiles}
               onSend={onSend}
               onStop={session.stop}
             />

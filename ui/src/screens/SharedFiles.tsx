@@ -9,6 +9,7 @@ import { RetryingBanner } from '../components/RetryingBanner'
 import { usePoll } from '../usePoll'
 import { FileTable, FileToolbar, type RowState } from './files/FileTable'
 import { DEFAULT_DIRECTION, visibleFiles, type FileSort, type SortKey } from './files/fileList'
+import { MeshSearch } from './files/MeshSearch'
 import { UploadPanel } from './files/UploadPanel'
 import { useUploadQueue } from './files/useUploadQueue'
 
@@ -157,6 +158,8 @@ export default function SharedFiles() {
       {error && <RetryingBanner message={error} testId="files-error" />}
 
       <UploadPanel items={uploads.items} onAdd={uploads.add} onCancel={uploads.cancel} onDismiss={uploads.dismiss} />
+
+      {total > 0 && <MeshSearch />}
 
       {visible == null ? (
         <SkeletonRows />

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using MeshMind.Files.Peers;
 using MeshMind.Files.Store;
+using MeshMind.Knowledge.Answers;
 using MeshMind.Llm;
 using MeshMind.Llm.Routing;
 
@@ -14,7 +15,7 @@ internal static partial class ChatApi
 
     /// <returns>The turn, or the status and error to answer with instead.</returns>
     private static async Task<(ChatTurn? Turn, int Status, ChatFailure? Failure)> PlanAsync(JsonObject json, ChatApiRequest body,
-        ConversationStore store, MeshFileReader files, LlmOptions llm, CancellationToken aborted)
+        ConversationStore store, MeshFileReader files, KnowledgeContext knowledge, LlmOptions llm, CancellationToken aborted)
     {
         ConversationHeader? header = null;
         var conversationId = ConversationStore.NewConversationId();
@@ -106,8 +107,16 @@ internal static partial class ChatApi
             fileText = ChatFiles.Describe(fileName, content);
         }
 
+        string? excerpts = null;
+        IReadOnlyList<KnowledgeSource>? sources = null;
+        if (body.Knowledge && continued is null)
+        {
+            // Half of the context budget: the rest stays for the conversation so far.
+            (excerpts, sources) = await knowledge.BuildAsync(question, llm.ContextCharacters / 2, aborted);
+        }
+
         var history = await store.BranchAsync(conversationId, parentId, llm.ContextTurns, aborted);
-        var messages = ChatPrompt.Build(history, fileText, question, llm.ContextTurns, llm.ContextCharacters, settings!.SystemPrompt);
+        var messages = ChatPrompt.Build(history, fileText, question, llm.ContextTurns, llm.ContextCharacters, settings!.SystemPrompt, excerpts);
         if (continued is not null)
         {
             messages.Add(new LlmMessage(LlmMessage.Assistant, continued.Answer));
@@ -122,7 +131,7 @@ internal static partial class ChatApi
                 ? null
                 : new GenerationOptions { Temperature = settings.Temperature, MaxTokens = settings.MaxTokens },
         };
-        return (new ChatTurn(conversationId, question, parentId, continued, settings, request, choice, body.Stream), 200, null);
+        return (new ChatTurn(conversationId, question, parentId, continued, settings, request, choice, body.Stream, sources), 200, null);
     }
 
     private static (ChatTurn?, int, ChatFailure?) Fail(int status, string error, string reason) => (null, status, new ChatFailure(error, reason));

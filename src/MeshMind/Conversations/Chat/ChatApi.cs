@@ -6,6 +6,7 @@ using System.Text.Json.Nodes;
 using System.Threading.Channels;
 using MeshMind.Files.Peers;
 using MeshMind.Infrastructure;
+using MeshMind.Knowledge.Answers;
 using MeshMind.Llm;
 using MeshMind.Llm.Ollama;
 using MeshMind.Llm.Pipeline;
@@ -27,8 +28,8 @@ internal static partial class ChatApi
     public static IEndpointRouteBuilder MapChatApi(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapPost("/api/chat", (HttpContext context, LlmRouter router, ConversationStore store, ConversationMetrics metrics, MeshFileReader files,
-            IOptions<LlmOptions> options, TimeProvider time, ILoggerFactory logs) =>
-            ChatAsync(context, router, store, metrics, files, options.Value, time, logs.CreateLogger(typeof(ChatApi).FullName!)))
+            KnowledgeContext knowledge, IOptions<LlmOptions> options, TimeProvider time, ILoggerFactory logs) =>
+            ChatAsync(context, router, store, metrics, files, knowledge, options.Value, time, logs.CreateLogger(typeof(ChatApi).FullName!)))
             .AcceptsJson<ChatApiRequest>()
             .Produces<ChatEvent>(StatusCodes.Status200OK, "application/x-ndjson")
             .ProducesAlso<ChatApiResponse>("application/json",
@@ -40,7 +41,7 @@ internal static partial class ChatApi
     }
 
     private static async Task ChatAsync(HttpContext context, LlmRouter router, ConversationStore store, ConversationMetrics metrics, MeshFileReader files,
-        LlmOptions llm, TimeProvider time, ILogger logger)
+        KnowledgeContext knowledge, LlmOptions llm, TimeProvider time, ILogger logger)
     {
         var aborted = context.RequestAborted;
         var (json, error) = await JsonBody.ReadAsync(context.Request, ChatJsonContext.Default.JsonObject, OllamaFrontEnd.MaxRequestBytes);
@@ -69,7 +70,7 @@ internal static partial class ChatApi
             return;
         }
 
-        var (turn, status, failure) = await PlanAsync(json, body, store, files, llm, aborted);
+        var (turn, status, failure) = await PlanAsync(json, body, store, files, knowledge, llm, aborted);
         if (turn is null)
         {
             await WriteFailureAsync(context, status, failure!);
@@ -254,13 +255,16 @@ internal static partial class ChatApi
         double? rate = final?.TokensPerSecond is { } tokensPerSecond ? Math.Round(tokensPerSecond, 2) : null;
         if (turn.Stream)
         {
-            Write(response, writer, new ChatDoneEvent(exchange.Answer, exchange.LatencyMs, ttftMs, exchange.PromptTokens, exchange.CompletionTokens, rate));
+            Write(response, writer, new ChatDoneEvent(exchange.Answer, exchange.LatencyMs, ttftMs, exchange.PromptTokens, exchange.CompletionTokens, rate)
+            {
+                Sources = turn.Sources,
+            });
             await response.BodyWriter.FlushAsync(aborted);
         }
         else
         {
             await response.WriteAsJsonAsync(new ChatApiResponse(exchange.Answer, exchange.Model, host, exchange.LatencyMs, turn.ConversationId,
-                exchangeId, ttftMs, exchange.PromptTokens, exchange.CompletionTokens),
+                exchangeId, ttftMs, exchange.PromptTokens, exchange.CompletionTokens) { Sources = turn.Sources },
                 ChatJsonContext.Default.ChatApiResponse, contentType: null, aborted);
         }
     }

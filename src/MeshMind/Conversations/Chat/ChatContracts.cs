@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Serialization;
+using MeshMind.Knowledge.Answers;
 
 namespace MeshMind.Conversations.Chat;
 
@@ -40,6 +41,12 @@ internal sealed class ChatApiRequest
     /// <summary>Sets the conversation's temperature (0 to 2; null: the host's default), kept for its next questions.</summary>
     public double? Temperature { get; set; }
 
+    /// <summary>
+    /// Use mesh files (issue 19): the chunks of every node's shared files that best match the question are given to the model as
+    /// numbered excerpts (at most half of <c>Llm:ContextCharacters</c>), and the answer's final event lists them as <c>sources</c>.
+    /// </summary>
+    public bool Knowledge { get; set; }
+
     /// <summary>Sets the conversation's most tokens per answer (1 to 32,768; null: the host's default), kept for its next questions.</summary>
     public int? MaxTokens { get; set; }
 }
@@ -53,7 +60,12 @@ internal sealed record ChatApiResponse(
     string ExchangeId,
     double TtftMs,
     int PromptTokens,
-    int CompletionTokens);
+    int CompletionTokens)
+{
+    /// <summary>With <c>"knowledge": true</c>, the excerpts the model was given, numbered as it cites them; absent otherwise.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<KnowledgeSource>? Sources { get; init; }
+}
 
 /// <summary>One line of a streamed <c>/api/chat</c>: queued (while every host is busy), start, token, done or error.</summary>
 [JsonPolymorphic(TypeDiscriminatorPropertyName = "type")]
@@ -71,7 +83,12 @@ internal sealed record ChatStartEvent(string ConversationId, string ExchangeId, 
 
 internal sealed record ChatTokenEvent(string Content) : ChatEvent;
 
-internal sealed record ChatDoneEvent(string Response, double LatencyMs, double TtftMs, int PromptTokens, int EvalCount, double? TokensPerS) : ChatEvent;
+internal sealed record ChatDoneEvent(string Response, double LatencyMs, double TtftMs, int PromptTokens, int EvalCount, double? TokensPerS) : ChatEvent
+{
+    /// <summary>With <c>"knowledge": true</c>, the excerpts the model was given, numbered as it cites them; absent otherwise.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<KnowledgeSource>? Sources { get; init; }
+}
 
 /// <summary>The answer broke after it started; what came so far is saved with the exchange.</summary>
 /// <param name="Error">One sentence for people: "stopped: gpu-box went away after 214 tokens".</param>

@@ -1,5 +1,4 @@
 using System.Text;
-using UglyToad.PdfPig;
 
 namespace MeshMind.Conversations.Chat;
 
@@ -38,29 +37,7 @@ internal static class ChatFiles
     private static bool IsPdf(string fileName, byte[] content) =>
         content.AsSpan().StartsWith("%PDF"u8) || fileName.EndsWith(".pdf", StringComparison.OrdinalIgnoreCase);
 
-    private static string? PdfText(byte[] content)
-    {
-        try
-        {
-            using var document = PdfDocument.Open(content);
-            var text = new StringBuilder();
-            foreach (var page in document.GetPages())
-            {
-                text.AppendLine(page.Text);
-                if (text.Length >= PdfCharacters)
-                {
-                    break;
-                }
-            }
-
-            return text.ToString().Trim();
-        }
-        catch (Exception)
-        {
-            // Not a readable PDF after all: it gets the binary preview.
-            return null;
-        }
-    }
+    private static string? PdfText(byte[] content) => Knowledge.Extraction.PdfText.Extract(content, PdfCharacters);
 
     private static bool IsText(byte[] content)
     {

@@ -1,3 +1,4 @@
+using MeshMind.Knowledge.Answers;
 using MeshMind.Llm;
 
 namespace MeshMind.Conversations.Chat;
@@ -18,8 +19,9 @@ internal static class ChatPrompt
     /// <param name="maxTurns">At most this many earlier turns; the newest are kept.</param>
     /// <param name="maxCharacters">Earlier turns stop once their questions and answers exceed this many characters.</param>
     /// <param name="systemPrompt">The conversation's own system prompt, instead of <see cref="SystemPrompt"/> (after the file prompt, with a file).</param>
+    /// <param name="excerpts">Numbered excerpts of the mesh's files (<see cref="KnowledgeContext"/>), if the chat uses them.</param>
     public static List<LlmMessage> Build(IReadOnlyList<Exchange> history, string? fileText, string question, int maxTurns, int maxCharacters,
-        string? systemPrompt = null)
+        string? systemPrompt = null, string? excerpts = null)
     {
         var kept = new List<Exchange>();
         var characters = 0;
@@ -37,6 +39,11 @@ internal static class ChatPrompt
 
         kept.Reverse();
         var system = fileText is null ? systemPrompt ?? SystemPrompt : systemPrompt is null ? ChatFiles.FileSystemPrompt : $"{ChatFiles.FileSystemPrompt}\n\n{systemPrompt}";
+        if (excerpts is not null)
+        {
+            system = $"{system}\n\n{KnowledgeContext.Instructions}";
+        }
+
         var messages = new List<LlmMessage> { new(LlmMessage.System, system) };
         foreach (var turn in kept)
         {
@@ -44,7 +51,8 @@ internal static class ChatPrompt
             messages.Add(new LlmMessage(LlmMessage.Assistant, turn.Answer));
         }
 
-        messages.Add(new LlmMessage(LlmMessage.User, fileText is null ? question : $"{fileText}\n\nQuestion: {question}"));
+        var context = string.Join("\n\n", new[] { excerpts, fileText }.Where(t => t is not null));
+        messages.Add(new LlmMessage(LlmMessage.User, context.Length == 0 ? question : $"{context}\n\nQuestion: {question}"));
         return messages;
     }
 }

@@ -1,3 +1,4 @@
+using MeshMind.Knowledge.Answers;
 using MeshMind.Llm;
 using MeshMind.Llm.Routing;
 
@@ -16,4 +17,5 @@ internal sealed record ChatTurn(
     ConversationSettings Settings,
     LlmRequest Request,
     HostChoice? Choice,
-    bool Stream);
+    bool Stream,
+    IReadOnlyList<KnowledgeSource>? Sources = null);

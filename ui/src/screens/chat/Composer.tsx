@@ -21,7 +21,7 @@ import { useFileDrop } from './useFileDrop'
  * Test ids: `chat-composer` (the form; `data-dragging="true"` while files are dragged over the
  * page), `chat-dropzone` (shown while dragging), `chat-input`, `chat-send`, `chat-stop`,
  * `chat-file-input` (the hidden <input type="file">), `chat-attachment` (the attached file, with
- * `chat-attachment-remove`), `chat-attach-note`; the paperclip's ids are documented in
+ * `chat-attachment-remove`), `chat-attach-note`, `chat-knowledge` (the "Use mesh files" toggle); the paperclip's ids are documented in
  * AttachMenu, the upload's in ComposerUpload, the picker's in FilePickerDialog.
  */
 export function Composer({
@@ -30,6 +30,8 @@ export function Composer({
   disabledReason,
   filename,
   onFilenameChange,
+  knowledge,
+  onKnowledgeChange,
   onSend,
   onStop,
 }: {
@@ -40,6 +42,9 @@ export function Composer({
   /** The shared file attached to the next question, or null. */
   filename: string | null
   onFilenameChange: (filename: string | null) => void
+  /** Use mesh files: answers draw on every node's shared files and cite them. */
+  knowledge: boolean
+  onKnowledgeChange: (knowledge: boolean) => void
   onSend: (message: string, filename: string | null) => void
   onStop: () => void
 }) {
@@ -229,9 +234,21 @@ export function Composer({
           </button>
         )}
       </div>
-      <p id={hintId} className="mt-1.5 text-xs text-slate-600">
-        {hint}
-      </p>
+      <div className="mt-1.5 flex flex-wrap items-center justify-between gap-x-4 gap-y-1">
+        <p id={hintId} className="text-xs text-slate-600">
+          {hint}
+        </p>
+        <label className="flex cursor-pointer items-center gap-1.5 text-xs font-medium text-slate-700">
+          <input
+            type="checkbox"
+            data-testid="chat-knowledge"
+            checked={knowledge}
+            onChange={(e) => onKnowledgeChange(e.target.checked)}
+            className="h-3.5 w-3.5 rounded border-slate-300 text-sky-700 focus:ring-sky-500"
+          />
+          Use mesh files
+        </label>
+      </div>
 
       {picking && (
         <FilePickerDialog

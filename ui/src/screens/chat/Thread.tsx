@@ -5,6 +5,7 @@ import { AnswerMeta } from '../../components/AnswerMeta'
 import { CopyButton } from '../../components/CopyButton'
 import { AlertIcon, ChatIcon, FileIcon } from '../../components/Icons'
 import { Markdown } from '../../components/Markdown'
+import { Sources } from './Sources'
 import { Spinner } from '../../components/Spinner'
 import { branchPosition } from '../../lib/thread'
 import type { Turn } from './useChatSession'
@@ -332,6 +333,8 @@ function TurnView({
               </span>
             </p>
           )}
+
+          {turn.sources && turn.sources.length > 0 && <Sources sources={turn.sources} />}
 
           {(turn.host || !streaming) && (
             <div className={turn.answer || failed ? 'mt-3 border-t border-slate-100 pt-2' : ''}>

@@ -2,7 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'react'
 import { streamChat } from '../../api/chat'
 import { getConversation } from '../../api/conversations'
 import { ApiError, isAbortError } from '../../api/http'
-import type { ChatHost, ChatRequest, ConversationSettings, Exchange } from '../../api/types'
+import type { ChatHost, ChatRequest, ConversationSettings, Exchange, KnowledgeSource } from '../../api/types'
 import { activePath, switchBranch } from '../../lib/thread'
 
 export type TurnStatus = 'streaming' | 'done' | 'error' | 'stopped'
@@ -36,6 +36,8 @@ export interface Turn {
   createdAt: string | null
   /** Generated in this session (announced to screen readers), as opposed to loaded from history. */
   live: boolean
+  /** Asked with mesh files: the excerpts the model was given, numbered as it cites them (not kept in history). */
+  sources?: KnowledgeSource[] | null
 }
 
 /** How answers of the conversation are generated (sent with every question; the node keeps them). */
@@ -49,6 +51,8 @@ export interface AskOptions {
   host?: string
   /** Answer anywhere but on this node. */
   avoidHost?: string
+  /** Use mesh files: the node gives the model the best excerpts of every node's shared files, and cites them. */
+  knowledge?: boolean
   /** The exchange the question follows; left out: the end of the branch on screen. */
   parentId?: string | null
   settings?: ChatSettings
@@ -218,6 +222,7 @@ export function useChatSession(onConversationsChanged: () => void, onConversatio
             ttftMs: ev.ttft_ms,
             tokensPerS: ev.tokens_per_s,
             completionTokens: ev.eval_count,
+            sources: ev.sources ?? null,
           }))
           break
         } else {
@@ -250,7 +255,7 @@ export function useChatSession(onConversationsChanged: () => void, onConversatio
     }
   }
 
-  const ask = useCallback(async ({ message, model, filename, host, avoidHost, parentId, settings: chosen }: AskOptions) => {
+  const ask = useCallback(async ({ message, model, filename, host, avoidHost, parentId, knowledge, settings: chosen }: AskOptions) => {
     if (streamRef.current) return
     // A question that never reached a host is not on the node either: it goes when the next is asked.
     setNodes((ts) => ts.filter((t) => t.saved))
@@ -296,6 +301,7 @@ export function useChatSession(onConversationsChanged: () => void, onConversatio
         parent_id: conversation ? (parent ?? '') : undefined,
         host,
         avoid_host: avoidHost,
+        knowledge: knowledge || undefined,
         ...chosen,
       },
       false,

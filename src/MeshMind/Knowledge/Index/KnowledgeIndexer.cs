@@ -1,0 +1,191 @@
+using MeshMind.Files.Store;
+using MeshMind.Infrastructure;
+using MeshMind.Knowledge.Extraction;
+using Microsoft.Extensions.Options;
+
+namespace MeshMind.Knowledge.Index;
+
+/// <summary>
+/// Keeps the index in step with the file store, in the background: at start and whenever a file or replica is stored or
+/// removed, it compares what is shared with what is indexed (name and SHA-256) and indexes only what is new or changed, and
+/// drops what is gone.
+/// </summary>
+/// <remarks>
+/// The store's events only wake the loop (<see cref="WakeSignal"/>); the work is one comparison, so a burst of uploads is one
+/// pass, a missed event is caught at the next one, and an index left behind by a crash or an older MeshMind is completed at start.
+/// </remarks>
+internal sealed partial class KnowledgeIndexer(
+    FileStore store,
+    KnowledgeIndex index,
+    IOptions<KnowledgeOptions> options,
+    KnowledgeMetrics metrics,
+    TimeProvider time,
+    ILogger<KnowledgeIndexer> logger) : BackgroundService
+{
+    /// <summary>A pass also runs this long after the last one, whatever happened.</summary>
+    public static readonly TimeSpan Tick = TimeSpan.FromMinutes(10);
+
+    private readonly WakeSignal _wake = new();
+    private long _filesIndexed;
+    private int _running;
+
+    /// <summary>Whether a change is waiting for a pass (set by the store's events, cleared when a pass starts).</summary>
+    private volatile bool _dirty = true;
+
+    /// <summary>Files (and replicas) indexed since start: new ones and changed ones, not those already indexed with the same content.</summary>
+    public long FilesIndexed => Interlocked.Read(ref _filesIndexed);
+
+    /// <summary>True when every change the store has told of is in the index (no pass is waiting or running).</summary>
+    public bool Idle => !_dirty && Volatile.Read(ref _running) == 0;
+
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        store.Stored += OnStored;
+        store.Removed += OnRemoved;
+        store.ReplicaStored += OnReplicaStored;
+        store.ReplicaRemoved += OnReplicaRemoved;
+        return base.StartAsync(cancellationToken);
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        store.Stored -= OnStored;
+        store.Removed -= OnRemoved;
+        store.ReplicaStored -= OnReplicaStored;
+        store.ReplicaRemoved -= OnReplicaRemoved;
+        await base.StopAsync(cancellationToken);
+    }
+
+    public override void Dispose()
+    {
+        _wake.Dispose();
+        base.Dispose();
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                Interlocked.Exchange(ref _running, 1);
+                _dirty = false;
+                await PassAsync(stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex) when (ex is Microsoft.Data.Sqlite.SqliteException or IOException)
+            {
+                LogPassFailed(ex);
+            }
+            finally
+            {
+                Interlocked.Exchange(ref _running, 0);
+            }
+
+            try
+            {
+                await _wake.WaitAsync(Tick, time, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>One comparison of the store with the index, and the work it finds.</summary>
+    internal async Task PassAsync(CancellationToken cancellationToken)
+    {
+        var wanted = new Dictionary<(string Origin, string Name), (string OriginName, string Sha256, long Size)>();
+        foreach (var file in await store.ListAsync(cancellationToken))
+        {
+            wanted[("", file.Name)] = ("", file.Sha256, file.Size);
+        }
+
+        foreach (var replica in await store.ListReplicasAsync(cancellationToken))
+        {
+            wanted[(replica.OriginNodeId, replica.Name)] = (replica.OriginName, replica.Sha256, replica.Size);
+        }
+
+        var indexed = await index.ListAsync(cancellationToken);
+        foreach (var document in indexed)
+        {
+            if (!wanted.ContainsKey((document.OriginNodeId, document.Name)))
+            {
+                await index.RemoveAsync(document.Id, cancellationToken);
+                LogRemoved(document.Name);
+            }
+        }
+
+        var current = indexed.ToDictionary(d => (d.OriginNodeId, d.Name), d => d.Sha256);
+        foreach (var ((origin, name), file) in wanted)
+        {
+            if (current.TryGetValue((origin, name), out var sha256) && sha256 == file.Sha256)
+            {
+                continue;
+            }
+
+            await IndexAsync(origin, file.OriginName, name, file.Sha256, file.Size, cancellationToken);
+        }
+    }
+
+    private async Task IndexAsync(string origin, string originName, string name, string sha256, long size, CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        var started = time.GetTimestamp();
+        byte[] content;
+        try
+        {
+            // Text needs at most 4 bytes a character; a PDF is read whole (or not at all when it is larger than that).
+            var readLimit = (long)settings.MaxFileCharacters * 4;
+            if (size > readLimit && name.EndsWith(".pdf", StringComparison.OrdinalIgnoreCase))
+            {
+                await index.ReplaceAsync(origin, originName, name, sha256, 0, [], cancellationToken);
+                return;
+            }
+
+            await using var stream = new FileStream(store.BlobPath(sha256), FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete,
+                bufferSize: 1, FileOptions.Asynchronous | FileOptions.SequentialScan);
+            content = new byte[(int)Math.Min(stream.Length, Math.Min(readLimit, Array.MaxLength))];
+            await stream.ReadExactlyAsync(content, cancellationToken);
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return; // removed meanwhile: the next pass drops it
+        }
+
+        var text = TextExtractor.Extract(name, content, settings.MaxFileCharacters);
+        var chunks = text is null ? [] : Chunker.Split(text, settings.ChunkCharacters, settings.ChunkOverlap);
+        await index.ReplaceAsync(origin, originName, name, sha256, text?.Length ?? 0, chunks, cancellationToken);
+        Interlocked.Increment(ref _filesIndexed);
+        var took = time.GetElapsedTime(started);
+        metrics.Indexed(content.Length, took);
+        LogIndexed(name, text?.Length ?? 0, took.TotalMilliseconds);
+    }
+
+    private void Changed()
+    {
+        _dirty = true;
+        _wake.Set();
+    }
+
+    private void OnStored(StoredFile file) => Changed();
+
+    private void OnRemoved(string name) => Changed();
+
+    private void OnReplicaStored(ReplicaFile file) => Changed();
+
+    private void OnReplicaRemoved(string origin, string name) => Changed();
+
+    [LoggerMessage(EventId = 1900, Level = LogLevel.Debug, Message = "Indexed '{Name}' ({Characters} characters of text) in {Ms:0.#} ms")]
+    private partial void LogIndexed(string name, int characters, double ms);
+
+    [LoggerMessage(EventId = 1901, Level = LogLevel.Debug, Message = "Dropped '{Name}' from the index (no longer shared)")]
+    private partial void LogRemoved(string name);
+
+    [LoggerMessage(EventId = 1902, Level = LogLevel.Warning, Message = "Indexing shared files failed; the next change or the next pass tries again")]
+    private partial void LogPassFailed(Exception exception);
+}

@@ -1,0 +1,31 @@
+using MeshMind.Knowledge.Api;
+using MeshMind.Knowledge.Index;
+using MeshMind.Knowledge.Search;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace MeshMind.Knowledge;
+
+internal static class KnowledgeServiceCollectionExtensions
+{
+    /// <summary>The full-text index of this node's shared files, kept in step in the background, and search across the mesh.</summary>
+    public static IServiceCollection AddKnowledge(this IServiceCollection services)
+    {
+        services.AddKnowledgeOptions();
+        services.TryAddSingleton<KnowledgeMetrics>();
+        services.TryAddSingleton<KnowledgeIndex>();
+        services.TryAddSingleton<KnowledgeIndexer>();
+        services.AddHostedService(provider => provider.GetRequiredService<KnowledgeIndexer>());
+        services.TryAddSingleton<MeshSearch>();
+        services.TryAddSingleton<Answers.KnowledgeContext>();
+        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Add(SearchJsonContext.Default));
+        return services;
+    }
+
+    internal static IServiceCollection AddKnowledgeOptions(this IServiceCollection services)
+    {
+        services.AddOptions<KnowledgeOptions>().BindConfiguration(KnowledgeOptions.Section).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<KnowledgeOptions>, KnowledgeOptionsValidator>());
+        return services;
+    }
+}
