@@ -25,7 +25,7 @@ internal static class ChatFiles
                 return $"File '{fileName}' (PDF, text extracted):\n{Truncate(text, PdfCharacters)}";
             }
         }
-        else if (IsText(content))
+        else if (Knowledge.Extraction.TextExtractor.IsText(content))
         {
             return $"File '{fileName}' (text, first {TextCharacters} characters):\n{Truncate(Encoding.UTF8.GetString(content), TextCharacters)}";
         }
@@ -38,26 +38,6 @@ internal static class ChatFiles
         content.AsSpan().StartsWith("%PDF"u8) || fileName.EndsWith(".pdf", StringComparison.OrdinalIgnoreCase);
 
     private static string? PdfText(byte[] content) => Knowledge.Extraction.PdfText.Extract(content, PdfCharacters);
-
-    private static bool IsText(byte[] content)
-    {
-        var sample = content.AsSpan(0, Math.Min(content.Length, 8192));
-        if (sample.Contains((byte)0))
-        {
-            return false;
-        }
-
-        try
-        {
-            // A multi-byte character cut at the sample's end is still text.
-            _ = new UTF8Encoding(false, true).GetCharCount(sample.Length < content.Length ? sample[..Math.Max(0, sample.Length - 4)] : sample);
-            return true;
-        }
-        catch (DecoderFallbackException)
-        {
-            return false;
-        }
-    }
 
     private static string Truncate(string text, int length) => text.Length <= length ? text : text[..length];
 }

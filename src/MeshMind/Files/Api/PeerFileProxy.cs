@@ -1,8 +1,8 @@
 using System.Net;
-using System.Security.Cryptography;
 using MeshMind.Files.Peers;
 using MeshMind.Files.Store;
 using MeshMind.Infrastructure;
+using MeshMind.Infrastructure.Blocks;
 using MeshMind.Mesh.Peers;
 using Microsoft.Net.Http.Headers;
 
@@ -137,34 +137,59 @@ internal static class PeerFileProxy
     /// Copies the peer's bytes through. For a whole file the last buffer is held back until the SHA-256 of everything
     /// matches the listed one; on a mismatch the connection is aborted, so the client never gets a complete-looking bad file.
     /// </summary>
+    /// <remarks>
+    /// Reading, hashing and sending overlap (issue 17), so a proxied download can use more than one core: the hash runs on a
+    /// thread of its own (<see cref="BackgroundHash"/>), and the next read from the peer runs while the previous buffer is
+    /// being sent. Three buffers turn: one being read into, one held back, one being sent (at most one send in flight).
+    /// </remarks>
     private static async Task CopyAsync(Stream body, HttpContext context, string? expectedSha256)
     {
-        using var hash = expectedSha256 is null ? null : IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var current = new byte[BufferSize];
-        var held = new byte[BufferSize];
+        var cancellationToken = context.RequestAborted;
+        await using var hash = expectedSha256 is null ? null : new BackgroundHash();
+        byte[][] buffers = [new byte[BufferSize], new byte[BufferSize], new byte[BufferSize]];
+        var held = -1;
         var heldLength = 0;
-        int read;
-        while ((read = await body.ReadAsync(current, context.RequestAborted)) > 0)
+        var next = 0;
+        var sending = Task.CompletedTask;
+        var reading = body.ReadAsync(buffers[next], cancellationToken).AsTask();
+        try
         {
-            hash?.AppendData(current, 0, read);
-            if (heldLength > 0)
+            while (await reading is var read and > 0)
             {
-                await context.Response.Body.WriteAsync(held.AsMemory(0, heldLength), context.RequestAborted);
+                var got = next;
+                hash?.Append(buffers[got].AsSpan(0, read));
+
+                // The buffer read two turns ago was being sent; once it is out, send the one held back and hold this one. The
+                // next read goes into the buffer just sent.
+                await sending;
+                if (held >= 0)
+                {
+                    sending = context.Response.Body.WriteAsync(buffers[held].AsMemory(0, heldLength), cancellationToken).AsTask();
+                }
+
+                (held, heldLength) = (got, read);
+                next = (got + 1) % buffers.Length;
+                reading = body.ReadAsync(buffers[next], cancellationToken).AsTask();
             }
 
-            (held, current) = (current, held);
-            heldLength = read;
+            await sending;
+        }
+        finally
+        {
+            // After a failure on one side, the other's pending operation ends with the request; its error adds nothing.
+            await sending.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await ((Task)reading).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
 
-        if (hash is not null && Convert.ToHexStringLower(hash.GetHashAndReset()) != expectedSha256)
+        if (hash is not null && await hash.FinishAsync() != expectedSha256)
         {
             context.Abort();
             return;
         }
 
-        if (heldLength > 0)
+        if (held >= 0)
         {
-            await context.Response.Body.WriteAsync(held.AsMemory(0, heldLength), context.RequestAborted);
+            await context.Response.Body.WriteAsync(buffers[held].AsMemory(0, heldLength), cancellationToken);
         }
     }
 }
