@@ -158,8 +158,8 @@ internal sealed class Link(WebSocket socket, string remoteNodeId, string dialerN
     }
 
     /// <summary>
-    /// Pings and ends the link once nothing at all has been heard for <paramref name="missedPongs"/> intervals. The leading
-    /// side pings every interval; the other only when it has heard nothing for 1.5 intervals. It sleeps until the next ping
+    /// Pings and ends the link once nothing at all has been heard for <paramref name="missedPongs"/> intervals (the answering
+    /// side: 1.5 more). The leading side pings every interval; the other only when it has heard nothing for 1.5 intervals. It sleeps until the next ping
     /// or that deadline, whichever is first, so a silent peer is noticed <c>missedPongs × interval</c> after it was last heard
     /// (15 s with the defaults) while an idle link costs one wake-up per interval on each side.
     /// </summary>
@@ -170,7 +170,10 @@ internal sealed class Link(WebSocket socket, string remoteNodeId, string dialerN
         while (!cancellationToken.IsCancellationRequested)
         {
             var interval = intervalNow();
-            var deadAfter = interval * missedPongs;
+            // The answering side starts asking only after 1.5 intervals of silence; it waits as long again past the leader's
+            // limit, so it too has sent missedPongs pings of its own before it gives up (a busy peer whose timer runs late still
+            // answers pings: one CI run under load lost a link with the same limit on both sides).
+            var deadAfter = Leads ? interval * missedPongs : interval * (missedPongs + 1.5);
             var silentFor = time.GetElapsedTime(Interlocked.Read(ref _lastHeard));
             if (silentFor >= deadAfter)
             {
