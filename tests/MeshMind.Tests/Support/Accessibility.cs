@@ -25,11 +25,30 @@ public static class Accessibility
     /// Waits first for running CSS transitions to end: right after a theme switch, a background that fades (Tailwind's
     /// <c>transition-colors</c>) is read half-way by axe, and a colour neither theme has fails the contrast rule (seen once in
     /// CI: #2d475e behind dark text). Endless animations (spinners) are not transitions and are not waited for.
+    /// A transition can also start while axe runs (a button enabled as a check it started finishes: seen in CI as a colour
+    /// between its two states), so transitions that start meanwhile are counted, and when any did and axe found something,
+    /// it looks once more when the page is still.
     /// </remarks>
     public static async Task<IReadOnlyList<string>> SeriousViolationsAsync(IPage page, string what)
     {
-        await page.WaitForFunctionAsync("() => document.getAnimations().every(a => !(a instanceof CSSTransition) || a.playState !== 'running')");
-        return Serious(await page.RunAxe(), what);
+        for (var attempt = 1; ; attempt++)
+        {
+            await page.WaitForFunctionAsync("() => document.getAnimations().every(a => !(a instanceof CSSTransition) || a.playState !== 'running')");
+            await page.EvaluateAsync("""
+                () => {
+                  window.__axeTransitions = 0;
+                  if (!window.__axeCounting) {
+                    window.__axeCounting = true;
+                    document.addEventListener('transitionstart', () => { window.__axeTransitions++; }, true);
+                  }
+                }
+                """);
+            var serious = Serious(await page.RunAxe(), what);
+            if (serious.Count == 0 || attempt == 2 || await page.EvaluateAsync<int>("() => window.__axeTransitions") == 0)
+            {
+                return serious;
+            }
+        }
     }
 
     private static List<string> Serious(AxeResult result, string what) =>
