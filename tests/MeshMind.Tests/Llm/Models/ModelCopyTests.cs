@@ -207,14 +207,19 @@ public sealed class ModelCopyTests
             stopAt: l => l.TryGetProperty("completed", out var c) && c.GetInt64() >= 3 * 1024 * 1024 && l.GetProperty("total").GetInt64() == size);
         Assert.DoesNotContain(first, l => l.TryGetProperty("status", out var s) && s.GetString() == "success");
 
-        // The cut copy lets go of the model once it has saved what it verified.
+        // The cut copy saves what it verified when it ends (at least the 3 MiB it reported; the state it wrote when it began says
+        // 0, and was once read here just before the final one replaced it), then lets go of the model.
         var state = Partial(pair.B, pair.WeightsDigest) + ".json";
-        List<JsonElement> second = [];
-        var servedBefore = 0L;
         PartialBlob? kept = null;
         await Wait.UntilAsync(async () =>
         {
             kept = File.Exists(state) ? JsonSerializer.Deserialize<PartialBlob>(await File.ReadAllTextAsync(state, Ct), ModelCopyJsonContext.Default.Options) : null;
+            return kept is { Verified: >= 3 * 1024 * 1024 };
+        }, WaitLimit, "the cut copy to save what it verified");
+        List<JsonElement> second = [];
+        var servedBefore = 0L;
+        await Wait.UntilAsync(async () =>
+        {
             servedBefore = served.BytesServed;
             var (status, lines) = await CopyAsync(onB, new { model = Model, from_node_id = Id(pair.A) });
             second = lines;
