@@ -124,7 +124,7 @@ internal sealed partial class LlmScheduler : IAnswerObserver, IDisposable
             var now = _time.GetUtcNow();
             var ahead = new Dictionary<string, int>(StringComparer.Ordinal);
             var position = 0;
-            List<(Waiting Waiting, IReadOnlyList<LlmCandidate> Candidates)> moving = [];
+            List<(Waiting Waiting, IReadOnlyList<LlmCandidate> Candidates, string Home)> moving = [];
             foreach (var waiting in _queue.Ordered())
             {
                 if (now - waiting.EnqueuedAt > _options.QueueTimeout)
@@ -148,12 +148,13 @@ internal sealed partial class LlmScheduler : IAnswerObserver, IDisposable
                     continue;
                 }
 
-                var (best, view, estimate) = Cheapest(waiting, candidates, ahead, now);
-                if (view.Busy < view.Slots && !view.Sticky && StickyHost(waiting, candidates) is { } home)
+                var home = StickyHost(waiting, candidates);
+                var (best, view, estimate) = Cheapest(waiting, candidates, home, ahead, now);
+                if (view.Busy < view.Slots && home is not null && best.Host.NodeId != home)
                 {
                     // It would leave the host that has its conversation: the prompt processed again is slot time lost to everyone.
                     // Chats that would not leave theirs take free slots first; it may take one that is still free after them.
-                    moving.Add((waiting, candidates));
+                    moving.Add((waiting, candidates, home));
                     ahead[home] = ahead.GetValueOrDefault(home) + 1;
                 }
                 else if (view.Busy < view.Slots)
@@ -167,14 +168,10 @@ internal sealed partial class LlmScheduler : IAnswerObserver, IDisposable
                 }
             }
 
-            foreach (var (waiting, candidates) in moving)
+            foreach (var (waiting, candidates, home) in moving)
             {
-                if (StickyHost(waiting, candidates) is { } home)
-                {
-                    ahead[home]--;
-                }
-
-                var (best, view, estimate) = Cheapest(waiting, candidates, ahead, now);
+                ahead[home]--;
+                var (best, view, estimate) = Cheapest(waiting, candidates, home, ahead, now);
                 if (view.Busy < view.Slots)
                 {
                     Send(waiting, best, view, estimate);
@@ -245,16 +242,19 @@ internal sealed partial class LlmScheduler : IAnswerObserver, IDisposable
     private string? StickyHost(Waiting waiting, IReadOnlyList<LlmCandidate> candidates) =>
         _options.StickyConversations && Affinity.HostOf(waiting.PreviousKey) is { } home && candidates.Any(c => c.Host.NodeId == home) ? home : null;
 
-    /// <summary>The host where <paramref name="waiting"/> is expected to finish first; ties go to the one ranked first.</summary>
+    /// <summary>
+    /// The host where <paramref name="waiting"/> is expected to finish first; ties go to the one ranked first. <paramref name="home"/>
+    /// is the host that has its conversation (<see cref="StickyHost"/>), if any.
+    /// </summary>
     private (LlmCandidate Best, HostView View, CostEstimate Estimate) Cheapest(Waiting waiting, IReadOnlyList<LlmCandidate> candidates,
-        Dictionary<string, int> ahead, DateTimeOffset now)
+        string? home, Dictionary<string, int> ahead, DateTimeOffset now)
     {
         (LlmCandidate Best, HostView View, CostEstimate Estimate)? best = null;
-        var sticky = _options.StickyConversations ? Affinity.HostOf(waiting.PreviousKey) : null;
+        var shape = waiting.Shape(Stats);
         foreach (var candidate in candidates)
         {
-            var view = View(candidate, waiting.Model, sticky == candidate.Host.NodeId, now);
-            var estimate = CostModel.Estimate(view, waiting.Shape(Stats), ahead.GetValueOrDefault(candidate.Host.NodeId));
+            var view = View(candidate, waiting.Model, home == candidate.Host.NodeId, now);
+            var estimate = CostModel.Estimate(view, shape, ahead.GetValueOrDefault(candidate.Host.NodeId));
             if (best is null || estimate.Total < best.Value.Estimate.Total - 1e-9)
             {
                 best = (candidate, view, estimate);
