@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using MeshMind.Web;
 
 namespace MeshMind.Hosting;
@@ -8,9 +9,30 @@ namespace MeshMind.Hosting;
 /// </summary>
 internal static class ApiDocumentCommand
 {
-    /// <returns>0; the document goes to <paramref name="outputPath"/>, or to <see cref="NodeLaunch.Output"/> when it is null.</returns>
+    private const string Switch = "MeshMind.ApiDocumentGeneration";
+
+    /// <summary>
+    /// Whether this build can generate the document. The Native AOT release turns it off (MeshMind.csproj), and the compiler
+    /// then leaves the OpenAPI libraries out of the executable (about 1 MB of issue 15's 40 MB): the document is a developer's
+    /// tool, generated from a source checkout, and every node serves the copy embedded in it.
+    /// </summary>
+    [FeatureSwitchDefinition(Switch)]
+    public static bool IsSupported { get; } = !AppContext.TryGetSwitch(Switch, out var enabled) || enabled;
+
+    /// <returns>
+    /// 0; the document goes to <paramref name="outputPath"/>, or to <see cref="NodeLaunch.Output"/> when it is null. 2 in a
+    /// build without the generator.
+    /// </returns>
     public static async Task<int> WriteAsync(NodeLaunch launch, string? outputPath, CancellationToken cancellationToken)
     {
+        if (!IsSupported)
+        {
+            await launch.Error.WriteLineAsync(
+                "meshmind openapi: this build leaves the OpenAPI generator out (Native AOT release); run `dotnet run --project src/MeshMind -- openapi` " +
+                $"in a source checkout, or read the document a node serves at {ApiDocument.Route}.");
+            return 2;
+        }
+
         var document = await GenerateAsync(launch, cancellationToken);
         if (outputPath is null)
         {
