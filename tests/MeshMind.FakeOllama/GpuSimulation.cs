@@ -30,6 +30,7 @@ public sealed partial class GpuSimulation
     private double _clock;
 
     private int _rejected;
+    private int _mostHeld;
 
     /// <param name="options">The host's figures.</param>
     /// <param name="time">The clock.</param>
@@ -57,6 +58,9 @@ public sealed partial class GpuSimulation
 
     /// <summary>Requests refused because the queue was full.</summary>
     public int Rejected => Read(() => _rejected);
+
+    /// <summary>The most requests the host held at once, in slots and queued.</summary>
+    public int MostHeld => Read(() => _mostHeld);
 
     /// <summary>
     /// Admits a request: to a free slot at once, else to the end of the queue; null when the queue already holds
@@ -86,6 +90,7 @@ public sealed partial class GpuSimulation
                 _queue.AddLast(request);
             }
 
+            _mostHeld = Math.Max(_mostHeld, _active.Count + _queue.Count);
             SignalLocked();
             return request;
         }

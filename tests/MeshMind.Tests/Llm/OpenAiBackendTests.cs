@@ -75,6 +75,47 @@ public sealed class OpenAiBackendTests
         Assert.Equal(3, ollama.Completed);
     }
 
+    /// <summary>
+    /// Issue 20, point 4: a node in front of a distributed engine (vLLM, llama.cpp's server) is a host like any other. The engine
+    /// here answers slowly and several requests at once: the OpenAI-protocol server is a node over the Ollama fixture's
+    /// simulated GPU (4 slots, a few tokens a second per stream).
+    /// </summary>
+    [Fact]
+    public async Task SlowParallelOpenAiServer_AnswersThisNodesAndItsPeersChats_SeveralAtOnce_NeverPastItsSlots()
+    {
+        await using var ollama = await FixtureAsync(new()
+        {
+            Gpu = new FakeOllama.GpuOptions { Slots = 4, TokensPerSecond = 10, LoadTime = TimeSpan.Zero },
+        });
+        var parallel = new Dictionary<string, string?> { ["Llm:MaxParallel"] = "4" };
+        await using var server = await StartAsync("engine", ollama.BaseAddress.ToString(), extra: parallel);
+        await UntilLocalLlmAsync(server);
+        var key = await KeyAsync(server);
+        await using var node = await StartAsync("openai-node", NoLlm, extra: new(OpenAi(server, key).Concat(parallel)));
+        await UntilLocalLlmAsync(node);
+        await using var peer = await StartAsync("thin", NoLlm, [node]);
+        await UntilRoutableAsync(peer, node);
+        using var onNode = await node.CreateLoggedInClientAsync();
+        using var onPeer = await peer.CreateLoggedInClientAsync();
+        var gpu = ollama.Gpu!;
+
+        var chats = Enumerable.Range(0, 8).Select(i => (Client: i % 2 == 0 ? onNode : onPeer, Question: $"question number {i}"))
+            .Select(async chat =>
+            {
+                using var response = await chat.Client.PostAsJsonAsync("/api/chat", new { message = chat.Question }, Ct);
+                return (chat.Question, Answer: await response.JsonAsync());
+            }).ToList();
+        await Wait.UntilAsync(() => gpu.Active == 4, WaitLimit, "the engine answering four chats at once");
+        var answered = await Task.WhenAll(chats);
+
+        Assert.All(answered, a => Assert.Equal($"Echo from llama3:latest: {a.Question}", a.Answer.GetProperty("response").GetString()));
+        Assert.All(answered, a => Assert.Equal("openai-node", a.Answer.GetProperty("host").GetProperty("name").GetString()));
+        Assert.Equal(8, ollama.Completed);
+        Assert.Equal(0, gpu.Rejected);
+        // The node sends the engine no more than its four slots: the others wait in MeshMind, not in the engine's queue.
+        Assert.Equal(4, gpu.MostHeld);
+    }
+
     [Fact]
     public async Task WrongKey_MeansNoLlm_AndTheKeyIsNeverShown()
     {
