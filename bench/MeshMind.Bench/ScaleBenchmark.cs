@@ -24,6 +24,14 @@ internal static partial class ScaleBenchmark
         var settleSeconds = BenchArgs.Int(options, "--settle-seconds", 60);
         var idleSeconds = BenchArgs.Int(options, "--idle-seconds", 60);
         var limit = TimeSpan.FromSeconds(BenchArgs.Int(options, "--limit-seconds", 600));
+        // --debug-links: the nodes log every failed dial and dropped datagram, and a mesh that does not form is explained.
+        Dictionary<string, string>? environment = options.Contains("--debug-links")
+            ? new()
+            {
+                ["MESHMIND__Logging__LogLevel__MeshMind.Mesh.Links"] = "Debug",
+                ["MESHMIND__Logging__LogLevel__MeshMind.Discovery"] = "Debug",
+            }
+            : null;
         if (count is < 2 or > 200)
         {
             Console.Error.WriteLine("--nodes must be 2 to 200");
@@ -50,7 +58,7 @@ internal static partial class ScaleBenchmark
         var starting = new List<Task<LabNode>>();
         for (var i = 0; i < count; i++)
         {
-            starting.Add(lab.StartUnidentifiedNodeAsync(hosts[i], $"n{i + 1}", Secret));
+            starting.Add(lab.StartUnidentifiedNodeAsync(hosts[i], $"n{i + 1}", Secret, environment));
         }
 
         var nodes = (await Task.WhenAll(starting)).ToList();
@@ -60,6 +68,11 @@ internal static partial class ScaleBenchmark
         Console.WriteLine($"{count} nodes: all listening {healthy.TotalSeconds:F1} s after the starts; " +
             (meshed ? $"full mesh (every node's log) at {fullMesh.TotalSeconds:F1} s" : $"NO full mesh after {fullMesh.TotalSeconds:F0} s") +
             $" (links per node {nodes.Min(n => UpLinks(n).Count)}–{nodes.Max(n => UpLinks(n).Count)}); load average {LoadAverage()}");
+        if (!meshed)
+        {
+            await ExplainAsync(nodes);
+            return 1;
+        }
 
         await Task.Delay(TimeSpan.FromSeconds(settleSeconds));
         var cpuBefore = nodes.Select(CpuTicks).ToList();
@@ -101,6 +114,26 @@ internal static partial class ScaleBenchmark
         var seenDown = nodes.Select(n => LastDown(n)).Max();
         Console.WriteLine($"{count} nodes: kill -9 of the newcomer seen down by all {Stopwatch.GetElapsedTime(killedAt, seenDown).TotalMilliseconds:F0} ms after");
         return 0;
+    }
+
+    /// <summary>Why a mesh did not form: for the nodes with the fewest links, what discovery heard and dropped, and what dialling met.</summary>
+    private static async Task ExplainAsync(List<LabNode> nodes)
+    {
+        foreach (var node in nodes.OrderBy(n => UpLinks(n).Count).Take(4))
+        {
+            await node.IdentifyAsync();
+            var discovery = await node.GetJsonAsync("/api/discovery");
+            var peers = await node.GetJsonAsync("/api/peers");
+            var known = peers is { ValueKind: JsonValueKind.Array } list ? list.GetArrayLength() : -1;
+            Console.WriteLine($"  {node.Name}: {UpLinks(node).Count} links in its log, {known} peers known; discovery {discovery}");
+            var lines = node.OutputLines.Select(l => l.Line).ToList();
+            foreach (var group in lines.Where(l => l.Contains("Could not link", StringComparison.Ordinal) || l.Contains("Dropped", StringComparison.Ordinal))
+                .Select(l => Regex.Replace(l, @"[0-9a-f]{12}|\d+\.\d+\.\d+\.\d+:\d+|\d+(\.\d+)?", "#"))
+                .GroupBy(l => l).OrderByDescending(g => g.Count()).Take(8))
+            {
+                Console.WriteLine($"    {group.Count(),5} × {group.Key.Trim()}");
+            }
+        }
     }
 
     /// <summary>The 12-character ids of the peers the node's log last said are up.</summary>

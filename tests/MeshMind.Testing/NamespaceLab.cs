@@ -108,8 +108,9 @@ public sealed class NamespaceLab : IAsyncDisposable
     /// does, but sends it no request: its <see cref="LabNode.NodeId"/> is unknown until <see cref="LabNode.IdentifyAsync"/>
     /// (for timing a node without loading it).
     /// </summary>
-    public Task<LabNode> StartUnidentifiedNodeAsync(LabHost host, string name, string secret, CancellationToken cancellationToken = default) =>
-        StartNodeAsync(host, name, secret, extraArguments: null, environment: null, identify: false, cancellationToken);
+    public Task<LabNode> StartUnidentifiedNodeAsync(LabHost host, string name, string secret, IDictionary<string, string>? environment = null,
+        CancellationToken cancellationToken = default) =>
+        StartNodeAsync(host, name, secret, extraArguments: null, environment, identify: false, cancellationToken);
 
     private async Task<LabNode> StartNodeAsync(LabHost host, string name, string? secret, IEnumerable<string>? extraArguments,
         IDictionary<string, string>? environment, bool identify, CancellationToken cancellationToken)
