@@ -4,6 +4,7 @@ using MeshMind.Conversations;
 using MeshMind.Diagnostics;
 using MeshMind.Diagnostics.ReachBack;
 using MeshMind.Discovery;
+using MeshMind.Evaluation;
 using MeshMind.Files;
 using MeshMind.Files.Api;
 using MeshMind.Files.Peers;
@@ -69,6 +70,7 @@ internal static class NodeHost
             .AddOverview()
             .AddDiagnostics()
             .AddPreferences()
+            .AddEvaluation()
             .AddCrossChecks();
         services.AddServiceManagerLifetime();
         launch.ConfigureServices?.Invoke(services);
@@ -97,6 +99,7 @@ internal static class NodeHost
         app.MapFilesApi();
         app.MapKnowledgeApi();
         app.MapAnalytics();
+        app.MapEvaluationApi();
         app.MapApiDocument();
         app.MapWebUi(ui);
         return app;
