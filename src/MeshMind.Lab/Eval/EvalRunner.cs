@@ -181,6 +181,8 @@ internal sealed partial class EvalRunner
                 if (problem is null)
                 {
                     _versions.Add($"{status.GetProperty("name").GetString()}: meshmind {status.GetProperty("version").GetString()}");
+                    // A chat the node answers itself names it by its own id (X-MeshMind-Host), which its peer list lacks.
+                    _hostNames[status.GetProperty("node_id").GetString()!] = status.GetProperty("name").GetString()!;
                 }
 
                 if (problem is null && _options.Lab is null)

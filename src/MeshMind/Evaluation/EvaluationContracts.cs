@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 
 namespace MeshMind.Evaluation;
 
-/// <summary>Body of <c>POST /api/evaluations</c>: the length of the load phase (null: <see cref="Evaluations.DefaultSeconds"/>).</summary>
+/// <summary>Body of <c>POST /api/evaluations</c>: the length of the load phase in seconds, 10 to 300 (null: 30).</summary>
 internal sealed record StartEvaluationRequest(int? DurationSeconds);
 
 /// <summary>

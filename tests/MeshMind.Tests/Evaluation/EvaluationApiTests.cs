@@ -126,6 +126,8 @@ public sealed class EvaluationApiTests
         Assert.True(json.GetProperty("complete").GetBoolean());
         Assert.True(json.GetProperty("latency").GetProperty("paths").GetProperty("chat_ttft").GetProperty("count").GetInt32() > 0);
         Assert.True(json.GetProperty("latency").GetProperty("paths").GetProperty("files").GetProperty("count").GetInt32() > 0);
+        // The node answered its chats itself, and eval names it.
+        Assert.Equal("solo", Assert.Single(json.GetProperty("latency").GetProperty("chat_hosts").EnumerateArray()).GetProperty("host").GetString());
 
         // The list holds it, and the node starts another run once this one is over.
         var list = await client.GetFromJsonAsync<JsonElement>("/api/evaluations", Ct);
