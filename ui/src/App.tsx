@@ -4,6 +4,7 @@ import { RequireAuth } from './components/RequireAuth'
 import Analytics from './screens/Analytics'
 import Chat from './screens/Chat'
 import Dashboard from './screens/Dashboard'
+import Evaluate from './screens/Evaluate'
 import LoginScreen from './screens/Login'
 import Models from './screens/Models'
 import Network from './screens/Network'
@@ -32,6 +33,7 @@ export default function App() {
         <Route path="models" element={<Models />} />
         <Route path="network" element={<Network />} />
         <Route path="analytics" element={<Analytics />} />
+        <Route path="evaluate" element={<Evaluate />} />
         <Route path="settings" element={<Settings />} />
       </Route>
       <Route path="/index.html" element={<Navigate to="/" replace />} />

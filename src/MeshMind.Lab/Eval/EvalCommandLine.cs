@@ -9,16 +9,20 @@ internal static class EvalCommandLine
     public static Command Create()
     {
         var node = new Option<string>("--node") { Description = "The node to evaluate the mesh through (its web address)", HelpName = "URL" };
-        var key = new Option<string>("--key") { Description = "An API key of that node", HelpName = "KEY" };
+        var key = new Option<string>("--key") { Description = $"An API key of that node (or set {EvalOptions.KeyVariable}, which keeps it out of the process list)", HelpName = "KEY" };
         var lab = new Option<string>("--lab") { Description = "A lab's lab.json (from `meshmind lab --dir DIR`): every node is sampled, the first is the entry", HelpName = "DIR/lab.json" };
         var duration = new Option<string>("--duration") { Description = "Length of the load phase (after a short idle phase): 90, 90s, 5m", DefaultValueFactory = _ => "60s", HelpName = "D" };
         var output = new Option<string>("--out") { Description = "Where results.json, the CSV files and report.html go", DefaultValueFactory = _ => "meshmind-eval", HelpName = "DIR" };
         var churn = new Option<bool>("--churn") { Description = "With --lab: kill two nodes during the load (the lab restarts them) and measure recovery" };
         var chats = new Option<int>("--chats") { Description = "Chats kept in flight at once", DefaultValueFactory = _ => 2, HelpName = "N" };
         var compare = new Option<string[]>("--compare") { Description = "Put two runs' results.json side by side in DIR/compare.html instead of evaluating", HelpName = "A.json B.json", Arity = new ArgumentArity(2, 2), AllowMultipleArgumentsPerToken = true };
+        var progressJson = new Option<bool>("--progress-json")
+        {
+            Description = "For programs (a node's Evaluate screen): progress as one JSON line a second on standard output, and stop (with a partial report) when standard input closes",
+        };
         var command = new Command("eval", "Measure a mesh through a node's API (latency, availability under churn, bandwidth, CPU and memory); writes DIR/results.json, CSV files and DIR/report.html.")
         {
-            node, key, lab, duration, output, churn, chats, compare,
+            node, key, lab, duration, output, churn, chats, compare, progressJson,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -36,12 +40,13 @@ internal static class EvalCommandLine
             return await EvalRunner.RunAsync(new EvalOptions
             {
                 Node = result.GetValue(node),
-                Key = result.GetValue(key),
+                Key = result.GetValue(key) ?? Environment.GetEnvironmentVariable(EvalOptions.KeyVariable),
                 Lab = result.GetValue(lab),
                 Duration = length,
                 Out = result.GetValue(output)!,
                 Churn = result.GetValue(churn),
                 Chats = result.GetValue(chats),
+                ProgressJson = result.GetValue(progressJson),
             }, Console.Out, Console.Error, cancellationToken);
         });
         return command;

@@ -3,6 +3,9 @@ namespace MeshMind.Lab.Eval;
 /// <summary>The settings of <c>meshmind eval</c>: one node and its key, or a lab's nodes from its lab.json.</summary>
 internal sealed record EvalOptions
 {
+    /// <summary>The environment variable that can carry <c>--key</c>: a node starting eval for its Evaluate screen passes its key so.</summary>
+    public const string KeyVariable = "MESHMIND_EVAL_KEY";
+
     public string? Node { get; init; }
 
     public string? Key { get; init; }
@@ -18,6 +21,9 @@ internal sealed record EvalOptions
 
     /// <summary>Chats kept in flight at once.</summary>
     public int Chats { get; init; } = 2;
+
+    /// <summary>Progress as JSON lines for a program, which stops the run by closing standard input (see <see cref="Progress"/>).</summary>
+    public bool ProgressJson { get; init; }
 
     public string? Validate() =>
         (Lab is null) == (Node is null) ? "give either --node URL --key KEY, or --lab DIR/lab.json"

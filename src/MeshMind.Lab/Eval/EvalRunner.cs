@@ -54,17 +54,23 @@ internal sealed partial class EvalRunner
         var runner = new EvalRunner(options, output);
         var started = DateTimeOffset.UtcNow;
         string? failure = null;
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        if (options.ProgressJson)
+        {
+            Progress.StopWhenInputCloses(stop);
+        }
+
         try
         {
-            await runner.RunAsync(cancellationToken);
+            await runner.RunAsync(stop.Token);
         }
         catch (EvalException ex)
         {
             failure = ex.Message;
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
-            failure = "stopped (Ctrl+C or SIGTERM) before the end";
+            failure = cancellationToken.IsCancellationRequested ? "stopped (Ctrl+C or SIGTERM) before the end" : "stopped before the end";
         }
         finally
         {
@@ -100,6 +106,7 @@ internal sealed partial class EvalRunner
 
     private async Task RunAsync(CancellationToken cancellationToken)
     {
+        Progress.Preparing(_options);
         LoadTargets();
         await CheckNodesAsync(cancellationToken);
         await FindModelAsync(cancellationToken);
@@ -110,7 +117,7 @@ internal sealed partial class EvalRunner
         using var run = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         _t0 = Now();
         var sampler = SampleAsync(end, run.Token);
-        await Progress.RunAsync(this, idle, _options.Duration, async () =>
+        await Progress.RunAsync(this, _options, idle, _options.Duration, async () =>
         {
             await Task.Delay(idle, run.Token);
             _phase = "load";
@@ -174,6 +181,8 @@ internal sealed partial class EvalRunner
                 if (problem is null)
                 {
                     _versions.Add($"{status.GetProperty("name").GetString()}: meshmind {status.GetProperty("version").GetString()}");
+                    // A chat the node answers itself names it by its own id (X-MeshMind-Host), which its peer list lacks.
+                    _hostNames[status.GetProperty("node_id").GetString()!] = status.GetProperty("name").GetString()!;
                 }
 
                 if (problem is null && _options.Lab is null)

@@ -76,6 +76,8 @@ internal sealed partial class LabNode : IAsyncDisposable
         info.Environment["NODE_USERNAME"] = LabSetup.Username;
         info.Environment["NODE_PASSWORD"] = _setup.Password;
         info.Environment["P2P_HMAC_SECRET"] = _setup.Secret;
+        // The node stops when its standard input (this process's pipe) closes: a lab killed with SIGKILL leaves no node running.
+        info.Environment["MESHMIND_STOP_WITH_INPUT"] = "1";
 
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
         var log = new StreamWriter(Path.Combine(DataDir, "node.log"), append: true) { AutoFlush = true };

@@ -2,22 +2,16 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
+using MeshMind.Evaluation;
 
 namespace MeshMind.Hosting;
 
 /// <summary>
-/// <c>meshmind lab</c> and <c>meshmind eval</c> (issue 18): run by <c>meshmind-lab</c>, a program shipped beside the node, which
-/// starts this executable for each lab node.
+/// <c>meshmind lab</c> and <c>meshmind eval</c> (issue 18): run by <c>meshmind-lab</c> (<see cref="LabProgram"/>), a program shipped
+/// beside the node, which starts this executable for each lab node.
 /// </summary>
-/// <remarks>
-/// A program of its own because the lab serves a simulated LLM host (a test fixture, never the product's LLM) and the evaluation
-/// draws its plots with ScottPlot (SkiaSharp, a native library), records latencies with HdrHistogram and shows progress with
-/// Spectre.Console: none of that belongs in a node, whose Native AOT publish stays free of them and of their trim warnings.
-/// </remarks>
 internal static class LabCommand
 {
-    public const string ProgramName = "meshmind-lab";
-
     /// <summary>A command that hands its arguments to <c>meshmind-lab NAME ...</c>.</summary>
     public static Command Create(string name, string description)
     {
@@ -28,23 +22,14 @@ internal static class LabCommand
 
     private static async Task<int> RunAsync(string name, IReadOnlyList<string> arguments, TextWriter error)
     {
-        var self = Environment.ProcessPath ?? "meshmind";
-        var underDotnet = Path.GetFileNameWithoutExtension(self).Equals("dotnet", StringComparison.OrdinalIgnoreCase);
-        var program = new[] { ProgramName, ProgramName + ".exe", ProgramName + ".dll" }
-            .Select(f => Path.Combine(AppContext.BaseDirectory, f)).FirstOrDefault(File.Exists);
-        if (program is null)
+        var lab = new LabProgram(AppContext.BaseDirectory);
+        if (lab.Find() is not { } program)
         {
-            await error.WriteLineAsync($"meshmind {name}: {ProgramName} is not installed beside this node ({AppContext.BaseDirectory}); publish it there with "
-                + $"`dotnet publish src/MeshMind.Lab -o {AppContext.BaseDirectory}` (see README, \"Evaluation\")");
+            await error.WriteLineAsync(lab.Missing($"meshmind {name}"));
             return 2;
         }
 
-        var info = new ProcessStartInfo(program.EndsWith(".dll", StringComparison.OrdinalIgnoreCase) ? (underDotnet ? self : "dotnet") : program) { UseShellExecute = false };
-        if (program.EndsWith(".dll", StringComparison.OrdinalIgnoreCase))
-        {
-            info.ArgumentList.Add(program);
-        }
-
+        var info = LabProgram.StartInfo(program);
         info.ArgumentList.Add(name);
         foreach (var argument in arguments)
         {
@@ -52,6 +37,8 @@ internal static class LabCommand
         }
 
         // The lab starts this very node build for each of its nodes.
+        var self = Environment.ProcessPath ?? "meshmind";
+        var underDotnet = Path.GetFileNameWithoutExtension(self).Equals("dotnet", StringComparison.OrdinalIgnoreCase);
         info.Environment["MESHMIND_LAB_NODE"] = underDotnet ? Path.Combine(AppContext.BaseDirectory, "meshmind.dll") : self;
         using var child = Process.Start(info) ?? throw new InvalidOperationException($"cannot start {program}");
         // SIGTERM to this process alone (a script, systemd) is passed on, and this process waits for the lab to stop its nodes.

@@ -4,6 +4,7 @@ using MeshMind.Conversations;
 using MeshMind.Diagnostics;
 using MeshMind.Diagnostics.ReachBack;
 using MeshMind.Discovery;
+using MeshMind.Evaluation;
 using MeshMind.Files;
 using MeshMind.Files.Api;
 using MeshMind.Files.Peers;
@@ -69,6 +70,7 @@ internal static class NodeHost
             .AddOverview()
             .AddDiagnostics()
             .AddPreferences()
+            .AddEvaluation()
             .AddCrossChecks();
         services.AddServiceManagerLifetime();
         launch.ConfigureServices?.Invoke(services);
@@ -97,6 +99,7 @@ internal static class NodeHost
         app.MapFilesApi();
         app.MapKnowledgeApi();
         app.MapAnalytics();
+        app.MapEvaluationApi();
         app.MapApiDocument();
         app.MapWebUi(ui);
         return app;
@@ -146,11 +149,36 @@ internal static class NodeHost
             var meshPort = app.Services.GetRequiredService<BoundEndpoints>().MeshPort;
             app.Services.GetRequiredService<NodeConsole>().WriteLine(
                 $"meshmind: node '{node.Name}' ({node.NodeId[..12]}) {NodeInfo.Version} listening on {address} - web UI at {address}/app/ - mesh port {meshPort}");
+            if (launch.Environment.GetValueOrDefault(StopWithInputVariable) == "1")
+            {
+                StopWhenInputCloses(launch.Input, app.Lifetime);
+            }
+
             await app.WaitForShutdownAsync(cancellationToken);
         }
 
         return 0;
     }
+
+    /// <summary>
+    /// Set to 1 by a program that starts nodes as its children (<c>meshmind lab</c>): the node stops when its standard input
+    /// closes, which happens when that program ends in any way, SIGKILL included, so no node outlives its lab (issue 18).
+    /// </summary>
+    public const string StopWithInputVariable = "MESHMIND_STOP_WITH_INPUT";
+
+    /// <remarks>
+    /// The read blocks a thread-pool thread for the node's life; it is not awaited at shutdown, as a read of standard input cannot be
+    /// cancelled, and the process ends right after.
+    /// </remarks>
+    private static void StopWhenInputCloses(TextReader input, IHostApplicationLifetime lifetime) =>
+        _ = Task.Run(async () =>
+        {
+            while (await input.ReadLineAsync() is not null)
+            {
+            }
+
+            lifetime.StopApplication();
+        });
 
     private static async Task WriteErrorAsync(NodeLaunch launch, string description)
     {

@@ -32,7 +32,8 @@ public sealed class CharterTests
         { "Overview", ["Llm", "Discovery", "Mesh", "Node", "Infrastructure"] },
         { "Diagnostics", ["Llm", "Discovery", "Mesh", "Web", "Node", "Infrastructure"] },
         { "Preferences", ["Llm", "Discovery", "Node", "Infrastructure"] },
-        { "Hosting", ["Analytics", "Auth", "Conversations", "Diagnostics", "Discovery", "Files", "Infrastructure", "Knowledge", "Llm", "Mesh", "Node", "Overview", "Preferences", "Storage", "Telemetry", "Web"] },
+        { "Evaluation", ["Auth", "Web", "Node", "Infrastructure"] },
+        { "Hosting", ["Analytics", "Auth", "Conversations", "Diagnostics", "Discovery", "Evaluation", "Files", "Infrastructure", "Knowledge", "Llm", "Mesh", "Node", "Overview", "Preferences", "Storage", "Telemetry", "Web"] },
     };
 
     public static TheoryData<string, string[]> Charter => new(s_charter.Select(row => (row.Key, row.Value)));

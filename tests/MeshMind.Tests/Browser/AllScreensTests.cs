@@ -58,6 +58,7 @@ public sealed partial class AllScreensTests
             await Expect(page.GetByTestId("chart-chat-volume")).ToHaveAttributeAsync("data-state", "data", new() { Timeout = 15_000 });
             await Expect(page.GetByTestId("chart-chat-volume").Locator("path.recharts-rectangle").First).ToBeVisibleAsync();
         }),
+        new("evaluate", "/app/evaluate", page => Expect(page.GetByTestId("evaluate-none")).ToBeVisibleAsync(new() { Timeout = 15_000 })),
         new("settings", "/app/settings", page => Expect(page.GetByTestId("setting-model")).ToBeEnabledAsync(new() { Timeout = 15_000 })),
     ];
 

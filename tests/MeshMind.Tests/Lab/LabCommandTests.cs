@@ -71,6 +71,57 @@ public sealed partial class LabCommandTests
         await Wait.UntilAsync(() => pids.All(Gone) && !File.Exists(Path.Combine(lab.Dir, "lab.json")), TimeSpan.FromSeconds(30), "every lab node to stop");
     }
 
+    [Fact]
+    public async Task Lab_MeshmindLabKilledWithSigkill_EveryNodeStopsOnItsOwn()
+    {
+        Assert.SkipUnless(OperatingSystem.IsLinux(), "finds meshmind-lab's process id in /proc");
+        using var temp = new TempDirectory();
+        await using var lab = await StartLabAsync(temp, nodes: 2, llmHosts: 1);
+        var pids = lab.Nodes.Select(n => n.GetProperty("pid").GetInt32()).ToList();
+        Assert.DoesNotContain(pids, Gone);
+
+        // SIGKILL to meshmind-lab itself (the child of `meshmind lab`): it cannot stop its nodes, and they see their input close.
+        var labProgram = ChildrenOf(lab.Process.ProcessId).Single(pid => CommandLine(pid).Contains("meshmind-lab", StringComparison.Ordinal));
+        using (var kill = Process.Start("kill", ["-KILL", labProgram.ToString(CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync(TestContext.Current.CancellationToken);
+        }
+
+        await Wait.UntilAsync(() => pids.All(Gone), TimeSpan.FromSeconds(30), "every node of the killed lab to stop");
+    }
+
+    /// <summary>Process ids whose parent is <paramref name="parent"/> (from /proc/PID/stat: the field after the command's closing parenthesis is the state, then the parent).</summary>
+    private static List<int> ChildrenOf(int parent) =>
+        [.. Directory.GetDirectories("/proc")
+            .Select(d => int.TryParse(Path.GetFileName(d), NumberStyles.None, CultureInfo.InvariantCulture, out var pid) ? pid : 0)
+            .Where(pid => pid > 0 && ParentOf(pid) == parent)];
+
+    private static int? ParentOf(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return int.Parse(fields[1], CultureInfo.InvariantCulture);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    private static string CommandLine(int pid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/cmdline").Replace('\0', ' ');
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return "";
+        }
+    }
+
     private static bool Gone(int pid)
     {
         try

@@ -226,3 +226,9 @@ export type ApiKey = Schemas['ApiKeyResponse']
 
 /** 201 body of POST /api/keys: `key` is shown this once. */
 export type CreatedApiKey = Schemas['CreatedApiKeyResponse']
+
+// ---------------------------------------------------------------------------------------------
+// Evaluations: /api/evaluations (the Evaluate screen)
+
+/** One run of `meshmind eval` started from this node: its state, eval's phase and progress, and whether its report is there. */
+export type EvaluationRun = Schemas['EvaluationResponse']

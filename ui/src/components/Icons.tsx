@@ -68,6 +68,12 @@ export const AnalyticsIcon = (p: P) => (
     <path d="M4 20V10M10 20V4M16 20v-7M22 20H2" />
   </Icon>
 )
+export const EvaluateIcon = (p: P) => (
+  <Icon {...p}>
+    <circle cx="12" cy="13" r="8" />
+    <path d="M12 13l3.5-3.5M10 2h4M12 2v3" />
+  </Icon>
+)
 export const ModelsIcon = (p: P) => (
   <Icon {...p}>
     <path d="M12 3l8 4.5v9L12 21l-8-4.5v-9z" />

@@ -10,6 +10,7 @@ import {
   CloseIcon,
   ConversationsIcon,
   DashboardIcon,
+  EvaluateIcon,
   FilesIcon,
   LogoIcon,
   LogoutIcon,
@@ -38,6 +39,7 @@ export const NAV_ITEMS: NavItem[] = [
   { to: '/models', label: 'Models', icon: ModelsIcon },
   { to: '/network', label: 'Network', icon: NetworkIcon },
   { to: '/analytics', label: 'Analytics', icon: AnalyticsIcon },
+  { to: '/evaluate', label: 'Evaluate', icon: EvaluateIcon },
   { to: '/settings', label: 'Settings', icon: SettingsIcon },
 ]
 
