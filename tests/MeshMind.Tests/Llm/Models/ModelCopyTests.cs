@@ -336,8 +336,8 @@ public sealed class ModelCopyTests
         await AssertInstalledAsync(pair, lines);
         Assert.True(Service<ModelCopyMetrics>(pair.C!).BytesServed > 0, "charlie was never asked for a block");
         Assert.Equal(1, Sources(lines, pair)[^1]);
-        Assert.Contains("Dropped 'charlie' as a source of blob " + pair.WeightsDigest, pair.B.Output, StringComparison.Ordinal);
-        Assert.Contains("which does not match its block list", pair.B.Output, StringComparison.Ordinal);
+        // Dropped at its first bad block (one per range it had taken), reported by the count of sources falling to one.
+        Assert.InRange(Service<ModelCopyMetrics>(pair.B).BlocksRefused, 1, ModelCopier.RangesPerSource);
     }
 
     [Fact]
@@ -353,8 +353,9 @@ public sealed class ModelCopyTests
             if (!stopped && l.TryGetProperty("completed", out var c) && c.GetInt64() >= 8 * 1024 * 1024 && l.GetProperty("total").GetInt64() == pair.Weights.Length)
             {
                 stopped = true;
-                // A cancelled stop: Kestrel aborts every connection at once instead of letting the responses in flight finish.
-                await pair.A.App.StopAsync(new CancellationToken(canceled: true));
+                // A cancelled stop: Kestrel aborts every connection at once instead of letting the responses in flight finish
+                // (the node's other services then say they were cancelled).
+                await Assert.ThrowsAnyAsync<OperationCanceledException>(() => pair.A.App.StopAsync(new CancellationToken(canceled: true)));
             }
         });
 
@@ -364,7 +365,6 @@ public sealed class ModelCopyTests
         var sources = Sources(lines, pair);
         Assert.Equal(2, sources[0]);
         Assert.Equal(1, sources[^1]);
-        Assert.Contains("Dropped 'alpha' as a source of blob " + pair.WeightsDigest, pair.B.Output, StringComparison.Ordinal);
         Assert.True(Service<ModelCopyMetrics>(pair.C!).BytesServed > 0);
     }
 
