@@ -4,7 +4,7 @@ using MeshMind.FakeOllama;
 // A scripted Ollama-protocol server for tests, benchmarks and demos (never the product's LLM):
 //   dotnet run --project tests/MeshMind.FakeOllama -- [--port 11434] [--address 127.0.0.1] [--token-delay-ms 20 | --tokens-per-second 1000]
 //        [--models llama3:latest,phi3:mini] [--reply TEXT] [--fault none|refuse|servererror|dieaftertokens|stallaftertokens] [--fault-after N]
-//        [--pullable llama3.2:1b,qwen2.5:0.5b] [--pull-bytes-per-second 50000000]
+//        [--pullable llama3.2:1b,qwen2.5:0.5b] [--pull-bytes-per-second 50000000] [--models-dir DIR]
 //   A simulated GPU (GpuOptions; any of these turns it on, the others keep their defaults):
 //        [--gpu-slots 4] [--gpu-max-queue 512] [--gpu-tokens-per-second 50] [--gpu-scaling 0.5] [--gpu-prefill 1000]
 //        [--gpu-chars-per-token 4] [--gpu-prefix-cache N] [--gpu-load-ms 2000] [--gpu-keep-alive 5m]
@@ -26,6 +26,7 @@ for (var i = 0; i + 1 < args.Length; i += 2)
         case "--reply": options.Reply = value; break;
         case "--pullable": options.Pullable = [.. value.Split(',').Select(n => new FakeModel(n, n.Split(':')[0], "7B", 4_000_000_000))]; break;
         case "--pull-bytes-per-second": options.PullBytesPerSecond = Number(value); break;
+        case "--models-dir": options.ModelsDir = value; break;
         case "--fault": options.Fault = Enum.Parse<FakeFault>(value, ignoreCase: true); break;
         case "--fault-after": options.FaultAfterTokens = int.Parse(value, CultureInfo.InvariantCulture); break;
         case "--gpu-slots": Gpu().Slots = (int)Number(value); break;

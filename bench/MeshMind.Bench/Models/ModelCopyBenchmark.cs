@@ -16,7 +16,8 @@ namespace MeshMind.Bench.Models;
 /// block and the whole blob verified, written and renamed into B's models directory), against a proxied download of a
 /// shared file of the same size on the same run (B fetches it from A over the mesh and hashes it). Then a copy is cut by
 /// kill -9 of B halfway, B is started again on its data directory, and the copy run again: A's served-bytes counter says
-/// what was sent twice.
+/// what was sent twice. With <c>--sources N</c>, N - 1 more nodes (each with its own fake Ollama reading A's models directory)
+/// hold the same model, and every copy takes its blocks from all N at once.
 /// </summary>
 internal static class ModelCopyBenchmark
 {
@@ -27,6 +28,7 @@ internal static class ModelCopyBenchmark
     {
         var sizeMib = BenchArgs.Int(options, "--size-mib", 1024);
         var runs = BenchArgs.Int(options, "--runs", 3);
+        var sources = BenchArgs.Int(options, "--sources", 1);
         var cancellationToken = CancellationToken.None;
         Console.WriteLine($"load average at start: {File.ReadAllText("/proc/loadavg").Trim()}");
         var root = Directory.CreateTempSubdirectory("meshmind-bench-models-").FullName;
@@ -42,15 +44,27 @@ internal static class ModelCopyBenchmark
             await using var ollamaB = await FakeOllamaServer.StartAsync(new FakeOllamaOptions { ModelsDir = modelsB, Models = [] }, cancellationToken: cancellationToken);
             await using var a = await BenchNode.StartAsync("a", ollamaA.BaseAddress.ToString(), [], cancellationToken,
                 new Dictionary<string, string> { ["MESHMIND__Llm__OllamaModelsDir"] = modelsA });
+            // More holders of the same model: nodes whose Ollama reads A's models directory (serving only reads it).
+            var extras = new List<(FakeOllamaServer Ollama, BenchNode Node)>();
+            for (var i = 1; i < sources; i++)
+            {
+                var ollama = await FakeOllamaServer.StartAsync(new FakeOllamaOptions { ModelsDir = modelsA, Models = [] }, cancellationToken: cancellationToken);
+                extras.Add((ollama, await BenchNode.StartAsync($"a{i + 1}", ollama.BaseAddress.ToString(), [], cancellationToken,
+                    new Dictionary<string, string> { ["MESHMIND__Llm__OllamaModelsDir"] = modelsA })));
+            }
+
+            List<BenchNode> holders = [a, .. extras.Select(x => x.Node)];
             var environmentB = new Dictionary<string, string> { ["MESHMIND__Llm__OllamaModelsDir"] = modelsB };
-            string[] argumentsB = ["--peer", $"127.0.0.1:{a.MeshPort}"];
+            string[] argumentsB = [.. holders.SelectMany(h => new[] { "--peer", $"127.0.0.1:{h.MeshPort}" })];
             var b = await BenchNode.StartAsync("b", ollamaB.BaseAddress.ToString(), argumentsB, cancellationToken, environmentB);
             try
             {
-                await NodeLinks.UntilLinkedAsync(b, [a.NodeId], cancellationToken);
+                await NodeLinks.UntilLinkedAsync(b, [.. holders.Select(h => h.NodeId)], cancellationToken);
                 await NodeLinks.UntilLinkedAsync(a, [b.NodeId], cancellationToken);
-                Console.WriteLine($"node A ({a.NodeId[..12]}, mesh port {a.MeshPort}), node B ({b.NodeId[..12]}, static peer A), loopback; CPUs: {Environment.ProcessorCount}");
-                await ServedAsync(a, cancellationToken); // Starts A's meter listener, so what follows is counted.
+                await UntilHeldByAsync(b, holders, cancellationToken);
+                Console.WriteLine($"node A ({a.NodeId[..12]}, mesh port {a.MeshPort}), node B ({b.NodeId[..12]}, static peer A), loopback; CPUs: {Environment.ProcessorCount}; "
+                    + $"holders of the model: {holders.Count} (each copy takes blocks from all of them)");
+                await ServedAsync(holders, cancellationToken); // Starts the holders' meter listeners, so what follows is counted.
 
                 using var httpA = NodeLinks.LongClient(a);
                 using var content = new GeneratedContent(sizeMib);
@@ -107,17 +121,23 @@ internal static class ModelCopyBenchmark
                 var directory = b.WorkDirectory;
                 // The killed node is not disposed (that would delete its data directory); the new one deletes it at the end.
                 b = await BenchNode.StartAsync("b", ollamaB.BaseAddress.ToString(), argumentsB, cancellationToken, environmentB, directory);
-                await NodeLinks.UntilLinkedAsync(b, [a.NodeId], cancellationToken);
-                var servedBefore = await ServedAsync(a, cancellationToken);
+                await NodeLinks.UntilLinkedAsync(b, [.. holders.Select(h => h.NodeId)], cancellationToken);
+                await UntilHeldByAsync(b, holders, cancellationToken);
+                var servedBefore = await ServedAsync(holders, cancellationToken);
                 var again = await CopyAsync(b, a, sizeMib, modelsB, weights, cancellationToken, uninstall: false);
-                var resent = await ServedAsync(a, cancellationToken) - servedBefore;
+                var resent = await ServedAsync(holders, cancellationToken) - servedBefore;
                 var size = (long)sizeMib * 1024 * 1024;
-                Console.WriteLine($"  resumed copy: {again.Result}; B kept {again.Kept / 1e6:F0} MB of verified blocks; A sent {resent / 1e6:F0} MB again "
+                Console.WriteLine($"  resumed copy: {again.Result}; B kept {again.Kept / 1e6:F0} MB of verified blocks; the {holders.Count} holders sent {resent / 1e6:F0} MB again "
                     + $"(= size - kept: {Table.Verdict(resent == size - again.Kept)}) in {again.Seconds:F2} s");
             }
             finally
             {
                 await b.DisposeAsync();
+                foreach (var (ollama, node) in extras)
+                {
+                    await node.DisposeAsync();
+                    await ollama.DisposeAsync();
+                }
             }
         }
         finally
@@ -249,6 +269,40 @@ internal static class ModelCopyBenchmark
     }
 
     /// <summary>A's <c>meshmind.models.copy.bytes{direction="served"}</c> from its <c>/metrics</c>.</summary>
+    /// <summary>Waits until <paramref name="node"/>'s inventory lists <see cref="Model"/> on every one of <paramref name="holders"/>.</summary>
+    private static async Task UntilHeldByAsync(BenchNode node, List<BenchNode> holders, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            using var models = JsonDocument.Parse(await node.Http.GetStringAsync(new Uri("/api/models", UriKind.Relative), cancellationToken));
+            var nodes = models.RootElement.EnumerateArray().Where(m => m.GetProperty("name").GetString() == Model)
+                .SelectMany(m => m.GetProperty("nodes").EnumerateArray().Select(n => n.GetProperty("node_id").GetString())).ToHashSet();
+            if (holders.All(h => nodes.Contains(h.NodeId)))
+            {
+                return;
+            }
+
+            if (clock.Elapsed > TimeSpan.FromSeconds(60))
+            {
+                throw new TimeoutException($"{node.NodeId[..12]} does not list {Model} on every holder");
+            }
+
+            await Task.Delay(200, cancellationToken);
+        }
+    }
+
+    private static async Task<long> ServedAsync(List<BenchNode> holders, CancellationToken cancellationToken)
+    {
+        long served = 0;
+        foreach (var holder in holders)
+        {
+            served += await ServedAsync(holder, cancellationToken);
+        }
+
+        return served;
+    }
+
     private static async Task<long> ServedAsync(BenchNode node, CancellationToken cancellationToken)
     {
         var text = await node.Http.GetStringAsync(new Uri("/metrics", UriKind.Relative), cancellationToken);

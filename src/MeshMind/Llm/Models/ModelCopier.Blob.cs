@@ -1,9 +1,6 @@
 using System.Buffers;
-using System.Net;
 using System.Text.Json;
-using System.Threading.Channels;
 using MeshMind.Infrastructure.Blocks;
-using MeshMind.Mesh.Peers;
 
 namespace MeshMind.Llm.Models;
 
@@ -11,25 +8,26 @@ internal sealed partial class ModelCopier
 {
     /// <summary>Verified bytes between two updates of a partial file's <see cref="PartialBlob"/> (at most what a kill -9 costs).</summary>
     /// <remarks>
-    /// The partial file is handed to the OS, not forced to disk, before its state says how far it is verified: a killed process
+    /// The partial file is handed to the OS, not forced to disk, before its state says which blocks are verified: a killed process
     /// loses nothing the OS has, and after a power cut the resume re-checks every kept block anyway, so a block the disk never
     /// got is refused there and fetched again. Forcing 32 MiB to disk each time cost a copy a third of its rate.
     /// </remarks>
     public const long CheckpointBytes = 32L << 20;
 
-    /// <summary>Network reads waiting to be hashed and written: the reading of the next megabytes overlaps the hashing of these.</summary>
-    private const int PipelineDepth = 8;
-
     private static readonly TimeSpan s_progressEvery = TimeSpan.FromMilliseconds(200);
 
     /// <summary>
-    /// Fetches one blob into its partial file, resuming what an earlier copy verified, and returns the file's path once every
-    /// block matched its block list and the whole matched the digest. A block that does not match is fetched once more; a
-    /// second mismatch ends the copy.
+    /// Fetches one blob into its partial file from every source at once, resuming what an earlier copy verified, and returns the
+    /// file's path once every block matched its block list and the whole matched the digest.
     /// </summary>
-    private async Task<string> FetchBlobAsync(PeerInfo from, OllamaLayer blob, string status, Func<ModelCopyProgress, Task> report, CancellationToken cancellationToken)
+    /// <remarks>
+    /// The blocks still wanted are a shared queue of ranges (<see cref="BlockSchedule"/>); each source works on
+    /// <see cref="RangesPerSource"/> of them at a time (see <see cref="FetchFromAsync"/>), and a source that fails or sends a
+    /// bad block is dropped and its ranges go back to the queue. Only this loop reports progress and saves the state.
+    /// </remarks>
+    private async Task<string> FetchBlobAsync(ModelCopySources sources, OllamaLayer blob, string status, Func<ModelCopyProgress, Task> report, CancellationToken cancellationToken)
     {
-        var list = await BlockListAsync(from, blob, cancellationToken);
+        var list = await BlockListAsync(sources, blob, cancellationToken);
         Directory.CreateDirectory(_partials);
         var path = Path.Combine(_partials, BlobDigest.FileName(blob.Digest) + ".partial");
         var statePath = path + ".json";
@@ -43,82 +41,105 @@ internal sealed partial class ModelCopier
             throw new ModelCopyException($"another copy is fetching {blob.Digest} right now", ex);
         }
 
-        await using var whole = new BackgroundHash();
         await using (file)
+        await using (var whole = new OrderedBlockHash(file.SafeFileHandle, list))
         {
-            var verified = await ResumeAsync(file, list, blob.Digest, statePath, whole, cancellationToken);
-            if (verified > 0)
+            var schedule = await ResumeAsync(file, list, blob.Digest, statePath, whole, cancellationToken);
+            if (schedule.DoneBytes > 0)
             {
-                LogResuming(blob.Digest, verified, list.Size);
+                LogResuming(blob.Digest, schedule.DoneBytes, list.Size);
             }
 
-            await report(new ModelCopyProgress(status, blob.Digest, list.Size, verified));
-            var refused = 0;
-            while (verified < list.Size)
+            await report(new ModelCopyProgress(status, blob.Digest, list.Size, schedule.DoneBytes, Sources: sources.Count));
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var pace = new CopyPace(_bytesPerSecond, _time);
+            var fetching = Task.WhenAll(sources.Live.SelectMany(source => Enumerable.Range(0, RangesPerSource)
+                .Select(_ => FetchFromAsync(source, blob.Digest, list, file.SafeFileHandle, schedule, whole, sources, pace, stop.Token))));
+            var checkpoint = schedule.DoneBytes;
+            try
             {
-                try
+                while (!fetching.IsCompleted)
                 {
-                    verified = await ReceiveAsync(from, blob.Digest, list, file, whole, verified, statePath, status, report, cancellationToken);
-                }
-                catch (BlockMismatchException ex)
-                {
-                    _metrics.Refused();
-                    LogBlockRefused(ex.Index, blob.Digest, from.Name);
-                    if (++refused > 1)
+                    await Task.WhenAny(fetching, Task.Delay(s_progressEvery, _time, cancellationToken));
+                    cancellationToken.ThrowIfCancellationRequested();
+                    if (schedule.DoneBytes - checkpoint >= CheckpointBytes)
                     {
-                        throw new ModelCopyException($"block {ex.Index} of {blob.Digest} from '{from.Name}' did not match its block list twice; "
-                            + "the copy stopped and nothing of that blob was installed", ex);
+                        checkpoint = schedule.DoneBytes;
+                        await SaveStateAsync(statePath, State(blob.Digest, list, schedule), cancellationToken);
                     }
 
-                    verified = ex.Offset;
-                    file.SetLength(verified);
+                    await report(new ModelCopyProgress(status, blob.Digest, list.Size, schedule.DoneBytes, Sources: sources.Count));
                 }
+
+                await fetching;
+            }
+            finally
+            {
+                // Whatever ended the transfer, keep what was verified: a later copy resumes from there.
+                await stop.CancelAsync();
+                await fetching.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+                await SaveStateAsync(statePath, State(blob.Digest, list, schedule), CancellationToken.None);
+            }
+
+            if (!schedule.IsComplete)
+            {
+                throw new ModelCopyException($"no peer that holds {blob.Digest} is left for this copy after {schedule.DoneBytes} of {list.Size} bytes "
+                    + $"({sources.Why()}); the verified part is kept: copy again to resume");
             }
 
             if (await whole.FinishAsync() != BlobDigest.Hex(blob.Digest))
             {
                 file.SetLength(0);
                 File.Delete(statePath);
-                throw new ModelCopyException($"every block of {blob.Digest} from '{from.Name}' matched its block list, but the whole does not match the digest");
+                throw new ModelCopyException($"every block of {blob.Digest} matched its block list, but the whole does not match the digest");
             }
 
             // On disk before it is renamed into Ollama's directory, where it is trusted without a check.
             file.Flush(flushToDisk: true);
-            await report(new ModelCopyProgress(status, blob.Digest, list.Size, list.Size));
+            await report(new ModelCopyProgress(status, blob.Digest, list.Size, list.Size, Sources: sources.Count));
         }
 
         File.Delete(statePath);
         return path;
     }
 
-    private async Task<BlockList> BlockListAsync(PeerInfo from, OllamaLayer blob, CancellationToken cancellationToken)
+    /// <summary>The blob's block list, from the first source that gives a sound one (a source that does not is dropped).</summary>
+    private async Task<BlockList> BlockListAsync(ModelCopySources sources, OllamaLayer blob, CancellationToken cancellationToken)
     {
-        BlockList? list;
-        try
+        foreach (var from in sources.Live)
         {
-            using var response = await Client(from).GetAsync($"/mesh/models/blobs/{blob.Digest}/blocks", cancellationToken);
-            if (!response.IsSuccessStatusCode)
+            try
             {
-                throw new ModelCopyException($"'{from.Name}' answered {(int)response.StatusCode} for the block list of {blob.Digest}");
+                using var response = await Client(from).GetAsync($"/mesh/models/blobs/{blob.Digest}/blocks", cancellationToken);
+                if (!response.IsSuccessStatusCode)
+                {
+                    Drop(sources, from, blob.Digest, $"answered {(int)response.StatusCode} for the block list");
+                    continue;
+                }
+
+                if (await response.Content.ReadFromJsonAsync(ModelCopyJsonContext.Default.BlockList, cancellationToken) is { } list
+                    && list.IsWellFormed() && list.Size == blob.Size)
+                {
+                    return list;
+                }
+
+                Drop(sources, from, blob.Digest, $"sent a block list that does not describe a blob of {blob.Size} bytes");
             }
-
-            list = await response.Content.ReadFromJsonAsync(ModelCopyJsonContext.Default.BlockList, cancellationToken);
-        }
-        catch (Exception ex) when (ex is HttpRequestException or JsonException)
-        {
-            throw new ModelCopyException($"the block list of {blob.Digest} could not be read from '{from.Name}': {ex.Message}", ex);
+            catch (Exception ex) when (ex is HttpRequestException or JsonException)
+            {
+                Drop(sources, from, blob.Digest, $"could not be asked for the block list: {ex.Message}");
+            }
         }
 
-        return list is not null && list.IsWellFormed() && list.Size == blob.Size
-            ? list
-            : throw new ModelCopyException($"'{from.Name}' sent a block list for {blob.Digest} that does not describe a blob of {blob.Size} bytes");
+        throw new ModelCopyException($"no peer that holds {blob.Digest} gave its block list ({sources.Why()})");
     }
 
     /// <summary>
-    /// How much of the partial file can be kept: at most what its <see cref="PartialBlob"/> says was verified, re-checked block by
-    /// block (the whole-blob hash needs those bytes again anyway), up to the first block that does not match. The file is cut there.
+    /// What of the partial file can be kept: the blocks its <see cref="PartialBlob"/> says were verified, each re-checked (the
+    /// whole-blob hash reads them again anyway); a block that no longer matches is fetched again.
     /// </summary>
-    private static async Task<long> ResumeAsync(FileStream file, BlockList list, string digest, string statePath, BackgroundHash whole, CancellationToken cancellationToken)
+    private static async Task<BlockSchedule> ResumeAsync(FileStream file, BlockList list, string digest, string statePath, OrderedBlockHash whole,
+        CancellationToken cancellationToken)
     {
         PartialBlob? state = null;
         try
@@ -130,25 +151,28 @@ internal sealed partial class ModelCopier
             // A torn or foreign state file: start over.
         }
 
-        var claimed = state is not null && state.Digest == digest && state.Size == list.Size && state.BlockSize == list.BlockSize
-            ? Math.Min(state.Verified, file.Length)
-            : 0;
+        if (file.Length > list.Size)
+        {
+            file.SetLength(list.Size);
+        }
+
+        var claimed = state is null || state.Digest != digest || state.Size != list.Size || state.BlockSize != list.BlockSize ? []
+            : state.Blocks is { } bitmap ? BlockSchedule.FromBitmap(bitmap, list.Blocks.Count)
+            : Enumerable.Range(0, (int)(state.Verified / list.BlockSize)).ToList(); // A state from before multi-source copies: a verified prefix.
+        var kept = new List<int>();
         var buffer = ArrayPool<byte>.Shared.Rent(list.BlockSize);
-        long kept = 0;
         try
         {
-            file.Position = 0;
-            for (var index = 0; kept + list.LengthOf(index) <= claimed && kept < list.Size; index++)
+            foreach (var index in claimed)
             {
                 var block = buffer.AsMemory(0, list.LengthOf(index));
-                await file.ReadExactlyAsync(block, cancellationToken);
-                if (!BlockVerifier.Matches(list, index, block.Span))
+                if (list.OffsetOf(index) + block.Length <= file.Length
+                    && await RandomAccess.ReadAsync(file.SafeFileHandle, block, list.OffsetOf(index), cancellationToken) == block.Length
+                    && BlockVerifier.Matches(list, index, block.Span))
                 {
-                    break;
+                    kept.Add(index);
+                    whole.Add(index);
                 }
-
-                whole.Append(block.Span);
-                kept += block.Length;
             }
         }
         finally
@@ -156,157 +180,13 @@ internal sealed partial class ModelCopier
             ArrayPool<byte>.Shared.Return(buffer);
         }
 
-        file.SetLength(kept);
-        file.Position = kept;
-        await SaveStateAsync(statePath, new PartialBlob(digest, list.Size, list.BlockSize, kept), cancellationToken);
-        return kept;
+        var schedule = new BlockSchedule(list, kept, RangeBlocks);
+        await SaveStateAsync(statePath, State(digest, list, schedule), cancellationToken);
+        return schedule;
     }
 
-    /// <summary>
-    /// One ranged request from <paramref name="verified"/> to the end. Reading from the network runs ahead of hashing and
-    /// writing (a bounded pipeline), so the two use different cores. Returns how far the blob is verified when the response ended.
-    /// </summary>
-    private async Task<long> ReceiveAsync(PeerInfo from, string digest, BlockList list, FileStream file, BackgroundHash whole, long verified,
-        string statePath, string status, Func<ModelCopyProgress, Task> report, CancellationToken cancellationToken)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/mesh/models/blobs/" + digest);
-        request.Headers.Range = new System.Net.Http.Headers.RangeHeaderValue(verified, null);
-        HttpResponseMessage response;
-        try
-        {
-            response = await _clients.BulkHttpFor(from.NodeId, from.Addresses[0], from.MeshPort).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
-        }
-        catch (HttpRequestException ex)
-        {
-            throw new ModelCopyException($"'{from.Name}' could not be reached for {digest}: {ex.Message}", ex);
-        }
-
-        var verifier = new BlockVerifier(list, verified);
-        var checkpoint = verified;
-        var started = _time.GetTimestamp();
-        var lastReport = started;
-        long received = 0;
-        using (response)
-        {
-            if (response.StatusCode != HttpStatusCode.PartialContent || response.Content.Headers.ContentRange?.From != verified)
-            {
-                throw new ModelCopyException($"'{from.Name}' answered {(int)response.StatusCode} for bytes {verified}- of {digest}");
-            }
-
-            using var reading = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            var chunks = Channel.CreateBounded<(byte[] Buffer, int Length)>(new BoundedChannelOptions(PipelineDepth) { SingleReader = true, SingleWriter = true });
-            await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
-            var reader = Task.Run(() => ReadChunksAsync(body, list.BlockSize, chunks.Writer, reading.Token), CancellationToken.None);
-            try
-            {
-                await foreach (var (buffer, length) in chunks.Reader.ReadAllAsync(cancellationToken))
-                {
-                    try
-                    {
-                        verifier.Append(buffer.AsSpan(0, length), block =>
-                        {
-                            file.Write(block.Span);
-                            whole.Append(block.Span);
-                        });
-                        _metrics.Received(length);
-                        received += length;
-                    }
-                    finally
-                    {
-                        ArrayPool<byte>.Shared.Return(buffer);
-                    }
-
-                    if (_bytesPerSecond > 0 && TimeSpan.FromSeconds((double)received / _bytesPerSecond) - _time.GetElapsedTime(started) is { Ticks: > 0 } ahead)
-                    {
-                        await Task.Delay(ahead, _time, cancellationToken);
-                    }
-
-                    if (verifier.Verified - checkpoint >= CheckpointBytes)
-                    {
-                        checkpoint = verifier.Verified;
-                        file.Flush();
-                        await SaveStateAsync(statePath, new PartialBlob(digest, list.Size, list.BlockSize, checkpoint), cancellationToken);
-                    }
-
-                    if (_time.GetElapsedTime(lastReport) >= s_progressEvery)
-                    {
-                        lastReport = _time.GetTimestamp();
-                        await report(new ModelCopyProgress(status, digest, list.Size, verifier.Verified));
-                    }
-                }
-
-                await reader;
-            }
-            catch (Exception ex) when (ex is HttpRequestException or IOException)
-            {
-                throw new ModelCopyException($"the transfer of {digest} from '{from.Name}' was cut after {verifier.Verified} of {list.Size} bytes "
-                    + "(the verified part is kept: copy again to resume)", ex);
-            }
-            finally
-            {
-                await reading.CancelAsync();
-                await reader.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
-                while (chunks.Reader.TryRead(out var left))
-                {
-                    ArrayPool<byte>.Shared.Return(left.Buffer);
-                }
-
-                // Whatever ended the transfer, keep what was verified: a later copy resumes from here.
-                file.Flush();
-                await SaveStateAsync(statePath, new PartialBlob(digest, list.Size, list.BlockSize, verifier.Verified), CancellationToken.None);
-            }
-        }
-
-        return verifier.IsComplete
-            ? verifier.Verified
-            : throw new ModelCopyException($"the transfer of {digest} from '{from.Name}' ended after {verifier.Verified} of {list.Size} bytes "
-                + "(the verified part is kept: copy again to resume)");
-    }
-
-    /// <summary>Reads the body in chunks of up to <paramref name="chunkSize"/> bytes (pooled buffers the consumer returns).</summary>
-    private static async Task ReadChunksAsync(Stream body, int chunkSize, ChannelWriter<(byte[], int)> chunks, CancellationToken cancellationToken)
-    {
-        Exception? failure = null;
-        try
-        {
-            while (true)
-            {
-                var buffer = ArrayPool<byte>.Shared.Rent(chunkSize);
-                var read = await body.ReadAtLeastAsync(buffer.AsMemory(0, chunkSize), chunkSize, throwOnEndOfStream: false, cancellationToken);
-                if (read == 0)
-                {
-                    ArrayPool<byte>.Shared.Return(buffer);
-                    break;
-                }
-
-                if (!chunks.TryWrite((buffer, read)))
-                {
-                    try
-                    {
-                        await chunks.WriteAsync((buffer, read), cancellationToken);
-                    }
-                    catch
-                    {
-                        ArrayPool<byte>.Shared.Return(buffer);
-                        throw;
-                    }
-                }
-
-                if (read < chunkSize)
-                {
-                    break;
-                }
-            }
-        }
-        catch (Exception ex)
-        {
-            failure = ex;
-        }
-        finally
-        {
-            chunks.TryComplete(failure);
-        }
-    }
+    private static PartialBlob State(string digest, BlockList list, BlockSchedule schedule) =>
+        new(digest, list.Size, list.BlockSize, schedule.DoneBytes, schedule.DoneBitmap());
 
     /// <summary>Writes the state beside the partial file: to a temporary file, then renamed, so a kill leaves the old or the new.</summary>
     private static async Task SaveStateAsync(string statePath, PartialBlob state, CancellationToken cancellationToken)

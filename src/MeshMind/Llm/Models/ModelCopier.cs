@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using MeshMind.Llm.Local;
 using MeshMind.Llm.Peers;
+using MeshMind.Llm.Routing;
 using MeshMind.Mesh.Peers;
 using MeshMind.Mesh.Transport;
 using MeshMind.Node;
@@ -14,6 +15,7 @@ namespace MeshMind.Llm.Models;
 /// lacks over the mesh into a partial file, verified block by block as it arrives and as a whole against its digest, and
 /// installs it: straight into the models directory when this process can write there (blobs, then the manifest, each
 /// written to a temporary file and renamed), otherwise through the local Ollama's <c>/api/blobs</c> and <c>/api/create</c>.
+/// Every other linked peer whose inventory lists the same manifest digest serves blocks too (<see cref="ModelCopySources"/>).
 /// </summary>
 /// <remarks>
 /// A copy that stops (cancelled, cut, the node killed) keeps its verified blocks: the next copy of the model re-checks the
@@ -29,6 +31,7 @@ internal sealed partial class ModelCopier : IDisposable
     private readonly PeerHttpClients _clients;
     private readonly LocalLlm _local;
     private readonly LlmLinkSync _sync;
+    private readonly LlmHosts _hosts;
     private readonly ModelCopyMetrics _metrics;
     private readonly TimeProvider _time;
     private readonly ILogger<ModelCopier> _logger;
@@ -38,10 +41,10 @@ internal sealed partial class ModelCopier : IDisposable
     private readonly Lock _lock = new();
     private readonly HashSet<string> _running = new(StringComparer.OrdinalIgnoreCase);
 
-    public ModelCopier(OllamaModelsDirectory models, PeerDirectory peers, PeerHttpClients clients, LocalLlm local, LlmLinkSync sync,
+    public ModelCopier(OllamaModelsDirectory models, PeerDirectory peers, PeerHttpClients clients, LocalLlm local, LlmLinkSync sync, LlmHosts hosts,
         ModelCopyMetrics metrics, DataDirectory data, IOptions<LlmOptions> options, TimeProvider time, ILogger<ModelCopier> logger)
     {
-        (_models, _peers, _clients, _local, _sync, _metrics, _time, _logger) = (models, peers, clients, local, sync, metrics, time, logger);
+        (_models, _peers, _clients, _local, _sync, _hosts, _metrics, _time, _logger) = (models, peers, clients, local, sync, hosts, metrics, time, logger);
         _partials = data.PathOf(PartialsFolder);
         _bytesPerSecond = options.Value.ModelCopyBytesPerSecond;
         _ollama = new HttpClient { BaseAddress = new Uri(options.Value.OllamaUrl.TrimEnd('/') + "/"), Timeout = Timeout.InfiniteTimeSpan };
@@ -97,7 +100,23 @@ internal sealed partial class ModelCopier : IDisposable
             return (null, StatusCodes.Status502BadGateway, $"'{from.Name}' sent a manifest for '{name.Display}' that cannot be copied: {problem}");
         }
 
-        return (new ModelCopyPlan(from, name, bytes, manifest!), StatusCodes.Status200OK, null);
+        return (new ModelCopyPlan(from, name, bytes, manifest!, OtherHolders(from, bytes)), StatusCodes.Status200OK, null);
+    }
+
+    /// <summary>
+    /// The live peers other than <paramref name="from"/> whose models (the mesh's inventory, as <c>GET /api/models</c> lists it)
+    /// include one with the digest of <paramref name="manifest"/>: the same manifest, hence the same blobs, whatever its name there.
+    /// </summary>
+    private List<PeerInfo> OtherHolders(PeerInfo from, byte[] manifest)
+    {
+        var digest = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(manifest));
+        return [.. ModelInventory.Of(_hosts.Candidates())
+            .Where(m => m.Digest == digest)
+            .SelectMany(m => m.Nodes)
+            .Where(n => !n.Local && n.NodeId != from.NodeId)
+            .Select(n => LivePeer(n.NodeId))
+            .OfType<PeerInfo>()
+            .DistinctBy(p => p.NodeId)];
     }
 
     /// <summary>Claims the model for one copy at a time; false when a copy of it to this node is already under way.</summary>
@@ -121,14 +140,15 @@ internal sealed partial class ModelCopier : IDisposable
     public async Task RunAsync(ModelCopyPlan plan, Func<ModelCopyProgress, Task> report, CancellationToken cancellationToken)
     {
         var direct = _models.IsWritable();
-        LogStarting(plan.Name.Display, plan.From.Name, direct ? _models.Root : _ollama.BaseAddress!.ToString());
+        var sources = new ModelCopySources(plan.From, plan.OtherHolders);
+        LogStarting(plan.Name.Display, plan.From.Name, sources.Count - 1, direct ? _models.Root : _ollama.BaseAddress!.ToString());
         var texts = new Dictionary<string, byte[]>(StringComparer.Ordinal);
         foreach (var blob in plan.Manifest.Blobs())
         {
             var status = "copying " + BlobDigest.Short(blob.Digest);
             if (!direct && OllamaCreate.TextMediaTypes.Contains(blob.MediaType))
             {
-                texts[blob.Digest] = await FetchSmallAsync(plan.From, blob, cancellationToken);
+                texts[blob.Digest] = await FetchSmallAsync(sources, blob, cancellationToken);
                 await report(new ModelCopyProgress(status, blob.Digest, blob.Size, blob.Size));
                 continue;
             }
@@ -150,7 +170,7 @@ internal sealed partial class ModelCopier : IDisposable
                 continue;
             }
 
-            var partial = await FetchBlobAsync(plan.From, blob, status, report, cancellationToken);
+            var partial = await FetchBlobAsync(sources, blob, status, report, cancellationToken);
             if (direct)
             {
                 _models.InstallBlob(partial, blob.Digest);
@@ -182,24 +202,32 @@ internal sealed partial class ModelCopier : IDisposable
 
     public void Dispose() => _ollama.Dispose();
 
-    /// <summary>A small blob's bytes (a template, parameters), checked against its digest.</summary>
-    private async Task<byte[]> FetchSmallAsync(PeerInfo from, OllamaLayer blob, CancellationToken cancellationToken)
+    /// <summary>A small blob's bytes (a template, parameters), checked against its digest, from the first source that sends them.</summary>
+    private async Task<byte[]> FetchSmallAsync(ModelCopySources sources, OllamaLayer blob, CancellationToken cancellationToken)
     {
         if (blob.Size > OllamaCreate.MaxTextBytes)
         {
             throw new ModelCopyException($"the {blob.MediaType} layer of the model is larger than {OllamaCreate.MaxTextBytes} bytes");
         }
 
-        try
+        foreach (var from in sources.Live)
         {
-            var bytes = await Client(from).GetByteArrayAsync("/mesh/models/blobs/" + blob.Digest, cancellationToken);
-            return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)) == BlobDigest.Hex(blob.Digest)
-                ? bytes
-                : throw new ModelCopyException($"the bytes of {blob.Digest} from '{from.Name}' do not match its digest");
+            try
+            {
+                var bytes = await Client(from).GetByteArrayAsync("/mesh/models/blobs/" + blob.Digest, cancellationToken);
+                if (Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)) == BlobDigest.Hex(blob.Digest))
+                {
+                    return bytes;
+                }
+
+                Drop(sources, from, blob.Digest, "sent bytes that do not match the digest");
+            }
+            catch (HttpRequestException ex)
+            {
+                Drop(sources, from, blob.Digest, $"failed: {ex.Message}");
+            }
         }
-        catch (HttpRequestException ex)
-        {
-            throw new ModelCopyException($"{blob.Digest} could not be fetched from '{from.Name}': {ex.Message}", ex);
-        }
+
+        throw new ModelCopyException($"no peer that holds {blob.Digest} sent it ({sources.Why()})");
     }
 }

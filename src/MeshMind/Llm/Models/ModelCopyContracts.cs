@@ -10,10 +10,11 @@ namespace MeshMind.Llm.Models;
 internal sealed record ModelCopyRequest(string? Model, string? FromNodeId, string? ToNodeId = null);
 
 /// <summary>
-/// One NDJSON line of a copy's progress, as Ollama's pull reports it: <c>{"status":"copying sha256:…","digest","total","completed"}</c>,
-/// then <c>{"status":"success"}</c>, or <c>{"error":"…"}</c> as the last line when it failed.
+/// One NDJSON line of a copy's progress, as Ollama's pull reports it: <c>{"status":"copying sha256:…","digest","total","completed"}</c>
+/// (and <c>sources</c>: how many peers the blob's blocks come from now), then <c>{"status":"success"}</c>, or <c>{"error":"…"}</c>
+/// as the last line when it failed.
 /// </summary>
-internal sealed record ModelCopyProgress(string? Status, string? Digest = null, long? Total = null, long? Completed = null, string? Error = null)
+internal sealed record ModelCopyProgress(string? Status, string? Digest = null, long? Total = null, long? Completed = null, string? Error = null, int? Sources = null)
 {
     public static ModelCopyProgress Success { get; } = new("success");
 
@@ -24,8 +25,12 @@ internal sealed record ModelCopyProgress(string? Status, string? Digest = null, 
 /// <param name="Digest">The blob's digest.</param>
 /// <param name="Size">The blob's size.</param>
 /// <param name="BlockSize">The block list's block size.</param>
-/// <param name="Verified">Bytes from the start, in whole blocks, that matched the block list and were flushed to disk.</param>
-internal sealed record PartialBlob(string Digest, long Size, int BlockSize, long Verified);
+/// <param name="Verified">Bytes in the blocks that matched the block list and were written.</param>
+/// <param name="Blocks">
+/// Which blocks those are, a bitmap (bit <c>i % 8</c> of byte <c>i / 8</c>): with several sources they arrive in any order. Null in
+/// a state written before that: then the first <paramref name="Verified"/> bytes.
+/// </param>
+internal sealed record PartialBlob(string Digest, long Size, int BlockSize, long Verified, byte[]? Blocks = null);
 
 /// <summary>Ollama's <c>POST /api/create</c> from uploaded blobs (<c>docs/api.md</c>, "Create a Model").</summary>
 internal sealed record OllamaCreateRequest(

@@ -12,6 +12,7 @@ internal sealed class ModelCopyMetrics
     private readonly Counter<long> _bytes;
     private readonly Counter<long> _refused;
     private long _served;
+    private long _refusedCount;
 
     public ModelCopyMetrics(IMeterFactory meters)
     {
@@ -31,5 +32,12 @@ internal sealed class ModelCopyMetrics
 
     public void Received(long bytes) => _bytes.Add(bytes, new KeyValuePair<string, object?>("direction", "received"));
 
-    public void Refused() => _refused.Add(1);
+    /// <summary>Blocks from peers this node refused since it started.</summary>
+    public long BlocksRefused => Interlocked.Read(ref _refusedCount);
+
+    public void Refused()
+    {
+        Interlocked.Increment(ref _refusedCount);
+        _refused.Add(1);
+    }
 }

@@ -6,14 +6,16 @@ using System.Text.Json;
 using MeshMind.FakeOllama;
 using MeshMind.Infrastructure.Blocks;
 using MeshMind.Llm.Models;
+using MeshMind.Llm.Routing;
 using MeshMind.Tests.Support;
 using static MeshMind.Tests.Llm.LlmNodes;
 
 namespace MeshMind.Tests.Llm.Models;
 
 /// <summary>
-/// Copying a model between two real nodes on loopback (mutual TLS on the mesh port), each with its own fake Ollama and
-/// models directory: install, forwarding, corruption, resume, install through Ollama's API, and what is refused.
+/// Copying a model between real nodes on loopback (mutual TLS on the mesh port), each with its own fake Ollama and
+/// models directory: install, forwarding, corruption, resume, install through Ollama's API, blocks from two holders at
+/// once, and what is refused.
 /// </summary>
 public sealed class ModelCopyTests
 {
@@ -23,9 +25,16 @@ public sealed class ModelCopyTests
     private const string Params = """{"stop":["<|end|>"]}""";
     private static readonly int SmallLayerBytes = Template.Length + Params.Length;
 
-    /// <summary>Two linked nodes; A's Ollama has <see cref="Model"/> on disk. B has its own Ollama and models directory.</summary>
+    /// <summary>
+    /// Two linked nodes; A's Ollama has <see cref="Model"/> on disk. B has its own Ollama and models directory. With a second
+    /// holder, C ("charlie") has the same model (the same manifest and blobs) in its own directory, and is linked to B.
+    /// </summary>
     private sealed class Pair : IAsyncDisposable
     {
+        public FakeOllamaServer? OllamaC { get; init; }
+        public TestNode? C { get; init; }
+        public string? ModelsC { get; init; }
+
         public required TempDirectory Temp { get; init; }
         public required FakeOllamaServer OllamaA { get; init; }
         public required FakeOllamaServer OllamaB { get; init; }
@@ -40,6 +49,12 @@ public sealed class ModelCopyTests
 
         public async ValueTask DisposeAsync()
         {
+            if (C is not null)
+            {
+                await C.DisposeAsync();
+                await OllamaC!.DisposeAsync();
+            }
+
             await B.DisposeAsync();
             await A.DisposeAsync();
             await OllamaB.DisposeAsync();
@@ -48,7 +63,8 @@ public sealed class ModelCopyTests
         }
     }
 
-    private static async Task<Pair> PairAsync(int weightBytes = 3 * 1024 * 1024 + 12_345, bool receiverDirWritable = true, Dictionary<string, string?>? receiverFlags = null)
+    private static async Task<Pair> PairAsync(int weightBytes = 3 * 1024 * 1024 + 12_345, bool receiverDirWritable = true, Dictionary<string, string?>? receiverFlags = null,
+        bool secondHolder = false)
     {
         var temp = new TempDirectory();
         var modelsA = temp.Combine("models-a");
@@ -56,15 +72,26 @@ public sealed class ModelCopyTests
         Directory.CreateDirectory(Path.Combine(ollamaDirB, "blobs"));
         var weights = new byte[weightBytes];
         new Random(17).NextBytes(weights);
-        var digest = FakeOllamaServer.WriteModel(modelsA, Model,
+        (string, byte[])[] layers =
         [
             (ModelMedia, weights),
             ("application/vnd.ollama.image.template", Encoding.UTF8.GetBytes(Template)),
             ("application/vnd.ollama.image.params", Encoding.UTF8.GetBytes(Params)),
-        ]);
+        ];
+        var digest = FakeOllamaServer.WriteModel(modelsA, Model, layers);
         var ollamaA = await FixtureAsync(new FakeOllamaOptions { ModelsDir = modelsA });
+        TestNode[] holders = [await StartAsync("alpha", ollamaA.BaseAddress.ToString(), extra: new() { ["Llm:OllamaModelsDir"] = modelsA })];
+        var modelsC = temp.Combine("models-c");
+        FakeOllamaServer? ollamaC = null;
+        if (secondHolder)
+        {
+            Assert.Equal(digest, FakeOllamaServer.WriteModel(modelsC, Model, layers));
+            ollamaC = await FixtureAsync(new FakeOllamaOptions { ModelsDir = modelsC });
+            holders = [.. holders, await StartAsync("charlie", ollamaC.BaseAddress.ToString(), extra: new() { ["Llm:OllamaModelsDir"] = modelsC })];
+        }
+
         var ollamaB = await FixtureAsync(new FakeOllamaOptions { ModelsDir = ollamaDirB });
-        var a = await StartAsync("alpha", ollamaA.BaseAddress.ToString(), extra: new() { ["Llm:OllamaModelsDir"] = modelsA });
+        var a = holders[0];
         var flags = new Dictionary<string, string?>
         {
             // Not writable: a folder Ollama never made, so the node must go through Ollama's API.
@@ -75,17 +102,30 @@ public sealed class ModelCopyTests
             flags[key] = value;
         }
 
-        var b = await StartAsync("bravo", ollamaB.BaseAddress.ToString(), [a], flags);
-        await UntilLinkedAsync(b, a);
-        await UntilLinkedAsync(a, b);
+        var b = await StartAsync("bravo", ollamaB.BaseAddress.ToString(), holders, flags);
+        foreach (var holder in holders)
+        {
+            await UntilLinkedAsync(b, holder);
+            await UntilLinkedAsync(holder, b);
+        }
+
+        if (secondHolder)
+        {
+            // B copies from every holder its inventory lists with the same digest: wait until it lists both.
+            await Wait.UntilAsync(() => ModelInventory.Of(Service<LlmHosts>(b).Candidates()).Any(m => m.Digest == digest
+                && holders.All(h => m.Nodes.Any(n => n.NodeId == Id(h)))), WaitLimit, "bravo to see the model on alpha and charlie");
+        }
+
         return new Pair
         {
             Temp = temp, OllamaA = ollamaA, OllamaB = ollamaB, A = a, B = b, ModelsA = modelsA, ModelsB = ollamaDirB,
             ManifestDigest = digest, Weights = weights,
+            C = secondHolder ? holders[1] : null, OllamaC = ollamaC, ModelsC = secondHolder ? modelsC : null,
         };
     }
 
-    private static async Task<(HttpStatusCode Status, List<JsonElement> Lines)> CopyAsync(HttpClient client, object body, Func<JsonElement, bool>? stopAt = null)
+    private static async Task<(HttpStatusCode Status, List<JsonElement> Lines)> CopyAsync(HttpClient client, object body, Func<JsonElement, bool>? stopAt = null,
+        Func<JsonElement, Task>? onLine = null)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/models/copy") { Content = JsonContent.Create(body) };
         using var cut = CancellationTokenSource.CreateLinkedTokenSource(Ct);
@@ -96,6 +136,11 @@ public sealed class ModelCopyTests
         {
             var parsed = JsonDocument.Parse(line).RootElement.Clone();
             lines.Add(parsed);
+            if (onLine is not null)
+            {
+                await onLine(parsed);
+            }
+
             if (stopAt?.Invoke(parsed) == true)
             {
                 // Cancelling a pending read aborts the connection (disposing alone would drain the response for up to
@@ -166,7 +211,7 @@ public sealed class ModelCopyTests
     }
 
     [Fact]
-    public async Task Copy_BlockCorruptedAfterItsListWasMade_RefusedTwice_FailsAndInstallsNothing()
+    public async Task Copy_BlockCorruptedAfterItsListWasMade_OnlyHolderDropped_FailsAndInstallsNothing()
     {
         await using var pair = await PairAsync();
         using var onB = await pair.B.CreateLoggedInClientAsync();
@@ -186,13 +231,15 @@ public sealed class ModelCopyTests
 
         Assert.Equal(HttpStatusCode.OK, status);
         var error = lines[^1].GetProperty("error").GetString();
-        Assert.Contains("block 2", error, StringComparison.Ordinal);
-        Assert.Contains("did not match its block list twice", error, StringComparison.Ordinal);
+        Assert.Contains("no peer that holds " + pair.WeightsDigest + " is left", error, StringComparison.Ordinal);
+        Assert.Contains("'alpha' sent block 2, which does not match its block list", error, StringComparison.Ordinal);
         Assert.False(File.Exists(FakeOllamaServer.BlobPath(pair.ModelsB, pair.WeightsDigest)));
         Assert.False(File.Exists(FakeOllamaServer.ManifestPath(pair.ModelsB, Model)));
         Assert.Null(await TagAsync(pair.OllamaB, Model));
         // What was kept for a later copy is only the two blocks before the bad one.
         Assert.Equal(2L * list.BlockSize, new FileInfo(Partial(pair.B, pair.WeightsDigest)).Length);
+        var kept = JsonSerializer.Deserialize<PartialBlob>(await File.ReadAllTextAsync(Partial(pair.B, pair.WeightsDigest) + ".json", Ct), ModelCopyJsonContext.Default.Options);
+        Assert.Equal(2L * list.BlockSize, kept!.Verified);
     }
 
     [Fact]
@@ -236,6 +283,89 @@ public sealed class ModelCopyTests
         Assert.Equal(size - kept.Verified + SmallLayerBytes, served.BytesServed - servedBefore);
         Assert.Equal(pair.Weights, await File.ReadAllBytesAsync(FakeOllamaServer.BlobPath(pair.ModelsB, pair.WeightsDigest), Ct));
         Assert.Equal(pair.ManifestDigest, (await TagAsync(pair.OllamaB, Model))?.GetProperty("digest").GetString());
+    }
+
+    /// <summary>The <c>sources</c> of each progress line of the weights blob.</summary>
+    private static List<int> Sources(List<JsonElement> lines, Pair pair) =>
+        [.. lines.Where(l => l.TryGetProperty("digest", out var d) && d.GetString() == pair.WeightsDigest).Select(l => l.GetProperty("sources").GetInt32())];
+
+    private static async Task AssertInstalledAsync(Pair pair, List<JsonElement> lines)
+    {
+        Assert.Equal("success", lines[^1].GetProperty("status").GetString());
+        Assert.Equal(pair.ManifestDigest, (await TagAsync(pair.OllamaB, Model))?.GetProperty("digest").GetString());
+        Assert.Equal(pair.Weights, await File.ReadAllBytesAsync(FakeOllamaServer.BlobPath(pair.ModelsB, pair.WeightsDigest), Ct));
+    }
+
+    [Fact]
+    public async Task Copy_TwoHoldersOfTheSameDigest_BlocksComeFromBoth_InstalledWithTheSameDigest()
+    {
+        await using var pair = await PairAsync(40 * 1024 * 1024 + 4321, secondHolder: true);
+        using var onB = await pair.B.CreateLoggedInClientAsync();
+        var (servedA, servedC) = (Service<ModelCopyMetrics>(pair.A), Service<ModelCopyMetrics>(pair.C!));
+
+        var (status, lines) = await CopyAsync(onB, new { model = Model, from_node_id = Id(pair.A) });
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        await AssertInstalledAsync(pair, lines);
+        Assert.All(Sources(lines, pair), s => Assert.Equal(2, s));
+        Assert.True(servedA.BytesServed > 0, "alpha, the node asked for, served nothing");
+        Assert.True(servedC.BytesServed >= ModelCopier.RangeBlocks * BlockList.DefaultBlockSize, $"charlie served {servedC.BytesServed} bytes");
+        // Each block went over the wire once: from one holder or the other.
+        Assert.InRange(servedA.BytesServed + servedC.BytesServed, pair.Weights.Length, pair.Weights.Length + 64 * 1024);
+    }
+
+    [Fact]
+    public async Task Copy_OneHolderSendsBadBlocks_ItIsDroppedAndItsBlocksComeFromTheOther()
+    {
+        await using var pair = await PairAsync(40 * 1024 * 1024 + 4321, secondHolder: true);
+        using var onB = await pair.B.CreateLoggedInClientAsync();
+        // Charlie's copy of the weights went bad on its disk: one byte of every block differs.
+        var blob = FakeOllamaServer.BlobPath(pair.ModelsC!, pair.WeightsDigest);
+        await using (var file = new FileStream(blob, FileMode.Open, FileAccess.Write))
+        {
+            for (long at = 100; at < pair.Weights.Length; at += BlockList.DefaultBlockSize)
+            {
+                file.Position = at;
+                file.WriteByte((byte)(pair.Weights[at] ^ 0xFF));
+            }
+        }
+
+        var (status, lines) = await CopyAsync(onB, new { model = Model, from_node_id = Id(pair.A) });
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        await AssertInstalledAsync(pair, lines);
+        Assert.True(Service<ModelCopyMetrics>(pair.C!).BytesServed > 0, "charlie was never asked for a block");
+        Assert.Equal(1, Sources(lines, pair)[^1]);
+        // Dropped at its first bad block (one per range it had taken), reported by the count of sources falling to one.
+        Assert.InRange(Service<ModelCopyMetrics>(pair.B).BlocksRefused, 1, ModelCopier.RangesPerSource);
+    }
+
+    [Fact]
+    public async Task Copy_NodeAskedForStopsMidCopy_TheOtherHolderFinishesIt()
+    {
+        await using var pair = await PairAsync(40 * 1024 * 1024 + 4321, secondHolder: true,
+            receiverFlags: new() { ["Llm:ModelCopyBytesPerSecond"] = (8 * 1024 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        using var onB = await pair.B.CreateLoggedInClientAsync();
+        var stopped = false;
+
+        var (status, lines) = await CopyAsync(onB, new { model = Model, from_node_id = Id(pair.A) }, onLine: async l =>
+        {
+            if (!stopped && l.TryGetProperty("completed", out var c) && c.GetInt64() >= 8 * 1024 * 1024 && l.GetProperty("total").GetInt64() == pair.Weights.Length)
+            {
+                stopped = true;
+                // A cancelled stop: Kestrel aborts every connection at once instead of letting the responses in flight finish
+                // (the node's other services then say they were cancelled).
+                await Assert.ThrowsAnyAsync<OperationCanceledException>(() => pair.A.App.StopAsync(new CancellationToken(canceled: true)));
+            }
+        });
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.True(stopped, "the copy ended before alpha could be stopped");
+        await AssertInstalledAsync(pair, lines);
+        var sources = Sources(lines, pair);
+        Assert.Equal(2, sources[0]);
+        Assert.Equal(1, sources[^1]);
+        Assert.True(Service<ModelCopyMetrics>(pair.C!).BytesServed > 0);
     }
 
     [Fact]

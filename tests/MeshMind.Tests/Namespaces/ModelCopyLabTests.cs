@@ -1,0 +1,140 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using MeshMind.FakeOllama;
+using MeshMind.Tests.Support;
+
+namespace MeshMind.Tests.Namespaces;
+
+/// <summary>
+/// Copying a model between real <c>meshmind</c> processes in network namespaces (root only, issue 17): two hosts hold the same
+/// model in their fake Ollama's models directory, a third copies it from both at once, is killed with -9 mid-copy, and resumes.
+/// </summary>
+[Collection(nameof(NamespaceLabs))]
+public sealed class ModelCopyLabTests
+{
+    private const string Secret = "model-copy-lab-secret-0123456789";
+    private const string Model = "labmodel:1b";
+    private const int WeightBytes = (256 << 20) + 4321;
+    private const long KillAfterBytes = 96L << 20;
+    private static readonly TimeSpan s_copyLimit = TimeSpan.FromSeconds(120);
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task ReceiverKilledDash9MidCopy_ResumesFromBothHolders_ResendingOnlyWhatItHadNotVerified()
+    {
+        await using var lab = await Labs.CreateAsync();
+        var network = await lab.AddSwitchAsync(33);
+        var weights = new byte[WeightBytes];
+        new Random(33).NextBytes(weights);
+        var weightsDigest = "sha256:" + Convert.ToHexStringLower(SHA256.HashData(weights));
+        (string, byte[])[] layers =
+        [
+            ("application/vnd.ollama.image.model", weights),
+            ("application/vnd.ollama.image.template", Encoding.UTF8.GetBytes("{{ .Prompt }}")),
+        ];
+        var nodes = new List<LabNode>();
+        string? manifestDigest = null;
+        foreach (var (number, name, holds) in new[] { (11, "alpha", true), (12, "bravo", false), (13, "charlie", true) })
+        {
+            var host = await lab.AddHostAsync(network, number);
+            var models = Path.Combine(lab.Root, "models-" + name);
+            Directory.CreateDirectory(Path.Combine(models, "blobs"));
+            manifestDigest = holds ? FakeOllamaServer.WriteModel(models, Model, layers) : manifestDigest;
+            var ollama = await lab.StartFakeOllamaAsync(host, TimeSpan.Zero, models: null, extraArguments: ["--models-dir", models], Ct);
+            var environment = new Dictionary<string, string>
+            {
+                ["MESHMIND__Mesh__PingInterval"] = "00:00:00.500",
+                ["MESHMIND__Llm__ProbeInterval"] = "00:00:00.500",
+                ["MESHMIND__Llm__OllamaModelsDir"] = models,
+                // Slow enough on the receiver that the kill lands mid-copy.
+                ["MESHMIND__Llm__ModelCopyBytesPerSecond"] = (64L << 20).ToString(CultureInfo.InvariantCulture),
+            };
+            nodes.Add(await lab.StartNodeAsync(host, name, Secret, ["--ollama-url", ollama.BaseAddress.ToString()], environment, Ct));
+        }
+
+        var (alpha, bravo, charlie) = (nodes[0], nodes[1], nodes[2]);
+        await Labs.WaitForFullMeshAsync(nodes);
+        await UntilHoldersAsync(bravo, manifestDigest!, alpha, charlie);
+        var copy = JsonSerializer.Serialize(new { model = Model, from_node_id = alpha.NodeId });
+
+        // The first copy takes blocks from both holders; bravo dies once it has verified about a third.
+        var far = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var first = bravo.PostJsonAsync("/api/models/copy", copy, s_copyLimit, line =>
+        {
+            if (Progress(line) is { } p && p.Digest == weightsDigest && p.Completed >= KillAfterBytes)
+            {
+                far.TrySetResult();
+            }
+        }, Ct);
+        await far.Task.WaitAsync(s_copyLimit, Ct);
+        await bravo.KillAsync();
+        var cut = await first;
+        Assert.DoesNotContain("\"success\"", cut.Body, StringComparison.Ordinal);
+        Assert.All(Lines(cut.Body).Where(p => p.Digest == weightsDigest), p => Assert.Equal(2, p.Sources));
+
+        await bravo.StartAsync(Ct);
+        await Labs.WaitForFullMeshAsync(nodes);
+        await UntilHoldersAsync(bravo, manifestDigest!, alpha, charlie);
+        var before = (await ServedAsync(alpha), await ServedAsync(charlie));
+
+        var second = await bravo.PostJsonAsync("/api/models/copy", copy, s_copyLimit, cancellationToken: Ct);
+
+        var after = (await ServedAsync(alpha), await ServedAsync(charlie));
+        Assert.True(second.Status == 200 && second.Body.Contains("\"success\"", StringComparison.Ordinal), $"{second.Status} {second.CurlError}: {second.Body}");
+        var lines = Lines(second.Body).Where(p => p.Digest == weightsDigest).ToList();
+        // What bravo kept: the blocks its state had recorded before the kill (it records them every 32 MiB), each re-checked.
+        var kept = lines[0].Completed;
+        Assert.InRange(kept, 32L << 20, WeightBytes - 1);
+        Assert.Equal(0, kept % (1 << 20));
+        Assert.All(lines, p => Assert.Equal(2, p.Sources));
+        var (resentA, resentC) = (after.Item1 - before.Item1, after.Item2 - before.Item2);
+        Assert.True(resentA > 0 && resentC > 0, $"alpha sent {resentA} bytes and charlie {resentC}: the resumed copy did not use both");
+        // Only what bravo had not kept went over the wire again (and the template after the weights).
+        Assert.Equal(WeightBytes - kept + layers[1].Item2.Length, resentA + resentC);
+        var installed = await bravo.GetJsonAsync("/api/models", Ct);
+        Assert.Contains(installed!.Value.EnumerateArray(), m => m.GetProperty("digest").GetString() == manifestDigest
+            && m.GetProperty("nodes").EnumerateArray().Any(n => n.GetProperty("node_id").GetString() == bravo.NodeId));
+        Assert.Equal(weightsDigest, "sha256:" + Convert.ToHexStringLower(SHA256.HashData(
+            await File.ReadAllBytesAsync(FakeOllamaServer.BlobPath(Path.Combine(lab.Root, "models-bravo"), weightsDigest), Ct))));
+    }
+
+    private sealed record CopyProgress(string? Digest, long Completed, int Sources);
+
+    /// <summary>A progress line with byte counts; null for any other line (the status curl adds, a line cut off by the kill).</summary>
+    private static CopyProgress? Progress(string line)
+    {
+        if (!line.StartsWith('{') || !line.EndsWith('}'))
+        {
+            return null;
+        }
+
+        using var json = JsonDocument.Parse(line);
+        var e = json.RootElement;
+        return e.TryGetProperty("completed", out var completed)
+            ? new CopyProgress(e.GetProperty("digest").GetString(), completed.GetInt64(), e.TryGetProperty("sources", out var s) ? s.GetInt32() : 0)
+            : null;
+    }
+
+    private static IEnumerable<CopyProgress> Lines(string body) =>
+        body.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(Progress).OfType<CopyProgress>();
+
+    /// <summary>Waits until <paramref name="node"/>'s inventory lists the model with <paramref name="digest"/> on every holder.</summary>
+    private static Task UntilHoldersAsync(LabNode node, string digest, params LabNode[] holders) =>
+        Wait.UntilAsync(async () => await node.GetJsonAsync("/api/models", Ct) is { } models && models.EnumerateArray().Any(m =>
+            m.GetProperty("digest").GetString() == digest
+            && holders.All(h => m.GetProperty("nodes").EnumerateArray().Any(n => n.GetProperty("node_id").GetString() == h.NodeId))),
+            Labs.Timeout, $"{node.Name} to see {Model} on {string.Join(" and ", holders.Select(h => h.Name))}");
+
+    /// <summary>The node's <c>meshmind_models_copy_bytes{direction="served"}</c>.</summary>
+    private static async Task<long> ServedAsync(LabNode node)
+    {
+        var path = Path.Combine(node.Directory, "metrics.txt");
+        Assert.Equal(200, await node.DownloadAsync("/metrics", path, Ct));
+        var line = (await File.ReadAllLinesAsync(path, Ct)).FirstOrDefault(l =>
+            l.StartsWith("meshmind_models_copy_bytes", StringComparison.Ordinal) && l.Contains("direction=\"served\"", StringComparison.Ordinal));
+        return line is null ? 0 : (long)double.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture);
+    }
+}
