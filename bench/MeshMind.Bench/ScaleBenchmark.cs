@@ -68,6 +68,7 @@ internal static partial class ScaleBenchmark
         Console.WriteLine($"{count} nodes: all listening {healthy.TotalSeconds:F1} s after the starts; " +
             (meshed ? $"full mesh (every node's log) at {fullMesh.TotalSeconds:F1} s" : $"NO full mesh after {fullMesh.TotalSeconds:F0} s") +
             $" (links per node {nodes.Min(n => UpLinks(n).Count)}–{nodes.Max(n => UpLinks(n).Count)}); load average {LoadAverage()}");
+        await DiscoverySummaryAsync(nodes);
         if (!meshed)
         {
             await ExplainAsync(nodes);
@@ -114,6 +115,26 @@ internal static partial class ScaleBenchmark
         var seenDown = nodes.Select(n => LastDown(n)).Max();
         Console.WriteLine($"{count} nodes: kill -9 of the newcomer seen down by all {Stopwatch.GetElapsedTime(killedAt, seenDown).TotalMilliseconds:F0} ms after");
         return 0;
+    }
+
+    /// <summary>How many discovery datagrams from other nodes each node received, and how many of those it dropped.</summary>
+    private static async Task DiscoverySummaryAsync(List<LabNode> nodes)
+    {
+        var heard = new List<double>();
+        var sent = new List<double>();
+        foreach (var node in nodes)
+        {
+            await node.IdentifyAsync();
+            if (await node.GetJsonAsync("/api/discovery") is { } stats)
+            {
+                var own = stats.GetProperty("dropped").GetProperty("Own").GetInt64();
+                heard.Add(stats.GetProperty("received").GetInt64() - own);
+                sent.Add(stats.GetProperty("sent").GetInt64());
+            }
+        }
+
+        Console.WriteLine($"  discovery datagrams per node: sent median {Median(sent):F0}; received from others min {heard.Min():F0} median {Median(heard):F0} max {heard.Max():F0}" +
+            $" (all sent, to every node: {sent.Sum():F0})");
     }
 
     /// <summary>Why a mesh did not form: for the nodes with the fewest links, what discovery heard and dropped, and what dialling met.</summary>
