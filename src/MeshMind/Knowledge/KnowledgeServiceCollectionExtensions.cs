@@ -22,6 +22,7 @@ internal static class KnowledgeServiceCollectionExtensions
         services.AddHostedService(provider => provider.GetRequiredService<KnowledgeEmbedder>());
         services.TryAddSingleton<MeshSearch>();
         services.TryAddSingleton<Answers.KnowledgeContext>();
+        services.TryAddSingleton<Llm.IChatGrounding, Answers.KnowledgeGrounding>();
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Add(SearchJsonContext.Default));
         return services;
     }
