@@ -35,8 +35,8 @@ public sealed partial class FakeOllamaOptions
     /// <summary>A fixed reply; otherwise the reply echoes the last user message.</summary>
     public string? Reply { get; set; }
 
-    /// <summary>How many numbers each <c>/api/embed</c> vector has.</summary>
-    public int EmbeddingDimensions { get; set; } = 8;
+    /// <summary>How many numbers each <c>/api/embed</c> vector has (enough that the hashed trigrams of a few paragraphs rarely collide).</summary>
+    public int EmbeddingDimensions { get; set; } = 256;
 
     public FakeFault Fault { get; set; } = FakeFault.None;
 

@@ -7,7 +7,7 @@ namespace MeshMind.FakeOllama;
 
 /// <summary>
 /// <c>POST /api/embed</c> as Ollama documents it: <c>input</c> a string or an array of strings, answered with one vector
-/// per input (<see cref="EmbeddingFor"/>: deterministic, unit length), for the models the fixture lists only.
+/// per input (<see cref="EmbeddingFor"/>: deterministic, unit length, close for texts that share words), for the models the fixture lists only.
 /// </summary>
 public sealed partial class FakeOllamaServer
 {
@@ -20,35 +20,60 @@ public sealed partial class FakeOllamaServer
     public JsonObject? LastEmbedRequest { get; private set; }
 
     /// <summary>
-    /// The vector this fixture answers for <paramref name="input"/> with <paramref name="model"/>: SHA-256 of both, stretched
-    /// in counter mode into <paramref name="dimensions"/> numbers in [-1, 1), then scaled to unit length.
+    /// The vector this fixture answers for <paramref name="input"/> with <paramref name="model"/>: a hashed bag of character
+    /// trigrams (fastText's subwords), so texts that share words, or forms of a word ("churn", "churning"), are close by cosine
+    /// and unrelated texts are not, as with a real embedding model. Each lower-case word of letters and digits, marked at both
+    /// ends (<c>&lt;churn&gt;</c>), gives its trigrams; each trigram adds ±1 at a place that SHA-256 of the model and the
+    /// trigram picks. The vector is scaled to unit length, as Ollama's are; a text without words gets the model's own vector.
     /// </summary>
     public static float[] EmbeddingFor(string model, string input, int dimensions)
     {
-        var seed = SHA256.HashData(Encoding.UTF8.GetBytes(model + "\n" + input));
         var vector = new float[dimensions];
-        var block = new byte[seed.Length + 4];
-        seed.CopyTo(block, 0);
-        Span<byte> hash = stackalloc byte[32];
-        for (var i = 0; i < dimensions; i++)
+        var features = Trigrams(input).ToList();
+        if (features.Count == 0)
         {
-            if (i % 8 == 0)
-            {
-                BinaryPrimitives.WriteInt32LittleEndian(block.AsSpan(seed.Length), i / 8);
-                SHA256.HashData(block, hash);
-            }
+            features.Add("\n");
+        }
 
-            var bits = BinaryPrimitives.ReadUInt32LittleEndian(hash[(i % 8 * 4)..]);
-            vector[i] = (float)((bits / (double)uint.MaxValue * 2) - 1);
+        Span<byte> hash = stackalloc byte[32];
+        foreach (var feature in features)
+        {
+            SHA256.HashData(Encoding.UTF8.GetBytes(model + "\n" + feature), hash);
+            var bits = BinaryPrimitives.ReadUInt32LittleEndian(hash);
+            vector[(int)(bits % (uint)dimensions)] += (hash[4] & 1) == 0 ? 1 : -1;
         }
 
         var norm = (float)Math.Sqrt(vector.Sum(v => (double)v * v));
         for (var i = 0; i < dimensions; i++)
         {
-            vector[i] /= norm;
+            vector[i] = norm == 0 ? (i == 0 ? 1 : 0) : vector[i] / norm;
         }
 
         return vector;
+    }
+
+    private static IEnumerable<string> Trigrams(string input)
+    {
+        var word = new StringBuilder();
+        foreach (var c in input + " ")
+        {
+            if (char.IsLetterOrDigit(c))
+            {
+                word.Append(char.ToLowerInvariant(c));
+                continue;
+            }
+
+            if (word.Length > 0)
+            {
+                var marked = "<" + word + ">";
+                for (var i = 0; i + 3 <= marked.Length; i++)
+                {
+                    yield return marked.Substring(i, 3);
+                }
+
+                word.Clear();
+            }
+        }
     }
 
     private async Task EmbedAsync(HttpContext context)

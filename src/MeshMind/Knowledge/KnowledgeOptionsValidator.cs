@@ -25,6 +25,17 @@ internal sealed class KnowledgeOptionsValidator : IValidateOptions<KnowledgeOpti
             errors.Add("Knowledge:MaxFileCharacters", "must be between 1000 and 268435456");
         }
 
+        if (options.MinSimilarity is < -1 or > 1 || double.IsNaN(options.MinSimilarity))
+        {
+            errors.Add("Knowledge:MinSimilarity", "must be between -1 and 1 (a cosine similarity)");
+        }
+
+        errors.Text("Knowledge:EmbeddingModel", options.EmbeddingModel, maxLength: 200, required: true);
+        if (options.EmbeddingModel is { } model && model.Trim().Any(char.IsWhiteSpace))
+        {
+            errors.Add("Knowledge:EmbeddingModel", "must be 'auto', 'off' or a model name (no spaces)");
+        }
+
         return errors.Result();
     }
 }

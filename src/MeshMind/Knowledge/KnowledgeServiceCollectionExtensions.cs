@@ -1,4 +1,5 @@
 using MeshMind.Knowledge.Api;
+using MeshMind.Knowledge.Embeddings;
 using MeshMind.Knowledge.Index;
 using MeshMind.Knowledge.Search;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -8,7 +9,7 @@ namespace MeshMind.Knowledge;
 
 internal static class KnowledgeServiceCollectionExtensions
 {
-    /// <summary>The full-text index of this node's shared files, kept in step in the background, and search across the mesh.</summary>
+    /// <summary>The full-text index of this node's shared files and their embeddings, kept in step in the background, and search across the mesh.</summary>
     public static IServiceCollection AddKnowledge(this IServiceCollection services)
     {
         services.AddKnowledgeOptions();
@@ -16,8 +17,12 @@ internal static class KnowledgeServiceCollectionExtensions
         services.TryAddSingleton<KnowledgeIndex>();
         services.TryAddSingleton<KnowledgeIndexer>();
         services.AddHostedService(provider => provider.GetRequiredService<KnowledgeIndexer>());
+        services.TryAddSingleton<KnowledgeEmbeddings>();
+        services.TryAddSingleton<KnowledgeEmbedder>();
+        services.AddHostedService(provider => provider.GetRequiredService<KnowledgeEmbedder>());
         services.TryAddSingleton<MeshSearch>();
         services.TryAddSingleton<Answers.KnowledgeContext>();
+        services.TryAddSingleton<Llm.IChatGrounding, Answers.KnowledgeGrounding>();
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Add(SearchJsonContext.Default));
         return services;
     }

@@ -177,5 +177,13 @@ internal static class Migrations
             CREATE VIRTUAL TABLE knowledge_chunks USING fts5(text, tokenize = 'unicode61 remove_diacritics 2');
             CREATE VIRTUAL TABLE knowledge_terms USING fts5vocab(knowledge_chunks, row);
             """),
+        new(12, "knowledge_vectors", """
+            ALTER TABLE knowledge_documents ADD COLUMN embedding_model TEXT NOT NULL DEFAULT '';
+            CREATE TABLE knowledge_vectors (
+                chunk  INTEGER PRIMARY KEY,
+                model  TEXT NOT NULL,
+                vector BLOB NOT NULL
+            );
+            """),
     ];
 }

@@ -26,7 +26,7 @@ public sealed class CharterTests
         { "Auth", ["Web", "Storage", "Node", "Infrastructure"] },
         { "Llm", ["Discovery", "Mesh", "Node", "Infrastructure"] },
         { "Files", ["Mesh", "Storage", "Node", "Infrastructure"] },
-        { "Knowledge", ["Files", "Mesh", "Storage", "Node", "Infrastructure"] },
+        { "Knowledge", ["Llm", "Files", "Mesh", "Storage", "Node", "Infrastructure"] },
         { "Conversations", ["Llm", "Files", "Knowledge", "Mesh", "Storage", "Node", "Infrastructure"] },
         { "Analytics", ["Mesh", "Storage", "Infrastructure"] },
         { "Overview", ["Llm", "Discovery", "Mesh", "Node", "Infrastructure"] },

@@ -65,8 +65,8 @@ public sealed class EmbedRoutingTests
         var body = await response.JsonAsync();
         var vectors = body.GetProperty("embeddings").EnumerateArray().Select(e => e.EnumerateArray().Select(v => v.GetSingle()).ToArray()).ToArray();
         Assert.Equal(2, vectors.Length);
-        Assert.Equal(FakeOllamaServer.EmbeddingFor(EmbedModel, "one", 8), vectors[0]);
-        Assert.Equal(FakeOllamaServer.EmbeddingFor(EmbedModel, "two words", 8), vectors[1]);
+        Assert.Equal(FakeOllamaServer.EmbeddingFor(EmbedModel, "one", ollama.Options.EmbeddingDimensions), vectors[0]);
+        Assert.Equal(FakeOllamaServer.EmbeddingFor(EmbedModel, "two words", ollama.Options.EmbeddingDimensions), vectors[1]);
         Assert.Equal(3, body.GetProperty("prompt_eval_count").GetInt32());
         Assert.Equal(1, ollama.EmbedRequests);
     }

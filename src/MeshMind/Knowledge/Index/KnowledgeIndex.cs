@@ -8,13 +8,13 @@ namespace MeshMind.Knowledge.Index;
 
 /// <summary>
 /// The full-text index of this node's shared files (SQLite FTS5 in <c>meshmind.db</c>): documents by origin and name with the
-/// content hash they were indexed from, and their chunks.
+/// content hash they were indexed from, and their chunks (and, in <c>KnowledgeIndex.Vectors.cs</c>, the chunks' embeddings).
 /// </summary>
 /// <remarks>
 /// A chunk's rowid is <c>document id &lt;&lt; <see cref="ChunkBits"/> | its place</c>, so replacing or removing a document deletes
 /// one rowid range, which FTS5 does without scanning the index.
 /// </remarks>
-internal sealed class KnowledgeIndex(Database database, TimeProvider time)
+internal sealed partial class KnowledgeIndex(Database database, TimeProvider time)
 {
     public const int ChunkBits = 20;
 
@@ -53,7 +53,7 @@ internal sealed class KnowledgeIndex(Database database, TimeProvider time)
                 INSERT INTO knowledge_documents (origin_node_id, origin_name, name, sha256, characters, chunks, tokens, indexed_at)
                 VALUES ($origin, $originName, $name, $sha, $characters, 0, 0, $at)
                 ON CONFLICT(origin_node_id, name) DO UPDATE SET origin_name = excluded.origin_name, sha256 = excluded.sha256,
-                    characters = excluded.characters, chunks = 0, tokens = 0, indexed_at = excluded.indexed_at
+                    characters = excluded.characters, chunks = 0, tokens = 0, indexed_at = excluded.indexed_at, embedding_model = ''
                 RETURNING id;
                 """;
             upsert.Parameters.AddWithValue("$origin", originNodeId);
@@ -181,7 +181,10 @@ internal sealed class KnowledgeIndex(Database database, TimeProvider time)
     private static async Task DeleteChunksAsync(SqliteConnection connection, long id, CancellationToken cancellationToken)
     {
         await using var command = connection.CreateCommand();
-        command.CommandText = "DELETE FROM knowledge_chunks WHERE rowid BETWEEN $first AND $last;";
+        command.CommandText = """
+            DELETE FROM knowledge_chunks WHERE rowid BETWEEN $first AND $last;
+            DELETE FROM knowledge_vectors WHERE chunk BETWEEN $first AND $last;
+            """;
         command.Parameters.AddWithValue("$first", id << ChunkBits);
         command.Parameters.AddWithValue("$last", (id << ChunkBits) | MaxChunks);
         await command.ExecuteNonQueryAsync(cancellationToken);

@@ -35,6 +35,9 @@ internal sealed partial class KnowledgeIndexer(
     /// <summary>Files (and replicas) indexed since start: new ones and changed ones, not those already indexed with the same content.</summary>
     public long FilesIndexed => Interlocked.Read(ref _filesIndexed);
 
+    /// <summary>Raised after each pass that completed (on the indexer's loop): the index may hold new chunks.</summary>
+    public event Action? Indexed;
+
     /// <summary>True when every change the store has told of is in the index (no pass is waiting or running).</summary>
     public bool Idle => !_dirty && Volatile.Read(ref _running) == 0;
 
@@ -71,6 +74,7 @@ internal sealed partial class KnowledgeIndexer(
                 Interlocked.Exchange(ref _running, 1);
                 _dirty = false;
                 await PassAsync(stoppingToken);
+                Indexed?.Invoke();
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {

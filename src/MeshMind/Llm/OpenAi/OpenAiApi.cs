@@ -5,6 +5,7 @@ using MeshMind.Infrastructure;
 using MeshMind.Llm.Ollama;
 using MeshMind.Llm.Pipeline;
 using MeshMind.Llm.Routing;
+using Microsoft.Extensions.Options;
 
 namespace MeshMind.Llm.OpenAi;
 
@@ -41,7 +42,7 @@ internal static class OpenAiApi
         return endpoints;
     }
 
-    private static async Task CompleteAsync(HttpContext context, LlmRouter router, TimeProvider time)
+    private static async Task CompleteAsync(HttpContext context, LlmRouter router, IOptions<LlmOptions> options, TimeProvider time)
     {
         var (body, error) = await JsonBody.ReadAsync(context.Request, OpenAiJsonContext.Default.OpenAiChatRequest, OllamaFrontEnd.MaxRequestBytes);
         if (error is not null || body is null)
@@ -66,6 +67,26 @@ internal static class OpenAiApi
         {
             await WriteErrorAsync(context, 400, ex.Message, "invalid_request_error", ex.Param);
             return;
+        }
+
+        IReadOnlyList<ChatSource>? sources = null;
+        if (body.Knowledge)
+        {
+            if (request.Messages.LastOrDefault(m => m.Role == LlmMessage.User) is not { Content.Length: > 0 } question)
+            {
+                await WriteErrorAsync(context, 400, "'knowledge' needs a user message with text to search the mesh's files for", "invalid_request_error", "knowledge");
+                return;
+            }
+
+            // Half of the context budget, as MeshMind's own chat gives the excerpts; the rest stays for the messages.
+            var grounding = context.RequestServices.GetService<IChatGrounding>() is { } mesh
+                ? await mesh.GroundAsync(question.Content, options.Value.ContextCharacters / 2, context.RequestAborted)
+                : null;
+            sources = grounding?.Sources ?? [];
+            if (grounding is not null)
+            {
+                request = request with { Messages = grounding.Apply(request.Messages) };
+            }
         }
 
         LlmAnswer answer;
@@ -93,11 +114,11 @@ internal static class OpenAiApi
             {
                 if (body.Stream)
                 {
-                    await StreamAsync(context, answer, id, created, body.StreamOptions?.IncludeUsage == true);
+                    await StreamAsync(context, answer, id, created, body.StreamOptions?.IncludeUsage == true, sources);
                 }
                 else
                 {
-                    await AnswerAsync(context, answer, id, created);
+                    await AnswerAsync(context, answer, id, created, sources);
                 }
             }
             catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
@@ -107,7 +128,7 @@ internal static class OpenAiApi
         }
     }
 
-    private static async Task AnswerAsync(HttpContext context, LlmAnswer answer, string id, long created)
+    private static async Task AnswerAsync(HttpContext context, LlmAnswer answer, string id, long created, IReadOnlyList<ChatSource>? sources)
     {
         var text = new StringBuilder();
         var toolCalls = new List<OpenAiToolCall>();
@@ -134,11 +155,12 @@ internal static class OpenAiApi
             : new OpenAiOutMessage("assistant", text.ToString());
         await context.Response.WriteAsJsonAsync(
             new OpenAiCompletion(id, "chat.completion", created, answer.Model,
-                [new OpenAiChoice(0, message, toolCalls.Count > 0 ? "tool_calls" : FinishReason(final))], Usage(final)),
+                [new OpenAiChoice(0, message, toolCalls.Count > 0 ? "tool_calls" : FinishReason(final))], Usage(final)) { Sources = sources },
             OpenAiJsonContext.Default.OpenAiCompletion, contentType: null, context.RequestAborted);
     }
 
-    private static async Task StreamAsync(HttpContext context, LlmAnswer answer, string id, long created, bool includeUsage)
+    private static async Task StreamAsync(HttpContext context, LlmAnswer answer, string id, long created, bool includeUsage,
+        IReadOnlyList<ChatSource>? sources)
     {
         var response = context.Response;
         StreamingResponse.Start(context, "text/event-stream");
@@ -171,10 +193,13 @@ internal static class OpenAiApi
 
             var final = answer.Final;
             Event(response, writer, new OpenAiChunk(id, "chat.completion.chunk", created, answer.Model,
-                [new OpenAiChunkChoice(0, new OpenAiDelta(null, null), toolCalls > 0 ? "tool_calls" : FinishReason(final))]));
+                [new OpenAiChunkChoice(0, new OpenAiDelta(null, null), toolCalls > 0 ? "tool_calls" : FinishReason(final))])
+            {
+                Sources = includeUsage ? null : sources,
+            });
             if (includeUsage)
             {
-                Event(response, writer, new OpenAiChunk(id, "chat.completion.chunk", created, answer.Model, []) { Usage = Usage(final) });
+                Event(response, writer, new OpenAiChunk(id, "chat.completion.chunk", created, answer.Model, []) { Usage = Usage(final), Sources = sources });
             }
 
             await OpenAiSse.DoneAsync(context);

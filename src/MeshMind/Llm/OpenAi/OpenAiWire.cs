@@ -36,6 +36,12 @@ internal sealed class OpenAiChatRequest
 
     /// <summary><c>auto</c>, <c>none</c>, <c>required</c> or a named function; passed to the host as it came (Ollama ignores it).</summary>
     public JsonElement? ToolChoice { get; set; }
+
+    /// <summary>
+    /// MeshMind's extension, "use mesh files": the last user message is searched across the mesh's shared files and the best
+    /// excerpts go to the model with it; the answer carries their <c>sources</c>. OpenAI's clients do not send it.
+    /// </summary>
+    public bool Knowledge { get; set; }
 }
 
 internal sealed class OpenAiStreamOptions
@@ -57,7 +63,12 @@ internal sealed class OpenAiMessage
     public string? ToolCallId { get; set; }
 }
 
-internal sealed record OpenAiCompletion(string Id, [property: JsonPropertyName("object")] string ObjectType, long Created, string Model, IReadOnlyList<OpenAiChoice> Choices, OpenAiUsage Usage);
+internal sealed record OpenAiCompletion(string Id, [property: JsonPropertyName("object")] string ObjectType, long Created, string Model, IReadOnlyList<OpenAiChoice> Choices, OpenAiUsage Usage)
+{
+    /// <summary>MeshMind's extension: with <c>"knowledge": true</c>, the excerpts the model was given (absent otherwise).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<ChatSource>? Sources { get; init; }
+}
 
 internal sealed record OpenAiChoice(int Index, OpenAiOutMessage Message, string FinishReason);
 
@@ -82,6 +93,10 @@ internal sealed record OpenAiChunk(string Id, [property: JsonPropertyName("objec
 {
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public OpenAiUsage? Usage { get; init; }
+
+    /// <summary>MeshMind's extension: with <c>"knowledge": true</c>, on the last chunk before <c>[DONE]</c>, the excerpts the model was given.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<ChatSource>? Sources { get; init; }
 }
 
 internal sealed record OpenAiChunkChoice(int Index, OpenAiDelta Delta, string? FinishReason);
