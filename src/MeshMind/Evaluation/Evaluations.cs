@@ -45,6 +45,7 @@ internal sealed partial class Evaluations(
     private readonly Lock _gate = new();
     private readonly List<EvaluationRun> _runs = [];
     private readonly CancellationTokenSource _stopping = new();
+    private bool _disposed;
 
     public string Folder => data.PathOf("evaluations");
 
@@ -267,6 +268,12 @@ internal sealed partial class Evaluations(
     /// <summary>Stops a running child (it writes its partial report) and waits for it, so no evaluation outlives the node.</summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        if (Volatile.Read(ref _disposed))
+        {
+            // Stopped and disposed already (a host stopped twice): nothing runs.
+            return;
+        }
+
         await _stopping.CancelAsync();
         Task[] running;
         lock (_gate)
@@ -279,6 +286,7 @@ internal sealed partial class Evaluations(
 
     public void Dispose()
     {
+        Volatile.Write(ref _disposed, true);
         _stopping.Dispose();
         lock (_gate)
         {
