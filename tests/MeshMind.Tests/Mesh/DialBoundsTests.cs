@@ -109,4 +109,53 @@ public sealed class DialBoundsTests
         await stop.CancelAsync();
         await acceptor.ContinueWith(_ => { }, TaskScheduler.Default);
     }
+
+    /// <summary>
+    /// Issue 20: fifty nodes started together never formed a mesh because each dialled every peer at once and the handshakes
+    /// timed out together. Twelve nodes heard of at once, at a port that accepts and then says nothing (so each handshake
+    /// runs until its 10 s time-out), are dialled <see cref="LinkManager.MaxDialsInFlight"/> at a time: the first eight
+    /// connect at once, the others only when a turn ends (when the first handshakes give up), and then every one is dialled.
+    /// </summary>
+    [Fact]
+    public async Task ManyPeersHeardAtOnce_AtMostMaxDialsInFlightHandshakeAtATime_TheOthersWaitTheirTurn()
+    {
+        using var target = new TcpListener(IPAddress.Loopback, 0);
+        target.Start();
+        var accepts = new System.Collections.Concurrent.ConcurrentQueue<long>();
+        var held = new System.Collections.Concurrent.ConcurrentBag<TcpClient>();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        var acceptor = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                // Held without a word until the test ends; the dialler gives up by itself.
+                held.Add(await target.AcceptTcpClientAsync(stop.Token));
+                accepts.Enqueue(System.Diagnostics.Stopwatch.GetTimestamp());
+            }
+        }, CancellationToken.None);
+        await using var node = await TestNode.StartAsync();
+        var peers = node.App.Services.GetRequiredService<PeerDirectory>();
+        var port = ((IPEndPoint)target.LocalEndpoint).Port;
+        // Ids below any real one, so this node (the higher id) waits the fallback delay and then finds them all due at once.
+        var heard = Enumerable.Range(1, LinkManager.MaxDialsInFlight + 4).Select(Id).ToList();
+
+        foreach (var id in heard)
+        {
+            Assert.True(peers.AddCandidate(id, [IPAddress.Loopback], port));
+        }
+
+        await Wait.UntilAsync(() => accepts.Count >= heard.Count, TimeSpan.FromSeconds(60),
+            $"every one of the {heard.Count} nodes dialled (accepted {accepts.Count})");
+
+        // A turn ends when a handshake does: these hang until the dialler's 10 s time-out, so nothing connects in between.
+        var first = accepts.Min();
+        var beforeATurnEnded = accepts.Count(a => System.Diagnostics.Stopwatch.GetElapsedTime(first, a) < TimeSpan.FromSeconds(5));
+        Assert.Equal(LinkManager.MaxDialsInFlight, beforeATurnEnded);
+        await stop.CancelAsync();
+        await acceptor.ContinueWith(_ => { }, TaskScheduler.Default);
+        foreach (var client in held)
+        {
+            client.Dispose();
+        }
+    }
 }
