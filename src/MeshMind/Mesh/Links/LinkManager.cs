@@ -23,9 +23,6 @@ namespace MeshMind.Mesh.Links;
 /// may introduce at most <see cref="MaxIntroductionsPerMinute"/> new nodes a minute; and all dials together are bounded by
 /// <see cref="MaxDialsPerMinute"/>.
 /// </para>
-/// <para>
-/// At most <see cref="MaxDialsInFlight"/> handshakes are under way at once; other due dials wait their turn (issue 20).
-/// </para>
 /// </remarks>
 internal sealed partial class LinkManager(
     MeshDialer dialer,
@@ -52,14 +49,6 @@ internal sealed partial class LinkManager(
     public const int MaxIntroductionsPerMinute = 32;
 
     /// <summary>
-    /// Handshakes (connect, TLS, admission) a node has under way at once. Fifty nodes started together on two cores all
-    /// timed out when each dialled every peer at once (the lowest id 49): a dial that times out has spent its CPU for
-    /// nothing, is tried again, and after <see cref="MaxUnverifiedDials"/> failures its node is forgotten for a while, so
-    /// the mesh never formed. With a few at a time each finishes; on a real LAN a handshake takes milliseconds.
-    /// </summary>
-    public const int MaxDialsInFlight = 8;
-
-    /// <summary>
     /// Links a node keeps at the configured ping interval; with more, the interval grows in proportion, so a node's pings stay
     /// at most 24 per interval however large the mesh (issue 20: at 50 nodes, 49 links pinged every 5 s were 1.5 KB/s of
     /// control traffic per node; every 10 s they are 0.7 KB/s). A silent peer is then noticed later (3 intervals); a closed
@@ -73,7 +62,6 @@ internal sealed partial class LinkManager(
     private readonly Dictionary<string, DialTarget> _targets = new(StringComparer.Ordinal);
     private readonly WakeSignal _wake = new();
     private int _dropped; // 1 when a dial dropped its node since the loop last looked
-    private int _dialsInFlight; // handshakes under way (see MaxDialsInFlight)
     private readonly RateWindow _dials = new(MaxDialsPerMinute, TimeSpan.FromMinutes(1), time);
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, RateWindow> _introductions = new(StringComparer.Ordinal);
     private readonly List<Task> _running = [];
@@ -284,12 +272,11 @@ internal sealed partial class LinkManager(
 
     private void StartDial(DialTarget target, string host, int port, string? expectedNodeId, DateTimeOffset now)
     {
-        if (target.InProgress || now < target.NextAttempt || Volatile.Read(ref _dialsInFlight) >= MaxDialsInFlight || !_dials.TryTake())
+        if (target.InProgress || now < target.NextAttempt || !_dials.TryTake())
         {
             return;
         }
 
-        Interlocked.Increment(ref _dialsInFlight);
         target.InProgress = true;
         target.Host = host;
         target.Port = port;
@@ -312,17 +299,7 @@ internal sealed partial class LinkManager(
         MeshDialer.Dialed? dialed = null;
         try
         {
-            try
-            {
-                dialed = await dialer.DialAsync(host, port, expectedNodeId, _stopping);
-            }
-            finally
-            {
-                // The handshake's turn ends; a dial that waited for one can start.
-                Interlocked.Decrement(ref _dialsInFlight);
-                _wake.Set();
-            }
-
+            dialed = await dialer.DialAsync(host, port, expectedNodeId, _stopping);
             target.NodeId = dialed.NodeId;
             target.Failures = 0;
             target.LastError = null;
