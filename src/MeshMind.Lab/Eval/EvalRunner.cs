@@ -117,21 +117,29 @@ internal sealed partial class EvalRunner
         using var run = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         _t0 = Now();
         var sampler = SampleAsync(end, run.Token);
-        await Progress.RunAsync(this, _options, idle, _options.Duration, async () =>
+        try
         {
-            await Task.Delay(idle, run.Token);
-            _phase = "load";
-            _lastEntrySuccess = Stopwatch.GetTimestamp();
-            List<Task> workers = [FilesAsync(end, run.Token), ProxyAsync(end, run.Token), WatchEntryAsync(end, run)];
-            workers.AddRange(Enumerable.Range(0, _model is null ? 0 : _options.Chats).Select(i => ChatAsync(i, end, run.Token)));
-            if (_options.Churn)
+            await Progress.RunAsync(this, _options, idle, _options.Duration, async () =>
             {
-                workers.Add(ChurnAsync(run.Token));
-            }
+                await Task.Delay(idle, run.Token);
+                _phase = "load";
+                _lastEntrySuccess = Stopwatch.GetTimestamp();
+                List<Task> workers = [FilesAsync(end, run.Token), ProxyAsync(end, run.Token), WatchEntryAsync(end, run)];
+                workers.AddRange(Enumerable.Range(0, _model is null ? 0 : _options.Chats).Select(i => ChatAsync(i, end, run.Token)));
+                if (_options.Churn)
+                {
+                    workers.Add(ChurnAsync(run.Token));
+                }
 
-            await Task.WhenAll(workers);
-        }, cancellationToken);
-        await sampler;
+                await Task.WhenAll(workers);
+            }, cancellationToken);
+            await sampler;
+        }
+        catch (OperationCanceledException) when (_entryLost is not null && !cancellationToken.IsCancellationRequested)
+        {
+            // The watch on the entry node stopped the load (a worker cancelled in a pause throws): the report says why below.
+        }
+
         // After the last request: the counters to check against what eval counted.
         await SampleOnceAsync(cancellationToken);
         if (_entryLost is { } lost)
