@@ -44,9 +44,7 @@ public sealed class WebUiTests
     {
         await using var node = await TestNode.StartAsync();
         using var client = node.CreateClient();
-        var html = await client.GetStringAsync("/app/", Ct);
-        var script = System.Text.RegularExpressions.Regex.Match(html, "src=\"(/app/assets/[^\"]+\\.js)\"").Groups[1].Value;
-        Assert.NotEmpty(script);
+        var script = await ScriptOfIndexAsync(client);
 
         var response = await client.GetAsync(script, Ct);
 
@@ -60,9 +58,7 @@ public sealed class WebUiTests
     {
         await using var node = await TestNode.StartAsync();
         using var client = node.CreateClient();
-        var html = await client.GetStringAsync("/app/", Ct);
-        var script = System.Text.RegularExpressions.Regex.Match(html, "src=\"(/app/assets/[^\"]+\\.js)\"").Groups[1].Value;
-        Assert.NotEmpty(script);
+        var script = await ScriptOfIndexAsync(client);
 
         using var plain = await client.GetAsync(script, Ct);
         var plainBytes = await plain.Content.ReadAsByteArrayAsync(Ct);
@@ -110,6 +106,15 @@ public sealed class WebUiTests
         Assert.Equal("no-cache", response.Headers.CacheControl?.ToString());
         Assert.Equal("DENY", response.Headers.GetValues("X-Frame-Options").Single());
         Assert.Contains("<div id=\"root\">", html, StringComparison.Ordinal);
+    }
+
+    /// <summary>The path of the script index.html loads.</summary>
+    private static async Task<string> ScriptOfIndexAsync(HttpClient client)
+    {
+        var html = await client.GetStringAsync("/app/", Ct);
+        var script = System.Text.RegularExpressions.Regex.Match(html, "src=\"(/app/assets/[^\"]+\\.js)\"").Groups[1].Value;
+        Assert.NotEmpty(script);
+        return script;
     }
 
     private static byte[] Gunzip(byte[] compressed)
