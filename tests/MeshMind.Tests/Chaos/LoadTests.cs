@@ -1,5 +1,6 @@
 using System.Net;
 using MeshMind.Testing.Load;
+using MeshMind.Tests.Support;
 using static MeshMind.Tests.Llm.LlmNodes;
 
 namespace MeshMind.Tests.Chaos;
@@ -16,6 +17,7 @@ public sealed class LoadTests
     private const int Idle = 300;
     private static readonly LoadApi[] s_apis = [LoadApi.Ollama, LoadApi.Seed, LoadApi.OpenAi];
 
+
     [Fact]
     public async Task ConcurrentStreamedChats_ThroughADelegatingNode_EveryOneEndsWithTheWholeReply()
     {
@@ -25,8 +27,9 @@ public sealed class LoadTests
         // A model's pace: each reply lasts about a second, so all the chats are in flight together.
         options.TokensPerSecond = 20;
         await using var ollama = await FixtureAsync(options);
-        await using var host = await StartAsync("h", ollama.BaseAddress.ToString());
-        await using var delegator = await StartAsync("t", NoLlm, [host]);
+        using var logs = new TempDirectory();
+        await using var host = await StartAsync("h", ollama.BaseAddress.ToString(), extra: LinkLog(logs.Combine("h.log")));
+        await using var delegator = await StartAsync("t", NoLlm, [host], LinkLog(logs.Combine("t.log")));
         await UntilRoutableAsync(delegator, host);
         using var client = await delegator.CreateLoggedInClientAsync();
         var bodies = s_apis.ToDictionary(api => api, api => LoadChat.Body(api, Model, "hello"));
@@ -34,7 +37,9 @@ public sealed class LoadTests
         var results = await Task.WhenAll(Enumerable.Range(0, Chats).Select(i =>
             LoadChat.SendAsync(client, delegator.BaseAddress, s_apis[i % s_apis.Length], bodies[s_apis[i % s_apis.Length]], reply, Ct)));
 
-        Assert.Empty(results.Where(r => !r.Ok).Select(r => $"{r.Api}: {r.Error}"));
+        var failed = results.Where(r => !r.Ok).Select(r => $"{r.Api}: {r.Error}").ToList();
+        Assert.True(failed.Count == 0, $"{failed.Count} chats failed, the first: {failed.FirstOrDefault()}\n"
+            + $"--- the delegating node's log:\n{ReadShared(logs.Combine("t.log"))}\n--- the host's log:\n{ReadShared(logs.Combine("h.log"))}");
         Assert.All(results, r => Assert.Equal(20, r.Tokens));
         Assert.Equal(Chats, ollama.Completed);
     }
@@ -61,6 +66,19 @@ public sealed class LoadTests
         Assert.Equal(HttpStatusCode.OK, status.StatusCode);
         Assert.Empty(chats.Where(r => !r.Ok).Select(r => $"{r.Api}: {r.Error}"));
         Assert.Empty(idle.OpenFailures);
+    }
+
+    /// <summary>Logs links coming and going to <paramref name="path"/>, so a failure shows whether the host's link dropped under the load.</summary>
+    private static Dictionary<string, string?> LinkLog(string path) => new()
+    {
+        ["Telemetry:LogFile"] = path,
+        ["Logging:LogLevel:MeshMind.Mesh.Links"] = "Information",
+    };
+
+    private static string ReadShared(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        return new StreamReader(stream).ReadToEnd();
     }
 
     private static string Words(int count) => string.Join(' ', Enumerable.Range(1, count).Select(i => $"w{i}"));

@@ -347,6 +347,46 @@ public sealed class LlmSchedulerTests
     }
 
     [Fact]
+    public async Task HostsGoneBriefly_AWaitingChatKeepsItsPlaceUntilOneComesBack_ButNotPastTheGrace_AndANewChatFailsAtOnce()
+    {
+        using var scheduler = Scheduler();
+        var hosts = new List<LlmCandidate> { Host("a", 1) };
+        var gone = false;
+        IReadOnlyList<LlmCandidate> Candidates() =>
+            gone ? throw new LlmUnavailableException("No LLM is reachable in the mesh", reason: LlmUnavailableException.NoLlm) : hosts;
+        LlmScheduler.Waiting Waiting() => new("", Model, [new LlmMessage(LlmMessage.User, "hi")], null, Candidates, null, first: false);
+        var running = await scheduler.AcquireAsync(Waiting(), Ct);
+        var back = scheduler.AcquireAsync(Waiting(), Ct);
+        var late = scheduler.AcquireAsync(Waiting(), Ct);
+
+        gone = true; // the host's link dropped
+        _time.Advance(TimeSpan.FromMilliseconds(300));
+        Assert.Equal(2, scheduler.Queued);
+        var arriving = await Assert.ThrowsAsync<LlmUnavailableException>(() => scheduler.AcquireAsync(Waiting(), Ct));
+        Assert.Equal(LlmUnavailableException.NoLlm, arriving.Reason);
+
+        gone = false; // and came back
+        running.Dispose();
+        using var served = await back.WaitAsync(TimeSpan.FromSeconds(10), Ct);
+        Assert.Equal("a", served.NodeId);
+        Assert.Equal(1, scheduler.Queued);
+
+        gone = true; // gone again, now for good
+        _time.Advance(TimeSpan.FromMilliseconds(250)); // the scheduler looks again while chats wait, and sees the host gone
+        for (var waited = TimeSpan.Zero; waited < LlmScheduler.HostGoneGrace - TimeSpan.FromMilliseconds(500); waited += TimeSpan.FromMilliseconds(250))
+        {
+            _time.Advance(TimeSpan.FromMilliseconds(250));
+        }
+
+        Assert.Equal(1, scheduler.Queued);
+        _time.Advance(TimeSpan.FromMilliseconds(250));
+        _time.Advance(TimeSpan.FromMilliseconds(250));
+        var failure = await Assert.ThrowsAsync<LlmUnavailableException>(() => late.WaitAsync(TimeSpan.FromSeconds(10), Ct));
+        Assert.Equal(LlmUnavailableException.NoLlm, failure.Reason);
+        Assert.Equal(0, scheduler.Queued);
+    }
+
+    [Fact]
     public async Task AHostAlreadyLoadingTheModel_IsPreferredToStartingASecondLoad()
     {
         using var scheduler = Scheduler();

@@ -30,6 +30,13 @@ internal sealed partial class LlmScheduler : IAnswerObserver, IDisposable
 
     private static readonly TimeSpan s_repump = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>
+    /// How long a waiting chat outlives the hosts it was waiting for: when the last one that serves its model goes (its link
+    /// dropped, it lost the model), the chat keeps its place this long in case one comes back, as a link does within a second
+    /// of a blip. A chat that arrives when no host serves its model fails at once.
+    /// </summary>
+    public static readonly TimeSpan HostGoneGrace = TimeSpan.FromSeconds(10);
+
     private readonly IHostSlots _slots;
     private readonly LlmOptions _options;
     private readonly TimeProvider _time;
@@ -143,10 +150,20 @@ internal sealed partial class LlmScheduler : IAnswerObserver, IDisposable
                 }
                 catch (LlmUnavailableException ex)
                 {
+                    if (HostMayReturn(waiting, ex, now))
+                    {
+                        // Its hosts went away while it waited: a link that dropped comes back in a moment, so it waits on.
+                        Wait(waiting);
+                        continue;
+                    }
+
                     _queue.Remove(waiting.Client, waiting, served: false);
                     done.Add((waiting, null, ex));
                     continue;
                 }
+
+                waiting.SawHost = true;
+                waiting.HostsGoneAt = null;
 
                 var home = StickyHost(waiting, candidates);
                 var (best, view, estimate) = Cheapest(waiting, candidates, home, ahead, now);
@@ -236,6 +253,19 @@ internal sealed partial class LlmScheduler : IAnswerObserver, IDisposable
         {
             waiting.Queued?.Invoke(position);
         }
+    }
+
+    /// <summary>Whether <paramref name="waiting"/>, whose hosts are gone (<paramref name="gone"/>), keeps its place (see <see cref="HostGoneGrace"/>).</summary>
+    private static bool HostMayReturn(Waiting waiting, LlmUnavailableException gone, DateTimeOffset now)
+    {
+        if (!waiting.SawHost || gone.Reason is not (LlmUnavailableException.NoLlm or LlmUnavailableException.UnknownModel
+            or LlmUnavailableException.HostUnavailable))
+        {
+            return false;
+        }
+
+        waiting.HostsGoneAt ??= now;
+        return now - waiting.HostsGoneAt.Value < HostGoneGrace;
     }
 
     /// <summary>The host that served <paramref name="waiting"/>'s previous turn, if it is still among its candidates.</summary>
@@ -358,6 +388,12 @@ internal sealed partial class LlmScheduler : IAnswerObserver, IDisposable
         public DateTimeOffset EnqueuedAt { get; set; }
 
         public int Position { get; set; }
+
+        /// <summary>It has had a host that serves its model while it waited.</summary>
+        public bool SawHost { get; set; }
+
+        /// <summary>When its last host went away, while none has come back (see <see cref="HostGoneGrace"/>).</summary>
+        public DateTimeOffset? HostsGoneAt { get; set; }
 
         public TaskCompletionSource<Dispatch> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
