@@ -341,7 +341,55 @@ internal sealed partial class EvalRunner
             {
                 _samples.Enqueue(NodeSample.Down(t, target.Name, phase));
             }
-        }));
+        }).Append(_options.Lab is null ? SamplePeersAsync(t, phase, cancellationToken) : Task.CompletedTask));
+    }
+
+    /// <summary>
+    /// Against one node of a mesh (<c>--node</c>), the other nodes' CPU, memory and network bytes as each reports its own
+    /// to the entry node (<c>GET /api/resources</c>); eval holds no key for them, so their <c>/metrics</c> are out of reach.
+    /// </summary>
+    private async Task SamplePeersAsync(long t, string phase, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(TimeSpan.FromSeconds(3));
+            using var response = await Entry.Client.GetAsync("/api/resources", timeout.Token);
+            if (!response.IsSuccessStatusCode)
+            {
+                return; // an older node without the route: its peers' resources are not measured
+            }
+
+            using var json = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync(timeout.Token));
+            foreach (var node in json.RootElement.GetProperty("nodes").EnumerateArray().Skip(1))
+            {
+                var name = PeerName(node.GetProperty("node_id").GetString() ?? "", node.GetProperty("name").GetString() ?? "");
+                var channels = node.GetProperty("network_bytes").EnumerateObject().ToDictionary(c => c.Name, c => c.Value.GetDouble());
+                _samples.Enqueue(new NodeSample(t, name, phase, true, node.GetProperty("cpu_seconds").GetDouble(),
+                    node.GetProperty("working_set_bytes").GetDouble(), channels, 0, 0, 0, 0));
+            }
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException
+            or KeyNotFoundException or InvalidOperationException)
+        {
+            // The entry node's own sample says whether it answered; a peer missing from one reading has no sample then.
+        }
+    }
+
+    /// <summary>A peer's name in the report: its own, unless the entry or another peer already goes by it.</summary>
+    private string PeerName(string nodeId, string name)
+    {
+        lock (_peerNames)
+        {
+            if (_peerNames.TryGetValue(nodeId, out var known))
+            {
+                return known;
+            }
+
+            var unique = name == Entry.Name || _peerNames.ContainsValue(name) ? $"{name} ({nodeId[..Math.Min(6, nodeId.Length)]})" : name;
+            _peerNames[nodeId] = unique;
+            return unique;
+        }
     }
 
     private static async Task Pause(TimeSpan delay, CancellationToken cancellationToken)

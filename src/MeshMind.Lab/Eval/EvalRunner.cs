@@ -24,6 +24,7 @@ internal sealed partial class EvalRunner
     private readonly TextWriter _out;
     private readonly ConcurrentQueue<Operation> _operations = new();
     private readonly ConcurrentQueue<NodeSample> _samples = new();
+    private readonly Dictionary<string, string> _peerNames = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<LabEvent> _events = new();
     private readonly List<string> _notes = [];
     private readonly List<string> _versions = [];

@@ -37,6 +37,33 @@ internal sealed class TrafficMetrics
     /// <summary>A channel whose owner keeps running totals; read whenever the counter is observed.</summary>
     public void Observe(string channel, Func<(long In, long Out)> totals) => _observed[channel] = totals;
 
+    /// <summary>Every channel's bytes so far, keyed <c>channel.direction</c> (<c>"links.in"</c>), in key order.</summary>
+    public IReadOnlyDictionary<string, long> Totals()
+    {
+        var totals = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        foreach (var measurement in ReadAll())
+        {
+            string? channel = null, direction = null;
+            foreach (var tag in measurement.Tags)
+            {
+                (channel, direction) = tag.Key switch
+                {
+                    "channel" => (tag.Value as string, direction),
+                    "direction" => (channel, tag.Value as string),
+                    _ => (channel, direction),
+                };
+            }
+
+            if (channel is not null && direction is not null)
+            {
+                var key = $"{channel}.{direction}";
+                totals[key] = totals.GetValueOrDefault(key) + measurement.Value;
+            }
+        }
+
+        return totals;
+    }
+
     private IEnumerable<Measurement<long>> ReadAll()
     {
         foreach (var measurement in _events.Observe())

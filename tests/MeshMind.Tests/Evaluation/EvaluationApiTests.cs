@@ -79,8 +79,10 @@ public sealed class EvaluationApiTests
     public async Task Start_RunsEvalAgainstThisNode_SecondStart409_ReportAndResultsServed_KeyRemovedAfter()
     {
         await using var ollama = await FixtureAsync(new() { TokenDelay = TimeSpan.FromMilliseconds(5) });
-        await using var node = await StartAsync("solo", ollama.BaseAddress.ToString());
+        await using var peer = await StartAsync("bravo", NoLlm);
+        await using var node = await StartAsync("solo", ollama.BaseAddress.ToString(), [peer]);
         await UntilLocalLlmAsync(node);
+        await UntilLinkedAsync(node, peer);
         using var client = await node.CreateLoggedInClientAsync();
 
         var started = await client.PostAsJsonAsync("/api/evaluations", new { duration_seconds = 10 }, Ct);
@@ -128,6 +130,10 @@ public sealed class EvaluationApiTests
         Assert.True(json.GetProperty("latency").GetProperty("paths").GetProperty("files").GetProperty("count").GetInt32() > 0);
         // The node answered its chats itself, and eval names it.
         Assert.Equal("solo", Assert.Single(json.GetProperty("latency").GetProperty("chat_hosts").EnumerateArray()).GetProperty("host").GetString());
+        // Eval holds a key for this node only; the peer's CPU and memory come as the peer reports them to it (/api/resources).
+        var resources = json.GetProperty("resources").GetProperty("nodes").EnumerateArray().ToDictionary(n => n.GetProperty("node").GetString()!);
+        Assert.Equal(["bravo", "solo"], resources.Keys.Order(StringComparer.Ordinal));
+        Assert.True(resources["bravo"].GetProperty("max_memory_mb").GetDouble() > 1, resources["bravo"].ToString());
 
         // The list holds it, and the node starts another run once this one is over.
         var list = await client.GetFromJsonAsync<JsonElement>("/api/evaluations", Ct);

@@ -1,8 +1,12 @@
+using MeshMind.Diagnostics.Resources;
 using MeshMind.Mesh.Transport;
 
 namespace MeshMind.Diagnostics.ReachBack;
 
-/// <summary><c>POST /mesh/reach-back</c> on the mesh port, for admitted peers: dial the asking peer back and say whether it got through (<see cref="ReachBackResponder"/>).</summary>
+/// <summary>
+/// The doctor's peer endpoints, for admitted peers: <c>POST /mesh/reach-back</c> dials the asking peer back and says whether it
+/// got through (<see cref="ReachBackResponder"/>); <c>GET /mesh/resources</c> is this node's process figures (<see cref="ResourceMeter"/>).
+/// </summary>
 internal static class ReachBackEndpoints
 {
     public static IEndpointRouteBuilder MapPeerDiagnostics(this IEndpointRouteBuilder peers)
@@ -15,6 +19,7 @@ internal static class ReachBackEndpoints
                 ? Results.StatusCode(StatusCodes.Status429TooManyRequests)
                 : Results.Json(answer, DiagnosticsJsonContext.Default.ReachBackResponse);
         });
+        peers.MapGet("/mesh/resources", (ResourceMeter meter) => Results.Json(meter.Read(), DiagnosticsJsonContext.Default.NodeResources));
         return peers;
     }
 }
