@@ -7,6 +7,9 @@
 #   win-x64, osx-arm64       trimmed, self-contained single file (ReadyToRun): Native AOT links with the target OS's
 #                            own tools, so it cannot be made here; README.md ("Building a binary") says how to make
 #                            those on Windows and on a Mac
+# Beside each node it writes meshmind-lab-VERSION-TARGET, the optional program behind `meshmind lab`, `meshmind eval` and
+# the Evaluate screen (a self-contained, compressed single file: it draws with SkiaSharp's native library, so it is
+# neither trimmed nor AOT-compiled); a node finds it beside itself under that name or as meshmind-lab.
 # Writes meshmind-VERSION-TARGET (.exe for Windows) and SHA256SUMS (`sha256sum -c SHA256SUMS` checks them), runs
 # scripts/aot-smoke.sh on the Linux binaries this machine can run (linux-arm64 through qemu-aarch64-static when
 # installed), and ends with a table of sizes.
@@ -85,6 +88,11 @@ for target in "${targets[@]}"; do
   suffix=""; [[ $target == win-* ]] && suffix=.exe
   [ -f "$staging/$target/meshmind$suffix" ] || { echo "release: $target produced no meshmind$suffix" >&2; exit 1; }
   cp "$staging/$target/meshmind$suffix" "$out/meshmind-$version-$target$suffix"
+  dotnet publish src/MeshMind.Lab -c Release -r "$target" --self-contained -p:PublishSingleFile=true \
+    -p:IncludeNativeLibrariesForSelfExtract=true -p:EnableCompressionInSingleFile=true -p:DebugType=none \
+    -p:Version="$version" -o "$staging/lab-$target" -nologo -v:minimal
+  [ -f "$staging/lab-$target/meshmind-lab$suffix" ] || { echo "release: $target produced no meshmind-lab$suffix" >&2; exit 1; }
+  cp "$staging/lab-$target/meshmind-lab$suffix" "$out/meshmind-lab-$version-$target$suffix"
   echo "release: $target done in $((SECONDS - start)) s"
 done
 rm -rf "$staging"

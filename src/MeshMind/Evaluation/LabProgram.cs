@@ -11,20 +11,37 @@ namespace MeshMind.Evaluation;
 /// draws its plots with ScottPlot (SkiaSharp, a native library), records latencies with HdrHistogram and shows progress with
 /// Spectre.Console: none of that belongs in a node, whose Native AOT publish stays free of them and of their trim warnings.
 /// </remarks>
-internal sealed class LabProgram(string directory)
+/// <param name="directory">The folder it is looked for in.</param>
+/// <param name="nodeFile">The node's own file name, which a release's copy of it is named after (see <see cref="Find"/>).</param>
+internal sealed class LabProgram(string directory, string? nodeFile = null)
 {
     public const string Name = "meshmind-lab";
+    private readonly string? _nodeFile = nodeFile ?? (Environment.ProcessPath is { } path ? Path.GetFileName(path) : null);
 
     /// <summary>The folder it is looked for in: the node's own (<see cref="AppContext.BaseDirectory"/>) unless a test says otherwise.</summary>
     public string Directory => directory;
 
     /// <summary>Its path (a native executable, or a .dll run with <c>dotnet</c>), or null when it is not installed.</summary>
-    public string? Find() => new[] { Name, Name + ".exe", Name + ".dll" }.Select(f => Path.Combine(directory, f)).FirstOrDefault(File.Exists);
+    /// <remarks>
+    /// Besides <c>meshmind-lab</c> it is found under the name a release gives it next to the node's: beside
+    /// <c>meshmind-1.2.0-linux-x64</c>, <c>meshmind-lab-1.2.0-linux-x64</c> (<c>scripts/release.sh</c> writes both), so the two
+    /// downloaded files work side by side without renaming.
+    /// </remarks>
+    public string? Find()
+    {
+        string[] names = [Name, Name + ".exe", Name + ".dll"];
+        if (_nodeFile is { } node && node.StartsWith("meshmind-", StringComparison.OrdinalIgnoreCase) && !node.StartsWith(Name, StringComparison.OrdinalIgnoreCase))
+        {
+            names = [.. names, Name + node["meshmind".Length..]];
+        }
+
+        return names.Select(f => Path.Combine(directory, f)).FirstOrDefault(File.Exists);
+    }
 
     /// <summary>What to tell a person when <see cref="Find"/> found nothing.</summary>
     public string Missing(string what) =>
-        $"{what}: {Name} is not installed beside this node ({directory}); publish it there with "
-        + $"`dotnet publish src/MeshMind.Lab -c Release -o {directory}` (see README, \"Evaluation\")";
+        $"{what}: {Name} is not installed beside this node ({directory}); put the release's {Name} file for this system there, "
+        + $"or publish it there with `dotnet publish src/MeshMind.Lab -c Release -o {directory}` (see README, \"Evaluation\")";
 
     /// <summary>How to start <paramref name="program"/> (from <see cref="Find"/>): directly, or a .dll with the <c>dotnet</c> host.</summary>
     public static ProcessStartInfo StartInfo(string program)
