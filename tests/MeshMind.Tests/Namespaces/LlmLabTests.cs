@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using MeshMind.Tests.Llm;
 using MeshMind.Testing.Chaos;
@@ -278,6 +279,53 @@ public sealed class LlmLabTests
         Assert.Equal(b.NodeId, HostId(start));
         Assert.Equal("done", Type(events[^1]));
         await Task.WhenAll(running);
+    }
+
+    [Fact]
+    public async Task FollowUps_GoBackToTheHostThatHasTheirConversation_ThoughAFasterHostIsFree()
+    {
+        await using var lab = await Labs.CreateAsync();
+        var network = await lab.AddSwitchAsync(31);
+        // b decodes twice as fast as a; both process prompts at 1,000 tokens a second and keep each conversation's prefix.
+        string[] Gpu(int tokensPerSecond) =>
+            ["--gpu-slots", "1", "--gpu-tokens-per-second", tokensPerSecond.ToString(CultureInfo.InvariantCulture), "--reply", string.Join(' ', Enumerable.Range(1, 10).Select(i => $"w{i}"))];
+        var environment = new Dictionary<string, string>(s_fast) { ["MESHMIND__Llm__MaxParallel"] = "1" };
+        var nodes = new List<LabNode>();
+        foreach (var (number, name, tokensPerSecond) in new[] { (11, "a", 10), (12, "b", 20), (13, "thin", 0) })
+        {
+            var host = await lab.AddHostAsync(network, number);
+            var ollama = tokensPerSecond > 0 ? (await lab.StartFakeOllamaAsync(host, TimeSpan.Zero, [Model], Gpu(tokensPerSecond), Ct)).BaseAddress.ToString() : LlmNodes.NoLlm;
+            nodes.Add(await lab.StartNodeAsync(host, name, Secret, ["--ollama-url", ollama], environment, Ct));
+        }
+
+        var (a, b, thin) = (nodes[0], nodes[1], nodes[2]);
+        await Labs.WaitForFullMeshAsync(nodes);
+        var both = new[] { a.NodeId!, b.NodeId! }.Order(StringComparer.Ordinal).ToList();
+        await Wait.UntilAsync(async () => (await HostsOfModelAsync(thin)).SequenceEqual(both), Labs.Timeout, "thin to see the model on a and b");
+
+        // A conversation with a long prompt (2,000 tokens) begun on each host.
+        var conversations = new List<(string Id, string Host)>();
+        foreach (var host in new[] { a, b })
+        {
+            var first = await thin.PostJsonAsync("/api/chat", JsonSerializer.Serialize(new { message = $"about {host.Name}: " + new string('x', 8_000), host = host.NodeId }),
+                s_requestLimit, cancellationToken: Ct);
+            Assert.True(first is { Completed: true, Status: 200 }, $"{first.Status} {first.Body}");
+            Assert.Equal(host.NodeId, HostId(Json(first)));
+            conversations.Add((Json(first).GetProperty("conversation_id").GetString()!, host.NodeId!));
+        }
+
+        // Their follow-ups, one at a time, free to go anywhere: b is free and decodes faster, but only the host that has the
+        // conversation skips its 2 s prompt, so each goes back to its own (with Llm:StickyConversations=false a's goes to b).
+        for (var turn = 1; turn <= 2; turn++)
+        {
+            foreach (var (conversation, home) in conversations)
+            {
+                var response = await thin.PostJsonAsync("/api/chat", JsonSerializer.Serialize(new { message = $"and then ({turn})?", conversation_id = conversation }),
+                    s_requestLimit, cancellationToken: Ct);
+                Assert.True(response is { Completed: true, Status: 200 }, $"{response.Status} {response.Body}");
+                Assert.True(HostId(Json(response)) == home, $"turn {turn} of the conversation begun on {home[..8]} went to {HostId(Json(response))[..8]}");
+            }
+        }
     }
 
     /// <summary>Completes <paramref name="queued"/> when <paramref name="line"/> is a chat's queued event.</summary>
