@@ -23,7 +23,7 @@ using MeshMind.Bench.Models;
 //                                                 upload/download of a large file, direct and through a peer; listing latency
 //   search [--nodes 5] [--files 200] [--max-kib 256] [--queries 200] [--hung-queries 10]
 //                                                 issue 19: indexing MB/s, /api/search p50/p95 and recall@10 vs one index, a hung peer
-//   modelcopy [--size-mib 1024] [--runs 3] [--sources 1]  a model copied between nodes (from N holders at once) vs a proxied file of the same size; resume after kill -9
+//   modelcopy [--size-mib 1024] [--runs 3] [--sources 1] [--netns]  a model copied between nodes (from N holders at once) vs a proxied file of the same size; resume after kill -9; --netns: between two namespace hosts (root)
 //   routing [BenchmarkDotNet options]             cost of ranking LLM hosts (BenchmarkDotNet, in process)
 //   perf-middleware [--rounds 5] [--seconds 10] [--concurrency 32] [--warmup-seconds 3] [--pin 1]
 //                                                 requests/s and CPU per request of GET /api/status with and without PerfMiddleware
@@ -68,7 +68,7 @@ static int Usage()
     Console.Error.WriteLine("                          [--long-tokens N] [--long-runs N] [--rates R1,R2,...] [--paced-seconds S] [--paced-runs N] [--failovers N]");
     Console.Error.WriteLine("                          [--model-rate TOKENS_PER_S] [--model-requests N] [--load-seconds S]");
     Console.Error.WriteLine("       MeshMind.Bench files [--size-mib N] [--runs N] [--peers N] [--files N] [--listings N] [--stale-runs N] [--cold-runs N] [--settle 0|1]");
-    Console.Error.WriteLine("       MeshMind.Bench modelcopy [--size-mib N] [--runs N] [--sources N]");
+    Console.Error.WriteLine("       MeshMind.Bench modelcopy [--size-mib N] [--runs N] [--sources N] [--netns]");
     Console.Error.WriteLine("       MeshMind.Bench search [--nodes N] [--files N] [--max-kib N] [--queries N] [--hung-queries N]");
     Console.Error.WriteLine("       MeshMind.Bench routing [BenchmarkDotNet options, e.g. --filter '*Rank*']");
     Console.Error.WriteLine("       MeshMind.Bench schedule [--rounds N] [--seconds S] [--moderate-users N] [--overload-users N] [--reply-tokens N] [--think-ms MS] [--overload-think-ms MS] [--document-chars N] [--hosts mixed|equal] [--strategies meshmind,meshmind-not-sticky,least-connections,round-robin,local-first]");

@@ -29,6 +29,11 @@ internal static class ModelCopyBenchmark
         var sizeMib = BenchArgs.Int(options, "--size-mib", 1024);
         var runs = BenchArgs.Int(options, "--runs", 3);
         var sources = BenchArgs.Int(options, "--sources", 1);
+        if (options.Contains("--netns"))
+        {
+            return await NamespaceModelCopyBenchmark.RunAsync(sizeMib, runs);
+        }
+
         var cancellationToken = CancellationToken.None;
         Console.WriteLine($"load average at start: {File.ReadAllText("/proc/loadavg").Trim()}");
         var root = Directory.CreateTempSubdirectory("meshmind-bench-models-").FullName;
@@ -155,7 +160,7 @@ internal static class ModelCopyBenchmark
     private sealed record RunningCopy(Task<HttpResponseMessage> Response, System.Threading.Channels.Channel<JsonElement> Lines);
 
     /// <summary>Writes <paramref name="name"/> into an Ollama models directory: a config, one blob of random MiBs, the manifest. Returns the blob's digest.</summary>
-    private static string WriteModel(string modelsDir, string name, int sizeMib)
+    internal static string WriteModel(string modelsDir, string name, int sizeMib)
     {
         var blobs = Path.Combine(modelsDir, "blobs");
         Directory.CreateDirectory(blobs);
@@ -185,7 +190,7 @@ internal static class ModelCopyBenchmark
         return digest;
     }
 
-    private static void Uninstall(string modelsDir, string weights)
+    internal static void Uninstall(string modelsDir, string weights)
     {
         foreach (var path in new[] { FakeOllamaServer.BlobPath(modelsDir, weights), FakeOllamaServer.ManifestPath(modelsDir, Model) })
         {
