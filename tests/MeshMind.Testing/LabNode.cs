@@ -171,27 +171,35 @@ public sealed class LabNode : IAsyncDisposable
     }
 
     /// <summary>Uploads a file from this machine's disk (namespaces share the file system) as multipart field <c>file</c>; returns the HTTP status.</summary>
-    public async Task<int> UploadAsync(string localPath, string fileName, CancellationToken cancellationToken = default)
+    public Task<int> UploadAsync(string localPath, string fileName, CancellationToken cancellationToken = default) =>
+        UploadAsync(localPath, fileName, null, cancellationToken);
+
+    /// <summary>The same, for an upload that may take longer than the usual 3 s: up to <paramref name="timeout"/>.</summary>
+    public async Task<int> UploadAsync(string localPath, string fileName, TimeSpan? timeout, CancellationToken cancellationToken = default)
     {
         if (!await LogInAsync(cancellationToken))
         {
             return 0;
         }
 
-        var (_, output, _) = await CurlAsync(["-b", CookieJar, "-o", "/dev/null", "-w", "%{http_code}", "-F", $"file=@{localPath};filename={fileName}",
+        var (_, output, _) = await CurlAsync([.. MaxTime(timeout), "-b", CookieJar, "-o", "/dev/null", "-w", "%{http_code}", "-F", $"file=@{localPath};filename={fileName}",
             "http://127.0.0.1:8080/api/upload"], cancellationToken);
         return int.TryParse(output.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var status) ? status : 0;
     }
 
     /// <summary>GETs <paramref name="path"/> into a file on this machine's disk; returns the HTTP status (0 when the transfer failed).</summary>
-    public async Task<int> DownloadAsync(string path, string outputPath, CancellationToken cancellationToken = default)
+    public Task<int> DownloadAsync(string path, string outputPath, CancellationToken cancellationToken = default) =>
+        DownloadAsync(path, outputPath, null, cancellationToken);
+
+    /// <summary>The same, for a download that may take longer than the usual 3 s: up to <paramref name="timeout"/>.</summary>
+    public async Task<int> DownloadAsync(string path, string outputPath, TimeSpan? timeout, CancellationToken cancellationToken = default)
     {
         if (!await LogInAsync(cancellationToken))
         {
             return 0;
         }
 
-        var (_, output, _) = await CurlAsync(["-b", CookieJar, "-o", outputPath, "-w", "%{http_code}", "http://127.0.0.1:8080" + path], cancellationToken);
+        var (_, output, _) = await CurlAsync([.. MaxTime(timeout), "-b", CookieJar, "-o", outputPath, "-w", "%{http_code}", "http://127.0.0.1:8080" + path], cancellationToken);
         // -w prints the status also when curl reports an HTTP error; "000" (0) when nothing came back.
         return int.TryParse(output.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var status) ? status : 0;
     }
@@ -220,6 +228,10 @@ public sealed class LabNode : IAsyncDisposable
             "-d", $$"""{"username":"admin","password":"{{Password}}"}""", "http://127.0.0.1:8080/api/auth/login"], cancellationToken);
         return login == 0;
     }
+
+    /// <summary>curl's <c>-m</c> for a transfer that may take longer than the usual 3 s (the last <c>-m</c> given is the one curl keeps).</summary>
+    private static string[] MaxTime(TimeSpan? timeout) =>
+        timeout is { } t ? ["-m", Math.Ceiling(t.TotalSeconds).ToString(CultureInfo.InvariantCulture)] : [];
 
     private Task<(int, string, string)> CurlAsync(IEnumerable<string> arguments, CancellationToken cancellationToken) =>
         Command.RunAsync("ip", ["netns", "exec", Host.Namespace, "curl", "-s", "-f", "-m", "3", .. arguments], cancellationToken);

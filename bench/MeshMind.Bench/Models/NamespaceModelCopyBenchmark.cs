@@ -41,7 +41,13 @@ internal static class NamespaceModelCopyBenchmark
         {
             var host = await lab.AddHostAsync(network, number);
             var ollama = await lab.StartFakeOllamaAsync(host, TimeSpan.Zero, models: null, extraArguments: ["--models-dir", models], cancellationToken);
-            var environment = new Dictionary<string, string> { ["MESHMIND__Llm__OllamaModelsDir"] = models, ["MESHMIND__Llm__ProbeInterval"] = "00:00:01" };
+            var environment = new Dictionary<string, string>
+            {
+                ["MESHMIND__Llm__OllamaModelsDir"] = models,
+                ["MESHMIND__Llm__ProbeInterval"] = "00:00:01",
+                // The shared file is as large as the model, and multipart adds a little: room above the 2 GiB default.
+                ["MESHMIND__Files__MaxUploadBytes"] = (((long)sizeMib << 20) + (1L << 30)).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            };
             nodes.Add(await lab.StartNodeAsync(host, name, Secret, ["--ollama-url", ollama.BaseAddress.ToString()], environment, cancellationToken));
         }
 
@@ -63,7 +69,7 @@ internal static class NamespaceModelCopyBenchmark
             }
         }
 
-        var uploaded = await alpha.UploadAsync(content, FileName, cancellationToken);
+        var uploaded = await alpha.UploadAsync(content, FileName, s_limit, cancellationToken);
         File.Delete(content);
         if (uploaded is not (200 or 201))
         {
@@ -115,7 +121,7 @@ internal static class NamespaceModelCopyBenchmark
     private static async Task<double> DownloadAsync(LabNode node, string path, int sizeMib, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
-        var status = await node.DownloadAsync(path, "/dev/null", cancellationToken);
+        var status = await node.DownloadAsync(path, "/dev/null", s_limit, cancellationToken);
         var seconds = clock.Elapsed.TotalSeconds;
         return status == 200 ? seconds : throw new InvalidOperationException($"the proxied download of {sizeMib} MiB answered {status}");
     }

@@ -18,6 +18,13 @@ internal sealed class LlmOptions
     /// <summary>The most bytes per second a model copy to this node takes from the LAN; 0: as fast as it goes.</summary>
     public long ModelCopyBytesPerSecond { get; set; }
 
+    /// <summary>
+    /// How long a source of a model copy may send nothing in the middle of a range before it is dropped (its blocks go to the
+    /// other holders; with none left the copy ends with an error and can be resumed). A holder whose network went silent
+    /// otherwise holds the copy until TCP gives up, which can take hours.
+    /// </summary>
+    public TimeSpan ModelCopyStallTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>The local backend's protocol: <c>ollama</c> (at <see cref="OllamaUrl"/>) or <c>openai</c> (at <see cref="OpenAiUrl"/>).</summary>
     public string Backend { get; set; } = "ollama";
 

@@ -52,6 +52,7 @@ internal sealed class LlmOptionsValidator : IValidateOptions<LlmOptions>
         errors.Range("Llm:LoadTimeout", options.LoadTimeout, TimeSpan.FromMilliseconds(100), TimeSpan.FromHours(1));
         errors.Text("Llm:DefaultModel", options.DefaultModel, 200, required: false);
         errors.Text("Llm:OllamaModelsDir", options.OllamaModelsDir, 4096, required: false);
+        errors.Range("Llm:ModelCopyStallTimeout", options.ModelCopyStallTimeout, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(10));
         if (options.ModelCopyBytesPerSecond < 0)
         {
             errors.Add("Llm:ModelCopyBytesPerSecond", "must be 0 (no limit) or a number of bytes per second");

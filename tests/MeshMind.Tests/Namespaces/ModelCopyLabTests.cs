@@ -101,6 +101,67 @@ public sealed class ModelCopyLabTests
             await File.ReadAllBytesAsync(FakeOllamaServer.BlobPath(Path.Combine(lab.Root, "models-bravo"), weightsDigest), Ct))));
     }
 
+    [Fact]
+    public async Task HolderFallsSilentMidCopy_TheCopyEndsWithAClearError_WithinTheStallTimeout_AndResumesOnceItIsBack()
+    {
+        await using var lab = await Labs.CreateAsync();
+        var network = await lab.AddSwitchAsync(34);
+        var weights = new byte[WeightBytes];
+        new Random(34).NextBytes(weights);
+        var weightsDigest = "sha256:" + Convert.ToHexStringLower(SHA256.HashData(weights));
+        var nodes = new List<LabNode>();
+        string? manifestDigest = null;
+        foreach (var (number, name, holds) in new[] { (11, "alpha", true), (12, "bravo", false) })
+        {
+            var host = await lab.AddHostAsync(network, number);
+            var models = Path.Combine(lab.Root, "models-" + name);
+            Directory.CreateDirectory(Path.Combine(models, "blobs"));
+            manifestDigest = holds ? FakeOllamaServer.WriteModel(models, Model, [("application/vnd.ollama.image.model", weights)]) : manifestDigest;
+            var ollama = await lab.StartFakeOllamaAsync(host, TimeSpan.Zero, models: null, extraArguments: ["--models-dir", models], Ct);
+            var environment = new Dictionary<string, string>
+            {
+                ["MESHMIND__Mesh__PingInterval"] = "00:00:00.500",
+                ["MESHMIND__Llm__ProbeInterval"] = "00:00:00.500",
+                ["MESHMIND__Llm__OllamaModelsDir"] = models,
+                ["MESHMIND__Llm__ModelCopyBytesPerSecond"] = (64L << 20).ToString(CultureInfo.InvariantCulture),
+                ["MESHMIND__Llm__ModelCopyStallTimeout"] = "00:00:02",
+            };
+            nodes.Add(await lab.StartNodeAsync(host, name, Secret, ["--ollama-url", ollama.BaseAddress.ToString()], environment, Ct));
+        }
+
+        var (alpha, bravo) = (nodes[0], nodes[1]);
+        await Labs.WaitForFullMeshAsync(nodes);
+        await UntilHoldersAsync(bravo, manifestDigest!, alpha);
+        var copy = JsonSerializer.Serialize(new { model = Model, from_node_id = alpha.NodeId });
+
+        // alpha's network goes silent (its link down: no reset, no bytes) once bravo has verified a third of the blob.
+        var far = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var first = bravo.PostJsonAsync("/api/models/copy", copy, s_copyLimit, line =>
+        {
+            if (Progress(line) is { } p && p.Digest == weightsDigest && p.Completed >= KillAfterBytes)
+            {
+                far.TrySetResult();
+            }
+        }, Ct);
+        await far.Task.WaitAsync(s_copyLimit, Ct);
+        await NamespaceLab.SetLinkAsync(alpha.Host, up: false);
+        var cut = await first;
+
+        Assert.True(cut.Completed, $"the copy did not end: curl {cut.CurlExitCode} {cut.CurlError}");
+        Assert.DoesNotContain("\"success\"", cut.Body, StringComparison.Ordinal);
+        Assert.Contains("sent nothing for 2 s", cut.Body, StringComparison.Ordinal);
+
+        await NamespaceLab.SetLinkAsync(alpha.Host, up: true);
+        await Labs.WaitForFullMeshAsync(nodes);
+        await UntilHoldersAsync(bravo, manifestDigest!, alpha);
+        var second = await bravo.PostJsonAsync("/api/models/copy", copy, s_copyLimit, cancellationToken: Ct);
+
+        Assert.True(second.Status == 200 && second.Body.Contains("\"success\"", StringComparison.Ordinal), $"{second.Status} {second.CurlError}: {second.Body}");
+        Assert.InRange(Lines(second.Body).First(p => p.Digest == weightsDigest).Completed, 32L << 20, WeightBytes - 1); // resumed, not started again
+        Assert.Equal(weightsDigest, "sha256:" + Convert.ToHexStringLower(SHA256.HashData(
+            await File.ReadAllBytesAsync(FakeOllamaServer.BlobPath(Path.Combine(lab.Root, "models-bravo"), weightsDigest), Ct))));
+    }
+
     private sealed record CopyProgress(string? Digest, long Completed, int Sources);
 
     /// <summary>A progress line with byte counts; null for any other line (the status curl adds, a line cut off by the kill).</summary>

@@ -53,43 +53,58 @@ internal sealed partial class ModelCopier
         }
     }
 
-    /// <summary>One ranged request: each block is verified as it arrives and written at its place; a bad block throws.</summary>
+    /// <summary>
+    /// One ranged request: each block is verified as it arrives and written at its place; a bad block throws, and so does a
+    /// source that sends nothing for <see cref="LlmOptions.ModelCopyStallTimeout"/> (a holder whose network went silent).
+    /// </summary>
     private async Task FetchRangeAsync(PeerInfo source, string digest, BlockList list, BlockRange range, SafeFileHandle file, BlockSchedule schedule,
         OrderedBlockHash whole, CopyPace pace, CancellationToken cancellationToken)
     {
         var (from, to) = (list.OffsetOf(range.First), list.OffsetOf(range.End - 1) + list.LengthOf(range.End - 1) - 1);
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/mesh/models/blobs/" + digest);
-        request.Headers.Range = new System.Net.Http.Headers.RangeHeaderValue(from, to);
-        using var response = await _clients.BulkHttpFor(source.NodeId, source.Addresses[0], source.MeshPort)
-            .SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
-        if (response.StatusCode != HttpStatusCode.PartialContent || response.Content.Headers.ContentRange is not { } got || got.From != from || got.To != to)
-        {
-            throw new ModelCopyException($"answered {(int)response.StatusCode} for bytes {from}-{to}");
-        }
-
-        await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
-        var buffer = ArrayPool<byte>.Shared.Rent(list.BlockSize);
+        using var stall = new CancellationTokenSource(_stallTimeout, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, stall.Token);
         try
         {
-            for (var index = range.First; index < range.End; index++)
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/mesh/models/blobs/" + digest);
+            request.Headers.Range = new System.Net.Http.Headers.RangeHeaderValue(from, to);
+            using var response = await _clients.BulkHttpFor(source.NodeId, source.Addresses[0], source.MeshPort)
+                .SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token);
+            if (response.StatusCode != HttpStatusCode.PartialContent || response.Content.Headers.ContentRange is not { } got || got.From != from || got.To != to)
             {
-                var block = buffer.AsMemory(0, list.LengthOf(index));
-                await body.ReadExactlyAsync(block, cancellationToken);
-                _metrics.Received(block.Length);
-                if (!BlockVerifier.Matches(list, index, block.Span))
-                {
-                    throw new BlockMismatchException(index, list.OffsetOf(index));
-                }
+                throw new ModelCopyException($"answered {(int)response.StatusCode} for bytes {from}-{to}");
+            }
 
-                RandomAccess.Write(file, block.Span, list.OffsetOf(index));
-                schedule.Done(index);
-                whole.Add(index);
-                await pace.ReceivedAsync(block.Length, cancellationToken);
+            await using var body = await response.Content.ReadAsStreamAsync(linked.Token);
+            var buffer = ArrayPool<byte>.Shared.Rent(list.BlockSize);
+            try
+            {
+                for (var index = range.First; index < range.End; index++)
+                {
+                    var block = buffer.AsMemory(0, list.LengthOf(index));
+                    stall.CancelAfter(_stallTimeout);
+                    await body.ReadExactlyAsync(block, linked.Token);
+                    // This node's own pacing below is not the source's silence.
+                    stall.CancelAfter(Timeout.InfiniteTimeSpan);
+                    _metrics.Received(block.Length);
+                    if (!BlockVerifier.Matches(list, index, block.Span))
+                    {
+                        throw new BlockMismatchException(index, list.OffsetOf(index));
+                    }
+
+                    RandomAccess.Write(file, block.Span, list.OffsetOf(index));
+                    schedule.Done(index);
+                    whole.Add(index);
+                    await pace.ReceivedAsync(block.Length, cancellationToken);
+                }
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
             }
         }
-        finally
+        catch (OperationCanceledException) when (stall.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            throw new ModelCopyException($"sent nothing for {_stallTimeout.TotalSeconds:0.#} s (Llm:ModelCopyStallTimeout)");
         }
     }
 

@@ -38,6 +38,7 @@ internal sealed partial class ModelCopier : IDisposable
     private readonly HttpClient _ollama;
     private readonly string _partials;
     private readonly long _bytesPerSecond;
+    private readonly TimeSpan _stallTimeout;
     private readonly Lock _lock = new();
     private readonly HashSet<string> _running = new(StringComparer.OrdinalIgnoreCase);
 
@@ -47,6 +48,7 @@ internal sealed partial class ModelCopier : IDisposable
         (_models, _peers, _clients, _local, _sync, _hosts, _metrics, _time, _logger) = (models, peers, clients, local, sync, hosts, metrics, time, logger);
         _partials = data.PathOf(PartialsFolder);
         _bytesPerSecond = options.Value.ModelCopyBytesPerSecond;
+        _stallTimeout = options.Value.ModelCopyStallTimeout;
         _ollama = new HttpClient { BaseAddress = new Uri(options.Value.OllamaUrl.TrimEnd('/') + "/"), Timeout = Timeout.InfiniteTimeSpan };
     }
 
