@@ -162,6 +162,87 @@ public sealed class ModelCopyLabTests
             await File.ReadAllBytesAsync(FakeOllamaServer.BlobPath(Path.Combine(lab.Root, "models-bravo"), weightsDigest), Ct))));
     }
 
+    [Fact]
+    public async Task AcrossHosts_APullOnThePeerStreamsItsProgress_AndABlockCorruptedOnTheHolderIsRefused_NothingInstalled()
+    {
+        await using var lab = await Labs.CreateAsync();
+        var network = await lab.AddSwitchAsync(35);
+        var weights = new byte[16 << 20];
+        new Random(35).NextBytes(weights);
+        var weightsDigest = "sha256:" + Convert.ToHexStringLower(SHA256.HashData(weights));
+        var models = new Dictionary<string, string>();
+        var nodes = new List<LabNode>();
+        string? manifestDigest = null;
+        foreach (var (number, name, holds) in new[] { (11, "alpha", true), (12, "bravo", false) })
+        {
+            var host = await lab.AddHostAsync(network, number);
+            models[name] = Path.Combine(lab.Root, "models-" + name);
+            Directory.CreateDirectory(Path.Combine(models[name], "blobs"));
+            manifestDigest = holds ? FakeOllamaServer.WriteModel(models[name], Model, [("application/vnd.ollama.image.model", weights)]) : manifestDigest;
+            string[] pullable = holds ? ["--pullable", "fresh:1b", "--pull-bytes-per-second", "2000000000"] : [];
+            var ollama = await lab.StartFakeOllamaAsync(host, TimeSpan.Zero, models: null, extraArguments: ["--models-dir", models[name], .. pullable], Ct);
+            var environment = new Dictionary<string, string>
+            {
+                ["MESHMIND__Mesh__PingInterval"] = "00:00:00.500",
+                ["MESHMIND__Llm__ProbeInterval"] = "00:00:00.500",
+                ["MESHMIND__Llm__OllamaModelsDir"] = models[name],
+            };
+            nodes.Add(await lab.StartNodeAsync(host, name, Secret, ["--ollama-url", ollama.BaseAddress.ToString()], environment, Ct));
+        }
+
+        var (alpha, bravo) = (nodes[0], nodes[1]);
+        await Labs.WaitForFullMeshAsync(nodes);
+        await UntilHoldersAsync(bravo, manifestDigest!, alpha);
+
+        // A pull asked of bravo for alpha runs on alpha's Ollama, its progress streamed back across the hosts.
+        var pull = await bravo.PostJsonAsync("/api/models/pull", JsonSerializer.Serialize(new { model = "fresh:1b", node_id = alpha.NodeId }), s_copyLimit,
+            cancellationToken: Ct);
+        Assert.True(pull.Status == 200, $"{pull.Status} {pull.CurlError}: {pull.Body}");
+        var steps = pull.Body.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement.Clone()).ToList();
+        // Each layer's progress rises to its total, and the weights arrive in several steps.
+        var layers = steps.Where(l => l.TryGetProperty("completed", out _)).GroupBy(l => l.GetProperty("digest").GetString()).ToList();
+        Assert.NotEmpty(layers);
+        foreach (var layer in layers)
+        {
+            var completed = layer.Select(l => l.GetProperty("completed").GetInt64()).ToList();
+            Assert.Equal(completed.Order(), completed);
+            Assert.Equal(layer.Last().GetProperty("total").GetInt64(), completed[^1]);
+        }
+
+        Assert.Contains(layers, l => l.Count() >= 3);
+        Assert.Equal("success", steps[^1].GetProperty("status").GetString());
+        await Wait.UntilAsync(async () => await bravo.GetJsonAsync("/api/models", Ct) is { } listed && listed.EnumerateArray().Any(m =>
+            m.GetProperty("name").GetString() == "fresh:1b" && m.GetProperty("nodes").EnumerateArray().Any(n => n.GetProperty("node_id").GetString() == alpha.NodeId)),
+            Labs.Timeout, "bravo to list fresh:1b on alpha");
+
+        // A first copy has alpha make the blob's block list; then a byte of block 2 changes under it (same size and time).
+        var copy = JsonSerializer.Serialize(new { model = Model, from_node_id = alpha.NodeId });
+        var first = await bravo.PostJsonAsync("/api/models/copy", copy, s_copyLimit, cancellationToken: Ct);
+        Assert.True(first.Status == 200 && first.Body.Contains("\"success\"", StringComparison.Ordinal), $"{first.Status}: {first.Body}");
+        foreach (var path in new[] { FakeOllamaServer.BlobPath(models["bravo"], weightsDigest), FakeOllamaServer.ManifestPath(models["bravo"], Model) })
+        {
+            File.Delete(path);
+        }
+
+        var blob = FakeOllamaServer.BlobPath(models["alpha"], weightsDigest);
+        var modified = File.GetLastWriteTimeUtc(blob);
+        await using (var file = new FileStream(blob, FileMode.Open, FileAccess.Write))
+        {
+            file.Position = (2 << 20) + 100;
+            file.WriteByte((byte)(weights[(2 << 20) + 100] ^ 0xFF));
+        }
+
+        File.SetLastWriteTimeUtc(blob, modified);
+        var second = await bravo.PostJsonAsync("/api/models/copy", copy, s_copyLimit, cancellationToken: Ct);
+
+        Assert.True(second.Completed, $"curl {second.CurlExitCode} {second.CurlError}");
+        Assert.DoesNotContain("\"success\"", second.Body, StringComparison.Ordinal);
+        using var last = JsonDocument.Parse(second.Body.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1]);
+        Assert.Contains("'alpha' sent block 2, which does not match its block list", last.RootElement.GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.False(File.Exists(FakeOllamaServer.BlobPath(models["bravo"], weightsDigest)));
+        Assert.False(File.Exists(FakeOllamaServer.ManifestPath(models["bravo"], Model)));
+    }
+
     private sealed record CopyProgress(string? Digest, long Completed, int Sources);
 
     /// <summary>A progress line with byte counts; null for any other line (the status curl adds, a line cut off by the kill).</summary>
