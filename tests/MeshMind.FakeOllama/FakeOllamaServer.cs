@@ -49,6 +49,9 @@ public sealed partial class FakeOllamaServer : IAsyncDisposable
     /// <summary>The body of the last chat or generate request, as received.</summary>
     public JsonObject? LastRequest { get; private set; }
 
+    /// <summary>Where the fake answers with <see cref="LastRequest"/> (404 before the first chat or generate request); not an Ollama route.</summary>
+    public const string LastRequestPath = "/fake/last-request";
+
     /// <summary>The bytes of the last streamed answer, as sent, when <see cref="FakeOllamaOptions.KeepLastStream"/> is set.</summary>
     public string LastStream { get; private set; } = "";
 
@@ -97,6 +100,8 @@ public sealed partial class FakeOllamaServer : IAsyncDisposable
         app.MapPost("/api/chat", context => server.AnswerAsync(context, chat: true));
         app.MapPost("/api/generate", context => server.AnswerAsync(context, chat: false));
         app.MapPost("/api/embed", server.EmbedAsync);
+        // Not Ollama's: lets a test that runs the fake as a process of its own see what the model was asked (LastRequest).
+        app.MapGet(LastRequestPath, () => server.LastRequest is { } last ? Results.Json(last) : Results.NotFound());
         server.MapModelManagement(app);
         server.MapBlobs(app);
         await app.StartAsync(cancellationToken);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json.Nodes;
 
 namespace MeshMind.Testing;
 
@@ -12,11 +13,13 @@ public sealed class FakeOllamaProcess : IAsyncDisposable
     public const int DefaultPort = 11434;
 
     private readonly NodeProcess _process;
+    private readonly string? _networkNamespace;
 
-    private FakeOllamaProcess(NodeProcess process, Uri baseAddress)
+    private FakeOllamaProcess(NodeProcess process, Uri baseAddress, string? networkNamespace)
     {
         _process = process;
         BaseAddress = baseAddress;
+        _networkNamespace = networkNamespace;
     }
 
     /// <summary>The fake Ollama build next to the calling assembly (projects using this reference <c>MeshMind.FakeOllama</c>).</summary>
@@ -51,13 +54,26 @@ public sealed class FakeOllamaProcess : IAsyncDisposable
         try
         {
             var address = await process.WaitForListeningAsync(TimeSpan.FromSeconds(30), cancellationToken);
-            return new FakeOllamaProcess(process, address);
+            return new FakeOllamaProcess(process, address, networkNamespace);
         }
         catch
         {
             await process.DisposeAsync();
             throw;
         }
+    }
+
+    /// <summary>
+    /// The body of the last chat or generate request the fake received, as it received it (its <see cref="FakeOllama.FakeOllamaServer.LastRequestPath"/>,
+    /// fetched with curl inside its namespace); null before the first one or when it does not answer.
+    /// </summary>
+    public async Task<JsonObject?> LastRequestAsync(CancellationToken cancellationToken = default)
+    {
+        string[] curl = ["curl", "-s", "-f", "-m", "5", new Uri(BaseAddress, FakeOllama.FakeOllamaServer.LastRequestPath).ToString()];
+        var (code, output, _) = _networkNamespace is null
+            ? await Command.RunAsync(curl[0], curl[1..], cancellationToken)
+            : await Command.RunAsync("ip", ["netns", "exec", _networkNamespace, .. curl], cancellationToken);
+        return code == 0 && output.Length > 0 ? JsonNode.Parse(output) as JsonObject : null;
     }
 
     public ValueTask DisposeAsync() => _process.DisposeAsync();

@@ -25,6 +25,19 @@ internal sealed partial class KnowledgeIndexer(
     /// <summary>A pass also runs this long after the last one, whatever happened.</summary>
     public static readonly TimeSpan Tick = TimeSpan.FromMinutes(10);
 
+    /// <summary>
+    /// Files are indexed in batches, one transaction each (<see cref="KnowledgeIndex.Batch"/>): with a commit per file, FTS5
+    /// wrote each small file's terms out as a segment of its own and merged those segments again and again. A batch is
+    /// committed once it holds this many characters of chunk text, or once it has been open for <see cref="BatchTime"/>.
+    /// </summary>
+    public const long BatchCharacters = 8 * 1024 * 1024;
+
+    /// <summary>
+    /// The longest a batch stays open: its files become searchable at its commit, and other writers to the database wait for it
+    /// (their busy timeout is 5 s).
+    /// </summary>
+    public static readonly TimeSpan BatchTime = TimeSpan.FromMilliseconds(500);
+
     private readonly WakeSignal _wake = new();
     private long _filesIndexed;
     private int _running;
@@ -115,6 +128,7 @@ internal sealed partial class KnowledgeIndexer(
         }
 
         var indexed = await index.ListAsync(cancellationToken);
+        var indexedFiles = new List<(string Name, int Characters, long Bytes, TimeSpan Took)>();
         foreach (var document in indexed)
         {
             if (!wanted.ContainsKey((document.OriginNodeId, document.Name)))
@@ -125,18 +139,70 @@ internal sealed partial class KnowledgeIndexer(
         }
 
         var current = indexed.ToDictionary(d => (d.OriginNodeId, d.Name), d => d.Sha256);
-        foreach (var ((origin, name), file) in wanted)
+        KnowledgeIndex.Batch? batch = null;
+        var batchStarted = 0L;
+        try
         {
-            if (current.TryGetValue((origin, name), out var sha256) && sha256 == file.Sha256)
+            foreach (var ((origin, name), file) in wanted)
             {
-                continue;
+                if (current.TryGetValue((origin, name), out var sha256) && sha256 == file.Sha256)
+                {
+                    continue;
+                }
+
+                if (batch is null)
+                {
+                    batch = await index.BeginAsync(cancellationToken);
+                    batchStarted = time.GetTimestamp();
+                }
+
+                if (await IndexAsync(batch, origin, file.OriginName, name, file.Sha256, file.Size, cancellationToken) is { } indexedFile)
+                {
+                    indexedFiles.Add(indexedFile);
+                }
+
+                if (batch.Characters >= BatchCharacters || time.GetElapsedTime(batchStarted) >= BatchTime)
+                {
+                    await CommitAsync(batch, indexedFiles, cancellationToken);
+                    await batch.DisposeAsync();
+                    batch = null;
+                }
             }
 
-            await IndexAsync(origin, file.OriginName, name, file.Sha256, file.Size, cancellationToken);
+            if (batch is not null)
+            {
+                await CommitAsync(batch, indexedFiles, cancellationToken);
+            }
+        }
+        finally
+        {
+            if (batch is not null)
+            {
+                await batch.DisposeAsync(); // rolled back unless committed: the next pass indexes those files again
+            }
         }
     }
 
-    private async Task IndexAsync(string origin, string originName, string name, string sha256, long size, CancellationToken cancellationToken)
+    /// <summary>Commits a batch, then counts and logs its files (what a failed batch held was not indexed).</summary>
+    private async Task CommitAsync(KnowledgeIndex.Batch batch, List<(string Name, int Characters, long Bytes, TimeSpan Took)> files, CancellationToken cancellationToken)
+    {
+        var started = time.GetTimestamp();
+        await batch.CommitAsync(cancellationToken);
+        var commit = time.GetElapsedTime(started);
+        foreach (var (name, characters, bytes, took) in files)
+        {
+            Interlocked.Increment(ref _filesIndexed);
+            metrics.Indexed(bytes, took);
+            LogIndexed(name, characters, took.TotalMilliseconds);
+        }
+
+        LogCommitted(batch.Documents, batch.Characters, commit.TotalMilliseconds);
+        files.Clear();
+    }
+
+    /// <summary>Reads, extracts and chunks one file into <paramref name="batch"/>; null when it was removed meanwhile.</summary>
+    private async Task<(string Name, int Characters, long Bytes, TimeSpan Took)?> IndexAsync(KnowledgeIndex.Batch batch, string origin, string originName,
+        string name, string sha256, long size, CancellationToken cancellationToken)
     {
         var settings = options.Value;
         var started = time.GetTimestamp();
@@ -147,8 +213,8 @@ internal sealed partial class KnowledgeIndexer(
             var readLimit = (long)settings.MaxFileCharacters * 4;
             if (size > readLimit && name.EndsWith(".pdf", StringComparison.OrdinalIgnoreCase))
             {
-                await index.ReplaceAsync(origin, originName, name, sha256, 0, [], cancellationToken);
-                return;
+                await batch.ReplaceAsync(origin, originName, name, sha256, 0, [], cancellationToken);
+                return null;
             }
 
             await using var stream = new FileStream(store.BlobPath(sha256), FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete,
@@ -158,16 +224,13 @@ internal sealed partial class KnowledgeIndexer(
         }
         catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
         {
-            return; // removed meanwhile: the next pass drops it
+            return null; // removed meanwhile: the next pass drops it
         }
 
         var text = TextExtractor.Extract(name, content, settings.MaxFileCharacters);
         var chunks = text is null ? [] : Chunker.Split(text, settings.ChunkCharacters, settings.ChunkOverlap);
-        await index.ReplaceAsync(origin, originName, name, sha256, text?.Length ?? 0, chunks, cancellationToken);
-        Interlocked.Increment(ref _filesIndexed);
-        var took = time.GetElapsedTime(started);
-        metrics.Indexed(content.Length, took);
-        LogIndexed(name, text?.Length ?? 0, took.TotalMilliseconds);
+        await batch.ReplaceAsync(origin, originName, name, sha256, text?.Length ?? 0, chunks, cancellationToken);
+        return (name, text?.Length ?? 0, content.Length, time.GetElapsedTime(started));
     }
 
     private void Changed()
@@ -186,6 +249,9 @@ internal sealed partial class KnowledgeIndexer(
 
     [LoggerMessage(EventId = 1900, Level = LogLevel.Debug, Message = "Indexed '{Name}' ({Characters} characters of text) in {Ms:0.#} ms")]
     private partial void LogIndexed(string name, int characters, double ms);
+
+    [LoggerMessage(EventId = 1903, Level = LogLevel.Debug, Message = "Committed {Documents} indexed files ({Characters} characters of chunks) in {Ms:0.#} ms")]
+    private partial void LogCommitted(int documents, long characters, double ms);
 
     [LoggerMessage(EventId = 1901, Level = LogLevel.Debug, Message = "Dropped '{Name}' from the index (no longer shared)")]
     private partial void LogRemoved(string name);
