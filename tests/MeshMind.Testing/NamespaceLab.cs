@@ -58,7 +58,40 @@ public sealed class NamespaceLab : IAsyncDisposable
     public static async Task<NamespaceLab> CreateAsync()
     {
         await CleanStaleAsync();
+        RoomForNeighbours();
         return new NamespaceLab(Directory.CreateTempSubdirectory("meshmind-lab-").FullName);
+    }
+
+    /// <summary>The neighbour (ARP) table size this lab needs: 16,384 entries before the kernel refuses new ones.</summary>
+    public const int NeighbourTableSize = 16_384;
+
+    /// <summary>
+    /// Makes room in the kernel's neighbour (ARP) table for a lab of many hosts. The table and its limits
+    /// (<c>net.ipv4.neigh.default.gc_thresh1..3</c>, set only in the first network namespace) are shared by every namespace
+    /// on the machine: a full mesh of N hosts on one bridge needs about N × (N − 1) entries, 2,450 for 50, and past the
+    /// default 1,024 the kernel refuses new ones ("neighbor table overflow"). Then ARP stops resolving, TCP dials time out,
+    /// and even broadcasts fail to leave their sender (UDP <c>SndbufErrors</c>): the 50-node mesh of issue 20 never formed
+    /// for this reason. One machine's own LAN needs one entry per neighbour, far below the default.
+    /// </summary>
+    private static void RoomForNeighbours()
+    {
+        const string thresholds = "/proc/sys/net/ipv4/neigh/default/gc_thresh";
+        try
+        {
+            if (int.TryParse(File.ReadAllText(thresholds + "3").Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var size) && size >= NeighbourTableSize)
+            {
+                return;
+            }
+
+            // The hard limit first, so the three stay in order (1 ≤ 2 ≤ 3) at every step.
+            File.WriteAllText(thresholds + "3", NeighbourTableSize.ToString(CultureInfo.InvariantCulture));
+            File.WriteAllText(thresholds + "2", (NeighbourTableSize / 2).ToString(CultureInfo.InvariantCulture));
+            File.WriteAllText(thresholds + "1", (NeighbourTableSize / 4).ToString(CultureInfo.InvariantCulture));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Not root, or a kernel without them: small labs work with the defaults.
+        }
     }
 
     /// <summary>A switch for subnet 10.213.<paramref name="subnet"/>.0/24.</summary>

@@ -89,6 +89,12 @@ internal sealed class MeshDialer(
             handler.Dispose();
             throw new MeshJoinException($"{host}:{port}: {refused.Message}");
         }
+        catch (HttpRequestException ex) when (ex.InnerException is { } inner && ex.Message.Contains("PlaintextStreamFilter", StringComparison.Ordinal))
+        {
+            // The connection's proof broke off (a reset, a timeout): say how, not that "the PlaintextStreamFilter failed".
+            handler.Dispose();
+            throw new HttpRequestException($"{host}:{port}: the connection's proof failed: {inner.Message}", ex);
+        }
         catch
         {
             handler.Dispose();
