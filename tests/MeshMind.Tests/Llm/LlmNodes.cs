@@ -54,8 +54,13 @@ public static class LlmNodes
         Wait.UntilAsync(() => Service<LlmHosts>(node).Candidates().Any(c => c.Host.NodeId == Id(host)), WaitLimit,
             $"{Id(node)[..6]} able to route to {Id(host)[..6]}");
 
+    /// <summary>
+    /// Waits until <paramref name="node"/> is linked to <paramref name="other"/> and has its hello: a node that was dialled
+    /// learns the dialler's mesh port only from it, and until then does not count the peer as one it can call
+    /// (<c>Copy_ToAnotherNode_…</c> was answered "not a live peer" in that moment once, in CI).
+    /// </summary>
     public static Task UntilLinkedAsync(TestNode node, TestNode other) =>
-        Wait.UntilAsync(() => Service<PeerDirectory>(node).Find(Id(other)) is { LinkState: LinkState.Up }, WaitLimit,
+        Wait.UntilAsync(() => Service<PeerDirectory>(node).Find(Id(other)) is { LinkState: LinkState.Up, MeshPort: > 0, Addresses.Count: > 0 }, WaitLimit,
             $"{Id(node)[..6]} linked to {Id(other)[..6]}");
 
     public static Task UntilLocalLlmAsync(TestNode node) =>
