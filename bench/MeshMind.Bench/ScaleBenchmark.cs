@@ -30,6 +30,8 @@ internal static partial class ScaleBenchmark
             {
                 ["MESHMIND__Logging__LogLevel__MeshMind.Mesh.Links"] = "Debug",
                 ["MESHMIND__Logging__LogLevel__MeshMind.Discovery"] = "Debug",
+                ["MESHMIND__Logging__LogLevel__MeshMind.Mesh.Transport"] = "Debug",
+                ["MESHMIND__Logging__LogLevel__MeshMind.Mesh.Admission"] = "Debug",
             }
             : null;
         if (count is < 2 or > 200)
@@ -153,6 +155,22 @@ internal static partial class ScaleBenchmark
                 .GroupBy(l => l).OrderByDescending(g => g.Count()).Take(8))
             {
                 Console.WriteLine($"    {group.Count(),5} × {group.Key.Trim()}");
+            }
+
+            // The other side of a link that never came up: what a node it lacks said about it.
+            var up = UpLinks(node);
+            foreach (var other in nodes.Where(o => o != node && o.NodeId is { } id && !up.Contains(id[..12])).Take(2))
+            {
+                var id = node.NodeId is { } nodeId ? nodeId[..12] : "?";
+                var about = other.OutputLines.Select(l => l.Line)
+                    .Where(l => l.Contains(id, StringComparison.Ordinal) || Regex.IsMatch(l, $@"\b{Regex.Escape(node.Host.Address)}\b"))
+                    .Select(l => Regex.Replace(l, @"[0-9a-f]{12}|\d+\.\d+\.\d+\.\d+(:\d+)?|\d+(\.\d+)?", "#"))
+                    .GroupBy(l => l).OrderByDescending(g => g.Count()).Take(8).ToList();
+                Console.WriteLine($"    not linked to {other.Name} ({other.Host.Address}); its log about {node.Name}: {(about.Count == 0 ? "nothing" : "")}");
+                foreach (var group in about)
+                {
+                    Console.WriteLine($"      {group.Count(),5} × {group.Key.Trim()}");
+                }
             }
         }
     }
