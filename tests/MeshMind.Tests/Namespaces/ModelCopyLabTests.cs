@@ -35,49 +35,22 @@ public sealed class ModelCopyLabTests
             ("application/vnd.ollama.image.model", weights),
             ("application/vnd.ollama.image.template", Encoding.UTF8.GetBytes("{{ .Prompt }}")),
         ];
-        var nodes = new List<LabNode>();
-        string? manifestDigest = null;
-        foreach (var (number, name, holds) in new[] { (11, "alpha", true), (12, "bravo", false), (13, "charlie", true) })
-        {
-            var host = await lab.AddHostAsync(network, number);
-            var models = Path.Combine(lab.Root, "models-" + name);
-            Directory.CreateDirectory(Path.Combine(models, "blobs"));
-            manifestDigest = holds ? FakeOllamaServer.WriteModel(models, Model, layers) : manifestDigest;
-            var ollama = await lab.StartFakeOllamaAsync(host, TimeSpan.Zero, models: null, extraArguments: ["--models-dir", models], Ct);
-            var environment = new Dictionary<string, string>
-            {
-                ["MESHMIND__Mesh__PingInterval"] = "00:00:00.500",
-                ["MESHMIND__Llm__ProbeInterval"] = "00:00:00.500",
-                ["MESHMIND__Llm__OllamaModelsDir"] = models,
-                // Slow enough on the receiver that the kill lands mid-copy.
-                ["MESHMIND__Llm__ModelCopyBytesPerSecond"] = (64L << 20).ToString(CultureInfo.InvariantCulture),
-            };
-            nodes.Add(await lab.StartNodeAsync(host, name, Secret, ["--ollama-url", ollama.BaseAddress.ToString()], environment, Ct));
-        }
-
+        // Slow enough on the receiver that the kill lands mid-copy.
+        var (nodes, manifestDigest) = await StartHostsAsync(lab, network, layers, [("alpha", true), ("bravo", false), ("charlie", true)],
+            new() { ["MESHMIND__Llm__ModelCopyBytesPerSecond"] = (64L << 20).ToString(CultureInfo.InvariantCulture) });
         var (alpha, bravo, charlie) = (nodes[0], nodes[1], nodes[2]);
         await Labs.WaitForFullMeshAsync(nodes);
-        await UntilHoldersAsync(bravo, manifestDigest!, alpha, charlie);
+        await UntilHoldersAsync(bravo, manifestDigest, alpha, charlie);
         var copy = JsonSerializer.Serialize(new { model = Model, from_node_id = alpha.NodeId });
 
         // The first copy takes blocks from both holders; bravo dies once it has verified about a third.
-        var far = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var first = bravo.PostJsonAsync("/api/models/copy", copy, s_copyLimit, line =>
-        {
-            if (Progress(line) is { } p && p.Digest == weightsDigest && p.Completed >= KillAfterBytes)
-            {
-                far.TrySetResult();
-            }
-        }, Ct);
-        await far.Task.WaitAsync(s_copyLimit, Ct);
-        await bravo.KillAsync();
-        var cut = await first;
+        var cut = await CopyCutAsync(bravo, copy, weightsDigest, bravo.KillAsync);
         Assert.DoesNotContain("\"success\"", cut.Body, StringComparison.Ordinal);
         Assert.All(Lines(cut.Body).Where(p => p.Digest == weightsDigest), p => Assert.Equal(2, p.Sources));
 
         await bravo.StartAsync(Ct);
         await Labs.WaitForFullMeshAsync(nodes);
-        await UntilHoldersAsync(bravo, manifestDigest!, alpha, charlie);
+        await UntilHoldersAsync(bravo, manifestDigest, alpha, charlie);
         var before = (await ServedAsync(alpha), await ServedAsync(charlie));
 
         var second = await bravo.PostJsonAsync("/api/models/copy", copy, s_copyLimit, cancellationToken: Ct);
@@ -109,43 +82,19 @@ public sealed class ModelCopyLabTests
         var weights = new byte[WeightBytes];
         new Random(34).NextBytes(weights);
         var weightsDigest = "sha256:" + Convert.ToHexStringLower(SHA256.HashData(weights));
-        var nodes = new List<LabNode>();
-        string? manifestDigest = null;
-        foreach (var (number, name, holds) in new[] { (11, "alpha", true), (12, "bravo", false) })
-        {
-            var host = await lab.AddHostAsync(network, number);
-            var models = Path.Combine(lab.Root, "models-" + name);
-            Directory.CreateDirectory(Path.Combine(models, "blobs"));
-            manifestDigest = holds ? FakeOllamaServer.WriteModel(models, Model, [("application/vnd.ollama.image.model", weights)]) : manifestDigest;
-            var ollama = await lab.StartFakeOllamaAsync(host, TimeSpan.Zero, models: null, extraArguments: ["--models-dir", models], Ct);
-            var environment = new Dictionary<string, string>
+        var (nodes, manifestDigest) = await StartHostsAsync(lab, network, [("application/vnd.ollama.image.model", weights)], [("alpha", true), ("bravo", false)],
+            new()
             {
-                ["MESHMIND__Mesh__PingInterval"] = "00:00:00.500",
-                ["MESHMIND__Llm__ProbeInterval"] = "00:00:00.500",
-                ["MESHMIND__Llm__OllamaModelsDir"] = models,
                 ["MESHMIND__Llm__ModelCopyBytesPerSecond"] = (64L << 20).ToString(CultureInfo.InvariantCulture),
                 ["MESHMIND__Llm__ModelCopyStallTimeout"] = "00:00:02",
-            };
-            nodes.Add(await lab.StartNodeAsync(host, name, Secret, ["--ollama-url", ollama.BaseAddress.ToString()], environment, Ct));
-        }
-
+            });
         var (alpha, bravo) = (nodes[0], nodes[1]);
         await Labs.WaitForFullMeshAsync(nodes);
-        await UntilHoldersAsync(bravo, manifestDigest!, alpha);
+        await UntilHoldersAsync(bravo, manifestDigest, alpha);
         var copy = JsonSerializer.Serialize(new { model = Model, from_node_id = alpha.NodeId });
 
         // alpha's network goes silent (its link down: no reset, no bytes) once bravo has verified a third of the blob.
-        var far = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var first = bravo.PostJsonAsync("/api/models/copy", copy, s_copyLimit, line =>
-        {
-            if (Progress(line) is { } p && p.Digest == weightsDigest && p.Completed >= KillAfterBytes)
-            {
-                far.TrySetResult();
-            }
-        }, Ct);
-        await far.Task.WaitAsync(s_copyLimit, Ct);
-        await NamespaceLab.SetLinkAsync(alpha.Host, up: false);
-        var cut = await first;
+        var cut = await CopyCutAsync(bravo, copy, weightsDigest, () => NamespaceLab.SetLinkAsync(alpha.Host, up: false));
 
         Assert.True(cut.Completed, $"the copy did not end: curl {cut.CurlExitCode} {cut.CurlError}");
         Assert.DoesNotContain("\"success\"", cut.Body, StringComparison.Ordinal);
@@ -153,7 +102,7 @@ public sealed class ModelCopyLabTests
 
         await NamespaceLab.SetLinkAsync(alpha.Host, up: true);
         await Labs.WaitForFullMeshAsync(nodes);
-        await UntilHoldersAsync(bravo, manifestDigest!, alpha);
+        await UntilHoldersAsync(bravo, manifestDigest, alpha);
         var second = await bravo.PostJsonAsync("/api/models/copy", copy, s_copyLimit, cancellationToken: Ct);
 
         Assert.True(second.Status == 200 && second.Body.Contains("\"success\"", StringComparison.Ordinal), $"{second.Status} {second.CurlError}: {second.Body}");
@@ -170,29 +119,12 @@ public sealed class ModelCopyLabTests
         var weights = new byte[16 << 20];
         new Random(35).NextBytes(weights);
         var weightsDigest = "sha256:" + Convert.ToHexStringLower(SHA256.HashData(weights));
-        var models = new Dictionary<string, string>();
-        var nodes = new List<LabNode>();
-        string? manifestDigest = null;
-        foreach (var (number, name, holds) in new[] { (11, "alpha", true), (12, "bravo", false) })
-        {
-            var host = await lab.AddHostAsync(network, number);
-            models[name] = Path.Combine(lab.Root, "models-" + name);
-            Directory.CreateDirectory(Path.Combine(models[name], "blobs"));
-            manifestDigest = holds ? FakeOllamaServer.WriteModel(models[name], Model, [("application/vnd.ollama.image.model", weights)]) : manifestDigest;
-            string[] pullable = holds ? ["--pullable", "fresh:1b", "--pull-bytes-per-second", "2000000000"] : [];
-            var ollama = await lab.StartFakeOllamaAsync(host, TimeSpan.Zero, models: null, extraArguments: ["--models-dir", models[name], .. pullable], Ct);
-            var environment = new Dictionary<string, string>
-            {
-                ["MESHMIND__Mesh__PingInterval"] = "00:00:00.500",
-                ["MESHMIND__Llm__ProbeInterval"] = "00:00:00.500",
-                ["MESHMIND__Llm__OllamaModelsDir"] = models[name],
-            };
-            nodes.Add(await lab.StartNodeAsync(host, name, Secret, ["--ollama-url", ollama.BaseAddress.ToString()], environment, Ct));
-        }
-
+        var (nodes, manifestDigest) = await StartHostsAsync(lab, network, [("application/vnd.ollama.image.model", weights)], [("alpha", true), ("bravo", false)],
+            [], pullable: ["--pullable", "fresh:1b", "--pull-bytes-per-second", "2000000000"]);
+        string ModelsOf(string name) => Path.Combine(lab.Root, "models-" + name);
         var (alpha, bravo) = (nodes[0], nodes[1]);
         await Labs.WaitForFullMeshAsync(nodes);
-        await UntilHoldersAsync(bravo, manifestDigest!, alpha);
+        await UntilHoldersAsync(bravo, manifestDigest, alpha);
 
         // A pull asked of bravo for alpha runs on alpha's Ollama, its progress streamed back across the hosts.
         var pull = await bravo.PostJsonAsync("/api/models/pull", JsonSerializer.Serialize(new { model = "fresh:1b", node_id = alpha.NodeId }), s_copyLimit,
@@ -219,12 +151,12 @@ public sealed class ModelCopyLabTests
         var copy = JsonSerializer.Serialize(new { model = Model, from_node_id = alpha.NodeId });
         var first = await bravo.PostJsonAsync("/api/models/copy", copy, s_copyLimit, cancellationToken: Ct);
         Assert.True(first.Status == 200 && first.Body.Contains("\"success\"", StringComparison.Ordinal), $"{first.Status}: {first.Body}");
-        foreach (var path in new[] { FakeOllamaServer.BlobPath(models["bravo"], weightsDigest), FakeOllamaServer.ManifestPath(models["bravo"], Model) })
+        foreach (var path in new[] { FakeOllamaServer.BlobPath(ModelsOf("bravo"), weightsDigest), FakeOllamaServer.ManifestPath(ModelsOf("bravo"), Model) })
         {
             File.Delete(path);
         }
 
-        var blob = FakeOllamaServer.BlobPath(models["alpha"], weightsDigest);
+        var blob = FakeOllamaServer.BlobPath(ModelsOf("alpha"), weightsDigest);
         var modified = File.GetLastWriteTimeUtc(blob);
         await using (var file = new FileStream(blob, FileMode.Open, FileAccess.Write))
         {
@@ -239,8 +171,55 @@ public sealed class ModelCopyLabTests
         Assert.DoesNotContain("\"success\"", second.Body, StringComparison.Ordinal);
         using var last = JsonDocument.Parse(second.Body.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1]);
         Assert.Contains("'alpha' sent block 2, which does not match its block list", last.RootElement.GetProperty("error").GetString(), StringComparison.Ordinal);
-        Assert.False(File.Exists(FakeOllamaServer.BlobPath(models["bravo"], weightsDigest)));
-        Assert.False(File.Exists(FakeOllamaServer.ManifestPath(models["bravo"], Model)));
+        Assert.False(File.Exists(FakeOllamaServer.BlobPath(ModelsOf("bravo"), weightsDigest)));
+        Assert.False(File.Exists(FakeOllamaServer.ManifestPath(ModelsOf("bravo"), Model)));
+    }
+
+    /// <summary>
+    /// One host per entry on <paramref name="network"/> (10.213.S.11, .12, …), each a node with a fake Ollama reading its own
+    /// models directory (<c>models-NAME</c> in the lab's folder); the holders' directories have the model of
+    /// <paramref name="layers"/>. Returns the nodes and the model's manifest digest.
+    /// </summary>
+    private static async Task<(List<LabNode> Nodes, string ManifestDigest)> StartHostsAsync(NamespaceLab lab, LabSwitch network,
+        IReadOnlyList<(string MediaType, byte[] Content)> layers, (string Name, bool Holds)[] hosts, Dictionary<string, string> environment,
+        string[]? pullable = null)
+    {
+        var nodes = new List<LabNode>();
+        string? manifestDigest = null;
+        foreach (var (index, (name, holds)) in hosts.Index())
+        {
+            var host = await lab.AddHostAsync(network, 11 + index);
+            var models = Path.Combine(lab.Root, "models-" + name);
+            Directory.CreateDirectory(Path.Combine(models, "blobs"));
+            manifestDigest = holds ? FakeOllamaServer.WriteModel(models, Model, layers) : manifestDigest;
+            var ollama = await lab.StartFakeOllamaAsync(host, TimeSpan.Zero, models: null,
+                extraArguments: ["--models-dir", models, .. holds ? pullable ?? [] : []], Ct);
+            var settings = new Dictionary<string, string>(environment)
+            {
+                ["MESHMIND__Mesh__PingInterval"] = "00:00:00.500",
+                ["MESHMIND__Llm__ProbeInterval"] = "00:00:00.500",
+                ["MESHMIND__Llm__OllamaModelsDir"] = models,
+            };
+            nodes.Add(await lab.StartNodeAsync(host, name, Secret, ["--ollama-url", ollama.BaseAddress.ToString()], settings, Ct));
+        }
+
+        return (nodes, manifestDigest!);
+    }
+
+    /// <summary>Starts a copy on <paramref name="to"/>, runs <paramref name="cut"/> once it has verified <see cref="KillAfterBytes"/> of the weights, and returns the copy's response.</summary>
+    private static async Task<LabResponse> CopyCutAsync(LabNode to, string copy, string weightsDigest, Func<Task> cut)
+    {
+        var far = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var response = to.PostJsonAsync("/api/models/copy", copy, s_copyLimit, line =>
+        {
+            if (Progress(line) is { } p && p.Digest == weightsDigest && p.Completed >= KillAfterBytes)
+            {
+                far.TrySetResult();
+            }
+        }, Ct);
+        await far.Task.WaitAsync(s_copyLimit, Ct);
+        await cut();
+        return await response;
     }
 
     private sealed record CopyProgress(string? Digest, long Completed, int Sources);
