@@ -281,9 +281,9 @@ internal sealed partial class LinkManager(
         target.Host = host;
         target.Port = port;
         target.LastAttempt = now;
-        if (target.NodeId is { } nodeId && !links.IsLinked(nodeId))
+        if (target.NodeId is { } nodeId)
         {
-            peers.SetLink(nodeId, LinkState.Connecting, null);
+            links.WhenNotLinked(nodeId, () => peers.SetLink(nodeId, LinkState.Connecting, null));
         }
 
         var task = Task.Run(() => DialAsync(target, host, port, expectedNodeId), CancellationToken.None);
@@ -315,9 +315,9 @@ internal sealed partial class LinkManager(
             target.LastError = ex.Message;
             var backoff = TimeSpan.FromMilliseconds(Math.Min(s_maxBackoff.TotalMilliseconds, 250 * Math.Pow(2, Math.Min(target.Failures, 10))));
             target.NextAttempt = time.GetUtcNow() + Jitter(backoff);
-            if (target.NodeId is { } nodeId && !links.IsLinked(nodeId))
+            if (target.NodeId is { } nodeId)
             {
-                peers.SetLink(nodeId, LinkState.Down, null);
+                links.WhenNotLinked(nodeId, () => peers.SetLink(nodeId, LinkState.Down, null));
             }
 
             LogDialFailed(host, port, ex.Message, backoff.TotalSeconds);
@@ -350,21 +350,13 @@ internal sealed partial class LinkManager(
         await using (link)
         {
             // A link that ends at once (the node is stopping) is never announced to the participants.
-            if (cancellationToken.IsCancellationRequested || !links.TryRegister(link, refused: peers.IsRevoked(link.RemoteNodeId)))
+            if (cancellationToken.IsCancellationRequested || !links.TryRegister(link, refused: peers.IsRevoked(link.RemoteNodeId), () => LinkUp(link)))
             {
                 return;
             }
 
             try
             {
-                link.Send(new HelloMessage(node.NodeId, node.InstanceId, node.Name, NodeInfo.Version, bound.HttpPort, bound.MeshPort));
-                peers.SetLink(link.RemoteNodeId, LinkState.Up, null);
-                LogLinkUp(link.RemoteNodeId[..12], link.DialerNodeId == node.NodeId ? "this node" : "the peer");
-                foreach (var participant in _participants)
-                {
-                    participant.LinkUp(link.RemoteNodeId);
-                }
-
                 BroadcastPeerExchange();
                 await link.RunAsync(OnMessage, OnRtt, () => PingInterval(_options.PingInterval, links.Count), _options.MissedPongs, cancellationToken);
             }
@@ -375,9 +367,21 @@ internal sealed partial class LinkManager(
         }
     }
 
+    /// <summary>What follows a link becoming current; run by <see cref="MeshLinks.TryRegister"/>, in order with other changes.</summary>
+    private void LinkUp(Link link)
+    {
+        link.Send(new HelloMessage(node.NodeId, node.InstanceId, node.Name, NodeInfo.Version, bound.HttpPort, bound.MeshPort));
+        peers.SetLink(link.RemoteNodeId, LinkState.Up, null);
+        LogLinkUp(link.RemoteNodeId[..12], link.DialerNodeId == node.NodeId ? "this node" : "the peer");
+        foreach (var participant in _participants)
+        {
+            participant.LinkUp(link.RemoteNodeId);
+        }
+    }
+
     private void Unregister(Link link)
     {
-        if (links.Unregister(link))
+        var removed = links.Unregister(link, () =>
         {
             peers.SetLink(link.RemoteNodeId, LinkState.Down, null);
             LogLinkDown(link.RemoteNodeId[..12]);
@@ -385,7 +389,9 @@ internal sealed partial class LinkManager(
             {
                 participant.LinkDown(link.RemoteNodeId);
             }
-
+        });
+        if (removed)
+        {
             // The other peers learn that this link is gone (not while this node stops: every link is going then).
             if (!_stopping.IsCancellationRequested)
             {
@@ -398,14 +404,14 @@ internal sealed partial class LinkManager(
 
     private void OnRtt(Link link)
     {
-        if (links.IsCurrent(link))
+        links.WhenCurrent(link, () =>
         {
             peers.SetLink(link.RemoteNodeId, LinkState.Up, link.RttMs);
             if (link.RttMs is { } rtt)
             {
                 metrics.RoundTrip(link.RemoteNodeId, peers.Find(link.RemoteNodeId)?.Name ?? link.RemoteNodeId[..12], rtt);
             }
-        }
+        });
     }
 
     private void OnMessage(Link link, LinkMessage message)

@@ -7,9 +7,17 @@ namespace MeshMind.Mesh.Links;
 /// <see cref="LinkManager"/>, which dials and runs links and calls the participants, so a participant can depend on this
 /// without depending on the manager that depends on it.
 /// </summary>
+/// <remarks>
+/// What follows a link coming up or going down (the peer's state, the log line, the participants' <c>LinkUp</c> and
+/// <c>LinkDown</c>) runs in the order the links changed: <see cref="TryRegister"/>, <see cref="Unregister"/> and
+/// <see cref="WhenNotLinked"/> run their reactions one at a time, in the same lock as the change. Before (issue 20), a link
+/// that replaced one just gone could say "up" before the old one said "down": the peer then read as down, and its LLM as
+/// gone, while its link was up (seen as one-sided links at 50 nodes).
+/// </remarks>
 internal sealed class MeshLinks(NodeInfo node)
 {
     private readonly Dictionary<string, Link> _links = new(StringComparer.Ordinal);
+    private readonly Lock _changes = new();
     private long _closedBytesIn;
     private long _closedBytesOut;
 
@@ -88,55 +96,92 @@ internal sealed class MeshLinks(NodeInfo node)
     /// Makes <paramref name="link"/> the current link to its peer unless a link both sides prefer exists: on duplicates the
     /// link dialled by the lower node id survives, so both sides agree without talking about it. The loser is closed.
     /// </summary>
+    /// <param name="link">The link that came up.</param>
+    /// <param name="refused">Whether the peer may not link (revoked): the link is closed.</param>
+    /// <param name="becameCurrent">Run when <paramref name="link"/> became current, before any later change of links is reacted to.</param>
     /// <returns>Whether <paramref name="link"/> is now current.</returns>
-    internal bool TryRegister(Link link, bool refused)
+    internal bool TryRegister(Link link, bool refused, Action becameCurrent)
     {
-        Link? loser;
-        lock (_links)
+        Link? loser = null;
+        lock (_changes)
         {
-            if (refused)
+            lock (_links)
             {
-                loser = link;
-            }
-            else if (!_links.TryGetValue(link.RemoteNodeId, out var existing))
-            {
-                _links[link.RemoteNodeId] = link;
-                return true;
-            }
-            else
-            {
-                var lowerId = string.CompareOrdinal(node.NodeId, link.RemoteNodeId) < 0 ? node.NodeId : link.RemoteNodeId;
-                var keepNew = link.DialerNodeId == existing.DialerNodeId || link.DialerNodeId == lowerId;
-                if (keepNew)
-                {
-                    _links[link.RemoteNodeId] = link;
-                    (_closedBytesIn, _closedBytesOut) = (_closedBytesIn + existing.BytesIn, _closedBytesOut + existing.BytesOut);
-                    loser = existing;
-                }
-                else
+                if (refused)
                 {
                     loser = link;
                 }
+                else if (_links.TryGetValue(link.RemoteNodeId, out var existing))
+                {
+                    var lowerId = string.CompareOrdinal(node.NodeId, link.RemoteNodeId) < 0 ? node.NodeId : link.RemoteNodeId;
+                    var keepNew = link.DialerNodeId == existing.DialerNodeId || link.DialerNodeId == lowerId;
+                    loser = keepNew ? existing : link;
+                    if (keepNew)
+                    {
+                        _links[link.RemoteNodeId] = link;
+                        (_closedBytesIn, _closedBytesOut) = (_closedBytesIn + existing.BytesIn, _closedBytesOut + existing.BytesOut);
+                    }
+                }
+                else
+                {
+                    _links[link.RemoteNodeId] = link;
+                }
+            }
+
+            if (loser != link)
+            {
+                becameCurrent();
             }
         }
 
-        loser.Close();
+        loser?.Close();
         return loser != link;
     }
 
     /// <summary>Removes <paramref name="link"/> if it is still current; true when it was.</summary>
-    internal bool Unregister(Link link)
+    /// <param name="link">The link that ended.</param>
+    /// <param name="removed">Run when it was current, before any later change of links is reacted to.</param>
+    internal bool Unregister(Link link, Action removed)
     {
-        lock (_links)
+        lock (_changes)
         {
-            if (_links.TryGetValue(link.RemoteNodeId, out var current) && current == link)
+            lock (_links)
             {
+                if (!_links.TryGetValue(link.RemoteNodeId, out var current) || current != link)
+                {
+                    return false;
+                }
+
                 _links.Remove(link.RemoteNodeId);
                 (_closedBytesIn, _closedBytesOut) = (_closedBytesIn + link.BytesIn, _closedBytesOut + link.BytesOut);
-                return true;
             }
 
-            return false;
+            removed();
+            return true;
+        }
+    }
+
+    /// <summary>Runs <paramref name="action"/> if no link to <paramref name="nodeId"/> is up, ordered with the links' changes.</summary>
+    internal void WhenNotLinked(string nodeId, Action action)
+    {
+        lock (_changes)
+        {
+            if (!IsLinked(nodeId))
+            {
+                action();
+            }
+        }
+    }
+
+    /// <summary>Runs <paramref name="action"/> if <paramref name="link"/> is current, ordered with the links' changes.</summary>
+    internal void WhenCurrent(Link link, Action action)
+    {
+        lock (_changes)
+        {
+            if (IsCurrent(link))
+            {
+                action();
+            }
         }
     }
 
