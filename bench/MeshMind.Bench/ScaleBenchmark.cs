@@ -78,6 +78,7 @@ internal static partial class ScaleBenchmark
         }
 
         await Task.Delay(TimeSpan.FromSeconds(settleSeconds));
+        var channelsBefore = await ChannelBytesAsync(nodes[0]);
         var cpuBefore = nodes.Select(CpuTicks).ToList();
         var bytesBefore = await Task.WhenAll(hosts.Take(count).Select(SentBytesAsync));
         var idle = Stopwatch.StartNew();
@@ -86,14 +87,26 @@ internal static partial class ScaleBenchmark
         var cpu = nodes.Select((n, i) => (CpuTicks(n) - cpuBefore[i]) * 10.0 / seconds).ToList(); // clock ticks are 10 ms
         var bytesAfter = await Task.WhenAll(hosts.Take(count).Select(SentBytesAsync));
         var traffic = bytesAfter.Select((b, i) => (b - bytesBefore[i]) / seconds).ToList();
+        var channelsAfter = await ChannelBytesAsync(nodes[0]);
         var rss = nodes.Select(RssMegabytes).ToList();
         var links = nodes.Select(n => UpLinks(n).Count).ToList();
         Console.WriteLine($"{count} nodes, idle {seconds:F0} s after {settleSeconds} s of settling (load average {LoadAverage()}; links per node {links.Min()}–{links.Max()}):");
         Console.WriteLine($"  idle CPU ms/s per node   median {Median(cpu):F2}  mean {cpu.Average():F2}  max {cpu.Max():F2}");
         Console.WriteLine($"  RSS MB per node          median {Median(rss):F1}  mean {rss.Average():F1}  max {rss.Max():F1}");
         Console.WriteLine($"  control bytes/s sent     median {Median(traffic):F0}  mean {traffic.Average():F0}  max {traffic.Max():F0}");
+        // What the nodes' own counters say they sent (message payloads, without TLS, TCP and IP), by channel.
+        foreach (var channel in new[] { "links.out", "discovery.out", "proxy.out" })
+        {
+            var rates = channelsAfter.Keys.Where(channelsBefore.ContainsKey)
+                .Select(id => (channelsAfter[id].GetValueOrDefault(channel) - channelsBefore[id].GetValueOrDefault(channel)) / seconds).ToList();
+            if (rates.Count > 0)
+            {
+                Console.WriteLine($"  {channel,-14} payload bytes/s per node (its counters, {rates.Count} nodes): median {Median(rates):F0}  max {rates.Max():F0}");
+            }
+        }
 
-        var newcomer = await lab.StartUnidentifiedNodeAsync(hosts[count], $"n{count + 1}", Secret);
+        var othersCpuBefore = nodes.Select(CpuTicks).ToList();
+        var newcomer = await lab.StartUnidentifiedNodeAsync(hosts[count], $"n{count + 1}", Secret, environment);
         if (!await UntilAsync(() => UpLinks(newcomer).Count >= count && nodes.All(n => UpLinks(n).Count >= count),
             () => AllLinkedAsync([.. nodes, newcomer], count), limit))
         {
@@ -105,6 +118,22 @@ internal static partial class ScaleBenchmark
         var sinceStart = Stopwatch.GetElapsedTime(newcomer.StartedAt, linkedAt);
         Console.WriteLine($"{count} nodes: a newcomer linked to all and all to it {sinceStart.TotalMilliseconds:F0} ms after its process started, " +
             $"{(sinceStart - newcomer.StartupTime).TotalMilliseconds:F0} ms after it was listening");
+        // When each of its links came up (from listening), and what joining cost in CPU: the hardware-independent part of the
+        // figure, since here 51 processes share two cores while on a LAN each node has its own.
+        var ups = newcomer.OutputLines.Where(l => LinkLine().Match(l.Line) is { Success: true } m && m.Groups["state"].Value == "up")
+            .Select(l => (Stopwatch.GetElapsedTime(newcomer.StartedAt, l.Timestamp) - newcomer.StartupTime).TotalMilliseconds).Order().ToList();
+        var othersCpu = nodes.Select((n, i) => (CpuTicks(n) - othersCpuBefore[i]) * 10.0).ToList();
+        var byDialer = newcomer.OutputLines.Select(l => LinkLine().Match(l.Line)).Where(m => m.Success && m.Groups["state"].Value == "up")
+            .GroupBy(m => m.Groups["dialer"].Value).Select(g => $"{g.Count()} dialled by {g.Key}");
+        Console.WriteLine($"  its links: {string.Join(", ", byDialer)}; up after listening (ms): {string.Join(' ', ups.Select(u => u.ToString("F0", CultureInfo.InvariantCulture)))}");
+        Console.WriteLine($"  its links up after listening: first {ups.FirstOrDefault():F0} ms, 10th {ups.ElementAtOrDefault(9):F0}, 25th {ups.ElementAtOrDefault(24):F0}, " +
+            $"last {ups.LastOrDefault():F0} ms; CPU: the newcomer {CpuTicks(newcomer) * 10.0:F0} ms from its start, each other node median " +
+            $"{Median(othersCpu):F0} ms (max {othersCpu.Max():F0}) meanwhile; load average {LoadAverage()}");
+        foreach (var group in newcomer.OutputLines.Select(l => l.Line).Where(l => l.Contains("Could not link", StringComparison.Ordinal))
+            .Select(l => Regex.Replace(l, @"[0-9a-f]{12}|\d+\.\d+\.\d+\.\d+:\d+|\d+(\.\d+)?", "#")).GroupBy(l => l).OrderByDescending(g => g.Count()).Take(5))
+        {
+            Console.WriteLine($"    {group.Count(),5} × {group.Key.Trim()}");
+        }
 
         var killedAt = Stopwatch.GetTimestamp();
         await newcomer.KillAsync();
@@ -117,6 +146,26 @@ internal static partial class ScaleBenchmark
         var seenDown = nodes.Select(n => LastDown(n)).Max();
         Console.WriteLine($"{count} nodes: kill -9 of the newcomer seen down by all {Stopwatch.GetElapsedTime(killedAt, seenDown).TotalMilliseconds:F0} ms after");
         return 0;
+    }
+
+    /// <summary>Each node's network counters by channel (<c>/api/resources</c> asks every linked peer), by node id.</summary>
+    private static async Task<Dictionary<string, Dictionary<string, long>>> ChannelBytesAsync(LabNode node)
+    {
+        var result = new Dictionary<string, Dictionary<string, long>>(StringComparer.Ordinal);
+        var resources = await node.GetJsonAsync("/api/resources");
+        if (resources is null)
+        {
+            Console.WriteLine($"  ({node.Name}: /api/resources did not answer)");
+        }
+        else
+        {
+            foreach (var entry in resources.Value.GetProperty("nodes").EnumerateArray())
+            {
+                result[entry.GetProperty("node_id").GetString()!] = entry.GetProperty("network_bytes").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetInt64());
+            }
+        }
+
+        return result;
     }
 
     /// <summary>How many discovery datagrams from other nodes each node received, and how many of those it dropped.</summary>
@@ -166,7 +215,10 @@ internal static partial class ScaleBenchmark
                     .Where(l => l.Contains(id, StringComparison.Ordinal) || Regex.IsMatch(l, $@"\b{Regex.Escape(node.Host.Address)}\b"))
                     .Select(l => Regex.Replace(l, @"[0-9a-f]{12}|\d+\.\d+\.\d+\.\d+(:\d+)?|\d+(\.\d+)?", "#"))
                     .GroupBy(l => l).OrderByDescending(g => g.Count()).Take(8).ToList();
-                Console.WriteLine($"    not linked to {other.Name} ({other.Host.Address}); its log about {node.Name}: {(about.Count == 0 ? "nothing" : "")}");
+                // And what each side's API says of the other (its peer directory's link state), which the logs may not.
+                var mine = other.NodeId is { } otherId && await node.LinkStatesAsync() is { } states ? states.GetValueOrDefault(otherId, "unknown") : "?";
+                var theirs = node.NodeId is { } ownId && await other.LinkStatesAsync() is { } others ? others.GetValueOrDefault(ownId, "unknown") : "?";
+                Console.WriteLine($"    not linked to {other.Name} ({other.Host.Address}) by its log; APIs: {node.Name} says {mine}, {other.Name} says {theirs}; its log about {node.Name}: {(about.Count == 0 ? "nothing" : "")}");
                 foreach (var group in about)
                 {
                     Console.WriteLine($"      {group.Count(),5} × {group.Key.Trim()}");
@@ -196,7 +248,7 @@ internal static partial class ScaleBenchmark
     private static long LastDown(LabNode node) => node.OutputLines.Where(l => LinkLine().Match(l.Line) is { Success: true } m && m.Groups["state"].Value == "down")
         .Select(l => l.Timestamp).DefaultIfEmpty().Max();
 
-    [GeneratedRegex(@"Link to (?<id>[0-9a-f]{12}) is (?<state>up|down)")]
+    [GeneratedRegex(@"Link to (?<id>[0-9a-f]{12}) is (?<state>up|down)( \(dialled by (?<dialer>[a-z ]+)\))?")]
     private static partial Regex LinkLine();
 
     private static long CpuTicks(LabNode node)

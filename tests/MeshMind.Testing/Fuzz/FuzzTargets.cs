@@ -70,6 +70,7 @@ public static class FuzzTargets
             new PingMessage(7),
             new PongMessage(7),
             new PeerExchangeMessage([new ExchangedPeer(new string('b', 64), ["10.0.0.2", "fe80::1"], 7878)]),
+            new PeerChangesMessage([new ExchangedPeer(new string('c', 64), ["10.0.0.3"], 7878)], [new string('d', 64)]),
         ];
         var valid = Gen.OneOf([.. examples.Select(m => Gen.Const(s_codec.Encode(m)))]);
         var input = Gen.Frequency((1, Gen.Byte.Array[0, 2000]), (9, Mutations.Of(valid, maxMutations: 8)));

@@ -34,6 +34,7 @@ public sealed class LinkCodecTests
             new PingMessage(7),
             new PongMessage(7),
             new PeerExchangeMessage([new ExchangedPeer(new string('b', 64), ["10.0.0.2"], 7878)]),
+            new PeerChangesMessage([new ExchangedPeer(new string('c', 64), ["10.0.0.3"], 7878)], [new string('d', 64)]),
         ];
 
         foreach (var message in messages)

@@ -166,6 +166,24 @@ public sealed class LinkTests
     }
 
     [Fact]
+    public async Task ReportedLinks_FollowASpokesLinks_UpAndDown()
+    {
+        await using var hub = await StartAsync("hub");
+        await using var b = await StartAsync("spoke-b", peers: [MeshAddress(hub)]);
+        var c = await StartAsync("spoke-c", peers: [MeshAddress(hub)]);
+        var directory = Service<PeerDirectory>(hub);
+        await Wait.UntilAsync(() => directory.ReportedLinks(Id(b)).Contains(Id(c)) && directory.ReportedLinks(Id(c)).Contains(Id(b)), s_timeout,
+            "the hub to hear that the spokes linked to each other");
+
+        // c goes: b tells the hub its link to c is gone (since issue 20 as a change, peer_changes, not its whole list again).
+        var gone = Id(c);
+        await c.DisposeAsync();
+
+        await Wait.UntilAsync(() => !directory.ReportedLinks(Id(b)).Contains(gone), s_timeout, "b's change to reach the hub");
+        Assert.DoesNotContain(Id(hub), directory.ReportedLinks(Id(b)));
+    }
+
+    [Fact]
     public async Task WrongSecret_NeverAdmitted_EitherDirection()
     {
         await using var good = await StartAsync("good");

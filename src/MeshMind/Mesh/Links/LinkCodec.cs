@@ -23,6 +23,7 @@ internal sealed class LinkCodec
         LinkMessageType.Of<PingMessage>("ping", LinkJsonContext.Default),
         LinkMessageType.Of<PongMessage>("pong", LinkJsonContext.Default),
         LinkMessageType.Of<PeerExchangeMessage>("peer_exchange", LinkJsonContext.Default),
+        LinkMessageType.Of<PeerChangesMessage>("peer_changes", LinkJsonContext.Default),
     ];
 
     private readonly Lazy<JsonTypeInfo<LinkMessage>> _message;

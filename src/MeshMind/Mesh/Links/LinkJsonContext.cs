@@ -9,4 +9,5 @@ namespace MeshMind.Mesh.Links;
 [JsonSerializable(typeof(PingMessage))]
 [JsonSerializable(typeof(PongMessage))]
 [JsonSerializable(typeof(PeerExchangeMessage))]
+[JsonSerializable(typeof(PeerChangesMessage))]
 internal sealed partial class LinkJsonContext : JsonSerializerContext;

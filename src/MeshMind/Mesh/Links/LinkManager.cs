@@ -50,11 +50,13 @@ internal sealed partial class LinkManager(
 
     /// <summary>
     /// Links a node keeps at the configured ping interval; with more, the interval grows in proportion, so a node's pings stay
-    /// at most 24 per interval however large the mesh (issue 20: at 50 nodes, 49 links pinged every 5 s were 1.5 KB/s of
-    /// control traffic per node; every 10 s they are 0.7 KB/s). A silent peer is then noticed later (3 intervals); a closed
-    /// connection, as when a node is killed, still at once.
+    /// at most 20 per interval however large the mesh (issue 20). An idle link's ping costs about 310 bytes on the wire (the
+    /// ping and its pong, each a TLS record in a TCP segment, and a bare ACK), 84 % of it headers: at 50 nodes, 49 links
+    /// pinged every 5 s were 1.5 KB/s of control traffic per node; with 24 per interval 0.89 KB/s (max 1.09); with 20,
+    /// about 0.75. A silent peer is then noticed later (3 intervals: 37 s at 49 links); a closed connection, as when a node
+    /// is killed, still at once.
     /// </summary>
-    public const int LinksPerPingInterval = 24;
+    public const int LinksPerPingInterval = 20;
     private static readonly TimeSpan s_maxBackoff = TimeSpan.FromSeconds(30);
     private readonly MeshOptions _options = options.Value;
     private readonly IMeshParticipant[] _participants = [.. participants];
@@ -357,7 +359,6 @@ internal sealed partial class LinkManager(
 
             try
             {
-                BroadcastPeerExchange();
                 await link.RunAsync(OnMessage, OnRtt, () => PingInterval(_options.PingInterval, links.Count), _options.MissedPongs, cancellationToken);
             }
             finally
@@ -371,6 +372,8 @@ internal sealed partial class LinkManager(
     private void LinkUp(Link link)
     {
         link.Send(new HelloMessage(node.NodeId, node.InstanceId, node.Name, NodeInfo.Version, bound.HttpPort, bound.MeshPort));
+        // The new peer gets the whole list of our links; the others hear of it once its hello says how to reach it (OnMessage).
+        link.Send(PeerList(except: link.RemoteNodeId));
         peers.SetLink(link.RemoteNodeId, LinkState.Up, null);
         LogLinkUp(link.RemoteNodeId[..12], link.DialerNodeId == node.NodeId ? "this node" : "the peer");
         foreach (var participant in _participants)
@@ -395,7 +398,7 @@ internal sealed partial class LinkManager(
             // The other peers learn that this link is gone (not while this node stops: every link is going then).
             if (!_stopping.IsCancellationRequested)
             {
-                BroadcastPeerExchange();
+                links.Broadcast(new PeerChangesMessage([], [link.RemoteNodeId]));
             }
 
             _wake.Set();
@@ -421,31 +424,24 @@ internal sealed partial class LinkManager(
             case HelloMessage hello when hello.NodeId == link.RemoteNodeId:
                 peers.UpdateHello(link.RemoteNodeId, hello, link.RemoteAddress);
                 // Only now is the peer's mesh port known (it may have dialled us): tell the others how to reach it.
-                BroadcastPeerExchange();
+                if (links.IsCurrent(link) && Exchanged(peers.Find(link.RemoteNodeId)) is { } added)
+                {
+                    foreach (var other in links.All().Where(l => l.RemoteNodeId != link.RemoteNodeId))
+                    {
+                        other.Send(new PeerChangesMessage([added], []));
+                    }
+                }
+
                 break;
             case PeerExchangeMessage exchange:
                 // The peers it lists are the ones it is linked to: kept for the picture of the mesh.
                 peers.ReportLinks(link.RemoteNodeId, exchange.Peers.Take(MaxExchangedPeers).Select(p => p.NodeId).Where(id => id.Length == 64));
-                var learned = false;
-                var introductions = _introductions.GetOrAdd(link.RemoteNodeId, _ => new RateWindow(MaxIntroductionsPerMinute, TimeSpan.FromMinutes(1), time));
-                foreach (var peer in exchange.Peers.Take(MaxExchangedPeers))
-                {
-                    if (peer.NodeId.Length != 64 || peer.NodeId == node.NodeId || peers.IsRevoked(peer.NodeId) || peer.MeshPort is <= 0 or > 65535
-                        || (peers.Find(peer.NodeId) is null && !introductions.TryTake()))
-                    {
-                        continue;
-                    }
-
-                    var addresses = peer.Addresses.Take(PeerDirectory.MaxAddressesPerPeer)
-                        .Select(a => IPAddress.TryParse(a, out var ip) ? ip : null).OfType<IPAddress>().ToList();
-                    learned |= addresses.Count > 0 && peers.AddCandidate(peer.NodeId, addresses, peer.MeshPort);
-                }
-
-                if (learned)
-                {
-                    _wake.Set();
-                }
-
+                Learn(link, exchange.Peers);
+                break;
+            case PeerChangesMessage changes:
+                peers.ReportLinkChanges(link.RemoteNodeId, changes.Added.Take(MaxExchangedPeers).Select(p => p.NodeId).Where(id => id.Length == 64),
+                    changes.Removed.Take(MaxExchangedPeers).Where(id => id.Length == 64));
+                Learn(link, changes.Added);
                 break;
             case HelloMessage or PingMessage or PongMessage:
                 break;
@@ -459,19 +455,37 @@ internal sealed partial class LinkManager(
         }
     }
 
-    /// <summary>Tells every linked peer which other peers we are linked to, with the addresses we reach them at.</summary>
-    private void BroadcastPeerExchange()
+    /// <summary>Takes the peers a linked peer says it is linked to as candidates to dial (within the introduction bounds).</summary>
+    private void Learn(Link link, IReadOnlyList<ExchangedPeer> exchanged)
     {
-        var open = links.All();
-        var linked = open.Select(l => peers.Find(l.RemoteNodeId)).OfType<PeerInfo>().Where(p => p.MeshPort > 0 && !p.Revoked).ToList();
-        foreach (var link in open)
+        var learned = false;
+        var introductions = _introductions.GetOrAdd(link.RemoteNodeId, _ => new RateWindow(MaxIntroductionsPerMinute, TimeSpan.FromMinutes(1), time));
+        foreach (var peer in exchanged.Take(MaxExchangedPeers))
         {
-            // Sent also when empty: the peer keeps what we last said about our links (the Network screen draws them).
-            var others = linked.Where(p => p.NodeId != link.RemoteNodeId).Take(MaxExchangedPeers)
-                .Select(p => new ExchangedPeer(p.NodeId, [.. p.Addresses.Select(a => a.ToString())], p.MeshPort)).ToList();
-            link.Send(new PeerExchangeMessage(others));
+            if (peer.NodeId.Length != 64 || peer.NodeId == node.NodeId || peers.IsRevoked(peer.NodeId) || peer.MeshPort is <= 0 or > 65535
+                || (peers.Find(peer.NodeId) is null && !introductions.TryTake()))
+            {
+                continue;
+            }
+
+            var addresses = peer.Addresses.Take(PeerDirectory.MaxAddressesPerPeer)
+                .Select(a => IPAddress.TryParse(a, out var ip) ? ip : null).OfType<IPAddress>().ToList();
+            learned |= addresses.Count > 0 && peers.AddCandidate(peer.NodeId, addresses, peer.MeshPort);
+        }
+
+        if (learned)
+        {
+            _wake.Set();
         }
     }
+
+    /// <summary>The peers this node is linked to, with the addresses it reaches them at (sent also when empty: the peer keeps
+    /// what we last said about our links, and the Network screen draws them).</summary>
+    private PeerExchangeMessage PeerList(string except) =>
+        new([.. links.All().Where(l => l.RemoteNodeId != except).Select(l => Exchanged(peers.Find(l.RemoteNodeId))).OfType<ExchangedPeer>().Take(MaxExchangedPeers)]);
+
+    private static ExchangedPeer? Exchanged(PeerInfo? peer) =>
+        peer is { MeshPort: > 0, Revoked: false } ? new ExchangedPeer(peer.NodeId, [.. peer.Addresses.Select(a => a.ToString())], peer.MeshPort) : null;
 
     private static Dictionary<Type, IMeshParticipant> Owners(IEnumerable<IMeshParticipant> participants, IEnumerable<ParticipantMessage> owners)
     {

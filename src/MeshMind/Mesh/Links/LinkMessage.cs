@@ -14,7 +14,17 @@ internal sealed record PingMessage(long Id, [property: System.Text.Json.Serializ
 
 internal sealed record PongMessage(long Id) : LinkMessage;
 
-/// <summary>Peers this node is linked to, so nodes on other subnets can find each other through one static peer.</summary>
+/// <summary>
+/// Peers this node is linked to, so nodes on other subnets can find each other through one static peer: the whole list,
+/// sent once to a peer when its link comes up.
+/// </summary>
 internal sealed record PeerExchangeMessage(IReadOnlyList<ExchangedPeer> Peers) : LinkMessage;
+
+/// <summary>
+/// What changed in this node's links since it sent its list (<see cref="PeerExchangeMessage"/>): a peer linked (with how to
+/// reach it) or a link gone. Sent to the other peers when one link changes, instead of the whole list to all (issue 20: at
+/// 50 nodes, each link change sent 49 lists of up to 49 peers, ~7 KB each, to be parsed by every node).
+/// </summary>
+internal sealed record PeerChangesMessage(IReadOnlyList<ExchangedPeer> Added, IReadOnlyList<string> Removed) : LinkMessage;
 
 internal sealed record ExchangedPeer(string NodeId, IReadOnlyList<string> Addresses, int MeshPort);

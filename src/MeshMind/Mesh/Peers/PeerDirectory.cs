@@ -127,6 +127,23 @@ internal sealed partial class PeerDirectory(TimeProvider time, ILogger<PeerDirec
         }
     }
 
+    /// <summary>
+    /// Applies what <paramref name="nodeId"/> says changed in its links since its list (<see cref="ReportLinks"/>): at most
+    /// <see cref="MaxReportedLinks"/> are kept. Ignored unless this node is linked to it.
+    /// </summary>
+    public void ReportLinkChanges(string nodeId, IEnumerable<string> added, IEnumerable<string> removed)
+    {
+        lock (_lock)
+        {
+            if (_peers.TryGetValue(nodeId, out var peer) && peer.LinkState == LinkState.Up)
+            {
+                var gone = removed.ToHashSet(StringComparer.Ordinal);
+                _reportedLinks[nodeId] = [.. (_reportedLinks.GetValueOrDefault(nodeId) ?? []).Where(id => !gone.Contains(id))
+                    .Concat(added.Where(id => id != nodeId && !gone.Contains(id))).Distinct(StringComparer.Ordinal).Take(MaxReportedLinks)];
+            }
+        }
+    }
+
     /// <summary>The peers <paramref name="nodeId"/> last said it is linked to (other than this node); empty when not known.</summary>
     public IReadOnlyList<string> ReportedLinks(string nodeId)
     {
