@@ -49,6 +49,28 @@ internal sealed partial class KnowledgeIndex(Database database, TimeProvider tim
         await batch.CommitAsync(cancellationToken);
     }
 
+    /// <summary>A document's chunk texts (at most <see cref="MaxChunks"/>) and their token count, for the cross-node BM25 statistics.</summary>
+    internal sealed record PreparedChunks(IReadOnlyList<string> Texts, long Tokens);
+
+    /// <summary>What <see cref="Batch.ReplaceAsync(string, string, string, string, int, PreparedChunks, CancellationToken)"/> needs of a document's chunks; no database work.</summary>
+    public static PreparedChunks Prepare(IEnumerable<Chunker.Chunk> chunks)
+    {
+        var texts = new List<string>();
+        long tokens = 0;
+        foreach (var chunk in chunks)
+        {
+            if (texts.Count >= MaxChunks)
+            {
+                break;
+            }
+
+            texts.Add(chunk.Text);
+            tokens += SearchQuery.CountTokens(chunk.Text);
+        }
+
+        return new PreparedChunks(texts, tokens);
+    }
+
     /// <summary>
     /// Starts a write of several documents in one transaction (<see cref="Batch"/>): what the indexer uses, as a commit per
     /// small file made FTS5 write and merge a segment per file.
@@ -114,22 +136,15 @@ internal sealed partial class KnowledgeIndex(Database database, TimeProvider tim
         public long Characters { get; private set; }
 
         /// <summary>Indexes (or re-indexes) a document's chunks; <paramref name="chunks"/> beyond <see cref="MaxChunks"/> are left out.</summary>
+        public Task ReplaceAsync(string originNodeId, string originName, string name, string sha256, int characters,
+            IEnumerable<Chunker.Chunk> chunks, CancellationToken cancellationToken) =>
+            ReplaceAsync(originNodeId, originName, name, sha256, characters, Prepare(chunks), cancellationToken);
+
+        /// <summary>Indexes (or re-indexes) a document's chunks, made ready by <see cref="Prepare"/> (possibly on another thread).</summary>
         public async Task ReplaceAsync(string originNodeId, string originName, string name, string sha256, int characters,
-            IEnumerable<Chunker.Chunk> chunks, CancellationToken cancellationToken)
+            PreparedChunks prepared, CancellationToken cancellationToken)
         {
-            var texts = new List<string>();
-            long tokens = 0;
-            foreach (var chunk in chunks)
-            {
-                if (texts.Count >= MaxChunks)
-                {
-                    break;
-                }
-
-                texts.Add(chunk.Text);
-                tokens += SearchQuery.CountTokens(chunk.Text);
-            }
-
+            var (texts, tokens) = (prepared.Texts, prepared.Tokens);
             var at = _time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture);
             Set(_find, originNodeId, name);
             long id, previousChunks;

@@ -139,15 +139,22 @@ internal sealed partial class KnowledgeIndexer(
         }
 
         var current = indexed.ToDictionary(d => (d.OriginNodeId, d.Name), d => d.Sha256);
+        var work = wanted.Where(w => !(current.TryGetValue(w.Key, out var sha256) && sha256 == w.Value.Sha256))
+            .Select(w => new Work(w.Key.Origin, w.Value.OriginName, w.Key.Name, w.Value.Sha256, w.Value.Size)).ToList();
         KnowledgeIndex.Batch? batch = null;
         var batchStarted = 0L;
+        Task<Prepared?>? next = null;
         try
         {
-            foreach (var ((origin, name), file) in wanted)
+            // A file is read, extracted and chunked on the thread pool while the one before it is written: on a machine with
+            // a core to spare, the database's work (most of it FTS5's) is then all of a file's time (issue 19).
+            for (var i = 0; i < work.Count; i++)
             {
-                if (current.TryGetValue((origin, name), out var sha256) && sha256 == file.Sha256)
+                var prepared = await (next ?? PrepareAsync(work[i], cancellationToken));
+                next = i + 1 < work.Count ? PrepareAsync(work[i + 1], cancellationToken) : null;
+                if (prepared is null)
                 {
-                    continue;
+                    continue; // removed meanwhile: the next pass drops it
                 }
 
                 if (batch is null)
@@ -156,9 +163,12 @@ internal sealed partial class KnowledgeIndexer(
                     batchStarted = time.GetTimestamp();
                 }
 
-                if (await IndexAsync(batch, origin, file.OriginName, name, file.Sha256, file.Size, cancellationToken) is { } indexedFile)
+                var file = prepared.Work;
+                var writeStarted = time.GetTimestamp();
+                await batch.ReplaceAsync(file.Origin, file.OriginName, file.Name, file.Sha256, prepared.Characters, prepared.Chunks, cancellationToken);
+                if (!prepared.Unread)
                 {
-                    indexedFiles.Add(indexedFile);
+                    indexedFiles.Add((file.Name, prepared.Characters, prepared.Bytes, prepared.Took + time.GetElapsedTime(writeStarted)));
                 }
 
                 if (batch.Characters >= BatchCharacters || time.GetElapsedTime(batchStarted) >= BatchTime)
@@ -176,12 +186,27 @@ internal sealed partial class KnowledgeIndexer(
         }
         finally
         {
+            if (next is not null)
+            {
+                // A failed write leaves the next file's preparation running: it is not left unobserved.
+                await next.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+            }
+
             if (batch is not null)
             {
                 await batch.DisposeAsync(); // rolled back unless committed: the next pass indexes those files again
             }
         }
     }
+
+    /// <summary>A file to index: new, or changed since it was indexed.</summary>
+    private sealed record Work(string Origin, string OriginName, string Name, string Sha256, long Size);
+
+    /// <summary>
+    /// A file read, extracted and chunked, ready to write. <c>Unread</c>: a PDF too large to read, recorded with no chunks (so
+    /// it is not read again at each pass) and not counted as indexed.
+    /// </summary>
+    private sealed record Prepared(Work Work, int Characters, long Bytes, KnowledgeIndex.PreparedChunks Chunks, TimeSpan Took, bool Unread = false);
 
     /// <summary>Commits a batch, then counts and logs its files (what a failed batch held was not indexed).</summary>
     private async Task CommitAsync(KnowledgeIndex.Batch batch, List<(string Name, int Characters, long Bytes, TimeSpan Took)> files, CancellationToken cancellationToken)
@@ -200,9 +225,8 @@ internal sealed partial class KnowledgeIndexer(
         files.Clear();
     }
 
-    /// <summary>Reads, extracts and chunks one file into <paramref name="batch"/>; null when it was removed meanwhile.</summary>
-    private async Task<(string Name, int Characters, long Bytes, TimeSpan Took)?> IndexAsync(KnowledgeIndex.Batch batch, string origin, string originName,
-        string name, string sha256, long size, CancellationToken cancellationToken)
+    /// <summary>Reads, extracts and chunks one file, on the thread pool; null when it was removed meanwhile.</summary>
+    private Task<Prepared?> PrepareAsync(Work file, CancellationToken cancellationToken) => Task.Run(async () =>
     {
         var settings = options.Value;
         var started = time.GetTimestamp();
@@ -211,27 +235,25 @@ internal sealed partial class KnowledgeIndexer(
         {
             // Text needs at most 4 bytes a character; a PDF is read whole (or not at all when it is larger than that).
             var readLimit = (long)settings.MaxFileCharacters * 4;
-            if (size > readLimit && name.EndsWith(".pdf", StringComparison.OrdinalIgnoreCase))
+            if (file.Size > readLimit && file.Name.EndsWith(".pdf", StringComparison.OrdinalIgnoreCase))
             {
-                await batch.ReplaceAsync(origin, originName, name, sha256, 0, [], cancellationToken);
-                return null;
+                return new Prepared(file, 0, 0, KnowledgeIndex.Prepare([]), time.GetElapsedTime(started), Unread: true);
             }
 
-            await using var stream = new FileStream(store.BlobPath(sha256), FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete,
+            await using var stream = new FileStream(store.BlobPath(file.Sha256), FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete,
                 bufferSize: 1, FileOptions.Asynchronous | FileOptions.SequentialScan);
             content = new byte[(int)Math.Min(stream.Length, Math.Min(readLimit, Array.MaxLength))];
             await stream.ReadExactlyAsync(content, cancellationToken);
         }
         catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
         {
-            return null; // removed meanwhile: the next pass drops it
+            return null;
         }
 
-        var text = TextExtractor.Extract(name, content, settings.MaxFileCharacters);
-        var chunks = text is null ? [] : Chunker.Split(text, settings.ChunkCharacters, settings.ChunkOverlap);
-        await batch.ReplaceAsync(origin, originName, name, sha256, text?.Length ?? 0, chunks, cancellationToken);
-        return (name, text?.Length ?? 0, content.Length, time.GetElapsedTime(started));
-    }
+        var text = TextExtractor.Extract(file.Name, content, settings.MaxFileCharacters);
+        var chunks = KnowledgeIndex.Prepare(text is null ? [] : Chunker.Split(text, settings.ChunkCharacters, settings.ChunkOverlap));
+        return new Prepared(file, text?.Length ?? 0, content.Length, chunks, time.GetElapsedTime(started));
+    }, cancellationToken);
 
     private void Changed()
     {
