@@ -21,7 +21,7 @@ using MeshMind.Bench.Models;
 //                                                 chat through a peer vs straight to the LLM, streaming throughput, failover
 //   files [--size-mib 1024] [--runs 3] [--peers 10] [--files 1000] [--listings 300] [--stale-runs 3] [--cold-runs 10] [--settle 1]
 //                                                 upload/download of a large file, direct and through a peer; listing latency
-//   search [--nodes 5] [--files 200] [--max-kib 256] [--queries 200] [--hung-queries 10]
+//   search [--nodes 5] [--files 200] [--max-kib 256] [--queries 200] [--hung-queries 10] [--netns]
 //                                                 issue 19: indexing MB/s, /api/search p50/p95 and recall@10 vs one index, a hung peer
 //   modelcopy [--size-mib 1024] [--runs 3] [--sources 1] [--netns]  a model copied between nodes (from N holders at once) vs a proxied file of the same size; resume after kill -9; --netns: between two namespace hosts (root)
 //   routing [BenchmarkDotNet options]             cost of ranking LLM hosts (BenchmarkDotNet, in process)
@@ -69,7 +69,7 @@ static int Usage()
     Console.Error.WriteLine("                          [--model-rate TOKENS_PER_S] [--model-requests N] [--load-seconds S]");
     Console.Error.WriteLine("       MeshMind.Bench files [--size-mib N] [--runs N] [--peers N] [--files N] [--listings N] [--stale-runs N] [--cold-runs N] [--settle 0|1]");
     Console.Error.WriteLine("       MeshMind.Bench modelcopy [--size-mib N] [--runs N] [--sources N] [--netns]");
-    Console.Error.WriteLine("       MeshMind.Bench search [--nodes N] [--files N] [--max-kib N] [--queries N] [--hung-queries N]");
+    Console.Error.WriteLine("       MeshMind.Bench search [--nodes N] [--files N] [--max-kib N] [--queries N] [--hung-queries N] [--netns]");
     Console.Error.WriteLine("       MeshMind.Bench routing [BenchmarkDotNet options, e.g. --filter '*Rank*']");
     Console.Error.WriteLine("       MeshMind.Bench schedule [--rounds N] [--seconds S] [--moderate-users N] [--overload-users N] [--reply-tokens N] [--think-ms MS] [--overload-think-ms MS] [--document-chars N] [--hosts mixed|equal] [--strategies meshmind,meshmind-not-sticky,least-connections,round-robin,local-first]");
     Console.Error.WriteLine("       MeshMind.Bench perf-middleware [--rounds N] [--seconds S] [--concurrency C] [--warmup-seconds S] [--pin 0|1]");

@@ -101,6 +101,26 @@ internal static class SearchBenchmark
             return 0;
         }
 
+        // Where one search's time goes, in process, on an index the size of one node's (the first node's files): what each peer
+        // does for a query (FTS5 candidates, term statistics, its JSON answer) and what the asking node does with every answer.
+        var phaseQueries = PhaseQueries(new Random(191), words, queries);
+        using (var nodeDir = new TempDir())
+        {
+            var (nodeIndex, _, _) = await IndexPassAsync(nodeDir.Path, files.Where(f => f.Node == 0), meters, cancellationToken);
+            await PhasesAsync(nodeIndex, phaseQueries, nodeCount, cancellationToken);
+        }
+
+        if (options.Contains("--netns"))
+        {
+            // The queries as the loopback mode makes them (the same seed, drawn at the same point).
+            var netnsQueries = Enumerable.Range(0, queries).Select(_ =>
+                string.Join(' ', Enumerable.Range(0, random.Next(2, 4)).Select(_ => words[random.Next(50, 2000)]))).ToList();
+            var result = await NamespaceSearchBenchmark.RunAsync(files, nodeCount, single, netnsQueries, hungQueries, cancellationToken);
+            Console.WriteLine();
+            Console.WriteLine($"load average at end: {File.ReadAllText("/proc/loadavg").Trim()}");
+            return result;
+        }
+
         // 2. The mesh: the nodes hold the files, a searcher linked to them all asks.
         var nodes = new List<BenchNode>();
         try
@@ -146,6 +166,18 @@ internal static class SearchBenchmark
 
             var latencies = new List<double>();
             var recalls = new List<double>();
+            int[] meshProcesses = [searcher.ProcessId, .. nodes.Select(n => n.ProcessId)];
+            // Three seconds without searches after the warm-up: the framework-dependent build's JIT re-compiles hot code (tiering)
+            // in the background for a while, and the nodes' CPU then is what they burn without searching (the shipped Native AOT
+            // build does neither).
+            var idleCpuBefore = meshProcesses.Sum(CpuMilliseconds);
+            var idleClock = Stopwatch.StartNew();
+            await Task.Delay(TimeSpan.FromSeconds(3), cancellationToken);
+            var idleCpuPerSecond = (meshProcesses.Sum(CpuMilliseconds) - idleCpuBefore) / idleClock.Elapsed.TotalSeconds;
+            var queriesClock = Stopwatch.StartNew();
+            var meshCpuBefore = meshProcesses.Sum(CpuMilliseconds);
+            var loadBefore = File.ReadAllText("/proc/loadavg").Trim();
+            var recallCpu = TimeSpan.Zero;
             foreach (var query in asked)
             {
                 var sent = Stopwatch.StartNew();
@@ -156,15 +188,23 @@ internal static class SearchBenchmark
                     throw new InvalidOperationException($"peers missing with all alive: {string.Join(", ", missing)}");
                 }
 
+                var recallStarted = Process.GetCurrentProcess().TotalProcessorTime;
                 var expected = (await single.SearchAsync(SearchQuery.Parse(query).Match!, 10, cancellationToken))
                     .Select(h => h.Name + "\n" + h.Snippet).ToHashSet();
+                recallCpu += Process.GetCurrentProcess().TotalProcessorTime - recallStarted;
                 recalls.Add(expected.Count == 0 ? 1 : hits.ToHashSet().Count(expected.Contains) / (double)expected.Count);
             }
 
+            var meshCpu = meshProcesses.Sum(CpuMilliseconds) - meshCpuBefore;
+            var queriesSeconds = queriesClock.Elapsed.TotalSeconds;
             var alive = Percentiles.Of(latencies);
             Console.WriteLine();
             Console.WriteLine($"2. GET /api/search?k=10 on the searcher, {nodeCount} peers alive, {latencies.Count} queries: "
                 + $"p50 {alive.P50:F1} ms, p95 {alive.P95:F1} ms, p99 {alive.P99:F1} ms (target p95 <= 100 ms: {(alive.P95 <= 100 ? "met" : "NOT met")})");
+            Console.WriteLine($"   CPU of the {meshProcesses.Length} node processes (searcher and peers, /proc/PID/stat) during those queries: "
+                + $"{meshCpu / (double)latencies.Count:F1} CPU-ms per query over {queriesSeconds:F1} s (JIT tiering of the framework-dependent build included; "
+                + $"{idleCpuPerSecond:F0} CPU-ms a second in the 3 s before, without searches); load average {loadBefore} before, {File.ReadAllText("/proc/loadavg").Trim()} after "
+                + $"(the bench's own single-index recall searches took {recallCpu.TotalMilliseconds / latencies.Count:F1} CPU-ms per query, not counted)");
             Console.WriteLine($"   recall@10 against one index of every file: mean {recalls.Average():F3}, min {recalls.Min():F2}, "
                 + $"{recalls.Count(r => r >= 0.999)} of {recalls.Count} queries exact (target >= 0.95: {(recalls.Average() >= 0.95 ? "met" : "NOT met")})");
 
@@ -215,6 +255,73 @@ internal static class SearchBenchmark
         return 0;
     }
 
+    /// <summary>A process's user and system CPU so far, in milliseconds (clock ticks of /proc/PID/stat, 100 a second).</summary>
+    internal static long CpuMilliseconds(int processId)
+    {
+        var stat = File.ReadAllText($"/proc/{processId.ToString(CultureInfo.InvariantCulture)}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) * 10;
+    }
+
+    /// <summary>Queries as phase 2 asks them (two or three words of ranks 50..2000), from their own seed.</summary>
+    private static List<string> PhaseQueries(Random random, string[] words, int count) =>
+        [.. Enumerable.Range(0, count).Select(_ => string.Join(' ', Enumerable.Range(0, random.Next(2, 4)).Select(_ => words[random.Next(50, 2000)])))];
+
+    /// <summary>Times each step of a search on one node's index, in process (each query twice, the second timed), and prints the means and p95s.</summary>
+    private static async Task PhasesAsync(KnowledgeIndex index, List<string> queries, int nodeCount, CancellationToken cancellationToken)
+    {
+        var candidates = 2 * MeshSearch.DefaultHits;
+        var phases = new Dictionary<string, List<double>>(StringComparer.Ordinal);
+        void Add(string phase, long from) => (phases.TryGetValue(phase, out var list) ? list : phases[phase] = []).Add(Stopwatch.GetElapsedTime(from).TotalMilliseconds);
+        var bytes = new List<double>();
+        var matched = new List<double>();
+        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+        for (var round = 0; round < 2; round++)
+        {
+            foreach (var query in queries)
+            {
+                var timed = round == 1;
+                var match = SearchQuery.Parse(query).Match!;
+                var terms = SearchQuery.Searched(query);
+                var t = Stopwatch.GetTimestamp();
+                var hits = await index.SearchAsync(match, candidates, cancellationToken);
+                if (timed) Add("peer: FTS5 candidates (MATCH, ORDER BY rank LIMIT 20, snippet)", t);
+                t = Stopwatch.GetTimestamp();
+                var statistics = await index.StatisticsAsync(terms, cancellationToken);
+                if (timed) Add("peer: term statistics (chunk counts, fts5vocab per term)", t);
+                t = Stopwatch.GetTimestamp();
+                var json = JsonSerializer.SerializeToUtf8Bytes(new MeshMind.Knowledge.Peers.PeerSearchResponse(hits, statistics, []),
+                    MeshMind.Knowledge.Peers.PeerSearchJsonContext.Default.PeerSearchResponse);
+                if (timed) Add("peer: JSON answer (serialize)", t);
+                t = Stopwatch.GetTimestamp();
+                var parsed = JsonSerializer.Deserialize(json, MeshMind.Knowledge.Peers.PeerSearchJsonContext.Default.PeerSearchResponse)!;
+                if (timed) Add("asker: JSON answer (parse), one peer", t);
+                t = Stopwatch.GetTimestamp();
+                var mesh = TermStatistics.Sum(Enumerable.Repeat(parsed.Statistics!, nodeCount + 1));
+                var ranked = Enumerable.Repeat(parsed.Hits, nodeCount).SelectMany(h => h)
+                    .Select(h => GlobalBm25.Score(h.Text, terms, mesh)).OrderByDescending(x => x).ToList();
+                if (timed) Add($"asker: global BM25 of {nodeCount} peers' candidates", t);
+                if (timed)
+                {
+                    bytes.Add(json.Length);
+                    matched.Add(statistics.ChunksWithTerm.Values.Sum());
+                }
+            }
+        }
+
+        var cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalMilliseconds;
+        Console.WriteLine();
+        Console.WriteLine($"   phases of one search on one node's index (in process, {queries.Count} queries, each asked twice, the second timed; "
+            + $"chunks holding a query word: mean {matched.Average():F0}; a peer's answer {bytes.Average() / 1024:F1} KiB on average):");
+        foreach (var (phase, list) in phases)
+        {
+            var p = Percentiles.Of(list);
+            Console.WriteLine($"     {phase,-70} mean {list.Average(),6:F2} ms, p50 {p.P50,6:F2}, p95 {p.P95,6:F2}");
+        }
+
+        Console.WriteLine($"   CPU of the bench process over both rounds: {cpu / (2 * queries.Count):F2} CPU-ms per query");
+    }
+
     private static async Task<(List<string> Hits, List<string> Missing)> SearchAsync(BenchNode node, string query, int k, CancellationToken cancellationToken)
     {
         using var response = await node.Http.GetAsync(new Uri($"/api/search?q={Uri.EscapeDataString(query)}&k={k}", UriKind.Relative), cancellationToken);
@@ -247,7 +354,7 @@ internal static class SearchBenchmark
     }
 
     /// <summary>A word no other file holds, to tell when this file is searchable.</summary>
-    private static string Marker(string name) => "marker" + name.Replace("-", "", StringComparison.Ordinal).Replace(".txt", "", StringComparison.Ordinal);
+    internal static string Marker(string name) => "marker" + name.Replace("-", "", StringComparison.Ordinal).Replace(".txt", "", StringComparison.Ordinal);
 
     /// <summary>Pronounceable words from an index: "bakoti", "remu"…</summary>
     private static string Word(int index)

@@ -72,14 +72,15 @@ internal sealed partial class ConversationStore(Database database, TimeProvider 
     {
         await using var insert = Command(connection, """
             INSERT INTO exchanges (id, conversation_id, question, answer, model, host_node_id, host_name, host_ip, host_has_llm,
-                latency_ms, ttft_ms, prompt_tokens, completion_tokens, created_at, error, parent_id)
+                latency_ms, ttft_ms, prompt_tokens, completion_tokens, created_at, error, parent_id, sources)
             VALUES ($id, $conversation, $question, $answer, $model, $host_id, $host_name, $host_ip, $host_llm,
-                $latency, $ttft, $prompt, $completion, $created, $error, $parent);
+                $latency, $ttft, $prompt, $completion, $created, $error, $parent, $sources);
             """,
             ("$id", exchange.Id), ("$conversation", exchange.ConversationId), ("$question", exchange.Question), ("$answer", exchange.Answer),
             ("$model", exchange.Model), ("$host_id", exchange.Host.NodeId), ("$host_name", exchange.Host.Name), ("$host_ip", exchange.Host.Ip),
             ("$host_llm", exchange.Host.HasLlm), ("$latency", exchange.LatencyMs), ("$ttft", exchange.TtftMs), ("$prompt", exchange.PromptTokens),
-            ("$completion", exchange.CompletionTokens), ("$created", Text(exchange.CreatedAt)), ("$error", exchange.Error), ("$parent", exchange.ParentId));
+            ("$completion", exchange.CompletionTokens), ("$created", Text(exchange.CreatedAt)), ("$error", exchange.Error), ("$parent", exchange.ParentId),
+            ("$sources", exchange.Sources is { } sources ? JsonSerializer.Serialize(sources, ConversationJsonContext.Default.IReadOnlyListKnowledgeSource) : null));
         await insert.ExecuteNonQueryAsync(cancellationToken);
     }
 
@@ -286,7 +287,7 @@ internal sealed partial class ConversationStore(Database database, TimeProvider 
         await using var command = Command(connection, $"""
             {prefix}
             SELECT exchanges.id, conversation_id, question, answer, model, host_node_id, host_name, host_ip, host_has_llm,
-                latency_ms, ttft_ms, prompt_tokens, completion_tokens, created_at, error, parent_id
+                latency_ms, ttft_ms, prompt_tokens, completion_tokens, created_at, error, parent_id, sources
             FROM exchanges {clause} LIMIT $limit;
             """, [.. parameters, ("$limit", limit)]);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -296,7 +297,8 @@ internal sealed partial class ConversationStore(Database database, TimeProvider 
             list.Add(new Exchange(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
                 new ExchangeHost(reader.GetString(5), reader.GetString(6), reader.GetString(7), reader.GetBoolean(8)),
                 reader.GetDouble(9), reader.IsDBNull(10) ? null : reader.GetDouble(10), reader.GetInt32(11), reader.GetInt32(12),
-                Time(reader.GetString(13)), reader.IsDBNull(14) ? null : reader.GetString(14), reader.IsDBNull(15) ? null : reader.GetString(15)));
+                Time(reader.GetString(13)), reader.IsDBNull(14) ? null : reader.GetString(14), reader.IsDBNull(15) ? null : reader.GetString(15),
+                reader.IsDBNull(16) ? null : JsonSerializer.Deserialize(reader.GetString(16), ConversationJsonContext.Default.IReadOnlyListKnowledgeSource)));
         }
 
         return list;

@@ -1,8 +1,11 @@
 using System.Text.Json;
 using System.Threading.Channels;
+using MeshMind.Knowledge.Answers;
+using MeshMind.Knowledge.Api;
 using MeshMind.Mesh;
 using MeshMind.Mesh.Links;
 using MeshMind.Mesh.Peers;
+using MeshMind.Node;
 using Microsoft.Extensions.Options;
 
 namespace MeshMind.Conversations;
@@ -16,6 +19,7 @@ internal sealed partial class ConversationSync(
     ConversationStore store,
     MeshLinks links,
     PeerDirectory peers,
+    NodeInfo node,
     IOptions<ConversationOptions> options,
     ILogger<ConversationSync> logger) : BackgroundService, IMeshParticipant
 {
@@ -27,6 +31,8 @@ internal sealed partial class ConversationSync(
     private const int MaxFileBytes = 900 * 1024;
     private const int MaxDeltaExchanges = 100;
     private const int MaxTextLength = 200_000;
+    private const int MaxSources = 50;
+    private const int MaxSnippetLength = 4_000;
 
     private readonly Channel<Func<CancellationToken, Task>> _work = Channel.CreateBounded<Func<CancellationToken, Task>>(
         new BoundedChannelOptions(1024) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
@@ -120,8 +126,11 @@ internal sealed partial class ConversationSync(
 
     private string PeerName(string nodeId) => peers.Find(nodeId)?.Name ?? "";
 
-    /// <summary>A peer's exchanges are data from outside: drop malformed ones and cap every text.</summary>
-    private static List<Exchange> Clean(IEnumerable<Exchange?> exchanges) =>
+    /// <summary>
+    /// A peer's exchanges are data from outside: drop malformed ones and cap every text. A source's link is made here from
+    /// its node id and file name (the peer's own link is relative to the peer, and a link from outside is not followed).
+    /// </summary>
+    private List<Exchange> Clean(IEnumerable<Exchange?> exchanges) =>
         [.. exchanges.OfType<Exchange>()
             .Where(e => e.Id is { Length: > 0 and <= 100 } && e.ConversationId is { Length: <= 100 } && e.Host is not null)
             .Select(e => e with
@@ -131,7 +140,21 @@ internal sealed partial class ConversationSync(
                 Model = Cap(e.Model, 200),
                 Error = e.Error is null ? null : Cap(e.Error, 2000),
                 Host = e.Host with { NodeId = Cap(e.Host.NodeId, 64), Name = Cap(e.Host.Name, 200), Ip = Cap(e.Host.Ip, 64) },
+                Sources = CleanSources(e.Sources),
             })];
+
+    private List<KnowledgeSource>? CleanSources(IReadOnlyList<KnowledgeSource?>? sources) =>
+        sources is null ? null :
+        [.. sources.OfType<KnowledgeSource>()
+            .Where(s => IsNodeId(s.NodeId) && s.File is { Length: > 0 and <= 255 })
+            .Take(MaxSources)
+            .Select(s => new KnowledgeSource(s.Number, s.NodeId, Cap(s.Node, 200), s.File, Cap(s.Snippet, MaxSnippetLength),
+                SearchApi.DownloadUrl(node, s.NodeId, s.File)))];
+
+    /// <summary>A node id as <see cref="NodeIdentity"/> makes them: 64 lowercase hex digits.</summary>
+    private static bool IsNodeId(string? id) => id is { Length: 64 } && id.AsSpan().IndexOfAnyExcept(s_hexDigits) < 0;
+
+    private static readonly System.Buffers.SearchValues<char> s_hexDigits = System.Buffers.SearchValues.Create("0123456789abcdef");
 
     private static string Cap(string? text, int length = MaxTextLength) => text is null ? "" : text.Length <= length ? text : text[..length];
 

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using MeshMind.Knowledge.Answers;
 
 namespace MeshMind.Conversations;
 
@@ -10,6 +11,9 @@ internal sealed record ExchangeHost(string NodeId, string Name, string Ip, bool 
 /// <see cref="ParentId"/> is the exchange this one follows (null for a conversation's first question): a conversation is a
 /// tree, and editing a question or regenerating an answer adds a sibling rather than rewriting history. Peers on older
 /// versions send no parent; their exchanges read as one line in time order.
+/// <see cref="Sources"/> are the excerpts of the mesh's files the answer was given (a chat with <c>knowledge</c>), numbered as
+/// it cites them; null otherwise, and from peers on older versions. Their <c>download_url</c> is this node's address of the
+/// file: a peer's history has it made anew from <c>node_id</c> and <c>file</c> when it arrives.
 /// </remarks>
 internal sealed record Exchange(
     string Id,
@@ -24,7 +28,8 @@ internal sealed record Exchange(
     int CompletionTokens,
     DateTimeOffset CreatedAt,
     string? Error,
-    string? ParentId = null);
+    string? ParentId = null,
+    IReadOnlyList<KnowledgeSource>? Sources = null);
 
 /// <summary>One conversation in a list; with a search (<c>?q=</c>), <c>snippet</c> is the text around the first match in its questions and answers.</summary>
 internal sealed record ConversationSummary(string Id, string Title, DateTimeOffset UpdatedAt, int ExchangeCount, string? Snippet = null);
@@ -52,6 +57,7 @@ internal sealed record NodeHistory(string NodeId, string Name, DateTimeOffset? U
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
 [JsonSerializable(typeof(Exchange))]
 [JsonSerializable(typeof(List<Exchange>))]
+[JsonSerializable(typeof(IReadOnlyList<KnowledgeSource>))]
 [JsonSerializable(typeof(ConversationList))]
 [JsonSerializable(typeof(ConversationDetail))]
 [JsonSerializable(typeof(NodeHistory))]

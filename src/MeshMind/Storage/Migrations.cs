@@ -191,5 +191,10 @@ internal static class Migrations
         new(13, "knowledge_hashsize", """
             INSERT INTO knowledge_chunks (knowledge_chunks, rank) VALUES ('hashsize', 8388608);
             """),
+        // Issue 19: the sources an answer with mesh files was given (a JSON array of {number, node_id, node, file, snippet,
+        // download_url}), kept with the exchange so a reopened conversation cites them as the answer did; null without.
+        new(14, "exchange_sources", """
+            ALTER TABLE exchanges ADD COLUMN sources TEXT;
+            """),
     ];
 }

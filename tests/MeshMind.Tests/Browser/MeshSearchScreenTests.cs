@@ -92,5 +92,22 @@ public sealed class MeshSearchScreenTests
         await page.GetByTestId("chat-send").ClickAsync();
         await Expect(page.GetByTestId("chat-copy-answer")).ToHaveCountAsync(2, new() { Timeout = 15_000 });
         await Expect(page.GetByTestId("chat-sources")).ToHaveCountAsync(1);
+
+        // The sources are kept with the exchange: the reopened conversation cites them as the answer did.
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/app/chat/c_"));
+        await page.ReloadAsync();
+        await Expect(page.GetByTestId("chat-copy-answer")).ToHaveCountAsync(2, new() { Timeout = 10_000 }); // both answers loaded
+        var reloaded = page.GetByTestId("chat-source");
+        await Expect(reloaded).ToHaveCountAsync(1);
+        await Expect(reloaded).ToHaveAttributeAsync("data-number", "1");
+        await Expect(reloaded.GetByTestId("chat-source-file")).ToHaveAttributeAsync("href", $"/api/peers/{Id(peer)}/files/q3-report.md");
+
+        // And in the history the peer received: linked as the peer serves its own file.
+        var onPeerPage = await browser.NewPageAsync();
+        await onPeerPage.GotoAsync(new Uri(peer.BaseAddress, $"/app/conversations?peer={Id(host)}").ToString());
+        await Support.Browser.SignInAsync(onPeerPage, TestNode.Password);
+        var received = onPeerPage.GetByTestId("chat-source");
+        await Expect(received).ToHaveCountAsync(1, new() { Timeout = 15_000 });
+        await Expect(received.GetByTestId("chat-source-file")).ToHaveAttributeAsync("href", "/api/files/q3-report.md");
     }
 }

@@ -13,6 +13,7 @@ import { Spinner } from '../components/Spinner'
 import { sortPeers } from '../peers'
 import { useNow } from '../useNow'
 import { usePoll } from '../usePoll'
+import { Sources } from './chat/Sources'
 
 const PEERS_POLL_MS = 5000
 const HISTORY_POLL_MS = 5000
@@ -121,6 +122,7 @@ function ExchangeCard({ exchange, now }: { exchange: Exchange; now: number }) {
             <span>Incomplete answer: {exchange.error}</span>
           </p>
         )}
+        {exchange.sources && exchange.sources.length > 0 && <Sources sources={exchange.sources} />}
       </div>
       <div className="border-t border-slate-100 pt-2">
         <AnswerMeta

@@ -228,7 +228,7 @@ internal static partial class ChatApi
         else
         {
             exchange = new Exchange(exchangeId, turn.ConversationId, turn.Question, answer.ToString(), stream.Model, host, latency,
-                ttftMs, final?.PromptEvalCount ?? 0, tokens, time.GetUtcNow(), failure, turn.ParentId);
+                ttftMs, final?.PromptEvalCount ?? 0, tokens, time.GetUtcNow(), failure, turn.ParentId, turn.Sources);
             await store.SaveAsync(exchange, CancellationToken.None, turn.Settings);
         }
 

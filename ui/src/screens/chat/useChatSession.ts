@@ -36,7 +36,7 @@ export interface Turn {
   createdAt: string | null
   /** Generated in this session (announced to screen readers), as opposed to loaded from history. */
   live: boolean
-  /** Asked with mesh files: the excerpts the model was given, numbered as it cites them (not kept in history). */
+  /** Asked with mesh files: the excerpts the model was given, numbered as it cites them (kept with the exchange). */
   sources?: KnowledgeSource[] | null
 }
 
@@ -83,6 +83,7 @@ function turnFromExchange(e: Exchange): Turn {
     completionTokens: e.completion_tokens ?? null,
     createdAt: e.created_at ?? null,
     live: false,
+    sources: e.sources ?? null,
   }
 }
 
