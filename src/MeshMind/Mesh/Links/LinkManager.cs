@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.WebSockets;
 using MeshMind.Infrastructure;
 using MeshMind.Mesh.Peers;
-using MeshMind.Mesh.Transport;
 using MeshMind.Node;
 using Microsoft.Extensions.Options;
 
@@ -23,9 +22,17 @@ namespace MeshMind.Mesh.Links;
 /// may introduce at most <see cref="MaxIntroductionsPerMinute"/> new nodes a minute; and all dials together are bounded by
 /// <see cref="MaxDialsPerMinute"/>.
 /// </para>
+/// <para>
+/// Past a full mesh (issue 20): with <see cref="MeshOptions.MaxLinks"/> set, the node dials random peers it knows of only while
+/// it has dialled fewer links than that, accepts links dialled to it up to <see cref="AcceptFactor"/> times as many, and refuses
+/// beyond that (<see cref="Refuse"/>) with a sample of its peers, which the refused dialler adds to those it may dial. Peer
+/// exchange and this dialling then form a random overlay of bounded degree (at most 3 × MaxLinks links, 2 × on average); with
+/// 0, the default, every peer is dialled (a full mesh). The degree counts the links a node dialled, not all of them: counting
+/// all, a group of nodes that had filled their degree with links among themselves stopped dialling and stayed an island.
+/// </para>
 /// </remarks>
 internal sealed partial class LinkManager(
-    MeshDialer dialer,
+    ILinkDialer dialer,
     MeshLinks links,
     LinkCodec codec,
     IEnumerable<IMeshParticipant> participants,
@@ -47,6 +54,9 @@ internal sealed partial class LinkManager(
     public const int MaxDialsPerMinute = 120;
     public const int MaxExchangedPeers = 64;
     public const int MaxIntroductionsPerMinute = 32;
+
+    /// <summary>With <see cref="MeshOptions.MaxLinks"/> set, the links dialled to a node that it accepts: this many times that degree.</summary>
+    public const int AcceptFactor = 2;
 
     /// <summary>
     /// Links a node keeps at the configured ping interval; with more, the interval grows in proportion, so a node's pings stay
@@ -91,12 +101,34 @@ internal sealed partial class LinkManager(
     /// <summary>Closes the link to a revoked node; it is never dialled or accepted again.</summary>
     public void Revoke(string nodeId) => links.Close(nodeId);
 
+    /// <summary>
+    /// Whether a link dialled by <paramref name="nodeId"/> is refused: null when it is accepted (no degree is set, the peer is
+    /// linked already, or fewer than <see cref="AcceptFactor"/> × <see cref="MeshOptions.MaxLinks"/> links were dialled to this node); else
+    /// the peers this node is linked to, in random order, for the dialler to dial instead.
+    /// </summary>
+    /// <remarks>
+    /// Checked before the link is accepted; of links dialled at the same moment that pass it together, those past the bound are
+    /// closed as they come up (and their diallers, trying again, are refused here).
+    /// </remarks>
+    public IReadOnlyList<ExchangedPeer>? Refuse(string nodeId)
+    {
+        if (_options.MaxLinks <= 0 || links.IsLinked(nodeId) || links.CountByDialler().Accepted < AcceptFactor * _options.MaxLinks)
+        {
+            return null;
+        }
+
+        return [.. links.All().Select(l => peers.Find(l.RemoteNodeId)).OfType<PeerInfo>().Where(p => p.MeshPort > 0 && !p.Revoked && p.NodeId != nodeId)
+            .OrderBy(_ => Random.Shared.Next()).Take(MaxExchangedPeers)
+            .Select(p => new ExchangedPeer(p.NodeId, [.. p.Addresses.Select(a => a.ToString())], p.MeshPort))];
+    }
+
     /// <summary>Runs a link that a peer dialled to us, until it closes or the node stops.</summary>
     public async Task AcceptAsync(string nodeId, WebSocket socket, IPAddress remote, CancellationToken cancellationToken)
     {
         // Links end as soon as the node starts stopping, so the server is not kept waiting for open requests.
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lifetime.ApplicationStopping);
-        await RunLinkAsync(new Link(socket, nodeId, nodeId, remote, codec, time), linked.Token);
+        await RunLinkAsync(new Link(socket, nodeId, nodeId, remote, codec, time), linked.Token,
+            _options.MaxLinks > 0 ? AcceptFactor * _options.MaxLinks : int.MaxValue);
     }
 
     protected override async Task ExecuteAsync(CancellationToken serviceStopping)
@@ -209,6 +241,12 @@ internal sealed partial class LinkManager(
             }
         }
 
+        // With a degree (Mesh:MaxLinks), only as many new dials as dialled links are missing, to random peers; without, all of them.
+        var degree = _options.MaxLinks;
+        var dialled = degree <= 0 ? 0 : links.CountByDialler().Dialled;
+        var room = degree <= 0 ? int.MaxValue
+            : degree - dialled - _targets.Values.Count(t => t.InProgress && (t.NodeId is null || !links.IsLinked(t.NodeId)));
+        var due = new List<(DialTarget Target, string Host, int Port, string? NodeId)>();
         foreach (var peer in peers.Snapshot())
         {
             if (peer.Revoked || links.IsLinked(peer.NodeId))
@@ -239,7 +277,7 @@ internal sealed partial class LinkManager(
             var target = Target(peer.NodeId);
             target.NodeId = peer.NodeId;
             var address = peer.Addresses[target.Failures % peer.Addresses.Count];
-            StartDial(target, address.ToString(), peer.MeshPort, peer.NodeId, now);
+            due.Add((target, address.ToString(), peer.MeshPort, peer.NodeId));
         }
 
         foreach (var (key, target) in _targets.Where(t => t.Key.StartsWith("static:", StringComparison.Ordinal)).ToList())
@@ -252,11 +290,37 @@ internal sealed partial class LinkManager(
             if (PeerAddress.TryParse(key["static:".Length..], out var address))
             {
                 waiting = true;
-                StartDial(target, address.Host, address.Port, expectedNodeId: null, now);
+                due.Add((target, address.Host, address.Port, null));
             }
         }
 
-        return waiting;
+        if (degree <= 0)
+        {
+            foreach (var (target, host, port, expected) in due)
+            {
+                StartDial(target, host, port, expected, now);
+            }
+
+            return waiting;
+        }
+
+        // Random ones, static peers first while the node has no link (they are its way in); once the degree is reached, nothing
+        // is waited for.
+        var unlinked = links.Count == 0;
+        foreach (var (target, host, port, expected) in due.OrderBy(d => unlinked && d.Target.Static ? 0 : 1).ThenBy(_ => Random.Shared.Next()))
+        {
+            if (room <= 0)
+            {
+                break;
+            }
+
+            if (StartDial(target, host, port, expected, now))
+            {
+                room--;
+            }
+        }
+
+        return waiting && dialled < degree;
     }
 
     private DialTarget Target(string key)
@@ -270,11 +334,11 @@ internal sealed partial class LinkManager(
         return target;
     }
 
-    private void StartDial(DialTarget target, string host, int port, string? expectedNodeId, DateTimeOffset now)
+    private bool StartDial(DialTarget target, string host, int port, string? expectedNodeId, DateTimeOffset now)
     {
         if (target.InProgress || now < target.NextAttempt || !_dials.TryTake())
         {
-            return;
+            return false;
         }
 
         target.InProgress = true;
@@ -292,14 +356,16 @@ internal sealed partial class LinkManager(
             _running.RemoveAll(t => t.IsCompleted);
             _running.Add(task);
         }
+
+        return true;
     }
 
     private async Task DialAsync(DialTarget target, string host, int port, string? expectedNodeId)
     {
-        MeshDialer.Dialed? dialed = null;
+        DialedLink? dialed = null;
         try
         {
-            dialed = await dialer.DialAsync(host, port, expectedNodeId, _stopping);
+            dialed = await dialer.DialLinkAsync(host, port, expectedNodeId, _stopping);
             target.NodeId = dialed.NodeId;
             target.Failures = 0;
             target.LastError = null;
@@ -313,6 +379,12 @@ internal sealed partial class LinkManager(
         {
             target.Failures++;
             target.LastError = ex.Message;
+            if (ex is LinkRefusedException refused && Learn(target.NodeId ?? $"{host}:{port}", refused.Peers))
+            {
+                // The peer has all the links it takes: dial some of its peers instead.
+                _wake.Set();
+            }
+
             var backoff = TimeSpan.FromMilliseconds(Math.Min(s_maxBackoff.TotalMilliseconds, 250 * Math.Pow(2, Math.Min(target.Failures, 10))));
             target.NextAttempt = time.GetUtcNow() + Jitter(backoff);
             if (target.NodeId is { } nodeId)
@@ -330,7 +402,7 @@ internal sealed partial class LinkManager(
         }
         finally
         {
-            dialed?.Handler.Dispose();
+            dialed?.Connection.Dispose();
             target.InProgress = false;
             if (target.Dropped)
             {
@@ -345,12 +417,17 @@ internal sealed partial class LinkManager(
 
     private static TimeSpan Jitter(TimeSpan value) => value * (0.8 + (Random.Shared.NextDouble() * 0.4));
 
-    private async Task RunLinkAsync(Link link, CancellationToken cancellationToken)
+    /// <param name="link">The link, dialled or accepted.</param>
+    /// <param name="cancellationToken">Ends the link.</param>
+    /// <param name="capacity">For an accepted link, the accepted links beyond which it is closed at once: <see cref="Refuse"/> is checked
+    /// before it is accepted, and this makes the bound exact when links are accepted at the same moment.</param>
+    private async Task RunLinkAsync(Link link, CancellationToken cancellationToken, int capacity = int.MaxValue)
     {
         await using (link)
         {
             // A link that ends at once (the node is stopping) is never announced to the participants.
-            if (cancellationToken.IsCancellationRequested || !links.TryRegister(link, refused: peers.IsRevoked(link.RemoteNodeId), () => LinkUp(link)))
+            if (cancellationToken.IsCancellationRequested
+                || !links.TryRegister(link, refused: peers.IsRevoked(link.RemoteNodeId), () => LinkUp(link), capacity))
             {
                 return;
             }
@@ -426,22 +503,7 @@ internal sealed partial class LinkManager(
             case PeerExchangeMessage exchange:
                 // The peers it lists are the ones it is linked to: kept for the picture of the mesh.
                 peers.ReportLinks(link.RemoteNodeId, exchange.Peers.Take(MaxExchangedPeers).Select(p => p.NodeId).Where(id => id.Length == 64));
-                var learned = false;
-                var introductions = _introductions.GetOrAdd(link.RemoteNodeId, _ => new RateWindow(MaxIntroductionsPerMinute, TimeSpan.FromMinutes(1), time));
-                foreach (var peer in exchange.Peers.Take(MaxExchangedPeers))
-                {
-                    if (peer.NodeId.Length != 64 || peer.NodeId == node.NodeId || peers.IsRevoked(peer.NodeId) || peer.MeshPort is <= 0 or > 65535
-                        || (peers.Find(peer.NodeId) is null && !introductions.TryTake()))
-                    {
-                        continue;
-                    }
-
-                    var addresses = peer.Addresses.Take(PeerDirectory.MaxAddressesPerPeer)
-                        .Select(a => IPAddress.TryParse(a, out var ip) ? ip : null).OfType<IPAddress>().ToList();
-                    learned |= addresses.Count > 0 && peers.AddCandidate(peer.NodeId, addresses, peer.MeshPort);
-                }
-
-                if (learned)
+                if (Learn(link.RemoteNodeId, exchange.Peers))
                 {
                     _wake.Set();
                 }
@@ -457,6 +519,30 @@ internal sealed partial class LinkManager(
 
                 break;
         }
+    }
+
+    /// <summary>
+    /// Adds the peers <paramref name="from"/> told us of (a peer exchange, or a refused link's sample) to those this node may
+    /// dial, within the bounds on what one peer may introduce; true when one was new.
+    /// </summary>
+    private bool Learn(string from, IReadOnlyList<ExchangedPeer> exchanged)
+    {
+        var learned = false;
+        var introductions = _introductions.GetOrAdd(from, _ => new RateWindow(MaxIntroductionsPerMinute, TimeSpan.FromMinutes(1), time));
+        foreach (var peer in exchanged.Take(MaxExchangedPeers))
+        {
+            if (peer.NodeId.Length != 64 || peer.NodeId == node.NodeId || peers.IsRevoked(peer.NodeId) || peer.MeshPort is <= 0 or > 65535
+                || (peers.Find(peer.NodeId) is null && !introductions.TryTake()))
+            {
+                continue;
+            }
+
+            var addresses = peer.Addresses.Take(PeerDirectory.MaxAddressesPerPeer)
+                .Select(a => IPAddress.TryParse(a, out var ip) ? ip : null).OfType<IPAddress>().ToList();
+            learned |= addresses.Count > 0 && peers.AddCandidate(peer.NodeId, addresses, peer.MeshPort);
+        }
+
+        return learned;
     }
 
     /// <summary>Tells every linked peer which other peers we are linked to, with the addresses we reach them at.</summary>
