@@ -23,24 +23,25 @@ internal static class RealOverlayBenchmark
         var pingSeconds = BenchArgs.Int(options, "--ping-seconds", 5);
         var hostPercent = BenchArgs.Int(options, "--host-percent", 5);
         var windowSeconds = BenchArgs.Int(options, "--window", 30);
+        var settleSeconds = BenchArgs.Int(options, "--settle", 30);
         var timeoutSeconds = BenchArgs.Int(options, "--timeout", 600);
         var seed = BenchArgs.Int(options, "--seed", 20);
         Console.WriteLine($"real link code over an in-memory transport; Mesh:MaxLinks {maxLinks} (0: full mesh), accepting up to {LinkManager.AcceptFactor} × as many; " +
-            $"pings every {pingSeconds} s; {hostPercent} % of nodes are LLM hosts; messages counted over {windowSeconds} s at rest; seed {seed}; {Environment.ProcessorCount} cores");
+            $"pings every {pingSeconds} s; {hostPercent} % of nodes are LLM hosts; messages counted over {windowSeconds} s at rest, {settleSeconds} s after it formed; seed {seed}; {Environment.ProcessorCount} cores");
         Console.WriteLine("| nodes | Mesh:MaxLinks | formed after (s) | links per node mean / max | link messages sent per node per s at rest | link bytes sent per node per s | " +
             "chat to nearest host: direct / 1 relay / 2+ relays | managed heap, process memory (MB) |");
         Console.WriteLine("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         foreach (var size in sizes)
         {
             var row = await SimulateAsync(size, maxLinks, TimeSpan.FromSeconds(pingSeconds), hostPercent, TimeSpan.FromSeconds(windowSeconds),
-                TimeSpan.FromSeconds(timeoutSeconds), new Random(seed));
+                TimeSpan.FromSeconds(settleSeconds), TimeSpan.FromSeconds(timeoutSeconds), new Random(seed));
             Console.WriteLine(row);
         }
 
         return 0;
     }
 
-    private static async Task<string> SimulateAsync(int size, int maxLinks, TimeSpan ping, int hostPercent, TimeSpan window, TimeSpan timeout, Random random)
+    private static async Task<string> SimulateAsync(int size, int maxLinks, TimeSpan ping, int hostPercent, TimeSpan window, TimeSpan settle, TimeSpan timeout, Random random)
     {
         await using var mesh = new InMemoryMesh(ping, maxLinks);
         var clock = Stopwatch.StartNew();
@@ -77,8 +78,9 @@ internal static class RealOverlayBenchmark
         var formedAfter = clock.Elapsed;
         Console.Error.WriteLine($"  {(formed ? "formed" : "NOT formed")} after {formedAfter.TotalSeconds:F1} s");
 
-        // At rest: let the last peer exchanges settle, then count what every node sends over a window.
-        await Task.Delay(TimeSpan.FromSeconds(5));
+        // At rest: let the peer exchanges of the forming drain (in a full mesh every link's coming up is told to every link, N³
+        // messages), then count what every node sends over a window.
+        await Task.Delay(settle);
         var messagesBefore = mesh.Nodes.Sum(n => n.MessagesSent);
         var bytesBefore = mesh.Nodes.Sum(n => n.Links.Traffic().Out);
         var windowClock = Stopwatch.StartNew();

@@ -43,7 +43,8 @@ public sealed class MaxLinksTests
 
         await Poll.UntilAsync(() => mesh.Nodes.All(n => n.Links.CountByDialler().Dialled >= maxLinks) && Connected(mesh), s_timeout,
             $"every node with {maxLinks} links it dialled, all connected", TestContext.Current.CancellationToken);
-        Assert.All(mesh.Nodes, n => Assert.Equal(maxLinks, n.Links.CountByDialler().Dialled));
+        // A node may dial past its degree its static peer and one peer that static peer's refusal named (a bridge).
+        Assert.All(mesh.Nodes, n => Assert.InRange(n.Links.CountByDialler().Dialled, maxLinks, maxLinks + 2));
         Assert.All(mesh.Nodes, n => Assert.InRange(n.Links.CountByDialler().Accepted, 0, LinkManager.AcceptFactor * maxLinks));
         Assert.True(mesh.Nodes.Sum(n => n.Links.Count) / 2 < 24 * 23 / 2, "not a full mesh");
     }
@@ -64,7 +65,8 @@ public sealed class MaxLinksTests
         await Poll.UntilAsync(() => mesh.Nodes.All(n => n.Links.Count >= 1 && (n == hub || n.Links.CountByDialler().Dialled >= 1)), s_timeout,
             "every node linked, each but the hub by a link it dialled", TestContext.Current.CancellationToken);
         Assert.All(mesh.Nodes, n => Assert.InRange(n.Links.CountByDialler().Accepted, 0, LinkManager.AcceptFactor));
-        Assert.Equal(LinkManager.AcceptFactor, hub.Links.CountByDialler().Accepted);
+        // The hub took at most 2 of the 7: the others linked through the peers its refusals named, the only others they could know.
+        Assert.InRange(hub.Links.CountByDialler().Accepted, 1, LinkManager.AcceptFactor);
     }
 
     private static bool Connected(InMemoryMesh mesh)

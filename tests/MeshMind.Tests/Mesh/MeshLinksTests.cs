@@ -105,17 +105,17 @@ public sealed class MeshLinksTests : IDisposable
         Assert.Equal(101, ran);
     }
 
-    /// <summary>Mesh:MaxLinks: past its capacity a link to a peer not linked yet is refused (closed), one replacing a link is not.</summary>
+    /// <summary>Mesh:MaxLinks: past its capacity of accepted links, an accepted link to a peer not linked yet is refused (closed); one replacing a link is not.</summary>
     [Fact]
     public void TryRegister_PastCapacity_RefusesNewPeerOnly()
     {
-        var first = NewLink(_identity.NodeId);
-        Assert.True(_links.TryRegister(first, refused: false, () => { }, capacity: 1));
-        var other = new Link(WebSocket.CreateFromStream(Stream.Null, isServer: false, subProtocol: null, keepAliveInterval: TimeSpan.Zero),
-            new string('e', 64), _identity.NodeId, IPAddress.Loopback, s_codec, _time);
+        Assert.True(_links.TryRegister(NewLink(Peer), refused: false, () => { }, capacity: 1)); // dialled by the peer: accepted
+        const string other = "eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee";
+        var fromOther = new Link(WebSocket.CreateFromStream(Stream.Null, isServer: false, subProtocol: null, keepAliveInterval: TimeSpan.Zero),
+            other, other, IPAddress.Loopback, s_codec, _time);
 
-        Assert.False(_links.TryRegister(other, refused: false, () => Assert.Fail("a link past capacity came up"), capacity: 1));
-        Assert.True(_links.TryRegister(NewLink(_identity.NodeId), refused: false, () => { }, capacity: 1));
-        Assert.Equal(1, _links.Count);
+        Assert.False(_links.TryRegister(fromOther, refused: false, () => Assert.Fail("a link past capacity came up"), capacity: 1));
+        Assert.True(_links.TryRegister(NewLink(Peer), refused: false, () => { }, capacity: 1));
+        Assert.Equal((0, 1), _links.CountByDialler());
     }
 }

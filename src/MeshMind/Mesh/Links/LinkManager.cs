@@ -28,7 +28,9 @@ namespace MeshMind.Mesh.Links;
 /// beyond that (<see cref="Refuse"/>) with a sample of its peers, which the refused dialler adds to those it may dial. Peer
 /// exchange and this dialling then form a random overlay of bounded degree (at most 3 × MaxLinks links, 2 × on average); with
 /// 0, the default, every peer is dialled (a full mesh). The degree counts the links a node dialled, not all of them: counting
-/// all, a group of nodes that had filled their degree with links among themselves stopped dialling and stayed an island.
+/// all, a group of nodes that had filled their degree with links among themselves stopped dialling and stayed an island. For the
+/// same reason static peers are dialled whatever the degree, and when one refuses, one of the peers it named (a bridge) is too:
+/// without, 2,000 simulated nodes, each knowing one static peer, formed 21 islands (bench <c>overlay --real</c>).
 /// </para>
 /// </remarks>
 internal sealed partial class LinkManager(
@@ -96,6 +98,12 @@ internal sealed partial class LinkManager(
 
         /// <summary>Its node was dropped as unverified; the dial loop removes the target.</summary>
         public bool Dropped { get; set; }
+
+        /// <summary>
+        /// With a degree: a peer named by a static peer (or another bridge) that refused us, dialled whatever the degree until
+        /// linked, so a node whose way in is full still joins that peer's part of the mesh.
+        /// </summary>
+        public bool Bridge { get; set; }
     }
 
     /// <summary>Closes the link to a revoked node; it is never dialled or accepted again.</summary>
@@ -304,23 +312,23 @@ internal sealed partial class LinkManager(
             return waiting;
         }
 
-        // Random ones, static peers first while the node has no link (they are its way in); once the degree is reached, nothing
-        // is waited for.
-        var unlinked = links.Count == 0;
-        foreach (var (target, host, port, expected) in due.OrderBy(d => unlinked && d.Target.Static ? 0 : 1).ThenBy(_ => Random.Shared.Next()))
+        // Static peers and bridges whatever the degree (they are the node's way in); then random ones while dialled links are
+        // missing; once the degree is reached, nothing else is waited for.
+        var bridging = false;
+        foreach (var (target, host, port, expected) in due.OrderBy(d => d.Target.Static || d.Target.Bridge ? 0 : 1).ThenBy(_ => Random.Shared.Next()))
         {
-            if (room <= 0)
+            if (target.Static || target.Bridge)
             {
-                break;
+                bridging = true;
+                StartDial(target, host, port, expected, now);
             }
-
-            if (StartDial(target, host, port, expected, now))
+            else if (room > 0 && StartDial(target, host, port, expected, now))
             {
                 room--;
             }
         }
 
-        return waiting && dialled < degree;
+        return waiting && (dialled < degree || bridging);
     }
 
     private DialTarget Target(string key)
@@ -367,6 +375,7 @@ internal sealed partial class LinkManager(
         {
             dialed = await dialer.DialLinkAsync(host, port, expectedNodeId, _stopping);
             target.NodeId = dialed.NodeId;
+            target.Bridge = false;
             target.Failures = 0;
             target.LastError = null;
             LogLinked(dialed.Name, dialed.NodeId[..12], host, port);
@@ -379,9 +388,17 @@ internal sealed partial class LinkManager(
         {
             target.Failures++;
             target.LastError = ex.Message;
-            if (ex is LinkRefusedException refused && Learn(target.NodeId ?? $"{host}:{port}", refused.Peers))
+            if (ex is LinkRefusedException refused)
             {
-                // The peer has all the links it takes: dial some of its peers instead.
+                // The peer has all the links it takes: dial some of its peers instead, one of them whatever the degree when the
+                // refuser was a static peer or a bridge and none of them is linked.
+                Learn(target.NodeId ?? $"{host}:{port}", refused.Peers);
+                if ((target.Static || target.Bridge) && _options.MaxLinks > 0)
+                {
+                    target.Bridge = false;
+                    Bridge(refused.Peers);
+                }
+
                 _wake.Set();
             }
 
@@ -408,6 +425,24 @@ internal sealed partial class LinkManager(
             {
                 Volatile.Write(ref _dropped, 1);
             }
+        }
+    }
+
+    /// <summary>Makes a random one of <paramref name="named"/> a bridge (dialled whatever the degree), unless one of them is linked.</summary>
+    private void Bridge(IReadOnlyList<ExchangedPeer> named)
+    {
+        var known = named.Where(p => p.NodeId != node.NodeId && peers.Find(p.NodeId) is { Revoked: false, MeshPort: > 0 }).ToList();
+        if (known.Count == 0 || known.Any(p => links.IsLinked(p.NodeId)))
+        {
+            return;
+        }
+
+        var chosen = known[Random.Shared.Next(known.Count)];
+        lock (_targets)
+        {
+            var bridge = Target(chosen.NodeId);
+            bridge.NodeId = chosen.NodeId;
+            bridge.Bridge = true;
         }
     }
 
