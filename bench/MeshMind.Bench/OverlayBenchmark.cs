@@ -44,7 +44,7 @@ internal static class OverlayBenchmark
             var result = Simulate(size, degree, hostLinks, hostPercent, models, new Random(seed));
             var idle = (result.MeanDegree / pingSeconds) + (2.0 * 1000 / gossipMs);
             var fullMeshPings = (size - 1.0) / pingSeconds;
-            var fullMeshGrown = Math.Min(size - 1.0, 24) / pingSeconds; // Mesh: the interval grows past 24 links (LinkManager.LinksPerPingInterval)
+            var fullMeshGrown = Math.Min(size - 1.0, MeshMind.Mesh.Links.LinkManager.LinksPerPingInterval) / pingSeconds; // the interval grows past LinksPerPingInterval links
             Console.WriteLine($"| {size:N0} | {result.Rounds} ({result.Rounds * gossipMs / 1000.0:F0} s) | {result.MeanDegree:F1} / {result.MaxDegree} | {idle:F1} | " +
                 $"{result.FloodDepth} / {result.FloodDepth * hopMicroseconds / 1000.0:F0} | {result.Direct:P1} / {result.OneRelay:P1} / {result.OnDemand:P1} | " +
                 $"{size - 1:N0}, {fullMeshPings:F0} ({fullMeshGrown:F1} with the interval grown) |");

@@ -14,6 +14,8 @@ using MeshMind.Bench.Models;
 //                                                 bytes per node, a newcomer's links, a kill seen (root)
 //   overlay [--nodes 500,2000] [--degree 8] [--host-links 2] [--host-percent 5] [--models 5] [--gossip-ms 1000] [--ping-seconds 5]
 //           [--hop-us 2000] [--seed 20]          a model of the bounded-degree overlay (README, "Past a full mesh"), in process
+//   overlay --real [--nodes 500,2000] [--max-links 8] [--ping-seconds 5] [--host-percent 5] [--window 30] [--timeout 600] [--seed 20]
+//                                             the node's own link code (Mesh:MaxLinks; 0 = full mesh) over an in-memory transport
 //   llm [--requests 300] [--concurrent-requests 1000] [--concurrency 32] [--warmup 200] [--reply-tokens 20]
 //       [--long-tokens 20000] [--long-runs 5] [--rates 1000,5000,20000] [--paced-seconds 2] [--paced-runs 3] [--failovers 300]
 //       [--model-rate 100] [--model-requests 960]  (part 1 again at concurrency 32 with the fixture paced at a model's rate; 0 skips)
@@ -41,6 +43,7 @@ return args switch
     ["startup", var executable, .. var rest] => await StartupBenchmark.RunAsync(executable, rest),
     ["mesh", .. var rest] => await MeshBenchmark.RunAsync(rest),
     ["scale", .. var rest] => await ScaleBenchmark.RunAsync(rest),
+    ["overlay", .. var rest] when rest.Contains("--real") => await RealOverlayBenchmark.RunAsync(rest),
     ["overlay", .. var rest] => OverlayBenchmark.Run(rest),
     ["llm", .. var rest] => await LlmBenchmark.RunAsync(rest),
     ["files", .. var rest] => await FilesBenchmark.RunAsync(rest),
@@ -63,6 +66,7 @@ static int Usage()
     Console.Error.WriteLine("usage: MeshMind.Bench startup PATH/TO/meshmind[.dll] [--runs N] [--idle-seconds S]");
     Console.Error.WriteLine("       MeshMind.Bench mesh [--hosts N] [--idle-seconds S]   (root: builds a network-namespace lab)");
     Console.Error.WriteLine("       MeshMind.Bench scale [--nodes N] [--settle-seconds S] [--idle-seconds S] [--limit-seconds S]   (root)");
+    Console.Error.WriteLine("       MeshMind.Bench overlay --real [--nodes N1,N2] [--max-links K] [--ping-seconds S] [--host-percent P] [--window S] [--timeout S] [--seed S]");
     Console.Error.WriteLine("       MeshMind.Bench overlay [--nodes N1,N2] [--degree K] [--host-links H] [--host-percent P] [--models M] [--gossip-ms MS] [--ping-seconds S] [--hop-us US] [--seed S]");
     Console.Error.WriteLine("       MeshMind.Bench llm [--requests N] [--concurrent-requests N] [--concurrency C] [--warmup N] [--reply-tokens N]");
     Console.Error.WriteLine("                          [--long-tokens N] [--long-runs N] [--rates R1,R2,...] [--paced-seconds S] [--paced-runs N] [--failovers N]");

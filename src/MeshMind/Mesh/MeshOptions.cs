@@ -18,6 +18,14 @@ internal sealed class MeshOptions
     public int MissedPongs { get; set; } = 3;
 
     /// <summary>
+    /// The links this node dials at most (issue 20, "Past a full mesh"); 0, the default, links to every peer (a full mesh). With
+    /// a degree, the node stops dialling once it has dialled that many links, keeps the ones it has, accepts links dialled to it
+    /// up to <see cref="Links.LinkManager.AcceptFactor"/> times as many and refuses beyond that with a sample of its peers, so
+    /// peer exchange and dialling form a random overlay of bounded degree.
+    /// </summary>
+    public int MaxLinks { get; set; }
+
+    /// <summary>
     /// A new connection must complete TLS and the proof of a secret in force within this time, or it is closed. The peers'
     /// own clients give up connecting after 3 s; a TLS 1.3 handshake and the proof take milliseconds on a LAN.
     /// </summary>

@@ -25,6 +25,11 @@ internal sealed class MeshOptionsValidator : IValidateOptions<MeshOptions>
             errors.Add("Mesh:MissedPongs", $"{options.MissedPongs} is outside 1..100");
         }
 
+        if (options.MaxLinks is < 0 or > 10_000)
+        {
+            errors.Add("Mesh:MaxLinks", $"{options.MaxLinks} is outside 0..10000 (0: link to every peer)");
+        }
+
         if (options.MaxUnauthenticatedConnectionsPerAddress is < 1 or > 10_000)
         {
             errors.Add("Mesh:MaxUnauthenticatedConnectionsPerAddress", $"{options.MaxUnauthenticatedConnectionsPerAddress} is outside 1..10000");

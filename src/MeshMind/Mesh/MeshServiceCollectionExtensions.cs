@@ -25,6 +25,7 @@ internal static class MeshServiceCollectionExtensions
         services.TryAddSingleton<MeshConnectionGate>();
         services.TryAddSingleton<Admitter>();
         services.TryAddSingleton<MeshDialer>();
+        services.TryAddSingleton<ILinkDialer>(provider => provider.GetRequiredService<MeshDialer>());
         services.TryAddSingleton<MeshLinks>();
         services.TryAddSingleton(provider => new LinkCodec(provider.GetServices<ParticipantMessage>().Select(m => m.Message)));
         services.TryAddSingleton<LinkManager>();

@@ -23,6 +23,13 @@ internal sealed class NodeIdentity : IDisposable
         NodeId = ComputeNodeId(Certificate);
     }
 
+    /// <summary>An identity held only in memory (the overlay simulation runs thousands of nodes in one process).</summary>
+    internal NodeIdentity(X509Certificate2 certificate)
+    {
+        Certificate = certificate;
+        NodeId = ComputeNodeId(certificate);
+    }
+
     public X509Certificate2 Certificate { get; }
 
     public string NodeId { get; }

@@ -67,6 +67,7 @@ public sealed class OptionsValidationTests
     [InlineData("Mesh:Port", "8080")]
     [InlineData("Mesh:HandshakeTimeout", "00:02:00")]
     [InlineData("Mesh:MaxUnauthenticatedConnections", "8")] // fewer than the 16 one address may hold
+    [InlineData("Mesh:MaxLinks", "-1")]
     public void Mesh_BadValue_Rejected(string key, string value)
     {
         var error = Fails<MeshOptions>(new() { [key] = value });

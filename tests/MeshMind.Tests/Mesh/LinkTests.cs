@@ -114,6 +114,29 @@ public sealed class LinkTests
         }
     }
 
+    /// <summary>
+    /// Mesh:MaxLinks over the real mesh port: a hub taking 2 links dialled to it answers the third dialler's <c>/mesh/link</c> with
+    /// 503 and a sample of its peers; the refused node, which knew only the hub, links to one of them.
+    /// </summary>
+    [Fact]
+    public async Task MaxLinks_HubFull_RefusesWithItsPeers_AndTheRefusedLinksToOne()
+    {
+        Dictionary<string, string?> degree = new() { ["Mesh:MaxLinks"] = "1" };
+        await using var hub = await StartAsync("hub", extra: degree);
+        string[] viaHub = [MeshAddress(hub)];
+        await using var a = await StartAsync("a", peers: viaHub, extra: degree);
+        await using var b = await StartAsync("b", peers: viaHub, extra: degree);
+        await using var c = await StartAsync("c", peers: viaHub, extra: degree);
+        TestNode[] spokes = [a, b, c];
+
+        static bool Refused(TestNode node) => Service<LinkManager>(node).DialStatuses()
+            .Any(d => d.Static && d.LastError?.Contains("as many links as it accepts", StringComparison.Ordinal) == true);
+        bool DialledPastHub(TestNode node) => Service<MeshLinks>(node).All().Any(l => l.Leads && l.RemoteNodeId != Id(hub));
+        await Wait.UntilAsync(() => spokes.Any(n => Refused(n) && DialledPastHub(n)), s_timeout, "a spoke the hub refused linked to another spoke");
+
+        Assert.InRange(Service<MeshLinks>(hub).CountByDialler().Accepted, 1, LinkManager.AcceptFactor);
+    }
+
     [Fact]
     public async Task ThreeNodes_LoopbackDiscovery_FullMeshWithRtt()
     {

@@ -104,4 +104,18 @@ public sealed class MeshLinksTests : IDisposable
 
         Assert.Equal(101, ran);
     }
+
+    /// <summary>Mesh:MaxLinks: past its capacity of accepted links, an accepted link to a peer not linked yet is refused (closed); one replacing a link is not.</summary>
+    [Fact]
+    public void TryRegister_PastCapacity_RefusesNewPeerOnly()
+    {
+        Assert.True(_links.TryRegister(NewLink(Peer), refused: false, () => { }, capacity: 1)); // dialled by the peer: accepted
+        const string other = "eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee";
+        var fromOther = new Link(WebSocket.CreateFromStream(Stream.Null, isServer: false, subProtocol: null, keepAliveInterval: TimeSpan.Zero),
+            other, other, IPAddress.Loopback, s_codec, _time);
+
+        Assert.False(_links.TryRegister(fromOther, refused: false, () => Assert.Fail("a link past capacity came up"), capacity: 1));
+        Assert.True(_links.TryRegister(NewLink(Peer), refused: false, () => { }, capacity: 1));
+        Assert.Equal((0, 1), _links.CountByDialler());
+    }
 }

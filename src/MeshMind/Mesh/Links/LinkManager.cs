@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.WebSockets;
 using MeshMind.Infrastructure;
 using MeshMind.Mesh.Peers;
-using MeshMind.Mesh.Transport;
 using MeshMind.Node;
 using Microsoft.Extensions.Options;
 
@@ -23,9 +22,19 @@ namespace MeshMind.Mesh.Links;
 /// may introduce at most <see cref="MaxIntroductionsPerMinute"/> new nodes a minute; and all dials together are bounded by
 /// <see cref="MaxDialsPerMinute"/>.
 /// </para>
+/// <para>
+/// Past a full mesh (issue 20): with <see cref="MeshOptions.MaxLinks"/> set, the node dials random peers it knows of only while
+/// it has dialled fewer links than that, accepts links dialled to it up to <see cref="AcceptFactor"/> times as many, and refuses
+/// beyond that (<see cref="Refuse"/>) with a sample of its peers, which the refused dialler adds to those it may dial. Peer
+/// exchange and this dialling then form a random overlay of bounded degree (at most 3 × MaxLinks links, 2 × on average); with
+/// 0, the default, every peer is dialled (a full mesh). The degree counts the links a node dialled, not all of them: counting
+/// all, a group of nodes that had filled their degree with links among themselves stopped dialling and stayed an island. For the
+/// same reason static peers are dialled whatever the degree, and when one refuses, one of the peers it named (a bridge) is too:
+/// without, 2,000 simulated nodes, each knowing one static peer, formed 21 islands (bench <c>overlay --real</c>).
+/// </para>
 /// </remarks>
 internal sealed partial class LinkManager(
-    MeshDialer dialer,
+    ILinkDialer dialer,
     MeshLinks links,
     LinkCodec codec,
     IEnumerable<IMeshParticipant> participants,
@@ -47,6 +56,9 @@ internal sealed partial class LinkManager(
     public const int MaxDialsPerMinute = 120;
     public const int MaxExchangedPeers = 64;
     public const int MaxIntroductionsPerMinute = 32;
+
+    /// <summary>With <see cref="MeshOptions.MaxLinks"/> set, the links dialled to a node that it accepts: this many times that degree.</summary>
+    public const int AcceptFactor = 2;
 
     /// <summary>
     /// Links a node keeps at the configured ping interval; with more, the interval grows in proportion, so a node's pings stay
@@ -88,17 +100,45 @@ internal sealed partial class LinkManager(
 
         /// <summary>Its node was dropped as unverified; the dial loop removes the target.</summary>
         public bool Dropped { get; set; }
+
+        /// <summary>
+        /// With a degree: a peer named by a static peer (or another bridge) that refused us, dialled whatever the degree until
+        /// linked, so a node whose way in is full still joins that peer's part of the mesh.
+        /// </summary>
+        public bool Bridge { get; set; }
     }
 
     /// <summary>Closes the link to a revoked node; it is never dialled or accepted again.</summary>
     public void Revoke(string nodeId) => links.Close(nodeId);
+
+    /// <summary>
+    /// Whether a link dialled by <paramref name="nodeId"/> is refused: null when it is accepted (no degree is set, the peer is
+    /// linked already, or fewer than <see cref="AcceptFactor"/> × <see cref="MeshOptions.MaxLinks"/> links were dialled to this node); else
+    /// the peers this node is linked to, in random order, for the dialler to dial instead.
+    /// </summary>
+    /// <remarks>
+    /// Checked before the link is accepted; of links dialled at the same moment that pass it together, those past the bound are
+    /// closed as they come up (and their diallers, trying again, are refused here).
+    /// </remarks>
+    public IReadOnlyList<ExchangedPeer>? Refuse(string nodeId)
+    {
+        if (_options.MaxLinks <= 0 || links.IsLinked(nodeId) || links.CountByDialler().Accepted < AcceptFactor * _options.MaxLinks)
+        {
+            return null;
+        }
+
+        return [.. links.All().Select(l => peers.Find(l.RemoteNodeId)).OfType<PeerInfo>().Where(p => p.MeshPort > 0 && !p.Revoked && p.NodeId != nodeId)
+            .OrderBy(_ => Random.Shared.Next()).Take(MaxExchangedPeers)
+            .Select(p => new ExchangedPeer(p.NodeId, [.. p.Addresses.Select(a => a.ToString())], p.MeshPort))];
+    }
 
     /// <summary>Runs a link that a peer dialled to us, until it closes or the node stops.</summary>
     public async Task AcceptAsync(string nodeId, WebSocket socket, IPAddress remote, CancellationToken cancellationToken)
     {
         // Links end as soon as the node starts stopping, so the server is not kept waiting for open requests.
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lifetime.ApplicationStopping);
-        await RunLinkAsync(new Link(socket, nodeId, nodeId, remote, codec, time), linked.Token);
+        await RunLinkAsync(new Link(socket, nodeId, nodeId, remote, codec, time), linked.Token,
+            _options.MaxLinks > 0 ? AcceptFactor * _options.MaxLinks : int.MaxValue);
     }
 
     protected override async Task ExecuteAsync(CancellationToken serviceStopping)
@@ -211,6 +251,12 @@ internal sealed partial class LinkManager(
             }
         }
 
+        // With a degree (Mesh:MaxLinks), only as many new dials as dialled links are missing, to random peers; without, all of them.
+        var degree = _options.MaxLinks;
+        var dialled = degree <= 0 ? 0 : links.CountByDialler().Dialled;
+        var room = degree <= 0 ? int.MaxValue
+            : degree - dialled - _targets.Values.Count(t => t.InProgress && (t.NodeId is null || !links.IsLinked(t.NodeId)));
+        var due = new List<(DialTarget Target, string Host, int Port, string? NodeId)>();
         foreach (var peer in peers.Snapshot())
         {
             if (peer.Revoked || links.IsLinked(peer.NodeId))
@@ -241,7 +287,7 @@ internal sealed partial class LinkManager(
             var target = Target(peer.NodeId);
             target.NodeId = peer.NodeId;
             var address = peer.Addresses[target.Failures % peer.Addresses.Count];
-            StartDial(target, address.ToString(), peer.MeshPort, peer.NodeId, now);
+            due.Add((target, address.ToString(), peer.MeshPort, peer.NodeId));
         }
 
         foreach (var (key, target) in _targets.Where(t => t.Key.StartsWith("static:", StringComparison.Ordinal)).ToList())
@@ -254,11 +300,37 @@ internal sealed partial class LinkManager(
             if (PeerAddress.TryParse(key["static:".Length..], out var address))
             {
                 waiting = true;
-                StartDial(target, address.Host, address.Port, expectedNodeId: null, now);
+                due.Add((target, address.Host, address.Port, null));
             }
         }
 
-        return waiting;
+        if (degree <= 0)
+        {
+            foreach (var (target, host, port, expected) in due)
+            {
+                StartDial(target, host, port, expected, now);
+            }
+
+            return waiting;
+        }
+
+        // Static peers and bridges whatever the degree (they are the node's way in); then random ones while dialled links are
+        // missing; once the degree is reached, nothing else is waited for.
+        var bridging = false;
+        foreach (var (target, host, port, expected) in due.OrderBy(d => d.Target.Static || d.Target.Bridge ? 0 : 1).ThenBy(_ => Random.Shared.Next()))
+        {
+            if (target.Static || target.Bridge)
+            {
+                bridging = true;
+                StartDial(target, host, port, expected, now);
+            }
+            else if (room > 0 && StartDial(target, host, port, expected, now))
+            {
+                room--;
+            }
+        }
+
+        return waiting && (dialled < degree || bridging);
     }
 
     private DialTarget Target(string key)
@@ -272,11 +344,11 @@ internal sealed partial class LinkManager(
         return target;
     }
 
-    private void StartDial(DialTarget target, string host, int port, string? expectedNodeId, DateTimeOffset now)
+    private bool StartDial(DialTarget target, string host, int port, string? expectedNodeId, DateTimeOffset now)
     {
         if (target.InProgress || now < target.NextAttempt || !_dials.TryTake())
         {
-            return;
+            return false;
         }
 
         target.InProgress = true;
@@ -294,15 +366,18 @@ internal sealed partial class LinkManager(
             _running.RemoveAll(t => t.IsCompleted);
             _running.Add(task);
         }
+
+        return true;
     }
 
     private async Task DialAsync(DialTarget target, string host, int port, string? expectedNodeId)
     {
-        MeshDialer.Dialed? dialed = null;
+        DialedLink? dialed = null;
         try
         {
-            dialed = await dialer.DialAsync(host, port, expectedNodeId, _stopping);
+            dialed = await dialer.DialLinkAsync(host, port, expectedNodeId, _stopping);
             target.NodeId = dialed.NodeId;
+            target.Bridge = false;
             target.Failures = 0;
             target.LastError = null;
             LogLinked(dialed.Name, dialed.NodeId[..12], host, port);
@@ -315,6 +390,20 @@ internal sealed partial class LinkManager(
         {
             target.Failures++;
             target.LastError = ex.Message;
+            if (ex is LinkRefusedException refused)
+            {
+                // The peer has all the links it takes: dial some of its peers instead, one of them whatever the degree when the
+                // refuser was a static peer or a bridge and none of them is linked.
+                Learn(target.NodeId ?? $"{host}:{port}", refused.Peers);
+                if ((target.Static || target.Bridge) && _options.MaxLinks > 0)
+                {
+                    target.Bridge = false;
+                    Bridge(refused.Peers);
+                }
+
+                _wake.Set();
+            }
+
             var backoff = TimeSpan.FromMilliseconds(Math.Min(s_maxBackoff.TotalMilliseconds, 250 * Math.Pow(2, Math.Min(target.Failures, 10))));
             target.NextAttempt = time.GetUtcNow() + Jitter(backoff);
             if (target.NodeId is { } nodeId)
@@ -332,12 +421,30 @@ internal sealed partial class LinkManager(
         }
         finally
         {
-            dialed?.Handler.Dispose();
+            dialed?.Connection.Dispose();
             target.InProgress = false;
             if (target.Dropped)
             {
                 Volatile.Write(ref _dropped, 1);
             }
+        }
+    }
+
+    /// <summary>Makes a random one of <paramref name="named"/> a bridge (dialled whatever the degree), unless one of them is linked.</summary>
+    private void Bridge(IReadOnlyList<ExchangedPeer> named)
+    {
+        var known = named.Where(p => p.NodeId != node.NodeId && peers.Find(p.NodeId) is { Revoked: false, MeshPort: > 0 }).ToList();
+        if (known.Count == 0 || known.Any(p => links.IsLinked(p.NodeId)))
+        {
+            return;
+        }
+
+        var chosen = known[Random.Shared.Next(known.Count)];
+        lock (_targets)
+        {
+            var bridge = Target(chosen.NodeId);
+            bridge.NodeId = chosen.NodeId;
+            bridge.Bridge = true;
         }
     }
 
@@ -347,12 +454,17 @@ internal sealed partial class LinkManager(
 
     private static TimeSpan Jitter(TimeSpan value) => value * (0.8 + (Random.Shared.NextDouble() * 0.4));
 
-    private async Task RunLinkAsync(Link link, CancellationToken cancellationToken)
+    /// <param name="link">The link, dialled or accepted.</param>
+    /// <param name="cancellationToken">Ends the link.</param>
+    /// <param name="capacity">For an accepted link, the accepted links beyond which it is closed at once: <see cref="Refuse"/> is checked
+    /// before it is accepted, and this makes the bound exact when links are accepted at the same moment.</param>
+    private async Task RunLinkAsync(Link link, CancellationToken cancellationToken, int capacity = int.MaxValue)
     {
         await using (link)
         {
             // A link that ends at once (the node is stopping) is never announced to the participants.
-            if (cancellationToken.IsCancellationRequested || !links.TryRegister(link, refused: peers.IsRevoked(link.RemoteNodeId), () => LinkUp(link)))
+            if (cancellationToken.IsCancellationRequested
+                || !links.TryRegister(link, refused: peers.IsRevoked(link.RemoteNodeId), () => LinkUp(link), capacity))
             {
                 return;
             }
@@ -436,12 +548,20 @@ internal sealed partial class LinkManager(
             case PeerExchangeMessage exchange:
                 // The peers it lists are the ones it is linked to: kept for the picture of the mesh.
                 peers.ReportLinks(link.RemoteNodeId, exchange.Peers.Take(MaxExchangedPeers).Select(p => p.NodeId).Where(id => id.Length == 64));
-                Learn(link, exchange.Peers);
+                if (Learn(link.RemoteNodeId, exchange.Peers))
+                {
+                    _wake.Set();
+                }
+
                 break;
             case PeerChangesMessage changes:
                 peers.ReportLinkChanges(link.RemoteNodeId, changes.Added.Take(MaxExchangedPeers).Select(p => p.NodeId).Where(id => id.Length == 64),
                     changes.Removed.Take(MaxExchangedPeers).Where(id => id.Length == 64));
-                Learn(link, changes.Added);
+                if (Learn(link.RemoteNodeId, changes.Added))
+                {
+                    _wake.Set();
+                }
+
                 break;
             case HelloMessage or PingMessage or PongMessage:
                 break;
@@ -455,11 +575,14 @@ internal sealed partial class LinkManager(
         }
     }
 
-    /// <summary>Takes the peers a linked peer says it is linked to as candidates to dial (within the introduction bounds).</summary>
-    private void Learn(Link link, IReadOnlyList<ExchangedPeer> exchanged)
+    /// <summary>
+    /// Adds the peers <paramref name="from"/> told us of (a peer exchange, or a refused link's sample) to those this node may
+    /// dial, within the bounds on what one peer may introduce; true when one was new.
+    /// </summary>
+    private bool Learn(string from, IReadOnlyList<ExchangedPeer> exchanged)
     {
         var learned = false;
-        var introductions = _introductions.GetOrAdd(link.RemoteNodeId, _ => new RateWindow(MaxIntroductionsPerMinute, TimeSpan.FromMinutes(1), time));
+        var introductions = _introductions.GetOrAdd(from, _ => new RateWindow(MaxIntroductionsPerMinute, TimeSpan.FromMinutes(1), time));
         foreach (var peer in exchanged.Take(MaxExchangedPeers))
         {
             if (peer.NodeId.Length != 64 || peer.NodeId == node.NodeId || peers.IsRevoked(peer.NodeId) || peer.MeshPort is <= 0 or > 65535
@@ -473,10 +596,7 @@ internal sealed partial class LinkManager(
             learned |= addresses.Count > 0 && peers.AddCandidate(peer.NodeId, addresses, peer.MeshPort);
         }
 
-        if (learned)
-        {
-            _wake.Set();
-        }
+        return learned;
     }
 
     /// <summary>The peers this node is linked to, with the addresses it reaches them at (sent also when empty: the peer keeps

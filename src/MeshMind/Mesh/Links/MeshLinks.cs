@@ -99,15 +99,17 @@ internal sealed class MeshLinks(NodeInfo node)
     /// <param name="link">The link that came up.</param>
     /// <param name="refused">Whether the peer may not link (revoked): the link is closed.</param>
     /// <param name="becameCurrent">Run when <paramref name="link"/> became current, before any later change of links is reacted to.</param>
+    /// <param name="capacity">For a link the peer dialled: the links dialled by peers beyond which one to a peer not linked yet is
+    /// refused (<c>Mesh:MaxLinks</c>).</param>
     /// <returns>Whether <paramref name="link"/> is now current.</returns>
-    internal bool TryRegister(Link link, bool refused, Action becameCurrent)
+    internal bool TryRegister(Link link, bool refused, Action becameCurrent, int capacity = int.MaxValue)
     {
         Link? loser = null;
         lock (_changes)
         {
             lock (_links)
             {
-                if (refused)
+                if (refused || (capacity < int.MaxValue && !_links.ContainsKey(link.RemoteNodeId) && CountAcceptedLocked() >= capacity))
                 {
                     loser = link;
                 }
@@ -184,6 +186,18 @@ internal sealed class MeshLinks(NodeInfo node)
             }
         }
     }
+
+    /// <summary>How many links this node dialled, and how many its peers dialled to it.</summary>
+    internal (int Dialled, int Accepted) CountByDialler()
+    {
+        lock (_links)
+        {
+            var accepted = CountAcceptedLocked();
+            return (_links.Count - accepted, accepted);
+        }
+    }
+
+    private int CountAcceptedLocked() => _links.Values.Count(l => !l.Leads);
 
     internal bool IsCurrent(Link link)
     {

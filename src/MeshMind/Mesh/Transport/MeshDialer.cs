@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.WebSockets;
+using System.Text.Json;
 using MeshMind.Mesh.Admission;
+using MeshMind.Mesh.Links;
 using MeshMind.Mesh.Peers;
 using MeshMind.Node;
 
@@ -11,14 +13,24 @@ namespace MeshMind.Mesh.Transport;
 /// secret, checks the peer's proof, pins it, and opens the link WebSocket.
 /// </summary>
 internal sealed class MeshDialer(
-    NodeIdentity identity, ConnectionProver prover, NodeInfo node, MeshKeys keys, PeerDirectory peers, PeerStore store, TimeProvider time)
+    NodeIdentity identity, ConnectionProver prover, NodeInfo node, MeshKeys keys, PeerDirectory peers, PeerStore store, TimeProvider time) : ILinkDialer
 {
     public static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(5);
+
+    /// <summary>The response header of a refused link (503): the JSON of a peer exchange listing some of the refuser's peers.</summary>
+    public const string RefusedPeersHeader = "MeshMind-Link-Peers";
 
     /// <summary>A joined peer and its open link socket. Dispose the handler when the link ends.</summary>
     public sealed record Dialed(string NodeId, string Name, WebSocket Socket, SocketsHttpHandler Handler, IPAddress? Address);
 
+    async Task<DialedLink> ILinkDialer.DialLinkAsync(string host, int port, string? expectedNodeId, CancellationToken cancellationToken)
+    {
+        var dialed = await DialAsync(host, port, expectedNodeId, cancellationToken);
+        return new DialedLink(dialed.NodeId, dialed.Name, dialed.Socket, dialed.Address, dialed.Handler);
+    }
+
     /// <exception cref="MeshJoinException">The peer is not one of ours, or refused us.</exception>
+    /// <exception cref="LinkRefusedException">The peer admitted us but has as many links as it accepts.</exception>
     public async Task<Dialed> DialAsync(string host, int port, string? expectedNodeId, CancellationToken cancellationToken)
     {
         string? serverHash = null;
@@ -80,8 +92,24 @@ internal sealed class MeshDialer(
             var socket = new ClientWebSocket();
             socket.Options.HttpVersion = HttpVersion.Version11;
             socket.Options.KeepAliveInterval = TimeSpan.Zero;
-            await socket.ConnectAsync(new UriBuilder("wss", host, port, "/mesh/link").Uri, new HttpMessageInvoker(handler, disposeHandler: false), cancellationToken);
+            socket.Options.CollectHttpResponseDetails = true;
+            try
+            {
+                await socket.ConnectAsync(new UriBuilder("wss", host, port, "/mesh/link").Uri, new HttpMessageInvoker(handler, disposeHandler: false), cancellationToken);
+            }
+            catch (WebSocketException) when (socket.HttpStatusCode == HttpStatusCode.ServiceUnavailable)
+            {
+                socket.Dispose();
+                throw new LinkRefusedException($"{host}:{port} has as many links as it accepts", RefusedPeers(socket.HttpResponseHeaders));
+            }
+
+            socket.HttpResponseHeaders = null;
             return new Dialed(serverHash, response.Name, socket, handler, remoteAddress);
+        }
+        catch (LinkRefusedException)
+        {
+            handler.Dispose();
+            throw;
         }
         catch (Exception ex) when (ex.InnerException is MeshJoinException refused)
         {
@@ -99,6 +127,23 @@ internal sealed class MeshDialer(
         {
             handler.Dispose();
             throw;
+        }
+    }
+
+    private static IReadOnlyList<ExchangedPeer> RefusedPeers(IReadOnlyDictionary<string, IEnumerable<string>>? headers)
+    {
+        if (headers is null || !headers.TryGetValue(RefusedPeersHeader, out var values) || values.FirstOrDefault() is not { } json)
+        {
+            return [];
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize(json, LinkJsonContext.Default.PeerExchangeMessage)?.Peers ?? [];
+        }
+        catch (JsonException)
+        {
+            return [];
         }
     }
 }

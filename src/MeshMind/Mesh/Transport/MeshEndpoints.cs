@@ -1,3 +1,4 @@
+using System.Text.Json;
 using MeshMind.Mesh.Admission;
 using MeshMind.Mesh.Invites;
 using MeshMind.Mesh.Links;
@@ -31,6 +32,14 @@ internal static class MeshEndpoints
         if (!context.WebSockets.IsWebSocketRequest)
         {
             context.Response.StatusCode = StatusCodes.Status400BadRequest;
+            return;
+        }
+
+        // Past its degree (Mesh:MaxLinks) the node refuses, telling the dialler some of its peers to dial instead.
+        if (links.Refuse(context.PeerNodeId()) is { } others)
+        {
+            context.Response.Headers[MeshDialer.RefusedPeersHeader] = JsonSerializer.Serialize(new PeerExchangeMessage(others), LinkJsonContext.Default.PeerExchangeMessage);
+            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
             return;
         }
 
