@@ -17,29 +17,16 @@ internal static class GlobalBm25
     /// <param name="stats">The mesh's statistics.</param>
     public static double Score(string text, IReadOnlyList<string> terms, TermStatistics stats)
     {
-        // One pass over the chunk's words (as SearchQuery.Tokens splits them, compared lower-cased), without a string per word:
-        // the asking node scores every candidate of every node, 120 chunks a query for k = 10 from six nodes.
+        // One pass over the chunk's words (SearchQuery.Words, compared lower-cased), without a string per word: the asking node
+        // scores every candidate of every node, 120 chunks a query for k = 10 from six nodes.
         Span<int> frequencies = terms.Count <= 64 ? stackalloc int[terms.Count] : new int[terms.Count];
         var length = 0;
-        var start = -1;
-        for (var i = 0; i <= text.Length; i++)
+        foreach (var word in SearchQuery.Words(text))
         {
-            if (i < text.Length && char.IsLetterOrDigit(text[i]))
+            length++;
+            for (var t = 0; t < terms.Count; t++)
             {
-                start = start < 0 ? i : start;
-                continue;
-            }
-
-            if (start >= 0)
-            {
-                length++;
-                var word = text.AsSpan(start, i - start);
-                for (var t = 0; t < terms.Count; t++)
-                {
-                    frequencies[t] += IsTerm(word, terms[t]) ? 1 : 0;
-                }
-
-                start = -1;
+                frequencies[t] += IsTerm(word, terms[t]) ? 1 : 0;
             }
         }
 

@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace MeshMind.Knowledge.Search;
 
 /// <summary>
@@ -54,12 +52,9 @@ internal static class SearchQuery
     public static int CountTokens(ReadOnlySpan<char> text)
     {
         var count = 0;
-        var inWord = false;
-        foreach (var c in text)
+        foreach (var _ in Words(text))
         {
-            var letter = char.IsLetterOrDigit(c);
-            count += letter && !inWord ? 1 : 0;
-            inWord = letter;
+            count++;
         }
 
         return count;
@@ -69,48 +64,66 @@ internal static class SearchQuery
     public static List<string> Tokens(string text)
     {
         var tokens = new List<string>();
-        var start = -1;
-        for (var i = 0; i <= text.Length; i++)
+        foreach (var word in Words(text))
         {
-            if (i < text.Length && char.IsLetterOrDigit(text[i]))
-            {
-                start = start < 0 ? i : start;
-                continue;
-            }
-
-            if (start >= 0)
-            {
-                tokens.Add(text[start..i].ToLowerInvariant());
-                start = -1;
-            }
+            tokens.Add(word.ToString().ToLowerInvariant());
         }
 
         return tokens;
+    }
+
+    /// <summary>
+    /// The words of a text in order, as they are: runs of letters and digits. The one definition of a word that the query's
+    /// terms, the token counts for the mesh's statistics and <see cref="GlobalBm25"/>'s term frequencies share; no string is made.
+    /// </summary>
+    public static WordEnumerator Words(ReadOnlySpan<char> text) => new(text);
+
+    /// <summary>Enumerates <see cref="Words"/>: each <see cref="Current"/> is a slice of the text.</summary>
+    public ref struct WordEnumerator(ReadOnlySpan<char> text)
+    {
+        private readonly ReadOnlySpan<char> _text = text;
+        private int _next;
+
+        public ReadOnlySpan<char> Current { get; private set; }
+
+        public readonly WordEnumerator GetEnumerator() => this;
+
+        public bool MoveNext()
+        {
+            var i = _next;
+            while (i < _text.Length && !char.IsLetterOrDigit(_text[i]))
+            {
+                i++;
+            }
+
+            var start = i;
+            while (i < _text.Length && char.IsLetterOrDigit(_text[i]))
+            {
+                i++;
+            }
+
+            _next = i;
+            Current = _text[start..i];
+            return i > start;
+        }
     }
 
     /// <summary>The distinct lower-case words of <paramref name="query"/>, at most <see cref="MaxTerms"/>.</summary>
     public static IReadOnlyList<string> Terms(string query)
     {
         var terms = new List<string>();
-        var word = new StringBuilder();
-        foreach (var c in query + " ")
+        foreach (var word in Words(query))
         {
-            if (char.IsLetterOrDigit(c))
+            if (terms.Count == MaxTerms)
             {
-                word.Append(char.ToLowerInvariant(c));
-                continue;
+                break;
             }
 
-            if (word.Length > 0 && terms.Count < MaxTerms)
+            var term = word.ToString().ToLowerInvariant();
+            if (!terms.Contains(term))
             {
-                var term = word.ToString();
-                if (!terms.Contains(term))
-                {
-                    terms.Add(term);
-                }
+                terms.Add(term);
             }
-
-            word.Clear();
         }
 
         return terms;
