@@ -430,7 +430,11 @@ internal sealed partial class LinkManager(
         }
     }
 
-    /// <summary>Makes a random one of <paramref name="named"/> a bridge (dialled whatever the degree), unless one of them is linked.</summary>
+    /// <summary>
+    /// Makes a random one of <paramref name="named"/> a bridge (dialled whatever the degree), unless one of them is linked or a
+    /// bridge is already waiting to be dialled: one at a time, or a static peer that refuses again before a slow bridge dial
+    /// completes would add a bridge each time (seen under load: a node with degree 3 dialled 6).
+    /// </summary>
     private void Bridge(IReadOnlyList<ExchangedPeer> named)
     {
         var known = named.Where(p => p.NodeId != node.NodeId && peers.Find(p.NodeId) is { Revoked: false, MeshPort: > 0 }).ToList();
@@ -442,6 +446,11 @@ internal sealed partial class LinkManager(
         var chosen = known[Random.Shared.Next(known.Count)];
         lock (_targets)
         {
+            if (_targets.Values.Any(t => t.Bridge))
+            {
+                return;
+            }
+
             var bridge = Target(chosen.NodeId);
             bridge.NodeId = chosen.NodeId;
             bridge.Bridge = true;
